@@ -1,0 +1,2 @@
+// Jobs and the local runner: defineJob, runJob.
+export {};

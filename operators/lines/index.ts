@@ -1,0 +1,2 @@
+// Line operators: readChunks, splitLines, joinLines, the fused record stages and pipe().
+export {};

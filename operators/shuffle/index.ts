@@ -1,0 +1,2 @@
+// Shuffle operators: externalSort, combine, partition, reduce, and the run files beneath them.
+export {};
