@@ -1,4 +1,80 @@
-// The mrpipe command line: parses argv and dispatches to a command; returns the exit code.
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+// The mrpipe command line: parses argv with commander and dispatches to a command; returns the exit code
+// (0 ok, 1 the job failed, 2 bad usage). Data goes to stdout, diagnostics to stderr.
+import { Command, CommanderError } from 'commander';
+import { BrokenPipe, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isEpipe } from './errors.ts';
+import { registerSort } from './commands/sort.ts';
+import { registerWordcount } from './commands/wordcount.ts';
+import { registerRun } from './commands/run.ts';
+import { registerStreaming } from './commands/streaming.ts';
+import { registerRecipes } from './commands/recipes.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerDemo } from './commands/demo.ts';
+import { VERSION } from './version.ts';
+
+/** Builds the program: every subcommand with its flags, help text and examples. */
+export function buildProgram(): Command {
+  const program = new Command('mrpipe')
+    .description('MapReduce over files larger than RAM, in flat memory, from the shell or Hadoop Streaming')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`mrpipe: ${s.replace(/^error: /, '')}`),
+    })
+    .exitOverride();
+  registerSort(program);
+  registerWordcount(program);
+  registerRun(program);
+  registerStreaming(program);
+  registerRecipes(program);
+  registerGenerate(program);
+  registerDemo(program);
+  program.addHelpText('after', `
+Examples:
+  cat access.log | mrpipe run logs              # the log-analysis recipe, result on stdout
+  mrpipe sort -t, -k2,2n -S 64M big.csv -o sorted.csv
+  mrpipe wordcount --top 10 books/*.txt
+  mrpipe run --map '(l, emit) => emit(l.split(" ")[8], 1)' --reduce sum access.log
+  mrpipe map wordcount < in | LC_ALL=C sort -t$'\\t' -k1,1 -s | mrpipe reduce wordcount
+  mrpipe recipes                                 # the ready-made jobs
+
+Exit status: 0 ok, 1 the job failed (the message names the file, line and byte offset), 2 bad usage.`);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run 'mrpipe ${cmd.name()} --help' for usage and examples)`);
+  return program;
+}
+
+/** Runs the command line `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`| head`) is not an error: stop quietly with status 0.
+  let brokenPipe = false;
+  const onStdoutError = (err: Error): void => {
+    if (isEpipe(err)) brokenPipe = true;
+  };
+  process.stdout.on('error', onStdoutError);
+  const program = buildProgram();
+  try {
+    if (argv.length === 0) {
+      process.stderr.write(program.helpInformation());
+      return EXIT_USAGE;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof BrokenPipe || isEpipe(err) || brokenPipe) return EXIT_OK;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err instanceof CliError) {
+      process.stderr.write(`mrpipe ${commandName(argv)}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`mrpipe ${commandName(argv)}: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    // Stop reading stdin so the process can exit even when the command stopped early.
+    if (brokenPipe && !process.stdin.destroyed) process.stdin.destroy();
+  }
+}
+
+function commandName(argv: readonly string[]): string {
+  return argv.find((a) => !a.startsWith('-')) ?? '';
 }

@@ -1,0 +1,4 @@
+// `mrpipe generate`: placeholder until lib/generate lands.
+import type { Command } from 'commander';
+
+export function registerGenerate(_program: Command): void {}

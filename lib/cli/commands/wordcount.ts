@@ -1,0 +1,58 @@
+// `mrpipe wordcount [FILE...] [--top N]`: word<TAB>count in byte order of the word, or the N most
+// frequent (count descending, then word). A dedicated hot loop (bytes hashed in place, no string per
+// word) in bounded memory: the table spills sorted runs to --tmp-dir when it outgrows --memory.
+import type { Command } from 'commander';
+import { checkInputs, inputSpecs, readInputs, withOutput } from '../io.ts';
+import { parseCount, parseSize } from '../sizes.ts';
+import { countWords, TopWords } from '../wordcount/count.ts';
+import { progressBar } from '../progress.ts';
+import { totalInputBytes } from '../inputs-size.ts';
+
+interface WordcountFlags {
+  top?: string;
+  memory: string;
+  tmpDir?: string;
+  output?: string;
+}
+
+export function registerWordcount(program: Command): void {
+  program
+    .command('wordcount')
+    .description('count words (runs of non-whitespace bytes): word<TAB>count in byte order of the word')
+    .argument('[FILE...]', "input files; stdin when none or '-'; .gz files are decompressed")
+    .option('--top <N>', 'print only the N most frequent words, count descending then word')
+    .option('-m, --memory <SIZE>', 'memory budget for the counts; beyond it they spill to disk', '256MB')
+    .option('-T, --tmp-dir <DIR>', 'where spills go (default: the system temp dir)')
+    .option('-o, --output <FILE>', 'write to FILE instead of stdout')
+    .addHelpText('after', `
+Words are maximal runs of bytes other than space, \\t, \\n, \\v, \\f, \\r (what tr cuts on), compared as bytes.
+
+Examples:
+  cat books/*.txt | mrpipe wordcount > counts.tsv
+  mrpipe wordcount --top 20 access.log
+  mrpipe wordcount --memory 64MB -T /scratch huge.txt.gz`)
+    .action(async (files: string[], flags: WordcountFlags) => {
+      const memory = parseSize(flags.memory, '--memory');
+      const top = flags.top === undefined ? undefined : parseCount(flags.top, '--top', 0);
+      const specs = inputSpecs(files);
+      await checkInputs(specs);
+      const bar = progressBar('wordcount', await totalInputBytes(specs));
+      try {
+        await withOutput(flags.output, 'latin1', async (out) => {
+          const chunks = readInputs(specs);
+          const opts = { memory, tmpDir: flags.tmpDir, onProgress: (b: number) => bar.update(b) };
+          if (top === undefined) {
+            await countWords(chunks, opts, (word, count) => {
+              if (!out.write(`${word}\t${count}\n`)) return out.drain();
+            });
+          } else {
+            const best = new TopWords(top);
+            await countWords(chunks, opts, (word, count) => best.add(word, count));
+            for (const [word, count] of best.result()) out.write(`${word}\t${count}\n`);
+          }
+        });
+      } finally {
+        bar.stop();
+      }
+    });
+}

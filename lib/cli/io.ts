@@ -1,0 +1,174 @@
+// Shell I/O conventions shared by every command: inputs are the files named, or stdin when none or '-';
+// data goes to stdout (or -o FILE, written under a temporary name and renamed, so FILE may also be an
+// input); a reader that goes away (`| head`) ends the command quietly.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
+import { BrokenPipe, describeFsError, failure, isEpipe } from './errors.ts';
+
+/** One input: a file path, or null for stdin. */
+export interface InputSpec {
+  /** The name used in messages ('-' for stdin). */
+  name: string;
+  path: string | null;
+}
+
+/** The inputs named on the command line; none means stdin. */
+export function inputSpecs(files: readonly string[]): InputSpec[] {
+  const list = files.length === 0 ? ['-'] : files;
+  return list.map((f) => ({ name: f === '-' ? '(stdin)' : f, path: f === '-' ? null : f }));
+}
+
+/** Fails (exit 1) naming the first input that cannot be read, before any output is written. */
+export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
+  for (const spec of specs) {
+    if (spec.path === null) continue;
+    try {
+      const st = await fs.promises.stat(spec.path);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      await fs.promises.access(spec.path, fs.constants.R_OK);
+    } catch (err) {
+      throw failure(`cannot read input ${describeFsError(err, spec.path)}`);
+    }
+  }
+}
+
+/** A byte stream of one input; `.gz` files are decompressed on the way. */
+export function openInput(spec: InputSpec, highWaterMark = 1 << 20): Readable {
+  if (spec.path === null) return process.stdin;
+  const raw = fs.createReadStream(spec.path, { highWaterMark });
+  if (!spec.path.endsWith('.gz')) return raw;
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 16 });
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
+}
+
+/** Every chunk of every input, in order; errors name the input. */
+export async function* readInputs(specs: readonly InputSpec[], highWaterMark = 1 << 20): AsyncGenerator<Buffer> {
+  for (const spec of specs) {
+    const stream = openInput(spec, highWaterMark);
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } catch (err) {
+      if (err instanceof BrokenPipe) throw err;
+      throw failure(`reading ${describeFsError(err, spec.name)}`);
+    }
+  }
+}
+
+const FLUSH_AT = 1 << 16;
+
+/**
+ * Buffered output to stdout or a file. write() batches small strings into 64 KiB chunks; it returns false
+ * when the destination wants the caller to `await drain()`. A closed stdout pipe turns into BrokenPipe.
+ */
+export class Output {
+  readonly #stream: Writable;
+  readonly #encoding: BufferEncoding;
+  readonly #target: string | null;
+  readonly #temp: string | null;
+  #parts: string[] = [];
+  #length = 0;
+  #error: Error | null = null;
+  #full = false;
+
+  private constructor(stream: Writable, encoding: BufferEncoding, target: string | null, temp: string | null) {
+    this.#stream = stream;
+    this.#encoding = encoding;
+    this.#target = target;
+    this.#temp = temp;
+    stream.on('error', (err) => { this.#error = isEpipe(err) ? new BrokenPipe() : err; });
+  }
+
+  /** stdout when `file` is undefined or '-'; else a temp file beside `file`, renamed onto it by close(). */
+  static open(file: string | undefined, encoding: BufferEncoding = 'utf8'): Output {
+    if (file === undefined || file === '-') return new Output(process.stdout, encoding, null, null);
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.mrpipe-${process.pid}.tmp`);
+    const stream = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
+    return new Output(stream, encoding, file, temp);
+  }
+
+  #check(): void {
+    if (this.#error) throw this.#error instanceof BrokenPipe ? this.#error : failure(`writing ${describeFsError(this.#error, this.#target ?? 'stdout')}`);
+  }
+
+  /** Queue text; returns false when the caller should `await drain()` before writing more. */
+  write(text: string): boolean {
+    this.#parts.push(text);
+    this.#length += text.length;
+    if (this.#length >= FLUSH_AT) return this.#flush();
+    return true;
+  }
+
+  /** Queue raw bytes (flushes pending text first to keep the order). */
+  writeBytes(buf: Buffer): boolean {
+    this.#flush();
+    this.#check();
+    const ok = this.#stream.write(buf);
+    if (!ok) this.#full = true;
+    return ok;
+  }
+
+  #flush(): boolean {
+    this.#check();
+    if (this.#length === 0) return !this.#full;
+    const text = this.#parts.length === 1 ? this.#parts[0] : this.#parts.join('');
+    this.#parts = [];
+    this.#length = 0;
+    const ok = this.#stream.write(Buffer.from(text, this.#encoding));
+    if (!ok) this.#full = true;
+    return ok;
+  }
+
+  /** Waits until the destination has room again (or has failed). */
+  async drain(): Promise<void> {
+    this.#flush();
+    if (this.#full && !this.#error) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => { this.#stream.off('drain', done); this.#stream.off('error', done); resolve(); };
+        this.#stream.on('drain', done);
+        this.#stream.on('error', done);
+      });
+    }
+    this.#full = false;
+    this.#check();
+  }
+
+  /** Flushes everything; for a file, closes it and renames it onto the target. */
+  async close(): Promise<void> {
+    this.#flush();
+    await new Promise<void>((resolve) => {
+      if (this.#temp === null) {
+        // stdout is never ended; wait for the last write to be handed to the OS (or to fail).
+        this.#stream.write('', () => resolve());
+        this.#stream.once('error', () => resolve());
+      } else {
+        this.#stream.end(() => resolve());
+        this.#stream.once('error', () => resolve());
+      }
+    });
+    this.#check();
+    if (this.#temp !== null && this.#target !== null) await fs.promises.rename(this.#temp, this.#target);
+  }
+
+  /** Abandons a file output (the temp file is removed); stdout is left alone. */
+  async abort(): Promise<void> {
+    if (this.#temp === null) return;
+    this.#stream.destroy();
+    await fs.promises.rm(this.#temp, { force: true });
+  }
+}
+
+/** Runs `body` with an Output, closing it on success and removing a half-written file on failure. */
+export async function withOutput<T>(file: string | undefined, encoding: BufferEncoding, body: (out: Output) => Promise<T>): Promise<T> {
+  const out = Output.open(file, encoding);
+  try {
+    const result = await body(out);
+    await out.close();
+    return result;
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,119 @@
+// Word count in bounded memory: count into a WordTable; when it outgrows its share of the budget, spill
+// it as a sorted run and start again; at the end merge the runs (or just sort the table if none spilled).
+import { WordTable } from './table.ts';
+import { WordScanner } from './scan.ts';
+import { mergeRuns, writeRun, type PairSink } from './runs.ts';
+import { withTempDir } from '../tempdir.ts';
+
+export interface CountOptions {
+  /** Byte budget for the table (the process adds Node's own ~40-50 MB). */
+  memory: number;
+  tmpDir?: string;
+  /** Called after each chunk with the bytes consumed so far. */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface CountStats {
+  bytes: number;
+  words: number;
+  distinct: number;
+  spills: number;
+}
+
+/** Counts the words of `chunks` and passes (word, count) to `sink` in byte order of the word. */
+export async function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptions, sink: PairSink): Promise<CountStats> {
+  // Doubling can briefly hold old and new arrays: spill at half the budget.
+  const limit = Math.max(opts.memory / 2, 1 << 20);
+  return withTempDir(opts.tmpDir, async (dir) => {
+    const scanner = new WordScanner(new WordTable());
+    const stats: CountStats = { bytes: 0, words: 0, distinct: 0, spills: 0 };
+    const runs: string[] = [];
+    const spill = (): void => {
+      runs.push(writeRun(scanner.table, dir, runs.length));
+      stats.spills++;
+      scanner.table = new WordTable();
+    };
+    for await (const chunk of chunks) {
+      scanner.write(chunk);
+      stats.bytes += chunk.length;
+      if (scanner.table.footprint > limit) spill();
+      opts.onProgress?.(stats.bytes);
+    }
+    scanner.end();
+    stats.words = scanner.words;
+    if (runs.length === 0) {
+      const table = scanner.table;
+      const { words, order } = table.sortedEntries();
+      stats.distinct = order.length;
+      for (let k = 0; k < order.length; k++) {
+        const e = order[k];
+        const p = sink(words[e], table.counts[e]);
+        if (p) await p;
+      }
+      return stats;
+    }
+    spill();
+    await mergeRuns(runs, dir, (w, c) => { stats.distinct++; return sink(w, c); });
+    return stats;
+  });
+}
+
+/** Keeps the n most frequent words: count descending, then word in byte order. */
+export class TopWords {
+  readonly #n: number;
+  // A heap whose root is the weakest kept entry.
+  readonly #words: string[] = [];
+  readonly #counts: number[] = [];
+
+  constructor(n: number) {
+    this.#n = n;
+  }
+
+  /** a is weaker than b: lower count, or same count and later word. */
+  #weaker(i: number, j: number): boolean {
+    const c = this.#counts;
+    return c[i] < c[j] || (c[i] === c[j] && this.#words[i] > this.#words[j]);
+  }
+
+  #swap(i: number, j: number): void {
+    [this.#words[i], this.#words[j]] = [this.#words[j], this.#words[i]];
+    [this.#counts[i], this.#counts[j]] = [this.#counts[j], this.#counts[i]];
+  }
+
+  add(word: string, count: number): void {
+    const w = this.#words;
+    const c = this.#counts;
+    if (w.length < this.#n) {
+      w.push(word);
+      c.push(count);
+      let i = w.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.#weaker(i, p)) break;
+        this.#swap(i, p);
+        i = p;
+      }
+      return;
+    }
+    if (this.#n === 0) return;
+    if (count < c[0] || (count === c[0] && word > w[0])) return;
+    w[0] = word;
+    c[0] = count;
+    let i = 0;
+    while (true) {
+      const l = 2 * i + 1;
+      if (l >= w.length) break;
+      const r = l + 1;
+      const m = r < w.length && this.#weaker(r, l) ? r : l;
+      if (!this.#weaker(m, i)) break;
+      this.#swap(i, m);
+      i = m;
+    }
+  }
+
+  /** The kept words, most frequent first. */
+  result(): Array<[string, number]> {
+    const pairs = this.#words.map((w, i): [string, number] => [w, this.#counts[i]]);
+    return pairs.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+}

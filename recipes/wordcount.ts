@@ -1,0 +1,16 @@
+// wordcount: word<TAB>count for every word; words are maximal runs of bytes other than ASCII whitespace
+// (space, \t, \n, \v, \f, \r) — the same words `tr -s ' \t\n\v\f\r' '\n'` cuts.
+// Usage: mrpipe run wordcount FILE...   (or the faster `mrpipe wordcount FILE...`)
+
+const WHITESPACE = /[ \t\n\v\f\r]+/;
+
+export default {
+  name: 'wordcount',
+  input: 'lines' as const,
+  output: 'tsv' as const,
+  map(line: string, emit: (key: string, value: number) => void): void {
+    for (const word of line.split(WHITESPACE)) if (word !== '') emit(word, 1);
+  },
+  combine: 'sum' as const,
+  reduce: 'sum' as const,
+};
