@@ -1,2 +1,11 @@
 // Line operators: readChunks, splitLines, joinLines, the fused record stages and pipe().
-export {};
+export { readChunks, DEFAULT_CHUNK_SIZE, type ReadChunksOptions } from './read-chunks.ts';
+export { planRanges, DEFAULT_SPLIT_SIZE, type ByteRange, type PlanRangesOptions } from './plan-ranges.ts';
+export { InputError } from './open-input.ts';
+export {
+  LineSplitter, DEFAULT_MAX_LINE_BYTES,
+  type LineEncoding, type LineSplitterOptions, type LineCallback, type SkippedLine,
+} from './line-splitter.ts';
+export { LineTooLongError } from './line-too-long-error.ts';
+export { splitLines, type SplitLinesOptions, type SplitLinesStage } from './split-lines.ts';
+export { joinLines, type JoinLinesOptions } from './join-lines.ts';

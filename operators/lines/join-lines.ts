@@ -1,0 +1,28 @@
+// joinLines: arrays of lines in, one Buffer per array out, each line ended by '\n' (the inverse of
+// splitLines, for writing files and stdout).
+import { Transform } from 'node:stream';
+import type { Stage } from '../types.ts';
+import type { LineEncoding } from './line-splitter.ts';
+
+export interface JoinLinesOptions {
+  /** How strings become bytes: 'utf8' (default) or 'latin1' (one byte per char, the inverse of latin1 splitting). */
+  encoding?: LineEncoding;
+}
+
+export function joinLines(options: JoinLinesOptions = {}): Stage<string[], Buffer> {
+  const encoding = options.encoding ?? 'utf8';
+  return new Transform({
+    writableObjectMode: true,
+    readableObjectMode: true,
+    writableHighWaterMark: 2,
+    readableHighWaterMark: 2,
+    transform(lines: string[], _enc, callback) {
+      if (lines.length === 0) {
+        callback();
+        return;
+      }
+      // One join and one encode per batch: far cheaper than a write per line.
+      callback(null, Buffer.from(lines.join('\n') + '\n', encoding));
+    },
+  }) as Stage<string[], Buffer>;
+}

@@ -1,0 +1,205 @@
+// LineSplitter: the synchronous core that turns Buffers into lines. No streams: the runtime calls it in a
+// hot loop, splitLines() wraps it in a Transform. Lines are found with Buffer.indexOf (memchr) and each one
+// is decoded straight from the chunk into its own string (no intermediate Buffer, no slice of a big string
+// that would pin the whole chunk in memory while a line is kept).
+import { LineTooLongError } from './line-too-long-error.ts';
+
+export type LineEncoding = 'utf8' | 'latin1';
+
+export interface LineSplitterOptions {
+  /** 'utf8' (default) decodes text; 'latin1' maps each byte to one char (byte-exact, fastest). */
+  encoding?: LineEncoding;
+  /** Longest line accepted, in bytes without its terminator. Default 1 MiB. */
+  maxLineBytes?: number;
+  /** 'error' (default) throws LineTooLongError; 'skip' drops the line and counts it. */
+  onOverlong?: 'error' | 'skip';
+  /** Names the input in error messages (a path, 'stdin'). */
+  source?: string;
+  /** Absolute byte offset of the first byte written (a range's first line). Default 0. */
+  startOffset?: number;
+  /** Called for each skipped overlong line (onOverlong: 'skip'). */
+  onSkip?: (line: SkippedLine) => void;
+}
+
+export interface SkippedLine {
+  source: string;
+  /** 1-based; null when unknown (the input started mid-file). */
+  lineNumber: number | null;
+  byteOffset: number;
+}
+
+/** Per line: the decoded line (no terminator), its absolute byte offset, its 0-based index in this input. */
+export type LineCallback = (line: string, byteOffset: number, index: number) => void;
+
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+// Buffer's own decoders, skipping toString()'s encoding dispatch (measurably faster per line).
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+const LF = 10;
+const CR = 13;
+
+export class LineSplitter {
+  readonly source: string;
+  readonly maxLineBytes: number;
+  readonly latin1: boolean;
+  /** Lines delivered or skipped so far (the next line's 0-based index). */
+  lines = 0;
+  /** Overlong lines skipped so far. */
+  skipped = 0;
+  /** Absolute offset of the next byte to be written. */
+  offset: number;
+  private readonly startOffset: number;
+  private readonly skip: boolean;
+  private readonly onSkip: ((line: SkippedLine) => void) | undefined;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** Absolute offset where the carried (or skipped) partial line starts. */
+  private carryStart = 0;
+  private skipping = false;
+
+  constructor(options: LineSplitterOptions = {}) {
+    this.source = options.source ?? 'input';
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (!(this.maxLineBytes >= 0)) throw new RangeError(`maxLineBytes must be >= 0, got ${this.maxLineBytes}`);
+    this.latin1 = options.encoding === 'latin1';
+    if (options.encoding !== undefined && options.encoding !== 'utf8' && options.encoding !== 'latin1') {
+      throw new TypeError(`encoding must be 'utf8' or 'latin1', got ${String(options.encoding)}`);
+    }
+    this.skip = options.onOverlong === 'skip';
+    this.onSkip = options.onSkip;
+    this.startOffset = options.startOffset ?? 0;
+    this.offset = this.startOffset;
+  }
+
+  /** 1-based line number of the line with this index, or null when the input started mid-file. */
+  lineNumber(index: number): number | null {
+    return this.startOffset === 0 ? index + 1 : null;
+  }
+
+  /** Splits one chunk; calls onLine for every line it completes. A partial last line is kept for later. */
+  write(chunk: Buffer, onLine: LineCallback): void {
+    const n = chunk.length;
+    const base = this.offset;
+    this.offset = base + n;
+    if (n === 0) return;
+    let s = 0;
+    if (this.carryBytes > 0 || this.skipping) {
+      s = this.finishCarried(chunk, base, onLine);
+      if (s < 0) return;
+    }
+    const max = this.maxLineBytes;
+    const latin1 = this.latin1;
+    const fast = chunk as unknown as FastSlices;
+    let index = this.lines;
+    let nl: number;
+    while ((nl = chunk.indexOf(LF, s)) !== -1) {
+      let e = nl;
+      if (e > s && chunk[e - 1] === CR) e--;
+      if (e - s > max) {
+        this.lines = index;
+        this.overlong(base + s);
+      } else {
+        if (index === 0 && this.startOffset === 0 && !latin1) s = skipBom(chunk, s, e);
+        onLine(latin1 ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e), base + s, index);
+      }
+      index++;
+      s = nl + 1;
+    }
+    this.lines = index;
+    if (s < n) this.stash(chunk, s, base + s);
+  }
+
+  /** Ends the input: delivers a last line that had no newline. */
+  end(onLine: LineCallback): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.countSkip(this.carryStart);
+      this.lines++;
+      return;
+    }
+    if (this.carryBytes === 0) return;
+    const line = this.takeCarry();
+    this.deliver(line, line.length, onLine);
+  }
+
+  /** Completes the line carried over from earlier chunks. Returns where the rest starts, or -1 if none. */
+  private finishCarried(chunk: Buffer, base: number, onLine: LineCallback): number {
+    const nl = chunk.indexOf(LF);
+    if (this.skipping) {
+      if (nl === -1) return -1;
+      this.skipping = false;
+      this.countSkip(this.carryStart);
+      this.lines++;
+      return nl + 1;
+    }
+    if (nl === -1) {
+      this.stash(chunk, 0, base);
+      return -1;
+    }
+    this.carry.push(chunk.subarray(0, nl));
+    this.carryBytes += nl;
+    const line = this.takeCarry();
+    let e = line.length;
+    if (e > 0 && line[e - 1] === CR) e--;
+    this.deliver(line, e, onLine);
+    return nl + 1;
+  }
+
+  private deliver(line: Buffer, e: number, onLine: LineCallback): void {
+    const index = this.lines;
+    if (e > this.maxLineBytes) {
+      this.overlong(this.carryStart);
+    } else {
+      const s = index === 0 && this.startOffset === 0 && !this.latin1 ? skipBom(line, 0, e) : 0;
+      const fast = line as unknown as FastSlices;
+      onLine(this.latin1 ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e), this.carryStart + s, index);
+    }
+    this.lines = index + 1;
+  }
+
+  /** Keeps the partial line chunk[s..] (copied: the caller may reuse its buffer). Bounded by maxLineBytes. */
+  private stash(chunk: Buffer, s: number, absStart: number): void {
+    if (this.carryBytes === 0) this.carryStart = absStart;
+    const len = chunk.length - s;
+    // +1: the byte after the limit may be the CR of a CRLF, which is not part of the line.
+    if (this.carryBytes + len > this.maxLineBytes + 1) {
+      const start = this.carryStart;
+      this.carry = [];
+      this.carryBytes = 0;
+      if (!this.skip) this.overlong(start);
+      this.carryStart = start;
+      this.skipping = true;
+      return;
+    }
+    this.carry.push(Buffer.from(chunk.subarray(s)));
+    this.carryBytes += len;
+  }
+
+  private takeCarry(): Buffer {
+    const line = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    return line;
+  }
+
+  private overlong(byteOffset: number): void {
+    if (!this.skip) {
+      throw new LineTooLongError(this.source, this.lineNumber(this.lines), byteOffset, this.maxLineBytes);
+    }
+    this.countSkip(byteOffset);
+  }
+
+  private countSkip(byteOffset: number): void {
+    this.skipped++;
+    this.onSkip?.({ source: this.source, lineNumber: this.lineNumber(this.lines), byteOffset });
+  }
+}
+
+/** A UTF-8 byte order mark at the very start of the input is not part of the first line. */
+function skipBom(buf: Buffer, s: number, e: number): number {
+  return e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf ? s + 3 : s;
+}

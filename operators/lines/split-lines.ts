@@ -1,0 +1,81 @@
+// splitLines: Buffers in, arrays of lines out (one array per chunk, never one line per chunk). A thin
+// Transform over LineSplitter; emits 'progress' ({bytesRead, records}) per chunk and 'skipped' per
+// overlong line dropped under onOverlong: 'skip'.
+import { Transform } from 'node:stream';
+import type { Progress, Stage } from '../types.ts';
+import { LineSplitter, type LineEncoding, type SkippedLine } from './line-splitter.ts';
+
+export interface SplitLinesOptions {
+  /** 'utf8' (default; a BOM at byte 0 is dropped) or 'latin1' (byte-exact: every byte kept, BOM included). */
+  encoding?: LineEncoding;
+  /** Default 1 MiB. */
+  maxLineBytes?: number;
+  /** 'error' (default) or 'skip' (dropped, counted in .skipped and announced by a 'skipped' event). */
+  onOverlong?: 'error' | 'skip';
+  /** Names the input in error messages. */
+  source?: string;
+  /** Absolute byte offset of the first byte (when splitting a range that starts mid-file). */
+  startOffset?: number;
+}
+
+export interface SplitLinesStage extends Stage<Buffer, string[]> {
+  /** Overlong lines skipped so far. */
+  readonly skipped: number;
+  /** The splitter underneath (line count, offsets). */
+  readonly splitter: LineSplitter;
+}
+
+export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
+  const emitter: { stage?: Transform } = {};
+  const splitter = new LineSplitter({
+    ...options,
+    onSkip: (line: SkippedLine) => emitter.stage?.emit('skipped', line),
+  });
+  let out: string[] = [];
+  const collect = (line: string): void => {
+    out.push(line);
+  };
+  let bytesRead = 0;
+  const flushOut = (): void => {
+    if (out.length > 0) {
+      stage.push(out);
+      out = [];
+    }
+    stage.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
+  };
+  const stage = new Transform({
+    writableObjectMode: true,
+    readableObjectMode: true,
+    writableHighWaterMark: 2,
+    readableHighWaterMark: 2,
+    transform(chunk: Buffer | string, _enc, callback) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      try {
+        splitter.write(buf, collect);
+      } catch (err) {
+        out = [];
+        callback(err as Error);
+        return;
+      }
+      bytesRead += buf.length;
+      flushOut();
+      callback();
+    },
+    flush(callback) {
+      try {
+        splitter.end(collect);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      flushOut();
+      callback();
+    },
+  });
+  emitter.stage = stage;
+  Object.defineProperties(stage, {
+    skipped: { get: () => splitter.skipped },
+    splitter: { value: splitter },
+  });
+  return stage as unknown as SplitLinesStage;
+}

@@ -1,0 +1,107 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { LineSplitter, LineTooLongError } from '../../operators/lines/index.ts';
+import { referenceLines, textFile } from './helpers.ts';
+
+function splitInPieces(data: Buffer, cuts: number[], encoding: 'utf8' | 'latin1' = 'utf8'): string[] {
+  const splitter = new LineSplitter({ encoding });
+  const lines: string[] = [];
+  const onLine = (line: string): void => {
+    lines.push(line);
+  };
+  let s = 0;
+  for (const cut of [...cuts.map((c) => c % (data.length + 1))].sort((a, b) => a - b)) {
+    splitter.write(data.subarray(s, cut), onLine);
+    s = cut;
+  }
+  splitter.write(data.subarray(s), onLine);
+  splitter.end(onLine);
+  return lines;
+}
+
+test('any chunking gives the reference lines (utf8 and latin1)', (t) => {
+  fc.assert(fc.property(textFile, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('utf8', 'latin1'),
+    (data, cuts, encoding) => {
+      t.deepEqual(splitInPieces(data, cuts, encoding as 'utf8' | 'latin1'), referenceLines(data, encoding as 'utf8'));
+    }), { numRuns: 300 });
+});
+
+test('reports absolute byte offsets and indexes per line', (t) => {
+  const splitter = new LineSplitter({ startOffset: 100 });
+  const seen: Array<[string, number, number]> = [];
+  const onLine = (line: string, offset: number, index: number): void => {
+    seen.push([line, offset, index]);
+  };
+  splitter.write(Buffer.from('ab\r\nc'), onLine);
+  splitter.write(Buffer.from('d\n\néé\n'), onLine);
+  splitter.end(onLine);
+  t.deepEqual(seen, [['ab', 100, 0], ['cd', 104, 1], ['', 107, 2], ['éé', 108, 3]]);
+});
+
+test('utf8 drops a BOM at byte 0, even split across chunks; latin1 keeps it', (t) => {
+  const data = Buffer.from('\ufeffhello\nworld\n');
+  t.deepEqual(splitInPieces(data, [1, 2]), ['hello', 'world']);
+  t.deepEqual(splitInPieces(data, [], 'latin1'), [data.toString('latin1', 0, 8), 'world']);
+  const mid = new LineSplitter({ startOffset: 10 });
+  const lines: string[] = [];
+  mid.write(data, (l) => lines.push(l));
+  t.is(lines[0], '\ufeffhello', 'a BOM not at byte 0 is data');
+});
+
+test('overlong line: error names source, line number and byte offset', (t) => {
+  const splitter = new LineSplitter({ maxLineBytes: 4, source: 'data.txt' });
+  const lines: string[] = [];
+  const err = t.throws(() => splitter.write(Buffer.from('abcd\r\nok\nabcde\n'), (l) => lines.push(l)), {
+    instanceOf: LineTooLongError,
+  });
+  t.deepEqual(lines, ['abcd', 'ok']);
+  t.is(err.lineNumber, 3);
+  t.is(err.byteOffset, 9);
+  t.regex(err.message, /data\.txt: line 3 \(byte offset 9\) is longer than maxLineBytes \(4 bytes\)/);
+});
+
+test('overlong line carried across chunks errors as soon as it passes the limit', (t) => {
+  const splitter = new LineSplitter({ maxLineBytes: 10, source: 's', startOffset: 5 });
+  splitter.write(Buffer.from('x\nabcdef'), () => {});
+  const err = t.throws(() => splitter.write(Buffer.from('ghijkl'), () => {}), { instanceOf: LineTooLongError });
+  t.is(err.lineNumber, null);
+  t.is(err.byteOffset, 7);
+  t.regex(err.message, /line number unknown: this range starts mid-file/);
+});
+
+test('skip mode drops overlong lines (whole or in pieces), counts them, keeps the rest', (t) => {
+  fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 8 }), (cuts) => {
+    const skipped: Array<number | null> = [];
+    const splitter = new LineSplitter({ maxLineBytes: 5, onOverlong: 'skip', onSkip: (s) => skipped.push(s.lineNumber) });
+    const data = Buffer.from('short\n0123456789abc\r\nok\r\n123456\nlast-too-long');
+    const lines: string[] = [];
+    const onLine = (l: string): void => {
+      lines.push(l);
+    };
+    let s = 0;
+    for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+      splitter.write(data.subarray(s, cut), onLine);
+      s = cut;
+    }
+    splitter.write(data.subarray(s), onLine);
+    splitter.end(onLine);
+    t.deepEqual(lines, ['short', 'ok']);
+    t.is(splitter.skipped, 3);
+    t.deepEqual(skipped, [2, 4, 5]);
+  }), { numRuns: 100 });
+});
+
+test('a CRLF line of exactly maxLineBytes is accepted even when the CR arrives alone', (t) => {
+  const splitter = new LineSplitter({ maxLineBytes: 3 });
+  const lines: string[] = [];
+  for (const piece of ['ab', 'c\r', '\n']) splitter.write(Buffer.from(piece), (l) => lines.push(l));
+  splitter.end((l) => lines.push(l));
+  t.deepEqual(lines, ['abc']);
+});
+
+test('latin1 is byte-exact: NUL and invalid UTF-8 round-trip', (t) => {
+  const data = Buffer.from([0, 0xff, 0xc3, 10, 0x80, 0xe2, 0x82, 13, 10, 0xfe]);
+  const lines = splitInPieces(data, [2, 6], 'latin1');
+  t.deepEqual(lines.map((l) => [...Buffer.from(l, 'latin1')]), [[0, 0xff, 0xc3], [0x80, 0xe2, 0x82], [0xfe]]);
+  t.deepEqual(splitInPieces(data, [2, 6], 'utf8'), referenceLines(data, 'utf8'));
+});
