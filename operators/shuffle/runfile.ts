@@ -1,0 +1,210 @@
+// Run files: frames of [LEB128 payload length][payload], written and read with large sequential
+// fs.writeSync/readSync calls (1 MiB buffers by default). The reader is a sync Cursor and Iterable, so a
+// reducer can pull values straight from disk with no promises on the hot path.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { allocRunBuffer, varintSize, writeVarint, type Codec, type RunBuffer } from './codec.ts';
+import type { Cursor } from './cursor.ts';
+import { iterateCursor } from './cursor.ts';
+import { CorruptRunError, DiskFullError } from './errors.ts';
+
+export const DEFAULT_IO_BUFFER = 1 << 20;
+
+export class RunWriter<T> {
+  readonly path: string;
+  /** Bytes flushed to the file so far. */
+  bytes = 0;
+  records = 0;
+  private fd: number;
+  private buf: RunBuffer;
+  private pos = 0;
+  private readonly codec: Codec<T>;
+
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER) {
+    this.path = file;
+    this.codec = codec;
+    this.fd = fs.openSync(file, 'wx', 0o600);
+    this.buf = allocRunBuffer(bufferSize);
+  }
+
+  write(r: T): void {
+    const max = this.codec.maxBytes(r);
+    const width = varintSize(max);
+    if (this.pos + width + max > this.buf.length) {
+      this.flush();
+      if (width + max > this.buf.length) this.buf = allocRunBuffer(width + max);
+    }
+    const start = this.pos + width;
+    const end = this.codec.write(r, this.buf, start);
+    writeVarint(this.buf, this.pos, end - start, width);
+    this.pos = end;
+    this.records++;
+  }
+
+  flush(): void {
+    let off = 0;
+    while (off < this.pos) {
+      try {
+        off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
+      } catch (err) {
+        const pending = this.pos - off;
+        const written = this.bytes + off;
+        this.abort();
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(this.path, written, pending, err);
+        throw err;
+      }
+    }
+    this.bytes += this.pos;
+    this.pos = 0;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Close and delete the partial file. */
+  abort(): void {
+    if (this.fd >= 0) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already failing
+      }
+      this.fd = -1;
+    }
+    fs.rmSync(this.path, { force: true });
+  }
+}
+
+/** Write all records of an iterable to a new run file; returns the records written. */
+export function writeRun<T>(file: string, codec: Codec<T>, records: Iterable<T>, bufferSize?: number): number {
+  const w = new RunWriter(file, codec, bufferSize);
+  try {
+    for (const r of records) w.write(r);
+    w.close();
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+  return w.records;
+}
+
+export class RunReader<T> implements Cursor<T>, Iterable<T> {
+  readonly path: string;
+  current: T = undefined as T;
+  records = 0;
+  private fd: number;
+  private buf: RunBuffer;
+  private start = 0;
+  private end = 0;
+  private fileOffset = 0; // file offset of buf[0]
+  private eof = false;
+  private readonly codec: Codec<T>;
+
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER) {
+    this.path = file;
+    this.codec = codec;
+    this.fd = fs.openSync(file, 'r');
+    this.buf = allocRunBuffer(Math.max(bufferSize, 64));
+  }
+
+  advance(): boolean {
+    if (this.end - this.start < 5 && !this.eof) this.ensure(5);
+    let p = this.start;
+    const end = this.end;
+    if (p >= end) {
+      this.close();
+      return false;
+    }
+    const buf = this.buf;
+    let n = 0;
+    let shift = 1;
+    let b: number;
+    do {
+      if (p >= end) throw new CorruptRunError(this.path, this.fileOffset + this.start, 'truncated length');
+      b = buf[p++];
+      n += (b & 0x7f) * shift;
+      shift *= 128;
+    } while (b & 0x80);
+    if (p + n > end) {
+      const header = p - this.start;
+      this.ensure(header + n);
+      p = this.start + header;
+      if (p + n > this.end) throw new CorruptRunError(this.path, this.fileOffset + this.start, `record of ${n} bytes cut short`);
+    }
+    this.current = this.codec.read(this.buf, p, p + n);
+    this.start = p + n;
+    this.records++;
+    return true;
+  }
+
+  /** Make at least `k` unread bytes available unless the file ends first. */
+  private ensure(k: number): void {
+    const left = this.end - this.start;
+    if (k > this.buf.length) {
+      const bigger = allocRunBuffer(Math.max(k, this.buf.length * 2));
+      this.buf.copy(bigger, 0, this.start, this.end);
+      this.buf = bigger;
+    } else if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+    }
+    this.fileOffset += this.start;
+    this.start = 0;
+    this.end = left;
+    while (this.end < k && !this.eof) {
+      const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+      if (got === 0) this.eof = true;
+      this.end += got;
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+    }
+    this.eof = true;
+    this.start = this.end = 0;
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return iterateCursor(this);
+  }
+}
+
+/** A sync iterable over a run file's records. */
+export function readRun<T>(file: string, codec: Codec<T>, bufferSize?: number): RunReader<T> {
+  return new RunReader(file, codec, bufferSize);
+}
+
+/**
+ * The stream form: a Readable of record batches (arrays of up to `batchSize` records). It reads with the
+ * same sync reader (one 1 MiB readSync per refill, well under a millisecond on a page-cached file), which
+ * keeps one code path for both forms.
+ */
+export function runSource<T>(file: string, codec: Codec<T>, options: { batchSize?: number; bufferSize?: number } = {}): Readable {
+  const batchSize = options.batchSize ?? 4096;
+  let reader: RunReader<T> | undefined;
+  return new Readable({
+    objectMode: true,
+    highWaterMark: 2,
+    read() {
+      try {
+        reader ??= new RunReader(file, codec, options.bufferSize);
+        const batch: T[] = [];
+        while (batch.length < batchSize && reader.advance()) batch.push(reader.current);
+        if (batch.length > 0) this.push(batch);
+        if (batch.length < batchSize) this.push(null);
+      } catch (err) {
+        this.destroy(err as Error);
+      }
+    },
+    destroy(err, cb) {
+      reader?.close();
+      cb(err);
+    },
+  });
+}

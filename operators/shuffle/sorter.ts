@@ -1,0 +1,269 @@
+// The sync external sorter. push() buffers records until their estimated bytes reach `memory`, then sorts
+// the buffer (prefix sort for byte-ordered keys, a stable comparator sort otherwise) and spills it as a
+// run file. finish() returns the sorted records as a sync iterable: straight from memory when nothing was
+// spilled (no file written), else a k-way merge of the runs after as many fan-in-limited passes as needed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { codecFor, type Codec } from './codec.ts';
+import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
+import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
+import { makeOrder, type Order, type SortOptions } from './order.ts';
+import { sortByKey } from './prefixsort.ts';
+import { RunReader, RunWriter } from './runfile.ts';
+import { recordBytes } from './size.ts';
+import { makeTempDir, removeTempDir } from './tempdirs.ts';
+
+export const DEFAULT_MEMORY = 64 * 1024 * 1024;
+
+export interface SorterOptions<T> extends SortOptions<T> {
+  /** Bytes of records to hold before spilling a run (estimated from what is held). Default 64 MiB. */
+  memory?: number;
+  /** Where the sorter's private temp dir is made (default os.tmpdir()). */
+  tmpDir?: string;
+  /** Runs merged at once (≥ 2, default 16); more runs take extra merge passes. */
+  fanIn?: number;
+  /** Run file codec; default picked from the first record (lines, pairs, JSON) and `encoding`. */
+  codec?: Codec<T>;
+  /** Byte estimate of one held record (default: recordBytes). */
+  sizeOf?: (record: T) => number;
+  /** Called after each run file is written (for counters / progress). */
+  onSpill?: (info: { file: string; records: number; bytes: number }) => void;
+}
+
+export interface SorterStats {
+  records: number;
+  runs: number;
+  bytesSpilled: number;
+  mergePasses: number;
+}
+
+export class Sorter<T> {
+  readonly stats: SorterStats = { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
+  private readonly opts: SorterOptions<T>;
+  private readonly memory: number;
+  private readonly fanIn: number;
+  private readonly sizeOf: (r: T) => number;
+  private order: Order<T> | undefined;
+  private codec: Codec<T> | undefined;
+  private buffer: T[] = [];
+  private held = 0;
+  private dir: string | undefined;
+  private runs: string[] = [];
+  private nextRun = 0;
+  private readonly open = new Set<Cursor<T>>();
+  private finished = false;
+
+  constructor(options: SorterOptions<T> = {}) {
+    this.opts = options;
+    this.memory = options.memory ?? DEFAULT_MEMORY;
+    this.fanIn = options.fanIn ?? DEFAULT_FAN_IN;
+    if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
+    if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
+    this.sizeOf = options.sizeOf ?? recordBytes;
+    if (options.codec) this.codec = options.codec;
+  }
+
+  /** The temp dir, once a run was spilled. */
+  get tempDir(): string | undefined {
+    return this.dir;
+  }
+
+  push(record: T): void {
+    if (this.finished) throw new Error('mrpipe: Sorter.push() after finish()');
+    if (this.order === undefined) this.init(record);
+    this.buffer.push(record);
+    this.held += this.sizeOf(record);
+    this.stats.records++;
+    if (this.held >= this.memory) this.spill();
+  }
+
+  /** Push many records (a batch from a stream). */
+  pushAll(records: readonly T[]): void {
+    for (let i = 0; i < records.length; i++) this.push(records[i]);
+  }
+
+  private init(sample: T): void {
+    this.order = makeOrder(this.opts, sample);
+    this.codec ??= codecFor(sample, this.opts.encoding);
+  }
+
+  private sortBuffer(): T[] {
+    const order = this.order as Order<T>;
+    const buf = this.buffer;
+    let sorted = order.byteKey ? sortByKey(buf, order.byteKey, order.descending) : buf.sort(order.compare);
+    if (order.same) sorted = dedupe(sorted, order.same);
+    return sorted;
+  }
+
+  private runPath(): string {
+    this.dir ??= makeTempDir(this.opts.tmpDir, 'mrpipe-sort-');
+    return path.join(this.dir, `run-${String(this.nextRun++).padStart(6, '0')}`);
+  }
+
+  private ioBuffer(): number {
+    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.fanIn + 1))));
+  }
+
+  /** Write a sorted iterable as one run (removing it on failure). */
+  private writeRun(records: Iterable<T>): string {
+    const file = this.runPath();
+    const w = new RunWriter(file, this.codec as Codec<T>, this.ioBuffer());
+    try {
+      for (const r of records) w.write(r);
+      w.close();
+    } catch (err) {
+      w.abort();
+      this.dispose();
+      throw err;
+    }
+    this.stats.bytesSpilled += w.bytes;
+    this.opts.onSpill?.({ file, records: w.records, bytes: w.bytes });
+    return file;
+  }
+
+  /** Sort what is buffered and write it as a run. */
+  spill(): void {
+    if (this.buffer.length === 0) return;
+    const sorted = this.sortBuffer();
+    this.buffer = [];
+    this.held = 0;
+    this.runs.push(this.writeRun(sorted));
+    this.stats.runs++;
+  }
+
+  private reader(file: string): RunReader<T> {
+    return new RunReader(file, this.codec as Codec<T>, this.ioBuffer());
+  }
+
+  /** Merge consecutive groups of runs until at most fanIn remain (merging as little as possible). */
+  private mergePasses(): void {
+    const order = this.order as Order<T>;
+    while (this.runs.length > this.fanIn) {
+      const r = this.runs.length;
+      const groups = Math.ceil((r - this.fanIn) / (this.fanIn - 1));
+      const next: string[] = [];
+      let i = 0;
+      for (let g = 0; g < groups && i < r; g++) {
+        const group = this.runs.slice(i, i + this.fanIn);
+        i += group.length;
+        const merged = mergeCursors(group.map((f) => this.track(this.reader(f))), order.compare);
+        const out = this.writeRun(iterateCursor(merged));
+        for (const f of group) removeRunFile(f);
+        next.push(out);
+      }
+      next.push(...this.runs.slice(i));
+      this.runs = next;
+      this.stats.mergePasses++;
+    }
+  }
+
+  private track(c: Cursor<T>): Cursor<T> {
+    this.open.add(c);
+    return c;
+  }
+
+  /**
+   * All records, sorted, as a sync iterable (and Cursor). Iterating it to the end disposes the sorter;
+   * call dispose() if you stop early.
+   */
+  finish(): Cursor<T> & Iterable<T> {
+    if (this.finished) throw new Error('mrpipe: Sorter.finish() called twice');
+    this.finished = true;
+    const order = this.order;
+    if (order === undefined) return endOf(cursorOf<T>([]), () => this.dispose());
+    let source: Cursor<T>;
+    if (this.runs.length === 0) {
+      const sorted = this.sortBuffer();
+      this.buffer = [];
+      this.held = 0;
+      source = cursorOf(sorted);
+    } else {
+      this.spill();
+      this.mergePasses();
+      this.stats.mergePasses++;
+      source = mergeCursors(this.runs.map((f) => this.track(this.reader(f))), order.compare);
+      if (order.same) source = dedupeCursor(source, order.same);
+    }
+    return endOf(source, () => this.dispose());
+  }
+
+  /** Close open run readers and remove the temp dir (idempotent). */
+  dispose(): void {
+    for (const c of this.open) c.close();
+    this.open.clear();
+    this.buffer = [];
+    this.held = 0;
+    this.runs = [];
+    if (this.dir !== undefined) {
+      removeTempDir(this.dir);
+      this.dir = undefined;
+    }
+  }
+}
+
+/** Runs are unlinked right after their merge pass so disk use stays about 1x the input. */
+function removeRunFile(file: string): void {
+  fs.rmSync(file, { force: true });
+}
+
+function dedupe<T>(sorted: T[], same: (a: T, b: T) => boolean): T[] {
+  if (sorted.length < 2) return sorted;
+  const out: T[] = [sorted[0]];
+  let last = sorted[0];
+  for (let i = 1; i < sorted.length; i++) {
+    const r = sorted[i];
+    if (!same(last, r)) {
+      out.push(r);
+      last = r;
+    }
+  }
+  return out;
+}
+
+/** Keep the first of each run of duplicates. */
+function dedupeCursor<T>(src: Cursor<T>, same: (a: T, b: T) => boolean): Cursor<T> {
+  let has = false;
+  const c: Cursor<T> = {
+    current: undefined as T,
+    advance() {
+      while (src.advance()) {
+        if (!has || !same(c.current, src.current)) {
+          has = true;
+          c.current = src.current;
+          return true;
+        }
+      }
+      return false;
+    },
+    close: () => src.close(),
+  };
+  return c;
+}
+
+/** A cursor + iterable that runs `done` once, when exhausted or closed. */
+function endOf<T>(src: Cursor<T>, done: () => void): Cursor<T> & Iterable<T> {
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    src.close();
+    done();
+  };
+  const c = {
+    current: undefined as T,
+    advance(): boolean {
+      if (ended) return false;
+      if (src.advance()) {
+        c.current = src.current;
+        return true;
+      }
+      end();
+      return false;
+    },
+    close: end,
+    [Symbol.iterator](): Iterator<T> {
+      return iterateCursor(c);
+    },
+  };
+  return c;
+}
