@@ -1,40 +1,13 @@
-// Temp directories the CLI creates for its own spills, removed on success, on error and on SIGINT/SIGTERM.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-const live = new Set<string>();
-let hooked = false;
-
-function removeAllSync(): void {
-  for (const dir of live) {
-    try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort on the way out */ }
-  }
-  live.clear();
-}
-
-function hookSignals(): void {
-  if (hooked) return;
-  hooked = true;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      removeAllSync();
-      process.stderr.write(`mrpipe: interrupted (${sig}); temporary files removed\n`);
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
-  }
-  process.once('exit', removeAllSync);
-}
+// Temp directories for the CLI's own spills (wordcount runs), made through the shuffle operators' registry
+// so they are removed on success, on error, at exit and on SIGINT/SIGTERM like every other mrpipe temp dir.
+import { makeTempDir, removeTempDir } from '../../operators/shuffle/tempdirs.ts';
 
 /** Runs `body` with a fresh directory under `parent` (default os.tmpdir()), removed afterwards. */
 export async function withTempDir<T>(parent: string | undefined, body: (dir: string) => Promise<T>): Promise<T> {
-  hookSignals();
-  const dir = await fs.promises.mkdtemp(path.join(parent ?? os.tmpdir(), 'mrpipe-'));
-  live.add(dir);
+  const dir = makeTempDir(parent, 'mrpipe-cli-');
   try {
     return await body(dir);
   } finally {
-    live.delete(dir);
-    await fs.promises.rm(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }

@@ -1,4 +1,107 @@
-// `mrpipe sort`: GNU-compatible external sort (placeholder until the shuffle operators land).
+// `mrpipe sort`: an external sort whose output is byte-identical to `LC_ALL=C sort` with the same flags,
+// in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
+// merged. Built on the shuffle operators' Sorter and GNU key semantics; lines are latin1 strings so any
+// bytes round-trip and JS string order is byte order.
 import type { Command } from 'commander';
+import { Sorter } from '../../../operators/shuffle/index.ts';
+import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
+import { checkInputs, inputSpecs, openInput, withOutput } from '../io.ts';
+import { parseSize } from '../sizes.ts';
+import { describeFsError, failure, usageError } from '../errors.ts';
+import { ByteLines } from '../sort/byte-lines.ts';
+import { progressBar } from '../progress.ts';
+import { totalInputBytes } from '../inputs-size.ts';
 
-export function registerSort(_program: Command): void {}
+interface SortFlags {
+  reverse?: boolean;
+  numericSort?: boolean;
+  unique?: boolean;
+  stable?: boolean;
+  fieldSeparator?: string;
+  key?: string[];
+  bufferSize?: string;
+  memory?: string;
+  temporaryDirectory?: string;
+  output?: string;
+}
+
+/** GNU sort's -t: one character; '\0' names the NUL byte. */
+function separatorOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === '\\0') return '\0';
+  if (text.length !== 1) {
+    throw usageError(`-t '${text}': the separator must be one character (GNU sort says "multi-character tab"); use -t $'\\t' for a tab`);
+  }
+  // latin1 strings hold bytes: a non-ASCII separator must be given as its single byte.
+  if (text.charCodeAt(0) > 0xff) throw usageError(`-t '${text}': the separator must be a single byte`);
+  return text;
+}
+
+export function registerSort(program: Command): void {
+  program
+    .command('sort')
+    .description('sort lines, byte-identical to LC_ALL=C sort with the same flags, in bounded memory')
+    .argument('[FILE...]', "input files; stdin when none or '-'; .gz files are decompressed")
+    .option('-r, --reverse', 'reverse the result of comparisons')
+    .option('-n, --numeric-sort', 'compare by leading numeric value (GNU -n: [-]digits[.digits])')
+    .option('-u, --unique', 'output only the first of each run of equal lines (equal keys with -k)')
+    .option('-s, --stable', 'no last-resort whole-line comparison: equal keys keep input order')
+    .option('-t, --field-separator <SEP>', 'fields are separated by SEP (one byte) instead of blank runs')
+    .option('-k, --key <KEYDEF>', 'sort by a key: F[.C][bnr][,F[.C][bnr]] (repeatable, as in GNU sort)',
+      (v: string, prev: string[] = []) => [...prev, v])
+    .option('-S, --buffer-size <SIZE>', 'memory for sorting before spilling runs (GNU units: 64M, 1G, 50%; bare = KiB)')
+    .option('-m, --memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes)')
+    .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
+    .option('-o, --output <FILE>', 'write to FILE (may be one of the inputs: written aside, then renamed)')
+    .addHelpText('after', `
+Lines are compared as bytes (LC_ALL=C): the output matches GNU sort byte for byte, including -k with
+per-key b/n/r flags, -t, -s and -u. Default memory: 256MB.
+
+Examples:
+  mrpipe sort -S 64M big.txt > sorted.txt
+  mrpipe sort -t, -k2,2n -k1,1 data.csv -o data.csv
+  cat *.log | mrpipe sort -u -T /scratch
+  mrpipe sort -rn counts.txt | head`)
+    .action(async (files: string[], flags: SortFlags) => {
+      let memory = 256 * 1024 * 1024;
+      if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
+      if (flags.bufferSize !== undefined) memory = parseSize(flags.bufferSize, '-S', 'k');
+      const separator = separatorOf(flags.fieldSeparator);
+      const keys = (flags.key ?? []).map((k) => {
+        try { return parseKeyDef(k); } catch (err) { throw usageError(`-k ${k}: ${(err as Error).message.replace(/^mrpipe: /, '')}`); }
+      });
+      const specs = inputSpecs(files);
+      await checkInputs(specs);
+      const sorter = new Sorter<string>({
+        reverse: flags.reverse, numeric: flags.numericSort, unique: flags.unique, stable: flags.stable,
+        keys, separator, encoding: 'latin1', memory, tmpDir: flags.temporaryDirectory,
+      });
+      const bar = progressBar('sort', await totalInputBytes(specs));
+      let read = 0;
+      const push = (line: string): void => sorter.push(line);
+      try {
+        for (const spec of specs) {
+          const lines = new ByteLines();
+          try {
+            for await (const chunk of openInput(spec)) {
+              lines.write(chunk as Buffer, push);
+              read += (chunk as Buffer).length;
+              bar.update(read);
+            }
+          } catch (err) {
+            throw failure(`reading ${describeFsError(err, spec.name)}`);
+          }
+          lines.end(push);
+        }
+        bar.stop();
+        await withOutput(flags.output, 'latin1', async (out) => {
+          for (const line of sorter.finish()) {
+            if (!out.write(line + '\n')) await out.drain();
+          }
+        });
+      } finally {
+        bar.stop();
+        sorter.dispose();
+      }
+    });
+}

@@ -1,0 +1,109 @@
+// mrpipe sort vs LC_ALL=C sort, byte for byte, for each flag combination on edge inputs; with a tiny -S
+// so the external path (runs on disk, merge) is exercised, not only the in-memory sort.
+import test from 'ava';
+import fc from 'fast-check';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mrpipe, tempDir } from './helpers.ts';
+
+const EDGE = Buffer.concat([
+  Buffer.from([
+    'b', 'a', '', 'a', '  leading blanks', '\tleading tab', 'A', 'a b c', 'a  b c', 'a\tb\tc', 'a\t\tc',
+    '10', '9', '-1', '-10', '0', '-0', '007', '1.5', '1.50', '.5', '-.5', '1e3', 'x 3 y', 'x 20 y', 'x 3 z',
+    'x -3 y', 'same 1', 'same 1', 'same 01', 'crlf\r', 'crlf', 'tab\tsep\t2', 'tab\tsep\t10', 'z,3,b', 'z,3,a',
+    'z,10,a', 'z,,a', ',,,', 'n 1.2.3', 'n 1.10', ' 5', '5 ', '  -7 q',
+  ].join('\n') + '\n'),
+  Buffer.from([0x00, 0x61, 0x0a, 0x61, 0x00, 0x0a, 0xff, 0x0a, 0x80, 0x20, 0x31, 0x0a, 0xc3, 0xa9, 0x0a, 0x7f, 0x0a]),
+  Buffer.from('last line without newline'),
+]);
+
+const FLAGS: string[][] = [
+  [], ['-r'], ['-n'], ['-rn'], ['-u'], ['-s'], ['-n', '-u'], ['-r', '-u'],
+  ['-k2'], ['-k2,2'], ['-k2,2n'], ['-k2,2nr'], ['-k2,2', '-k1,1r'], ['-k1.2,1.3'], ['-k2b,2'],
+  ['-s', '-k1,1'], ['-u', '-k1,1'], ['-n', '-k2'], ['-r', '-k2,2', '-s'], ['-k3,3n', '-k1,1'],
+  ['-t', ',', '-k2,2n'], ['-t', ',', '-k3,3', '-k2,2nr'], ['-t,', '-u', '-k1,1'], ['-t', '\t', '-k2,2'],
+  ['-t', '\t', '-k3n'], ['-t', ' ', '-k2,2', '-s'], ['-nr', '-s', '-k2,2'], ['-k1,1', '-u', '-r'],
+];
+
+let input: string;
+let dir: string;
+let cleanup: () => void;
+test.before(() => {
+  ({ dir, cleanup } = tempDir());
+  input = path.join(dir, 'edge.txt');
+  fs.writeFileSync(input, EDGE);
+});
+test.after.always(() => cleanup());
+
+function gnuSort(args: string[], file: string): Buffer {
+  const r = spawnSync('sort', [...args, file], { env: { ...process.env, LC_ALL: 'C' } });
+  if (r.status !== 0) throw new Error(`sort ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+for (const flags of FLAGS) {
+  test(`sort ${flags.map((f) => JSON.stringify(f)).join(' ')} equals LC_ALL=C sort`, async (t) => {
+    const expected = gnuSort(flags, input);
+    const inMemory = await mrpipe(['sort', ...flags, input]);
+    t.is(inMemory.status, 0, inMemory.stderr);
+    t.deepEqual(inMemory.stdout, expected);
+    // 1 KiB of buffer: many runs, merged.
+    const external = await mrpipe(['sort', '-S', '1', '-T', dir, ...flags, input]);
+    t.is(external.status, 0, external.stderr);
+    t.deepEqual(external.stdout, expected);
+  });
+}
+
+test('several inputs and stdin (-): each input ends its last line', async (t) => {
+  const second = path.join(dir, 'second.txt');
+  fs.writeFileSync(second, 'm\nno newline');
+  const r = await mrpipe(['sort', input, '-', second], 'from stdin\nq');
+  const g = spawnSync('bash', ['-c', `printf 'from stdin\\nq' | LC_ALL=C sort '${input}' - '${second}'`]);
+  t.deepEqual(r.stdout, g.stdout);
+});
+
+test('-o may name an input file: written aside, then renamed', async (t) => {
+  const file = path.join(dir, 'inplace.txt');
+  fs.writeFileSync(file, 'c\nb\na\n');
+  const r = await mrpipe(['sort', '-o', file, file]);
+  t.is(r.status, 0, r.stderr);
+  t.is(fs.readFileSync(file, 'utf8'), 'a\nb\nc\n');
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('mrpipe')), []);
+});
+
+test('empty input gives empty output', async (t) => {
+  const r = await mrpipe(['sort', '-n'], '');
+  t.is(r.status, 0);
+  t.is(r.stdout.length, 0);
+});
+
+test('bad key and separator are usage errors (exit 2)', async (t) => {
+  const k = await mrpipe(['sort', '-k', '0,1'], 'a\n');
+  t.is(k.status, 2);
+  t.regex(k.stderr, /-k 0,1: invalid sort key/);
+  const s = await mrpipe(['sort', '-t', 'ab'], 'a\n');
+  t.is(s.status, 2);
+  t.regex(s.stderr, /one character/);
+});
+
+test('property: random lines and flags, tiny buffer, equal to GNU sort', async (t) => {
+  const line = fc.array(fc.constantFrom('a', 'b', ' ', '\t', ',', '1', '2', '-', '.', '0', '\xe9', 'Z'), { maxLength: 12 })
+    .map((cs) => cs.join(''));
+  const flagSet = fc.record({
+    r: fc.boolean(), n: fc.boolean(), u: fc.boolean(), s: fc.boolean(),
+    t: fc.constantFrom(undefined, ',', '\t'),
+    k: fc.constantFrom(undefined, '1,1', '2,2', '2', '1.2,2n', '2,2r'),
+  });
+  await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 60 }), flagSet, async (lines, f) => {
+    const file = path.join(dir, 'prop.txt');
+    fs.writeFileSync(file, Buffer.from(lines.map((l) => l + '\n').join(''), 'latin1'));
+    const args = [
+      ...(f.r ? ['-r'] : []), ...(f.n ? ['-n'] : []), ...(f.u ? ['-u'] : []), ...(f.s ? ['-s'] : []),
+      ...(f.t ? ['-t', f.t] : []), ...(f.k ? ['-k', f.k] : []),
+    ];
+    const r = await mrpipe(['sort', '-S', '1', ...args, file]);
+    t.deepEqual(r.stdout, gnuSort(args, file), args.join(' '));
+  }), { numRuns: 25 });
+  t.pass();
+});
