@@ -1,0 +1,162 @@
+// Loading and resolving jobs. A job reaches a worker thread as a JobRef (a module URL or inline source
+// strings), never as a closure; every worker loads it itself. resolveJob() turns built-in names into
+// functions and checks the job before any input is read.
+import { existsSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builtins, isBuiltinName, type Aggregator } from './builtins.ts';
+import type { CombineFn, InlineJob, Job, JobSpec, MapFn, ReduceContext, TaskContext } from './types.ts';
+
+export type JobRef =
+  | { kind: 'module'; url: string }
+  | { kind: 'inline'; source: InlineJob }
+  /** A job object given in code: only usable in-process. */
+  | { kind: 'object' };
+
+export interface ResolvedJob {
+  name: string;
+  map: MapFn;
+  input: 'lines' | 'jsonl' | 'json';
+  output: 'tsv' | 'jsonl';
+  encoding: 'utf8' | 'latin1';
+  split: boolean;
+  /** Set when reduce is a built-in: map values are lifted with agg.init and merged map-side. */
+  agg?: Aggregator;
+  /** A user combine on raw map values (ignored when reduce is a built-in, which combines itself). */
+  combine?: CombineFn;
+  /** On map-output values (accumulators when agg is set). Undefined: a map-only job. */
+  reduce?: (key: string, values: Iterable<any>, ctx: ReduceContext) => unknown;
+  group?: (key: string) => string;
+  setup?: (ctx: TaskContext) => void | Promise<void>;
+  teardown?: (ctx: TaskContext) => void | Promise<void>;
+  /** Map-output value for Hadoop Streaming mode: agg.init(v) when reduce is a built-in, else v. */
+  liftValue(value: unknown): unknown;
+}
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** The recipes directory beside this package's lib (source: recipes/*.ts; dist: dist/recipes/*.js). */
+export function recipeUrl(name: string): URL {
+  return new URL(`../../recipes/${name}${ext}`, import.meta.url);
+}
+
+/** Evaluates a JavaScript function expression given as text (inline jobs, `--map '...'`). */
+export function evalFunction(source: string, what: string): (...args: any[]) => any {
+  let fn: unknown;
+  try {
+    fn = new Function(`"use strict"; return (${source}\n);`)();
+  } catch (err) {
+    throw new Error(`${what}: cannot evaluate ${JSON.stringify(source)}: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof fn !== 'function') throw new TypeError(`${what}: ${JSON.stringify(source)} is not a function expression`);
+  return fn as (...args: any[]) => any;
+}
+
+/** Builds a job object from inline source strings (built-in names stay names). */
+export function jobFromInline(src: InlineJob): Job {
+  const named = (s: string | undefined, what: string) =>
+    s === undefined ? undefined : isBuiltinName(s) ? s : evalFunction(s, what);
+  const job: Job = { ...src, name: src.name ?? 'inline', map: evalFunction(src.map, '--map') } as Job;
+  job.combine = named(src.combine, '--combine') as Job['combine'];
+  job.reduce = named(src.reduce, '--reduce') as Job['reduce'];
+  if (src.group !== undefined) job.group = evalFunction(src.group, '--group');
+  return job;
+}
+
+function isInline(spec: object): spec is InlineJob {
+  return typeof (spec as InlineJob).map === 'string';
+}
+
+/** Where a job comes from: a file path, a recipe name, a module URL, inline source, or an object. */
+export function jobRefOf(spec: JobSpec): JobRef {
+  if (spec instanceof URL) return { kind: 'module', url: spec.href };
+  if (typeof spec === 'string') {
+    if (spec.startsWith('file:')) return { kind: 'module', url: spec };
+    const path = resolvePath(spec);
+    if (existsSync(path) && statSync(path).isFile()) return { kind: 'module', url: pathToFileURL(path).href };
+    if (/^[a-z0-9][a-z0-9-]*$/.test(spec)) {
+      const url = recipeUrl(spec);
+      if (existsSync(fileURLToPath(url))) return { kind: 'module', url: url.href };
+    }
+    throw new Error(`job ${JSON.stringify(spec)} not found: give a job file path or a recipe name (mrpipe recipes lists them)`);
+  }
+  if (isInline(spec)) return { kind: 'inline', source: spec };
+  return { kind: 'object' };
+}
+
+/** Loads the job a ref names (module import or inline evaluation). */
+export async function loadRef(ref: JobRef): Promise<Job> {
+  if (ref.kind === 'inline') return jobFromInline(ref.source);
+  if (ref.kind === 'object') throw new Error('a job object given in code cannot be loaded by reference');
+  let mod: { default?: unknown };
+  try {
+    mod = await import(ref.url);
+  } catch (err) {
+    throw new Error(`cannot load job ${fileURLToPath(ref.url)}: ${(err as Error).message}`, { cause: err });
+  }
+  const job = (mod.default ?? mod) as Job;
+  if (!job || typeof job !== 'object' || typeof job.map !== 'function') {
+    throw new Error(`job ${fileURLToPath(ref.url)} has no default export with a map(record, emit, ctx) function`);
+  }
+  return job;
+}
+
+/** loadJob(pathOrRecipeName): the job module's default export, resolved (built-ins turned into functions). */
+export async function loadJob(spec: string | URL | InlineJob): Promise<ResolvedJob> {
+  return resolveJob(await loadRef(jobRefOf(spec)));
+}
+
+const check = <T>(v: T | undefined, allowed: readonly T[], what: string, dflt: T): T => {
+  if (v === undefined) return dflt;
+  if (!allowed.includes(v)) throw new Error(`job ${what} must be one of ${allowed.join(', ')}; got ${JSON.stringify(v)}`);
+  return v;
+};
+
+function resolveCombine(c: Job['combine']): CombineFn | undefined {
+  if (c === undefined) return undefined;
+  if (typeof c === 'function') return c;
+  if (!isBuiltinName(c)) throw new Error(`job combine must be a function or one of ${Object.keys(builtins).join(', ')}; got ${JSON.stringify(c)}`);
+  const agg = builtins[c];
+  return (_key, values) => {
+    let acc: unknown;
+    let first = true;
+    for (const v of values) { acc = first ? agg.init(v) : agg.add(acc, v); first = false; }
+    return agg.result(acc);
+  };
+}
+
+/** Checks a job and turns built-in names into functions. */
+export function resolveJob(job: Job): ResolvedJob {
+  if (!job || typeof job.map !== 'function') throw new TypeError('a job needs a map(record, emit, ctx) function');
+  const r = job.reduce;
+  let agg: Aggregator | undefined;
+  let reduce: ResolvedJob['reduce'];
+  if (r === undefined) reduce = undefined;
+  else if (typeof r === 'function') reduce = r;
+  else if (isBuiltinName(r)) {
+    const a = builtins[r];
+    agg = a;
+    reduce = (_key, accs) => {
+      let acc: unknown;
+      let first = true;
+      for (const x of accs) { acc = first ? x : a.merge(acc, x); first = false; }
+      return a.result(acc);
+    };
+  } else throw new Error(`job reduce must be a function or one of ${Object.keys(builtins).join(', ')}; got ${JSON.stringify(r)}`);
+  if (job.group !== undefined && typeof job.group !== 'function') throw new TypeError('job group must be a function key => groupKey');
+  return {
+    name: job.name ?? 'job',
+    map: job.map,
+    input: check(job.input, ['lines', 'jsonl', 'json'] as const, 'input', 'lines'),
+    output: check(job.output, ['tsv', 'jsonl'] as const, 'output', 'tsv'),
+    encoding: check(job.encoding, ['utf8', 'latin1'] as const, 'encoding', 'utf8'),
+    split: job.split !== false,
+    agg,
+    combine: agg ? undefined : resolveCombine(job.combine),
+    reduce,
+    group: job.group,
+    setup: job.setup,
+    teardown: job.teardown,
+    liftValue: agg ? (v) => agg.init(v) : (v) => v,
+  };
+}

@@ -1,0 +1,155 @@
+// The shape of a job and of the options runJob takes. A job is a plain object (usually a module's default
+// export); defineJob() only adds types, so a job file never needs to import mrpipe.
+import type { Emit } from '../../operators/types.ts';
+
+/** Names of the built-in combiners/reducers (associative, so they also run map-side). */
+export type BuiltinName = 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect';
+
+export type InputFormat = 'lines' | 'jsonl' | 'json';
+export type OutputFormat = 'tsv' | 'jsonl';
+
+/** Where a record came from; passed to map as its third argument. */
+export interface MapContext {
+  /** The input file as given (after glob expansion); '-' for stdin. */
+  file: string;
+  /** Byte offset of the record's line in the (uncompressed) file; undefined for `json` input. */
+  offset: number | undefined;
+  /** 1-based line number, known when the task reads its file from byte 0 (always with `split: false`). */
+  line: number | undefined;
+  /** 0-based index of the element in a `json` array input. */
+  index: number | undefined;
+  /** Adds n (default 1) to a user counter. */
+  counter(group: string, name: string, n?: number): void;
+  /** Which task this is ('map-3'), for logs. */
+  taskId: string;
+}
+
+/** Passed to reduce as its third argument. */
+export interface ReduceContext {
+  /** The full key of the value most recently taken from `values` (differs from the group key only with `group`). */
+  key: string;
+  /** Writes an extra output row (the return value of reduce is written too, unless undefined). */
+  emit: Emit;
+  counter(group: string, name: string, n?: number): void;
+  taskId: string;
+}
+
+/** Passed to setup/teardown, once per task. */
+export interface TaskContext {
+  taskId: string;
+  kind: 'map' | 'reduce';
+  /** The map task's input file. */
+  file?: string;
+  counter(group: string, name: string, n?: number): void;
+}
+
+export type MapFn<R = any, V = any> = (record: R, emit: Emit<V>, ctx: MapContext) => void;
+export type ReduceFn<V = any, O = any> = (key: string, values: Iterable<V>, ctx: ReduceContext) => O | undefined;
+export type CombineFn<V = any> = (key: string, values: Iterable<V>) => V;
+
+export interface Job<R = any, V = any, O = any> {
+  name?: string;
+  map: MapFn<R, V>;
+  /** Map-side pre-aggregation; must be associative and return a value of the map's value type. */
+  combine?: CombineFn<V> | BuiltinName;
+  /** No reduce = a map-only job: every emitted pair is written, sorted by key (stable). */
+  reduce?: ReduceFn<V, O> | BuiltinName;
+  /** Secondary sort: keys sort fully but partition and group by group(key) (Hadoop's grouping comparator). */
+  group?: (key: string) => string;
+  input?: InputFormat;
+  output?: OutputFormat;
+  /** Decoding of text lines: 'utf8' (default) or 'latin1' (one char per byte, fastest, byte order preserved). */
+  encoding?: 'utf8' | 'latin1';
+  /** false: never split a file into byte ranges (exact line numbers for every record). */
+  split?: boolean;
+  setup?: (ctx: TaskContext) => void | Promise<void>;
+  teardown?: (ctx: TaskContext) => void | Promise<void>;
+}
+
+/**
+ * A job described by source strings, so worker threads can rebuild it: map/combine/reduce/group are
+ * JavaScript function expressions (or built-in names for combine/reduce). Used by `mrpipe run --map ...`.
+ */
+export interface InlineJob {
+  name?: string;
+  map: string;
+  combine?: string;
+  reduce?: string;
+  group?: string;
+  input?: InputFormat;
+  output?: OutputFormat;
+  encoding?: 'utf8' | 'latin1';
+  split?: boolean;
+}
+
+/** What runJob accepts: a job object (runs in-process), a module path or recipe name, or an inline job. */
+export type JobSpec = Job | string | URL | InlineJob;
+
+export type BadRecordsPolicy = 'fail' | number;
+
+export interface RunOptions {
+  /** Input paths and globs; '-' is stdin (spooled to the job temp dir, then split like a file). */
+  inputs: string[];
+  /** Output directory; '-' or a Writable: the output in key order (one reducer), no directory. */
+  output: string | NodeJS.WritableStream;
+  /** Number of map tasks (default: split by size, see splitSize). */
+  mapTasks?: number;
+  /** Bytes per split for files over the threshold (default 64 MB). */
+  splitSize?: number | string;
+  reducers?: number;
+  workers?: number;
+  /** One budget for the whole job, e.g. '64MB', '1GiB' or bytes (default 256MB). */
+  memory?: number | string;
+  tmpDir?: string;
+  /** Bytes read per input chunk (default 1 MiB). */
+  chunkSize?: number | string;
+  streaming?: 'auto' | boolean;
+  /** Input size at which 'auto' switches to streaming, and above which files are split (default 100MB). */
+  threshold?: number | string;
+  resume?: boolean;
+  overwrite?: boolean;
+  maxAttempts?: number;
+  /** 'fail' (default) or the number of bad records to skip (and count) before failing. */
+  badRecords?: BadRecordsPolicy;
+  /** Abort the job from outside. */
+  signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers that stop the job, clean up, and re-raise (default true). */
+  handleSignals?: boolean;
+  /** Progress callback (also emitted as 'progress' on the JobRun). */
+  onProgress?: (p: JobProgress) => void;
+}
+
+export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'retrying' | 'reused';
+
+export interface JobProgress {
+  phase: 'plan' | 'map' | 'reduce' | 'commit' | 'done';
+  bytesRead: number;
+  bytesTotal: number;
+  recordsIn: number;
+  recordsOut: number;
+  spills: number;
+  tasks: Record<TaskState, number>;
+}
+
+export interface TaskEvent {
+  id: string;
+  kind: 'map' | 'reduce';
+  state: TaskState;
+  attempt: number;
+  error?: string;
+}
+
+export type Counters = Record<string, Record<string, number>>;
+
+export interface JobResult {
+  /** Absolute output directory ('-' for a stream). */
+  output: string;
+  parts: string[];
+  counters: Counters;
+  mapTasks: number;
+  reducers: number;
+  streaming: boolean;
+  /** Map tasks reused from an interrupted run (--resume). */
+  reused: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,163 @@
+// The map side of the shuffle: what map emits is held under a byte budget, aggregated first when the job
+// allows (a built-in reducer's accumulators, or a user combine), and spilled as one sorted run per
+// partition when the budget is full and at the end of the task.
+import { join } from 'node:path';
+import type { Aggregator } from '../job/builtins.ts';
+import type { CombineFn } from '../job/types.ts';
+import { compareKeys, partitionOf } from './keys.ts';
+import { RunWriter } from './run-file.ts';
+
+/** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */
+const ENTRY_OVERHEAD = 88;
+/** A user combine runs once this many values are pending for one key. */
+const COMBINE_EVERY = 32;
+
+export function valueCost(v: unknown): number {
+  switch (typeof v) {
+    case 'number': case 'boolean': case 'undefined': return 16;
+    case 'string': return 24 + 2 * v.length;
+    default: return v === null ? 16 : 48 + 2 * (JSON.stringify(v)?.length ?? 0);
+  }
+}
+
+/** JSON text of a value for a run file, with an error naming the key when it cannot be serialised. */
+export function toJson(key: string, v: unknown): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  try {
+    return JSON.stringify(v);
+  } catch (err) {
+    throw new TypeError(`value emitted for key ${JSON.stringify(key)} is not JSON-serialisable: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export interface CollectorOptions {
+  partitions: number;
+  budget: number;
+  dir: string;
+  agg?: Aggregator;
+  combine?: CombineFn;
+  group?: (key: string) => string;
+  writeBuffer: number;
+  onSpill?: () => void;
+}
+
+export class Collector {
+  /** runs[p] = run file names (relative to dir) of partition p, in spill order. */
+  readonly runs: string[][];
+  spills = 0;
+  recordsWritten = 0;
+  private bytes = 0;
+  private readonly o: CollectorOptions;
+  private readonly map = new Map<string, any>();
+  private keys: string[] = [];
+  private vals: (string | undefined)[] = [];
+
+  constructor(o: CollectorOptions) {
+    this.o = o;
+    this.runs = Array.from({ length: o.partitions }, () => []);
+  }
+
+  add(key: string, value: unknown): void {
+    const o = this.o;
+    if (o.agg) {
+      const m = this.map;
+      const acc = m.get(key);
+      if (acc === undefined && !m.has(key)) {
+        m.set(key, o.agg.init(value));
+        this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
+      } else {
+        const next = o.agg.add(acc, value);
+        if (next !== acc) m.set(key, next);
+        else if (Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
+      }
+    } else if (o.combine) {
+      const pending = this.map.get(key) as unknown[] | undefined;
+      if (pending === undefined) {
+        this.map.set(key, [value]);
+        this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
+      } else {
+        pending.push(value);
+        this.bytes += 8 + valueCost(value);
+        if (pending.length >= COMBINE_EVERY) this.collapse(key, pending);
+      }
+    } else {
+      const json = toJson(key, value);
+      this.keys.push(key);
+      this.vals.push(json);
+      this.bytes += ENTRY_OVERHEAD + 2 * key.length + (json === undefined ? 0 : 2 * json.length);
+    }
+    if (this.bytes > o.budget) this.spill();
+  }
+
+  private collapse(key: string, pending: unknown[]): void {
+    const v = (this.o.combine as CombineFn)(key, pending);
+    for (const x of pending) this.bytes -= 8 + valueCost(x);
+    pending.length = 0;
+    pending.push(v);
+    this.bytes += 8 + valueCost(v);
+  }
+
+  private partition(key: string): number {
+    const g = this.o.group;
+    return partitionOf(g ? g(key) : key, this.o.partitions);
+  }
+
+  /** Writes everything held as one sorted run per non-empty partition. */
+  spill(): void {
+    const o = this.o;
+    const P = o.partitions;
+    const seq = this.spills;
+    if (this.map.size === 0 && this.keys.length === 0) return;
+    if (this.keys.length > 0) {
+      // Plain pairs: sort indices by (key, emit order) per partition.
+      const keys = this.keys;
+      const vals = this.vals;
+      const byPart: number[][] = Array.from({ length: P }, () => []);
+      for (let i = 0; i < keys.length; i++) byPart[P === 1 ? 0 : this.partition(keys[i])].push(i);
+      for (let p = 0; p < P; p++) {
+        const idx = byPart[p];
+        if (idx.length === 0) continue;
+        idx.sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+        this.write(seq, p, (w) => { for (const i of idx) w.add(keys[i], vals[i]); });
+      }
+      this.keys = [];
+      this.vals = [];
+    } else {
+      const byPart: string[][] = Array.from({ length: P }, () => []);
+      for (const k of this.map.keys()) byPart[P === 1 ? 0 : this.partition(k)].push(k);
+      for (let p = 0; p < P; p++) {
+        const ks = byPart[p];
+        if (ks.length === 0) continue;
+        ks.sort(compareKeys);
+        const m = this.map;
+        const combine = o.agg ? undefined : (o.combine as CombineFn);
+        this.write(seq, p, (w) => {
+          for (const k of ks) {
+            const v = m.get(k);
+            if (combine) {
+              // Pending raw values: combine what is left once more, write one value.
+              const arr = v as unknown[];
+              w.add(k, toJson(k, arr.length === 1 ? arr[0] : combine(k, arr)));
+            } else w.add(k, toJson(k, v));
+          }
+        });
+      }
+      this.map.clear();
+    }
+    this.bytes = 0;
+    this.spills++;
+    o.onSpill?.();
+  }
+
+  private write(seq: number, p: number, fill: (w: RunWriter) => void): void {
+    const name = `s${seq}-p${p}.run`;
+    const w = new RunWriter(join(this.o.dir, name), this.o.writeBuffer);
+    try {
+      fill(w);
+    } finally {
+      w.close();
+    }
+    this.recordsWritten += w.records;
+    this.runs[p].push(name);
+  }
+}

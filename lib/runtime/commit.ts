@@ -1,0 +1,104 @@
+// The output commit protocol. OUT is never written in place: part files go to a staging dir beside OUT
+// (same file system, so renames are atomic), each under a temp name renamed when complete; _COUNTERS.json
+// then _SUCCESS are written last, and the staging dir is renamed to OUT. A lock file beside OUT
+// (.OUT.mrpipe-lock, created with O_EXCL) holds the running job's pid and work dir: a second job on the
+// same OUT is refused while the first lives, and --resume finds the work dir of a killed one through it.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export interface LockInfo {
+  pid: number;
+  /** The job temp dir (map outputs, plan) under tmpDir. */
+  workDir?: string;
+  /** The staging dir beside OUT. */
+  stageDir?: string;
+}
+
+export class OutputDir {
+  readonly out: string;
+  readonly parent: string;
+  readonly base: string;
+  readonly lockPath: string;
+  private locked = false;
+
+  constructor(output: string) {
+    this.out = resolve(output);
+    this.parent = dirname(this.out);
+    this.base = basename(this.out);
+    this.lockPath = join(this.parent, `.${this.base}.mrpipe-lock`);
+  }
+
+  /** Refuses an existing OUT unless overwrite. */
+  checkTarget(overwrite: boolean): void {
+    if (!existsSync(this.parent)) throw new Error(`output ${this.out}: its parent directory does not exist`);
+    if (existsSync(this.out) && !overwrite) {
+      throw new Error(`output ${this.out} already exists: remove it, choose another -o, or pass --overwrite`);
+    }
+  }
+
+  /** Takes the lock; returns what a dead previous holder left (for resume or cleanup). */
+  lock(): LockInfo | undefined {
+    let stale: LockInfo | undefined;
+    for (let tries = 0; tries < 3; tries++) {
+      try {
+        writeFileSync(this.lockPath, JSON.stringify({ pid: process.pid } satisfies LockInfo), { flag: 'wx', mode: 0o600 });
+        this.locked = true;
+        return stale;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      let info: LockInfo | undefined;
+      try {
+        info = JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo;
+      } catch {
+        info = undefined; // half-written by a job killed at that moment: stale
+      }
+      if (info && info.pid !== process.pid && alive(info.pid)) {
+        throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}); wait for it or choose another -o`);
+      }
+      stale = info ?? stale;
+      rmSync(this.lockPath, { force: true });
+    }
+    throw new Error(`output ${this.out}: cannot take the lock ${this.lockPath}`);
+  }
+
+  /** Rewrites the lock (atomically: temp + rename) with the current job's dirs. */
+  record(info: LockInfo): void {
+    const tmp = `${this.lockPath}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
+    renameSync(tmp, this.lockPath);
+  }
+
+  unlock(): void {
+    if (this.locked) rmSync(this.lockPath, { force: true });
+    this.locked = false;
+  }
+
+  makeStage(): string {
+    return mkdtempSync(join(this.parent, `.${this.base}.mrpipe-out-`));
+  }
+
+  /** Writes the markers and renames the staging dir to OUT (swapping out an old OUT when overwriting). */
+  commit(stage: string, counters: unknown, overwrite: boolean): void {
+    writeFileSync(join(stage, '_COUNTERS.json'), JSON.stringify(counters, null, 2) + '\n');
+    writeFileSync(join(stage, '_SUCCESS'), '');
+    // mkdtemp made the staging dir 0700; the committed OUT follows the umask like any new dir.
+    chmodSync(stage, 0o777 & ~process.umask());
+    if (existsSync(this.out)) {
+      if (!overwrite) throw new Error(`output ${this.out} appeared while the job ran; refusing to replace it without --overwrite`);
+      const old = mkdtempSync(join(this.parent, `.${this.base}.mrpipe-old-`));
+      renameSync(this.out, join(old, 'out'));
+      renameSync(stage, this.out);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(stage, this.out);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

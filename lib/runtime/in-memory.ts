@@ -1,0 +1,119 @@
+// The in-memory ("traditional") path for small inputs: each file read whole, everything emitted held in
+// one Map, then sorted and written. Same record handling (the map task's loop) and same partitioning,
+// order and reduce semantics as the streaming path, so the output is byte-identical. Values are
+// JSON-round-tripped like the streaming path's run files do.
+import { join } from 'node:path';
+import { renameSync } from 'node:fs';
+import type { ResolvedJob } from '../job/load.ts';
+import { formatRecord } from '../job/format.ts';
+import type { Counters, ReduceContext } from '../job/types.ts';
+import { addCounter, BUILTIN_GROUP, mergeCounters } from './counters.ts';
+import type { InputFile } from './inputs.ts';
+import { compareKeys, partitionOf } from './keys.ts';
+import { runMapTask, type MapSink } from './map-task.ts';
+import { PartWriter } from './reduce-task.ts';
+import type { TaskEnv, TaskProgress } from './task-types.ts';
+
+function roundTrip(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v === null || typeof v !== 'object') return v;
+  return JSON.parse(JSON.stringify(v));
+}
+
+class MemorySink implements MapSink {
+  readonly map = new Map<string, any>();
+  private readonly job: ResolvedJob;
+  constructor(job: ResolvedJob) {
+    this.job = job;
+  }
+  add(key: string, value: unknown): void {
+    const v = roundTrip(value);
+    const agg = this.job.agg;
+    const m = this.map;
+    const cur = m.get(key);
+    if (agg) {
+      if (cur === undefined && !m.has(key)) m.set(key, agg.init(v));
+      else m.set(key, agg.add(cur, v));
+    } else if (cur === undefined) m.set(key, [v]);
+    else cur.push(v);
+  }
+}
+
+export function partName(p: number): string {
+  return `part-${String(p).padStart(5, '0')}`;
+}
+
+/** Runs the whole job in this thread; writes part files into stage. Returns the counters. */
+export async function runInMemory(
+  job: ResolvedJob, files: InputFile[], env: TaskEnv, stage: string, onProgress: (p: TaskProgress) => void,
+): Promise<Counters> {
+  const counters: Counters = {};
+  const sink = new MemorySink(job);
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const id = `map-${i}`;
+    // chunkSize = the file: read whole, as the traditional path does.
+    const r = await runMapTask(job, {
+      kind: 'map', id, index: i, path: f.path, name: f.name, gz: f.gz, start: 0, end: Infinity, dir: '',
+    }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : f.size) }, onProgress, sink);
+    mergeCounters(counters, r.counters);
+  }
+  const keys = [...sink.map.keys()].sort(compareKeys);
+  const R = env.partitions;
+  const byPart: string[][] = Array.from({ length: R }, () => []);
+  for (const k of keys) byPart[partitionOf(job.group ? job.group(k) : k, R)].push(k);
+  const fmt = job.output;
+  let groups = 0;
+  let outRecords = 0;
+  for (let p = 0; p < R; p++) {
+    const final = join(stage, partName(p));
+    const tmp = `${final}.tmp`;
+    const out = new PartWriter(tmp);
+    try {
+      const ks = byPart[p];
+      const reduce = job.reduce;
+      if (!reduce) {
+        for (const k of ks) for (const v of sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
+      } else {
+        const ctx: ReduceContext = {
+          key: '', taskId: `reduce-${p}`, counter: (g, n, c = 1) => addCounter(counters, g, n, c),
+          emit: (k, v) => out.write(formatRecord(k, v, fmt)),
+        };
+        const agg = job.agg;
+        for (let i = 0; i < ks.length;) {
+          const g = job.group ? job.group(ks[i]) : ks[i];
+          let j = i + 1;
+          if (job.group) while (j < ks.length && job.group(ks[j]) === g) j++;
+          const members = ks.slice(i, j);
+          const values = (function* () {
+            for (const k of members) {
+              ctx.key = k;
+              if (agg) yield roundTrip(sink.map.get(k));
+              else yield* sink.map.get(k) as unknown[];
+            }
+          })();
+          let r: unknown;
+          try {
+            r = reduce(g, values, ctx);
+          } catch (err) {
+            throw new Error(`reduce failed for key ${JSON.stringify(g)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
+          }
+          if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
+            throw new TypeError(`reduce returned a Promise for key ${JSON.stringify(g)}: reduce must be synchronous`);
+          }
+          if (r !== undefined) out.write(formatRecord(g, r, fmt));
+          groups++;
+          i = j;
+        }
+      }
+      out.close();
+      outRecords += out.records;
+      renameSync(tmp, final);
+    } finally {
+      out.close();
+    }
+  }
+  if (job.reduce) addCounter(counters, BUILTIN_GROUP, 'reduceInputGroups', groups);
+  addCounter(counters, BUILTIN_GROUP, 'outputRecords', outRecords);
+  return counters;
+}

@@ -1,0 +1,66 @@
+// Input expansion: paths, globs (fs.glob), and '-' for stdin, which is spooled to the job temp dir so it
+// can be split and retried like any file.
+import { createWriteStream, promises as fsp, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { compareKeys } from './keys.ts';
+
+export interface InputFile {
+  /** As the user gave it (or as the glob matched it); '-' for stdin. */
+  name: string;
+  /** The path to read. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  gz: boolean;
+}
+
+const GLOB_CHARS = /[*?[{]/;
+
+async function expandGlob(pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of fsp.glob(pattern)) out.push(p);
+  return out.sort(compareKeys);
+}
+
+function statInput(name: string, path: string): InputFile {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT'
+      ? `input ${name}: no such file (relative paths start from ${process.cwd()})`
+      : `input ${name}: cannot read it (${(err as Error).message})`, { cause: err });
+  }
+  if (st.isDirectory()) throw new Error(`input ${name}: is a directory; pass the files inside it (e.g. ${join(name, '*')})`);
+  if (!st.isFile()) throw new Error(`input ${name}: not a regular file (a FIFO or device cannot be split); pipe it on stdin with '-' instead`);
+  return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: /\.gz$/i.test(path) };
+}
+
+/** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. */
+export async function expandInputs(inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin): Promise<InputFile[]> {
+  if (inputs.length === 0) throw new Error('no input: give input files (or - for stdin)');
+  const files: InputFile[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      const path = join(await spoolDir(), 'stdin');
+      await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      files.push({ ...statInput('-', path), gz: false });
+    } else if (GLOB_CHARS.test(input) && !exists(input)) {
+      const matches = await expandGlob(input);
+      if (matches.length === 0) throw new Error(`input ${input}: the pattern matches no file`);
+      for (const m of matches) files.push(statInput(m, m));
+    } else files.push(statInput(input, input));
+  }
+  return files;
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,184 @@
+// A map task: whole-line chunks of its byte range -> records -> the user's map (a plain loop, one call per
+// record, emit straight into the collector) -> sorted runs per partition. No stream stage per record.
+import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import type { ResolvedJob } from '../job/load.ts';
+import type { Counters, MapContext } from '../job/types.ts';
+import { Collector } from './collector.ts';
+import { addCounter, BUILTIN_GROUP } from './counters.ts';
+import { lineChunks, lineNumberAt, rawBlocks } from './input-chunks.ts';
+import type { MapTaskResult, MapTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
+
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** A record the job could not handle (its map threw, or its text is not JSON). */
+class RecordFailure {
+  readonly error: unknown;
+  readonly offset: number | undefined;
+  readonly line: number | undefined;
+  readonly index: number | undefined;
+  constructor(error: unknown, offset: number | undefined, line: number | undefined, index: number | undefined) {
+    this.error = error;
+    this.offset = offset;
+    this.line = line;
+    this.index = index;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function rangeText(spec: MapTaskSpec): string {
+  return spec.end === Infinity ? `reads all of it` : `reads bytes ${spec.start}-${spec.end}`;
+}
+
+/** Where emitted pairs go: the spilling collector, or the in-memory path's maps. */
+export interface MapSink {
+  add(key: string, value: unknown): void;
+}
+
+export async function runMapTask(
+  job: ResolvedJob, spec: MapTaskSpec, env: TaskEnv, onProgress?: (p: TaskProgress) => void, sink?: MapSink,
+): Promise<MapTaskResult> {
+  if (!sink) mkdirSync(spec.dir, { recursive: true, mode: 0o700 });
+  const counters: Counters = {};
+  const counter = (group: string, name: string, n = 1) => addCounter(counters, group, name, n);
+  const progress: TaskProgress = { id: spec.id, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
+  const collector = new Collector({
+    partitions: env.partitions,
+    budget: Math.max(1 << 16, Math.floor(env.budget * 0.45)),
+    dir: spec.dir,
+    agg: job.agg,
+    combine: job.combine,
+    group: job.group,
+    writeBuffer: Math.min(1 << 20, Math.max(1 << 14, Math.floor(env.budget / 16))),
+    onSpill: () => { progress.spills++; },
+  });
+  const target: MapSink = sink ?? collector;
+  let out = 0;
+  const emit = (key: string, value?: unknown): void => {
+    if (typeof key !== 'string') {
+      throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
+    }
+    out++;
+    target.add(key, value);
+  };
+  const ctx: MapContext = { file: spec.name, offset: undefined, line: undefined, index: undefined, counter, taskId: spec.id };
+  const map = job.map;
+  const limit = env.badRecords === 'fail' ? 0 : env.badRecords;
+  let bad = 0;
+  const call = (record: unknown): void => {
+    let r: unknown;
+    try {
+      r = map(record, emit, ctx);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
+      throw new RecordFailure(new TypeError('map returned a Promise: map must be synchronous (do async preparation in setup())'), ctx.offset, ctx.line, ctx.index);
+    }
+  };
+  const fail = (err: unknown): void => {
+    if (++bad > limit) throw new RecordFailure(err, ctx.offset, ctx.line, ctx.index);
+    counter(BUILTIN_GROUP, 'badRecords');
+  };
+  const report = () => { progress.recordsOut = out; onProgress?.({ ...progress }); };
+
+  const tctx = { taskId: spec.id, kind: 'map' as const, file: spec.name, counter };
+  await job.setup?.(tctx);
+  try {
+    if (job.input === 'json') {
+      await readJsonArray(spec, env, ctx, call, fail, progress, report);
+    } else {
+      const lineKnown = spec.start === 0;
+      const latin1 = job.encoding === 'latin1';
+      const jsonl = job.input === 'jsonl';
+      let lineNo = 0;
+      for await (const { buf, offset } of lineChunks(spec.path, spec.gz, spec.start, spec.end, env.chunkSize)) {
+        const fast = buf as unknown as FastSlices;
+        const n = buf.length;
+        let s = 0;
+        if (offset === 0 && !latin1 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) s = 3;
+        let records = 0;
+        while (s < n) {
+          let nl = buf.indexOf(10, s);
+          if (nl < 0) nl = n;
+          let e = nl;
+          if (e > s && buf[e - 1] === 13) e--;
+          ctx.offset = offset + s;
+          if (lineKnown) ctx.line = ++lineNo;
+          const text = latin1 ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e);
+          s = nl + 1;
+          records++;
+          if (jsonl) {
+            if (text.trim() === '') continue;
+            let v: unknown;
+            try {
+              v = JSON.parse(text);
+            } catch (err) {
+              fail(new SyntaxError(`not JSON: ${(err as Error).message}`));
+              continue;
+            }
+            call(v);
+          } else call(text);
+        }
+        progress.recordsIn += records;
+        progress.bytesRead += n;
+        report();
+      }
+    }
+    if (!sink) collector.spill();
+  } catch (err) {
+    if (!(err instanceof RecordFailure)) throw err;
+    const line = err.line ?? (err.offset !== undefined ? await lineNumberAt(spec.path, spec.gz, err.offset) : undefined);
+    const where = err.index !== undefined && job.input === 'json'
+      ? `${spec.name} element ${err.index}`
+      : `${spec.name} line ${line} (byte ${err.offset})`;
+    const what = limit > 0 ? `more than ${limit} bad records; the last: ` : '';
+    throw new Error(`${where}: ${what}${describe(err.error)} [task ${spec.id} ${rangeText(spec)} of ${spec.name}]`, { cause: err });
+  } finally {
+    await job.teardown?.(tctx);
+  }
+  report();
+  addCounter(counters, BUILTIN_GROUP, 'mapInputRecords', progress.recordsIn);
+  addCounter(counters, BUILTIN_GROUP, 'mapOutputRecords', out);
+  addCounter(counters, BUILTIN_GROUP, 'spilledRuns', collector.runs.reduce((a, r) => a + r.length, 0));
+  addCounter(counters, BUILTIN_GROUP, 'spills', collector.spills);
+  addCounter(counters, BUILTIN_GROUP, 'bytesRead', progress.bytesRead);
+  return { id: spec.id, runs: collector.runs, counters, bytesRead: progress.bytesRead };
+}
+
+/** A top-level JSON array of any size, element by element through stream-json. */
+async function readJsonArray(
+  spec: MapTaskSpec, env: TaskEnv, ctx: MapContext, call: (r: unknown) => void, _fail: (e: unknown) => void,
+  progress: TaskProgress, report: () => void,
+): Promise<void> {
+  let bytes = 0;
+  const source = Readable.from((async function* () {
+    for await (const b of rawBlocks(spec.path, spec.gz, env.chunkSize)) { bytes += b.length; yield b; }
+  })());
+  const parser = streamArray.withParserAsStream();
+  source.on('error', (err) => parser.destroy(err));
+  source.pipe(parser);
+  let i = 0;
+  try {
+    for await (const item of parser as AsyncIterable<{ key: number; value: unknown }>) {
+      ctx.index = i++;
+      call(item.value);
+      progress.recordsIn = i;
+      if (i % 4096 === 0) { progress.bytesRead = bytes; report(); }
+    }
+  } catch (err) {
+    if (err instanceof RecordFailure) throw err;
+    throw new Error(`${spec.name}: not a JSON array of records (${(err as Error).message}) near byte ${bytes}; json input needs one top-level array — use input: 'jsonl' for one value per line`, { cause: err });
+  } finally {
+    source.destroy();
+  }
+  progress.bytesRead = bytes;
+}

@@ -1,0 +1,83 @@
+// runJob options with their defaults, sizes parsed by the `bytes` package (1024-based: 64MB = 64 MiB;
+// KiB/MiB/GiB and bare K/M/G are accepted as the same units).
+import { availableParallelism, tmpdir } from 'node:os';
+import bytes from 'bytes';
+import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
+
+export const DEFAULT_MEMORY = 256 * 1024 * 1024;
+export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;
+export const DEFAULT_SPLIT_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** The least each concurrent task can work with: read chunk, write buffers, merge buffers, a useful sort buffer. */
+export const MIN_MEMORY_PER_WORKER = 4 * 1024 * 1024;
+export const FAN_IN = 16;
+
+export interface Settings {
+  memory: number;
+  workers: number;
+  reducers: number;
+  mapTasks: number | undefined;
+  splitSize: number;
+  threshold: number;
+  chunkSize: number;
+  tmpDir: string;
+  streaming: 'auto' | boolean;
+  resume: boolean;
+  overwrite: boolean;
+  maxAttempts: number;
+  badRecords: BadRecordsPolicy;
+  handleSignals: boolean;
+}
+
+/** Parses '64MB', '1GiB', '512k' or a number of bytes. */
+export function parseSize(v: number | string, what: string): number {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0) throw new RangeError(`${what}: ${v} is not a size in bytes`);
+    return Math.floor(v);
+  }
+  const s = v.trim().replace(/^(\d+(?:\.\d+)?)\s*([kmgtp])(?:i?b)?$/i, '$1$2b');
+  const n = bytes.parse(s);
+  if (n === null || !Number.isFinite(n) || n < 0) throw new RangeError(`${what}: cannot read ${JSON.stringify(v)} as a size (e.g. 64MB, 1GiB, 65536)`);
+  return Math.floor(n);
+}
+
+function positiveInt(v: number | undefined, what: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${what} must be a whole number >= 1, got ${v}`);
+  return v;
+}
+
+export function settingsOf(o: RunOptions, toStream: boolean): Settings {
+  const cores = availableParallelism();
+  const workers = positiveInt(o.workers, 'workers', cores);
+  const memory = o.memory === undefined ? DEFAULT_MEMORY : parseSize(o.memory, 'memory');
+  const min = MIN_MEMORY_PER_WORKER * workers;
+  if (memory < min) {
+    throw new RangeError(`memory budget ${bytes.format(memory)} is too small: mrpipe needs at least ${bytes.format(min)} `
+      + `(${bytes.format(MIN_MEMORY_PER_WORKER)} per worker, ${workers} worker${workers > 1 ? 's' : ''}); raise --memory or lower --workers`);
+  }
+  const chunkSize = o.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseSize(o.chunkSize, 'chunkSize');
+  if (chunkSize < 1) throw new RangeError('chunkSize must be at least 1 byte');
+  const bad = o.badRecords ?? 'fail';
+  if (bad !== 'fail' && !(Number.isSafeInteger(bad) && bad >= 0)) throw new RangeError(`badRecords must be 'fail' or a count >= 0, got ${String(bad)}`);
+  const streaming = o.streaming ?? 'auto';
+  if (streaming !== 'auto' && streaming !== true && streaming !== false) throw new RangeError(`streaming must be auto, true or false, got ${String(streaming)}`);
+  return {
+    memory,
+    workers,
+    // Output to a stream is one key-ordered sequence: one reducer.
+    reducers: toStream ? 1 : positiveInt(o.reducers, 'reducers', cores),
+    mapTasks: o.mapTasks === undefined ? undefined : positiveInt(o.mapTasks, 'mapTasks', 1),
+    splitSize: Math.max(1, o.splitSize === undefined ? DEFAULT_SPLIT_SIZE : parseSize(o.splitSize, 'splitSize')),
+    threshold: o.threshold === undefined ? DEFAULT_THRESHOLD : parseSize(o.threshold, 'threshold'),
+    chunkSize,
+    tmpDir: o.tmpDir ?? tmpdir(),
+    streaming,
+    resume: o.resume ?? false,
+    overwrite: o.overwrite ?? false,
+    maxAttempts: positiveInt(o.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS),
+    badRecords: bad,
+    handleSignals: o.handleSignals ?? true,
+  };
+}

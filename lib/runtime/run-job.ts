@@ -1,0 +1,232 @@
+// runJob: plan, map, shuffle, reduce, commit. See docs/RUNTIME.md for the protocol and the decisions.
+import { EventEmitter } from 'node:events';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
+import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
+import { OutputDir, type LockInfo } from './commit.ts';
+import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
+import { runInMemory, partName } from './in-memory.ts';
+import { expandInputs, type InputFile } from './inputs.ts';
+import { FAN_IN, settingsOf, type Settings } from './options.ts';
+import { planSplits, type PlannedSplit } from './planner.ts';
+import { InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
+import { ProgressTracker } from './progress.ts';
+import { fingerprint, WorkDir } from './resume.ts';
+import { schedule, type Schedulable } from './scheduler.ts';
+import type { MapTaskResult, MapTaskSpec, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
+
+/** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
+export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {
+  readonly result: Promise<JobResult>;
+  private readonly controller = new AbortController();
+  constructor(spec: JobSpec, options: RunOptions) {
+    super();
+    this.result = execute(this, spec, options, this.controller);
+    this.result.catch(() => { /* the caller handles it through result */ });
+  }
+  /** Stops the job: tasks are cancelled, temp files removed, result rejects. */
+  abort(reason?: unknown): void {
+    this.controller.abort(reason ?? new Error('job aborted'));
+  }
+}
+
+export function startJob(spec: JobSpec, options: RunOptions): JobRun {
+  return new JobRun(spec, options);
+}
+
+/** Runs a job to completion: resolves with the output's parts and counters, rejects with the task's error. */
+export function runJob(spec: JobSpec, options: RunOptions): Promise<JobResult> {
+  return new JobRun(spec, options).result;
+}
+
+function looksOurs(path: string | undefined, prefix: string): path is string {
+  return typeof path === 'string' && basename(path).startsWith(prefix) && existsSync(path);
+}
+
+function jobIdentity(spec: JobSpec, job: ResolvedJob): string {
+  const ref = jobRefOf(spec);
+  if (ref.kind !== 'object') return JSON.stringify(ref);
+  const j = spec as Job;
+  return JSON.stringify([job.name, String(j.map), String(j.combine), String(j.reduce), String(j.group), job.input, job.output]);
+}
+
+async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controller: AbortController): Promise<JobResult> {
+  const started = Date.now();
+  const toStream = options.output === '-' || typeof options.output !== 'string';
+  const s: Settings = settingsOf(options, toStream);
+  const signal = controller.signal;
+  if (options.signal) {
+    if (options.signal.aborted) controller.abort(options.signal.reason);
+    else options.signal.addEventListener('abort', () => controller.abort(options.signal?.reason), { once: true });
+  }
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught = sig;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  if (s.handleSignals) { process.on('SIGINT', onSignal); process.on('SIGTERM', onSignal); }
+
+  const tracker = new ProgressTracker((p) => { run.emit('progress', p); options.onProgress?.(p); });
+  const outDir = toStream ? undefined : new OutputDir(options.output as string);
+  let executor: Executor | undefined;
+  let workDir: string | undefined;
+  let stage: string | undefined;
+  let locked = false;
+  let committed = false;
+  const cleanupDirs = () => {
+    if (stage && !committed) rmSync(stage, { recursive: true, force: true });
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  };
+  const abortListener = () => { void executor?.destroy(); };
+  signal.addEventListener('abort', abortListener, { once: true });
+  try {
+    // The job is loaded here too: errors in it surface before any input is read.
+    const ref = jobRefOf(spec);
+    const job = resolveJob(ref.kind === 'object' ? (spec as Job) : await loadRef(ref));
+    let stale: LockInfo | undefined;
+    if (outDir) {
+      outDir.checkTarget(s.overwrite);
+      stale = outDir.lock();
+      locked = true;
+    }
+    const fresh = () => mkdtempSync(join(s.tmpDir, 'mrpipe-'));
+    let spool: string | undefined;
+    const files: InputFile[] = await expandInputs(options.inputs, async () => (spool ??= fresh()));
+    const splittable = job.split && job.input !== 'json';
+    const total = files.reduce((a, f) => a + f.size, 0);
+    const streaming = s.streaming === 'auto' ? total > s.threshold : s.streaming;
+    const splits: PlannedSplit[] = planSplits(files, {
+      mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
+    });
+    const fp = fingerprint({ job: jobIdentity(spec, job), reducers: s.reducers, splits });
+    // Reuse a killed run's work dir only on --resume and only for the same plan; otherwise drop it.
+    let wd: WorkDir | undefined;
+    if (s.resume && stale && looksOurs(stale.workDir, 'mrpipe-') && streaming) {
+      const old = new WorkDir(stale.workDir);
+      if (old.matches(fp)) { wd = old; workDir = stale.workDir; old.clearDebris(); }
+    }
+    if (stale) {
+      if (looksOurs(stale.stageDir, `.${outDir?.base}.mrpipe-out-`)) rmSync(stale.stageDir, { recursive: true, force: true });
+      if (!wd && looksOurs(stale.workDir, 'mrpipe-')) rmSync(stale.workDir, { recursive: true, force: true });
+    }
+    if (!wd) {
+      workDir = spool ?? fresh();
+      wd = new WorkDir(workDir);
+      wd.writePlan(fp);
+    } else if (spool) rmSync(spool, { recursive: true, force: true });
+    // Output to a stream: parts are written inside the private work dir, then copied out.
+    stage = outDir ? outDir.makeStage() : mkdtempSync(join(workDir as string, 'out-'));
+    outDir?.record({ pid: process.pid, workDir, stageDir: stage });
+
+    tracker.bytesTotal = total;
+    const env: TaskEnv = {
+      ref, partitions: s.reducers, budget: Math.floor(s.memory / s.workers), chunkSize: s.chunkSize,
+      badRecords: s.badRecords, fanIn: FAN_IN,
+    };
+    const counters: Counters = {};
+    const onTask = (e: TaskEvent) => { tracker.state(e); run.emit('task', e); };
+    const onProgress = (p: TaskProgress) => {
+      if (signal.aborted) throw signal.reason; // stops in-process tasks between chunks
+      tracker.task(p);
+    };
+    let reused = 0;
+    if (!streaming) {
+      tracker.setPhase('map');
+      const c = await runInMemory(job, files, { ...env, budget: s.memory }, stage as string, onProgress);
+      mergeCounters(counters, c);
+    } else {
+      executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers);
+      if (signal.aborted) throw signal.reason;
+      // Map phase.
+      const w = wd;
+      const results: (MapTaskResult | undefined)[] = splits.map((_, i) => w.committed(`map-${i}`));
+      const mapTasks: Schedulable[] = [];
+      splits.forEach((sp, i) => {
+        const id = `map-${i}`;
+        if (results[i]) {
+          reused++;
+          onTask({ id, kind: 'map', state: 'reused', attempt: 0 });
+          tracker.task({ id, bytesRead: results[i]?.bytesRead ?? 0, recordsIn: 0, recordsOut: 0, spills: 0 });
+          return;
+        }
+        onTask({ id, kind: 'map', state: 'pending', attempt: 0 });
+        mapTasks.push({
+          id, kind: 'map',
+          spec: (attempt): MapTaskSpec => ({
+            kind: 'map', id, index: i, path: sp.file.path, name: sp.file.name, gz: sp.file.gz,
+            start: sp.start, end: sp.end, dir: w.attemptDir(id, attempt),
+          }),
+          cleanup: (t) => rmSync((t as MapTaskSpec).dir, { recursive: true, force: true }),
+          done: (r, t) => {
+            w.commitMap((t as MapTaskSpec).dir, r as MapTaskResult);
+            results[i] = r as MapTaskResult;
+          },
+        });
+      });
+      tracker.setPhase('map');
+      await schedule(mapTasks, { executor, env, maxAttempts: s.maxAttempts, signal, onTask, onProgress: (p) => tracker.task(p) });
+      for (const r of results) if (r) mergeCounters(counters, r.counters);
+      const bad = counters[BUILTIN_GROUP]?.badRecords ?? 0;
+      if (s.badRecords !== 'fail' && bad > s.badRecords) {
+        throw new Error(`${bad} bad records in all, more than the ${s.badRecords} allowed (badRecords); see the mrpipe.badRecords counter`);
+      }
+      // Reduce phase: partition r's runs from every map task, in map task order.
+      tracker.setPhase('reduce');
+      const reduceTasks: Schedulable[] = [];
+      for (let r = 0; r < s.reducers; r++) {
+        const id = `reduce-${r}`;
+        const runs = results.flatMap((res, i) => (res as MapTaskResult).runs[r].map((name) => join(w.taskDir(`map-${i}`), name)));
+        const final = join(stage as string, partName(r));
+        onTask({ id, kind: 'reduce', state: 'pending', attempt: 0 });
+        reduceTasks.push({
+          id, kind: 'reduce',
+          spec: (attempt): ReduceTaskSpec => ({
+            kind: 'reduce', id, partition: r, runs, scratch: join(w.dir, 'scratch', `${id}-a${attempt}`),
+            tmpPath: `${final}.tmp-a${attempt}`, final,
+          }),
+          cleanup: (t) => {
+            rmSync((t as ReduceTaskSpec).tmpPath, { force: true });
+            rmSync((t as ReduceTaskSpec).scratch, { recursive: true, force: true });
+          },
+          done: (res) => { mergeCounters(counters, res.counters); },
+        });
+      }
+      await schedule(reduceTasks, { executor, env, maxAttempts: s.maxAttempts, signal, onTask, onProgress: (p) => tracker.task(p) });
+    }
+    if (signal.aborted) throw signal.reason;
+    tracker.setPhase('commit');
+    addCounter(counters, BUILTIN_GROUP, 'mapTasks', streaming ? splits.length : files.length);
+    addCounter(counters, BUILTIN_GROUP, 'reduceTasks', s.reducers);
+    if (reused) addCounter(counters, BUILTIN_GROUP, 'reusedMapTasks', reused);
+    const final = sortedCounters(counters);
+    const parts = Array.from({ length: s.reducers }, (_, r) => partName(r));
+    if (outDir) {
+      outDir.commit(stage as string, final, s.overwrite);
+      committed = true;
+    } else {
+      const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
+      await pipeline(createReadStream(join(stage as string, parts[0])), sink, { end: sink !== process.stdout });
+    }
+    run.emit('counters', final);
+    tracker.setPhase('done');
+    return {
+      output: outDir ? outDir.out : '-', parts, counters: final, mapTasks: streaming ? splits.length : files.length,
+      reducers: s.reducers, streaming, reused, elapsedMs: Date.now() - started,
+    };
+  } catch (err) {
+    throw signal.aborted && !(err instanceof Error && err === signal.reason) && signal.reason ? signal.reason : err;
+  } finally {
+    signal.removeEventListener('abort', abortListener);
+    await executor?.destroy();
+    cleanupDirs();
+    if (locked) outDir?.unlock();
+    if (s.handleSignals) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
+      if (caught) process.kill(process.pid, caught);
+    }
+  }
+}

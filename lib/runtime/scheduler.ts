@@ -1,0 +1,62 @@
+// Runs task attempts on an executor, `concurrency` at a time, retrying a failed attempt (on a fresh
+// worker) up to maxAttempts. The first task that fails for good stops the rest and fails the job.
+import type { TaskEvent } from '../job/types.ts';
+import type { Executor } from './pool.ts';
+import type { TaskEnv, TaskProgress, TaskResult, TaskSpec } from './task-types.ts';
+
+export interface Schedulable {
+  id: string;
+  kind: 'map' | 'reduce';
+  /** The spec for attempt n (attempts write to their own paths). */
+  spec(attempt: number): TaskSpec;
+  /** Called with a failed attempt's spec, to delete what it wrote. */
+  cleanup(spec: TaskSpec): void;
+  /** Called when an attempt succeeds (the commit point). */
+  done(result: TaskResult, spec: TaskSpec): void;
+}
+
+export interface ScheduleOptions {
+  executor: Executor;
+  env: TaskEnv;
+  maxAttempts: number;
+  signal: AbortSignal;
+  onTask(e: TaskEvent): void;
+  onProgress(p: TaskProgress): void;
+}
+
+export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promise<void> {
+  const queue = tasks.slice();
+  let failure: unknown;
+  const one = async (t: Schedulable): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      if (o.signal.aborted || failure) return;
+      const spec = t.spec(attempt);
+      o.onTask({ id: t.id, kind: t.kind, state: 'running', attempt });
+      try {
+        const result = await o.executor.run(spec, o.env, attempt, o.onProgress);
+        t.done(result, spec);
+        o.onTask({ id: t.id, kind: t.kind, state: 'done', attempt });
+        return;
+      } catch (err) {
+        try { t.cleanup(spec); } catch { /* best effort: the job dir goes anyway */ }
+        if (o.signal.aborted || failure) return;
+        const message = err instanceof Error ? err.message : String(err);
+        if (attempt >= o.maxAttempts) {
+          o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
+          failure ??= err instanceof Error ? err : new Error(message);
+          return;
+        }
+        o.onTask({ id: t.id, kind: t.kind, state: 'retrying', attempt, error: message });
+      }
+    }
+  };
+  const lanes = Array.from({ length: Math.max(1, Math.min(o.executor.concurrency, tasks.length)) }, async () => {
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      await one(t);
+      if (failure || o.signal.aborted) return;
+    }
+  });
+  await Promise.all(lanes);
+  if (failure) throw failure;
+  if (o.signal.aborted) throw o.signal.reason ?? new Error('job aborted');
+}

@@ -1,0 +1,66 @@
+// What the scheduler sends to a task (in a worker thread or in-process) and what comes back.
+import type { BadRecordsPolicy, Counters } from '../job/types.ts';
+import type { JobRef } from '../job/load.ts';
+
+export interface MapTaskSpec {
+  kind: 'map';
+  id: string;
+  index: number;
+  /** The file to read (a spooled copy for stdin). */
+  path: string;
+  /** The name used in contexts and messages (as the user gave it). */
+  name: string;
+  gz: boolean;
+  start: number;
+  /** Inclusive line-start bound (LineRecordReader rule); Infinity for a whole file. */
+  end: number;
+  /** Where this attempt writes its runs (a fresh directory). */
+  dir: string;
+}
+
+export interface ReduceTaskSpec {
+  kind: 'reduce';
+  id: string;
+  partition: number;
+  /** Absolute run paths of this partition, in map task order then spill order (the merge is stable). */
+  runs: string[];
+  /** Scratch directory for intermediate merge passes. */
+  scratch: string;
+  /** Temp name of the part file; renamed to `final` on success. */
+  tmpPath: string;
+  final: string;
+}
+
+export interface TaskEnv {
+  ref: JobRef;
+  partitions: number;
+  /** Bytes this task may hold. */
+  budget: number;
+  chunkSize: number;
+  badRecords: BadRecordsPolicy;
+  fanIn: number;
+}
+
+export interface TaskProgress {
+  id: string;
+  bytesRead: number;
+  recordsIn: number;
+  recordsOut: number;
+  spills: number;
+}
+
+export interface MapTaskResult {
+  id: string;
+  /** runs[p]: run file names in the task dir, spill order. */
+  runs: string[][];
+  counters: Counters;
+  bytesRead: number;
+}
+
+export interface ReduceTaskResult {
+  id: string;
+  counters: Counters;
+}
+
+export type TaskSpec = MapTaskSpec | ReduceTaskSpec;
+export type TaskResult = MapTaskResult | ReduceTaskResult;

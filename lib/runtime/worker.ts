@@ -1,0 +1,43 @@
+// The worker-thread entry piscina runs: loads the job from its ref (once per worker) and runs one task,
+// posting progress on the MessagePort that came with it.
+import type { MessagePort } from 'node:worker_threads';
+import { loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
+import { runMapTask } from './map-task.ts';
+import { runReduceTask } from './reduce-task.ts';
+import type { TaskEnv, TaskResult, TaskSpec } from './task-types.ts';
+
+export interface WorkerTask {
+  spec: TaskSpec;
+  env: TaskEnv;
+  port?: MessagePort;
+}
+
+const jobs = new Map<string, Promise<ResolvedJob>>();
+
+function jobFor(env: TaskEnv): Promise<ResolvedJob> {
+  const key = JSON.stringify(env.ref);
+  let p = jobs.get(key);
+  if (!p) {
+    p = loadRef(env.ref).then(resolveJob);
+    jobs.set(key, p);
+  }
+  return p;
+}
+
+export default async function runTask(task: WorkerTask): Promise<TaskResult> {
+  const job = await jobFor(task.env);
+  let last = 0;
+  const onProgress = task.port
+    ? (p: unknown) => {
+      const now = Date.now();
+      if (now - last >= 50) { last = now; task.port?.postMessage(p); }
+    }
+    : undefined;
+  try {
+    return task.spec.kind === 'map'
+      ? await runMapTask(job, task.spec, task.env, onProgress)
+      : await runReduceTask(job, task.spec, task.env, onProgress);
+  } finally {
+    task.port?.close();
+  }
+}
