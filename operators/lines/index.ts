@@ -9,3 +9,6 @@ export {
 export { LineTooLongError } from './line-too-long-error.ts';
 export { splitLines, type SplitLinesOptions, type SplitLinesStage } from './split-lines.ts';
 export { joinLines, type JoinLinesOptions } from './join-lines.ts';
+export { map, filter, flatMap, isRecordStage, RECORD_OPS, type RecordStage } from './record-stages.ts';
+export { pipe, pipeSteps, type Step } from './pipe.ts';
+export { mapAsync, type MapAsyncOptions } from './map-async.ts';

@@ -1,0 +1,39 @@
+// map, filter, flatMap over record batches. Standalone each is its own Transform; pipe() reads the ops
+// they carry and fuses adjacent ones into a single loop in a single Transform.
+import type { Stage } from '../types.ts';
+import { batchTransform } from './batch-transform.ts';
+import { compileOps, type RecordOp } from './compile-ops.ts';
+
+export const RECORD_OPS: unique symbol = Symbol.for('mrpipe.recordOps');
+
+/** A record stage: a Transform over batches, plus the record operations pipe() can fuse. */
+export interface RecordStage<A, B> extends Stage<A[], B[]> {
+  readonly [RECORD_OPS]: readonly RecordOp[];
+}
+
+export function recordStage<A, B>(ops: readonly RecordOp[]): RecordStage<A, B> {
+  const stage = batchTransform(compileOps(ops)) as unknown as RecordStage<A, B>;
+  Object.defineProperty(stage, RECORD_OPS, { value: ops });
+  return stage;
+}
+
+export function isRecordStage(value: unknown): value is RecordStage<unknown, unknown> {
+  return typeof value === 'object' && value !== null && RECORD_OPS in value;
+}
+
+/** One output record per input record. */
+export function map<A, B>(fn: (record: A) => B): RecordStage<A, B> {
+  return recordStage([{ kind: 'map', fn }]);
+}
+
+/** Keeps the records for which fn is truthy. A type guard narrows the output type. */
+export function filter<A, B extends A>(fn: (record: A) => record is B): RecordStage<A, B>;
+export function filter<A>(fn: (record: A) => unknown): RecordStage<A, A>;
+export function filter<A>(fn: (record: A) => unknown): RecordStage<A, A> {
+  return recordStage([{ kind: 'filter', fn }]);
+}
+
+/** Zero or more output records per input record (return an array; other iterables cost a copy). */
+export function flatMap<A, B>(fn: (record: A) => Iterable<B>): RecordStage<A, B> {
+  return recordStage([{ kind: 'flatMap', fn }]);
+}
