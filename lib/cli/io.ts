@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
 import { BrokenPipe, describeFsError, failure, isEpipe } from './errors.ts';
+import { readChunksSync } from './streaming/sync-io.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -42,6 +43,25 @@ export function openInput(spec: InputSpec, highWaterMark = 1 << 20): Readable {
   const gunzip = zlib.createGunzip({ chunkSize: 1 << 16 });
   raw.on('error', (err) => gunzip.destroy(err));
   return raw.pipe(gunzip);
+}
+
+/**
+ * Every chunk of every input, in order; errors name the input. Plain files and stdin are read
+ * synchronously into one reused buffer (the consumer must copy what it keeps); .gz through zlib.
+ */
+export async function* readInputsReusing(specs: readonly InputSpec[], size = 1 << 20): AsyncGenerator<Buffer> {
+  let last = Date.now();
+  for (const spec of specs) {
+    if (spec.path !== null && spec.path.endsWith('.gz')) {
+      yield* readInputs([spec], size);
+      continue;
+    }
+    for (const chunk of readChunksSync(spec.path, spec.name, size)) {
+      yield chunk;
+      // Let timers (the progress bar) run now and then.
+      if (Date.now() - last > 200) { await new Promise((r) => setImmediate(r)); last = Date.now(); }
+    }
+  }
 }
 
 /** Every chunk of every input, in order; errors name the input. */

@@ -1,4 +1,83 @@
-// Hadoop Streaming commands: placeholder.
+// Hadoop Streaming mode: `mrpipe map JOB`, `mrpipe combine JOB`, `mrpipe reduce JOB` — the -mapper,
+// -combiner and -reducer of a hadoop-streaming.jar job (or EMR, Dataproc, Spark RDD.pipe). Locally,
+//   mrpipe map JOB < in | LC_ALL=C sort -t$'\t' -k1,1 -s | mrpipe reduce JOB   ==   mrpipe run JOB in
+import fs from 'node:fs';
 import type { Command } from 'commander';
+import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
+import { parseCount } from '../sizes.ts';
+import { checkInputs, inputSpecs } from '../io.ts';
+import { SyncOutput } from '../streaming/sync-io.ts';
+import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
+import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
+import type { ResolvedJob } from '../../job/load.ts';
+import type { StreamingCounters } from '../streaming/counters.ts';
+import { describeFsError, failure } from '../errors.ts';
 
-export function registerStreaming(_program: Command): void {}
+interface StreamingFlags extends JobFlags {
+  badRecords?: string;
+  output?: string;
+}
+
+type Task = (job: ResolvedJob, opts: TaskOptions) => Promise<StreamingCounters>;
+
+const EXAMPLES: Record<string, string> = {
+  map: `
+Writes one key<TAB>value line per emitted pair: the key as is (\\, TAB, LF, CR escaped as \\\\ \\t \\n \\r),
+the value as JSON. The input file's name comes from Hadoop's mapreduce_map_input_file when set.
+
+Examples:
+  mrpipe map wordcount < in.txt | LC_ALL=C sort -t$'\\t' -k1,1 -s | mrpipe reduce wordcount
+  mrpipe map ./job.js --bad-records 10 < part-00000
+  mrpipe map --map '(l, emit) => emit(l.split(" ")[8], 1)' --reduce sum < access.log
+  hadoop jar hadoop-streaming.jar -input in/ -output out/ \\
+      -mapper 'mrpipe map wordcount' -combiner 'mrpipe combine wordcount' -reducer 'mrpipe reduce wordcount'`,
+  combine: `
+Reads sorted key<TAB>value lines and writes each key's values pre-aggregated, in the same format.
+
+Example:
+  mrpipe map wordcount < in.txt | LC_ALL=C sort -t$'\\t' -k1,1 -s | mrpipe combine wordcount | mrpipe reduce wordcount`,
+  reduce: `
+Reads key<TAB>value lines sorted by key (not grouped: it notices key changes itself) and writes the job's
+output (tsv: key<TAB>value, or jsonl). Counters go to stderr as reporter:counter:GROUP,NAME,AMOUNT.
+
+Examples:
+  mrpipe map logs < access.log | LC_ALL=C sort -t$'\\t' -k1,1 -s | mrpipe reduce logs
+  cat mapped-*.tsv | LC_ALL=C sort -t$'\\t' -k1,1 -s -S 1G | mrpipe reduce ./job.js -o result.tsv`,
+};
+
+function register(program: Command, name: 'map' | 'combine' | 'reduce', summary: string, task: Task): void {
+  const cmd = program
+    .command(name)
+    .description(summary)
+    .argument('[JOB]', 'a job file (.js/.ts, default export) or a recipe name; omit with --map')
+    .argument('[FILE...]', "inputs (default stdin; Hadoop always uses stdin)")
+    .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
+    .option('-o, --output <FILE>', 'write to FILE instead of stdout');
+  addJobFlags(cmd).addHelpText('after', EXAMPLES[name]).action(async (jobArg: string | undefined, files: string[], flags: StreamingFlags) => {
+    if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
+    const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
+    const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
+    await checkInputs(inputSpecs(files));
+    const job = await loadJobSpec(spec);
+    let fd = 1;
+    const temp = flags.output !== undefined && flags.output !== '-' ? `${flags.output}.mrpipe-${process.pid}.tmp` : null;
+    if (temp !== null) {
+      try { fd = fs.openSync(temp, 'w'); } catch (err) { throw failure(`cannot write ${describeFsError(err, flags.output as string)}`); }
+    }
+    const encoding = job.encoding === 'latin1' ? 'latin1' : 'utf8';
+    try {
+      const counters = await task(job, { inputs: files, out: new SyncOutput(fd, encoding, flags.output ?? 'stdout'), badRecords });
+      counters.flush();
+      if (temp !== null) { fs.closeSync(fd); fs.renameSync(temp, flags.output as string); }
+    } catch (err) {
+      if (temp !== null) { fs.closeSync(fd); fs.rmSync(temp, { force: true }); }
+      throw err;
+    }
+  });
+}
+
+export function registerStreaming(program: Command): void {
+  register(program, 'map', 'Hadoop Streaming mapper: input lines → key<TAB>value lines', runMapTask);
+  register(program, 'combine', 'Hadoop Streaming combiner: sorted key<TAB>value lines → pre-aggregated lines', runCombineTask);
+  register(program, 'reduce', "Hadoop Streaming reducer: sorted key<TAB>value lines → the job's output", runReduceTask);
+}

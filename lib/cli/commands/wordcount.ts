@@ -2,7 +2,7 @@
 // frequent (count descending, then word). A dedicated hot loop (bytes hashed in place, no string per
 // word) in bounded memory: the table spills sorted runs to --tmp-dir when it outgrows --memory.
 import type { Command } from 'commander';
-import { checkInputs, inputSpecs, readInputs, withOutput } from '../io.ts';
+import { checkInputs, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { countWords, TopWords } from '../wordcount/count.ts';
 import { progressBar } from '../progress.ts';
@@ -39,7 +39,7 @@ Examples:
       const bar = progressBar('wordcount', await totalInputBytes(specs));
       try {
         await withOutput(flags.output, 'latin1', async (out) => {
-          const chunks = readInputs(specs);
+          const chunks = readInputsReusing(specs);
           const opts = { memory, tmpDir: flags.tmpDir, onProgress: (b: number) => bar.update(b) };
           if (top === undefined) {
             await countWords(chunks, opts, (word, count) => {

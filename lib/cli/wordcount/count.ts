@@ -22,8 +22,8 @@ export interface CountStats {
 
 /** Counts the words of `chunks` and passes (word, count) to `sink` in byte order of the word. */
 export async function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptions, sink: PairSink): Promise<CountStats> {
-  // Doubling can briefly hold old and new arrays: spill at half the budget.
-  const limit = Math.max(opts.memory / 2, 1 << 20);
+  // Arrays grow by doubling (allocated ≤ 2 × live, plus the old copy while growing): spill at a third.
+  const limit = Math.max(opts.memory / 3, 64);
   return withTempDir(opts.tmpDir, async (dir) => {
     const scanner = new WordScanner(new WordTable());
     const stats: CountStats = { bytes: 0, words: 0, distinct: 0, spills: 0 };
@@ -31,12 +31,13 @@ export async function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptio
     const spill = (): void => {
       runs.push(writeRun(scanner.table, dir, runs.length));
       stats.spills++;
-      scanner.table = new WordTable();
+      // Reuse the arrays: no churn of large allocations between spills (which fragments the heap).
+      scanner.table.clear();
     };
     for await (const chunk of chunks) {
       scanner.write(chunk);
       stats.bytes += chunk.length;
-      if (scanner.table.footprint > limit) spill();
+      if (scanner.table.liveBytes > limit) spill();
       opts.onProgress?.(stats.bytes);
     }
     scanner.end();

@@ -9,17 +9,29 @@ export function writeRun(table: WordTable, dir: string, n: number): string {
   const file = path.join(dir, `run-${String(n).padStart(5, '0')}.tsv`);
   const fd = fs.openSync(file, 'w');
   try {
-    const { words, order } = table.sortedEntries();
-    let parts: string[] = [];
+    const order = table.sortedOrder();
+    // Copy words straight from the arena: no per-line strings (they would only grow the JS heap).
+    const out = Buffer.allocUnsafe(1 << 20);
     let len = 0;
+    const { arena, offsets, lengths, counts } = table;
     for (let k = 0; k < order.length; k++) {
       const e = order[k];
-      const line = `${words[e]}\t${table.counts[e]}\n`;
-      parts.push(line);
-      len += line.length;
-      if (len >= 1 << 20) { fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1')); parts = []; len = 0; }
+      const wl = lengths[e];
+      if (len + wl + 24 > out.length) {
+        fs.writeSync(fd, out, 0, len);
+        len = 0;
+      }
+      if (wl + 24 > out.length) {
+        fs.writeSync(fd, arena, offsets[e], wl);
+      } else {
+        arena.copy(out, len, offsets[e], offsets[e] + wl);
+        len += wl;
+      }
+      out[len++] = 9;
+      len += out.write(String(counts[e]), len, 'latin1');
+      out[len++] = 10;
     }
-    if (len > 0) fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1'));
+    if (len > 0) fs.writeSync(fd, out, 0, len);
   } finally {
     fs.closeSync(fd);
   }
@@ -29,7 +41,7 @@ export function writeRun(table: WordTable, dir: string, n: number): string {
 /** Reads a run file line by line with synchronous block reads (local temp files: no need for streams). */
 class RunReader {
   readonly #fd: number;
-  #buf = Buffer.allocUnsafe(1 << 18);
+  #buf = Buffer.allocUnsafe(1 << 16);
   #text = '';
   #pos = 0;
   #eof = false;

@@ -27,9 +27,14 @@ export class WordTable {
     this.mask = initialEntries * 2 - 1;
   }
 
-  /** Bytes held (allocated arrays and arena), the figure compared with the memory budget. */
+  /** Bytes allocated (arrays and arena): at most twice liveBytes, since both grow by doubling. */
   get footprint(): number {
     return this.arena.length + this.offsets.length * ENTRY_OVERHEAD;
+  }
+
+  /** Bytes in use: the words and their entries. */
+  get liveBytes(): number {
+    return this.used + this.size * ENTRY_OVERHEAD;
   }
 
   /** Adds `n` to the count of buf[start, end), whose FNV-1a hash is `hash`. */
@@ -70,7 +75,12 @@ export class WordTable {
     return this.arena.toString('latin1', this.offsets[e], this.offsets[e] + this.lengths[e]);
   }
 
-  /** Entry indexes in byte order of their words. */
+  /** Entry indexes in byte order of their words (the word strings are only held while sorting). */
+  sortedOrder(): Int32Array {
+    return this.sortedEntries().order;
+  }
+
+  /** Entry indexes in byte order of their words, and the words. */
   sortedEntries(): { words: string[]; order: Int32Array } {
     const words = new Array<string>(this.size);
     for (let e = 0; e < this.size; e++) words[e] = this.word(e);

@@ -1,0 +1,113 @@
+// Which job a command runs: a job file, a recipe name, or inline code (--map/--combine/--reduce/--group).
+// Inline code is checked here, before any input is read: a syntax error is a usage error (exit 2) that
+// shows the error. Parameters (-D NAME=VALUE) go into the environment before the job loads, where recipes
+// (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
+import type { Command } from 'commander';
+import vm from 'node:vm';
+import { isBuiltinName } from '../job/builtins.ts';
+import { jobRefOf, loadJob, type ResolvedJob } from '../job/load.ts';
+import type { InlineJob } from '../job/types.ts';
+import { failure, usageError } from './errors.ts';
+
+export interface JobFlags {
+  map?: string;
+  combine?: string;
+  reduce?: string;
+  group?: string;
+  input?: string;
+  outputFormat?: string;
+  define?: string[];
+}
+
+/** Adds the inline-job and parameter flags to a command. */
+export function addJobFlags(cmd: Command): Command {
+  return cmd
+    .option('--map <EXPR>', "inline map: a JS function expression, e.g. '(line, emit) => emit(line, 1)'")
+    .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, or (key, values) => value')
+    .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, or (key, values, ctx) => value')
+    .option('--group <EXPR>', 'inline secondary sort: key => group key (values reach reduce in full-key order)')
+    .option('--input-format <FORMAT>', 'inline job input: lines (default), jsonl or json')
+    .option('--output-format <FORMAT>', 'inline job output: tsv (default) or jsonl')
+    .option('-D, --define <NAME=VALUE>', 'set a job parameter (an environment variable the job reads); repeatable',
+      (v: string, prev: string[] = []) => [...prev, v]);
+}
+
+/** Applies -D NAME=VALUE definitions to process.env. */
+export function applyDefines(defs: readonly string[] | undefined): void {
+  for (const d of defs ?? []) {
+    const eq = d.indexOf('=');
+    if (eq <= 0) throw usageError(`-D '${d}': write a parameter as NAME=VALUE, e.g. -D MRPIPE_TOP=20`);
+    process.env[d.slice(0, eq)] = d.slice(eq + 1);
+  }
+}
+
+/** Checks that `source` compiles as a function expression; a usage error showing the syntax error if not. */
+export function checkExpression(source: string, flag: string): void {
+  try {
+    // vm.Script reports the line and column of the syntax error inside the expression.
+    new vm.Script(`(${source}\n)`, { filename: flag });
+  } catch (err) {
+    const e = err as Error;
+    const where = /(\d+)/.exec((e.stack ?? '').split('\n')[0] ?? '')?.[1];
+    throw usageError(`${flag}: not a valid JavaScript expression: ${e.name}: ${e.message}${where ? ` (line ${where})` : ''}
+  ${source}
+A function expression looks like: ${flag} '(line, emit) => emit(line.split(" ")[0], 1)'`);
+  }
+  let value: unknown;
+  try {
+    value = new Function(`"use strict"; return (${source}\n);`)();
+  } catch (err) {
+    throw usageError(`${flag}: evaluating ${JSON.stringify(source)} failed: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'function') throw usageError(`${flag}: ${JSON.stringify(source)} is not a function expression — write e.g. '(line, emit) => …'`);
+}
+
+/** The inline job the flags describe, or undefined when there is no --map. */
+export function inlineJob(flags: JobFlags): InlineJob | undefined {
+  if (flags.map === undefined) {
+    for (const f of ['combine', 'reduce', 'group'] as const) {
+      if (flags[f] !== undefined) throw usageError(`--${f} needs --map (an inline job), or name a job file instead`);
+    }
+    return undefined;
+  }
+  checkExpression(flags.map, '--map');
+  for (const f of ['combine', 'reduce'] as const) {
+    const v = flags[f];
+    if (v !== undefined && !isBuiltinName(v)) checkExpression(v, `--${f}`);
+  }
+  if (flags.group !== undefined) checkExpression(flags.group, '--group');
+  const input = flags.input;
+  if (input !== undefined && !['lines', 'jsonl', 'json'].includes(input)) throw usageError(`--input-format must be lines, jsonl or json; got '${input}'`);
+  const output = flags.outputFormat;
+  if (output !== undefined && !['tsv', 'jsonl'].includes(output)) throw usageError(`--output-format must be tsv or jsonl; got '${output}'`);
+  const job: InlineJob = { name: 'inline', map: flags.map };
+  if (flags.combine !== undefined) job.combine = flags.combine;
+  if (flags.reduce !== undefined) job.reduce = flags.reduce;
+  if (flags.group !== undefined) job.group = flags.group;
+  if (input !== undefined) job.input = input as InlineJob['input'];
+  if (output !== undefined) job.output = output as InlineJob['output'];
+  return job;
+}
+
+/** JOB argument or inline flags → what runJob/loadJob accept. Usage error when neither or both. */
+export function jobSpecOf(jobArg: string | undefined, flags: JobFlags): string | InlineJob {
+  applyDefines(flags.define);
+  const inline = inlineJob(flags);
+  if (inline !== undefined) return inline;
+  if (jobArg === undefined) throw usageError('name a job (a job file or a recipe name — mrpipe recipes lists them) or give an inline --map EXPR');
+  try {
+    jobRefOf(jobArg);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  return jobArg;
+}
+
+/** Loads and checks the job; a job module that fails to load is a failure (exit 1). */
+export async function loadJobSpec(spec: string | InlineJob): Promise<ResolvedJob> {
+  try {
+    return await loadJob(spec);
+  } catch (err) {
+    throw failure((err as Error).message);
+  }
+}

@@ -1,0 +1,71 @@
+// `mrpipe map JOB`: input lines → the job's map → `key<TAB>JSON value` lines (see protocol.ts).
+// The input file name comes from Hadoop's environment (mapreduce_map_input_file) when it is set, so jobs
+// that look at ctx.file (join, invertedindex) work under Hadoop as they do locally.
+import type { ResolvedJob } from '../../job/load.ts';
+import type { MapContext, TaskContext } from '../../job/types.ts';
+import { usageError } from '../errors.ts';
+import { StreamingCounters, GROUP } from './counters.ts';
+import { encodePair } from './protocol.ts';
+import { BadRecords } from './records.ts';
+import { SyncLineReader, type SyncOutput } from './sync-io.ts';
+
+export interface TaskOptions {
+  /** Input files; [] or ['-'] = stdin. */
+  inputs: string[];
+  out: SyncOutput;
+  /** Bad records to skip (and count) before failing. */
+  badRecords: number;
+}
+
+/** Hadoop's name for the split being mapped and where it starts (old and new property names). */
+function hadoopSplit(): { file: string | undefined; start: number } {
+  const env = process.env;
+  const file = env.mapreduce_map_input_file ?? env.map_input_file;
+  const start = Number(env.mapreduce_map_input_start ?? env.map_input_start ?? 0);
+  return { file, start: Number.isFinite(start) ? start : 0 };
+}
+
+export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<StreamingCounters> {
+  if (job.input === 'json') {
+    throw usageError(`job ${job.name} reads a JSON array (input: 'json'), which Hadoop cannot split by lines — convert it to JSONL (one value per line) and set input: 'jsonl'`);
+  }
+  const counters = new StreamingCounters();
+  const bad = new BadRecords(opts.badRecords, counters);
+  const split = hadoopSplit();
+  const inputs = opts.inputs.length === 0 ? ['-'] : opts.inputs;
+  const out = opts.out;
+  let emitted = 0;
+  let records = 0;
+  const emit = (key: string, value: unknown): void => {
+    out.write(encodePair(typeof key === 'string' ? key : String(key), job.liftValue(value)));
+    emitted++;
+  };
+  const counter = (group: string, name: string, n = 1): void => counters.add(group, name, n);
+  for (const input of inputs) {
+    const file = split.file ?? (input === '-' ? '-' : input);
+    const startOffset = input === '-' ? split.start : 0;
+    const taskCtx: TaskContext = { taskId: process.env.mapreduce_task_id ?? 'map-0', kind: 'map', file, counter };
+    await job.setup?.(taskCtx);
+    const reader = new SyncLineReader(input, job.encoding, startOffset);
+    const ctx: MapContext = { file, offset: 0, line: undefined, index: undefined, counter, taskId: taskCtx.taskId };
+    const jsonl = job.input === 'jsonl';
+    let line: string | null;
+    while ((line = reader.next()) !== null) {
+      if (jsonl && line.trim() === '') continue;
+      records++;
+      ctx.offset = reader.offset;
+      ctx.line = reader.lineNumber ?? undefined;
+      try {
+        job.map(jsonl ? JSON.parse(line) : line, emit, ctx);
+      } catch (err) {
+        bad.handle(jsonl && err instanceof SyntaxError ? 'parsing JSONL' : 'map', { file, line: reader.lineNumber, offset: reader.offset }, err);
+      }
+      if ((records & 0xffff) === 0) counters.tick();
+    }
+    await job.teardown?.(taskCtx);
+  }
+  out.flush();
+  counters.add(GROUP, 'map input records', records);
+  counters.add(GROUP, 'map output records', emitted);
+  return counters;
+}
