@@ -34,7 +34,7 @@ function describe(err: unknown): string {
 }
 
 function rangeText(spec: MapTaskSpec): string {
-  return spec.end === Infinity ? `reads all of it` : `reads bytes ${spec.start}-${spec.end}`;
+  return `reads bytes ${spec.start}-${spec.end === Infinity ? 'EOF' : spec.end}`;
 }
 
 /** Where emitted pairs go: the spilling collector, or the in-memory path's maps. */

@@ -1,0 +1,147 @@
+// Faults tried for real: a map that throws, a worker thread that exits, bad records, refused outputs,
+// budgets too small, bad keys; every failure leaves no output, no lock and no temp files.
+import test from 'ava';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { runJob, startJob, type Job, type TaskEvent } from '../../lib/index.ts';
+import { allLines, FIXTURES, referenceWordCount, tempDir } from './helpers.ts';
+
+const FAULTY = join(FIXTURES, 'faulty.ts');
+
+function linesWith(special: string, at: number, n = 3000): string {
+  return Array.from({ length: n }, (_, i) => (i === at ? special : `w${i % 17} v${i % 5}`)).join('\n') + '\n';
+}
+
+/** Nothing left behind: no OUT, no lock or staging dir beside it, an empty tmpDir. */
+function assertClean(t: { deepEqual: (a: unknown, b: unknown, m?: string) => void; false: (v: boolean, m?: string) => void }, dir: string, out: string, tmp: string) {
+  t.false(existsSync(out), 'no output dir');
+  t.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no lock or staging beside OUT');
+  t.deepEqual(readdirSync(tmp), [], 'temp dir empty');
+}
+
+test('a map that throws on one record fails the job naming file, byte range and line', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    const text = linesWith('BOOM', 2000);
+    writeFileSync(file, text);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const out = join(dir, 'out');
+    const events: TaskEvent[] = [];
+    const run = startJob(FAULTY, { inputs: [file], output: out, mapTasks: 3, workers: 2, streaming: true, tmpDir: tmp, maxAttempts: 2 });
+    run.on('task', (e) => events.push(e));
+    const err = await t.throwsAsync(run.result);
+    const offset = text.indexOf('BOOM');
+    t.regex(err.message, new RegExp(`in\\.txt line 2001 \\(byte ${offset}\\): Error: boom on purpose`));
+    // The BOOM line starts exactly at the end of map-1's range: by the LineRecordReader rule it is map-1's.
+    t.regex(err.message, new RegExp(`task map-1 reads bytes \\d+-${offset} of .*in\\.txt`));
+    t.true(events.some((e) => e.id === 'map-1' && e.state === 'retrying'));
+    t.true(events.some((e) => e.id === 'map-1' && e.state === 'failed' && e.attempt === 2));
+    assertClean(t, dir, out, tmp);
+  } finally {
+    cleanup();
+  }
+});
+
+test('bad records: skipped and counted up to the limit, the job fails beyond it', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    const text = linesWith('BOOM', 10) + 'BOOM\n';
+    writeFileSync(file, text);
+    const out = join(dir, 'out');
+    const r = await runJob(FAULTY, { inputs: [file], output: out, mapTasks: 2, workers: 1, streaming: true, badRecords: 2 });
+    t.is(r.counters.mrpipe.badRecords, 2);
+    t.deepEqual(allLines(out), referenceWordCount(text.replaceAll('BOOM\n', '')));
+    const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: join(dir, 'o2'), streaming: false, badRecords: 1 }));
+    t.regex(err.message, /more than 1 bad records/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a worker thread that exits is replaced and its task retried on a fresh worker', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    const text = linesWith('EXIT', 1500);
+    writeFileSync(file, text);
+    const out = join(dir, 'out');
+    const events: TaskEvent[] = [];
+    const run = startJob(FAULTY, { inputs: [file], output: out, mapTasks: 4, workers: 2, streaming: true });
+    run.on('task', (e) => events.push(e));
+    await run.result;
+    t.true(existsSync(`${file}.exited`));
+    t.true(events.some((e) => e.state === 'retrying' && /exit|terminat/i.test(e.error ?? '')), JSON.stringify(events.filter((e) => e.error)));
+    t.deepEqual(allLines(out), referenceWordCount(text.replace('EXIT\n', 'EXIT\n')));
+  } finally {
+    cleanup();
+  }
+});
+
+test('an existing output is refused unless overwrite, which replaces it whole', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\n');
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'old-file'), 'x');
+    const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: out }));
+    t.regex(err.message, /already exists.*--overwrite/);
+    await runJob(FAULTY, { inputs: [file], output: out, overwrite: true, streaming: true });
+    t.deepEqual(readdirSync(out).sort(), ['_COUNTERS.json', '_SUCCESS', ...Array.from({ length: readdirSync(out).length - 2 }, (_, i) => `part-0000${i}`)].sort());
+  } finally {
+    cleanup();
+  }
+});
+
+test('a second job on the same output is refused while the first is alive', async (t) => {
+  const { dir, cleanup } = tempDir();
+  const sleeper = spawn('sleep', ['30']);
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\n');
+    writeFileSync(join(dir, '.out.mrpipe-lock'), JSON.stringify({ pid: sleeper.pid }));
+    const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: join(dir, 'out') }));
+    t.regex(err.message, new RegExp(`being written by another mrpipe job \\(pid ${sleeper.pid}\\)`));
+    sleeper.kill();
+    await new Promise((r) => sleeper.once('exit', r));
+    // The holder is gone: its lock is stale and the next job takes over.
+    await runJob(FAULTY, { inputs: [file], output: join(dir, 'out') });
+    t.true(existsSync(join(dir, 'out', '_SUCCESS')));
+  } finally {
+    sleeper.kill();
+    cleanup();
+  }
+});
+
+test('bad options and bad jobs are refused before input is read', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\n');
+    const out = join(dir, 'out');
+    const small = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: out, memory: '1MB', workers: 2 }));
+    t.regex(small.message, /memory budget 1MB is too small: mrpipe needs at least 8MB/);
+    const missing = await t.throwsAsync(runJob(FAULTY, { inputs: [join(dir, 'nope.txt')], output: out }));
+    t.regex(missing.message, /nope\.txt: no such file/);
+    const isDir = await t.throwsAsync(runJob(FAULTY, { inputs: [dir], output: out }));
+    t.regex(isDir.message, /is a directory/);
+    const noJob = await t.throwsAsync(runJob(join(dir, 'nojob.ts'), { inputs: [file], output: out }));
+    t.regex(noJob.message, /nojob\.ts.*not found/);
+    const badKey: Job = { map: (_l, emit) => emit(42 as unknown as string, 1), reduce: 'sum' };
+    const keyErr = await t.throwsAsync(runJob(badKey, { inputs: [file], output: out, streaming: true }));
+    t.regex(keyErr.message, /in\.txt line 1 \(byte 0\): TypeError: emit: key must be a string, got number 42/);
+    const asyncReduce: Job = { map: (l: string, emit) => emit(l, 1), reduce: async () => 1 };
+    const pErr = await t.throwsAsync(runJob(asyncReduce, { inputs: [file], output: out, streaming: true }));
+    t.regex(pErr.message, /reduce returned a Promise/);
+    const badReduce = await t.throwsAsync(runJob({ map: () => {}, reduce: 'median' as 'sum' }, { inputs: [file], output: out }));
+    t.regex(badReduce.message, /reduce must be a function or one of sum, count/);
+    t.false(existsSync(out));
+  } finally {
+    cleanup();
+  }
+});
