@@ -9,7 +9,29 @@ export type RecordOp =
 
 export type BatchFn = (batch: readonly unknown[]) => unknown[];
 
+/** Per-record form: given the output array, a function that runs one record through all ops. */
+export type EachFactory = (out: unknown[]) => (record: unknown) => void;
+
 export function compileOps(ops: readonly RecordOp[]): BatchFn {
+  return compile(ops, `return function fusedRecords(batch) {
+const out = [];
+for (let i = 0, n = batch.length; i < n; i++) {
+const r0 = batch[i];
+BODY
+}
+return out;
+};`) as BatchFn;
+}
+
+export function compileEach(ops: readonly RecordOp[]): EachFactory {
+  return compile(ops, `return function fusedEach(out) {
+return function each(r0) {
+BODY
+};
+};`) as EachFactory;
+}
+
+function compile(ops: readonly RecordOp[], template: string): unknown {
   const depth = ops.length;
   let body = `out.push(r${depth});`;
   for (let i = depth - 1; i >= 0; i--) {
@@ -30,15 +52,8 @@ export function compileOps(ops: readonly RecordOp[]): BatchFn {
     }
   }
   const params = ops.map((_, i) => `f${i}`);
-  const source = `return function fusedRecords(batch) {
-const out = [];
-for (let i = 0, n = batch.length; i < n; i++) {
-const r0 = batch[i];
-${body}
-}
-return out;
-};`;
-  const factory = new Function('toArray', ...params, source) as (...args: unknown[]) => BatchFn;
+  const source = template.replace('BODY', body);
+  const factory = new Function('toArray', ...params, source) as (...args: unknown[]) => unknown;
   return factory(toArray, ...ops.map((op) => op.fn));
 }
 

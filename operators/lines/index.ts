@@ -7,7 +7,7 @@ export {
   type LineEncoding, type LineSplitterOptions, type LineCallback, type SkippedLine,
 } from './line-splitter.ts';
 export { LineTooLongError } from './line-too-long-error.ts';
-export { splitLines, type SplitLinesOptions, type SplitLinesStage } from './split-lines.ts';
+export { splitLines, LINE_SPLITTER, type SplitLinesOptions, type SplitLinesStage } from './split-lines.ts';
 export { joinLines, type JoinLinesOptions } from './join-lines.ts';
 export { map, filter, flatMap, isRecordStage, RECORD_OPS, type RecordStage } from './record-stages.ts';
 export { pipe, pipeSteps, type Step } from './pipe.ts';

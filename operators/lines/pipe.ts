@@ -1,5 +1,5 @@
 // pipe(...steps): one stage out of many. Adjacent synchronous steps (map/filter/flatMap stages and plain
-// functions) fuse into a single Transform; the remaining streams are joined with Node's stream.compose,
+// functions) fuse into a single Transform, and splitLines fuses with the record stages right after it; the remaining streams are joined with Node's stream.compose,
 // which is stream.pipeline underneath: an error anywhere destroys every stage (files get closed), and
 // destroying the result destroys them all. Chunk types are checked step to step by the overloads.
 import * as nodeStream from 'node:stream';
@@ -7,7 +7,13 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Source, Stage } from '../types.ts';
 import { batchTransform, type ChunkFn } from './batch-transform.ts';
 import { compileOps, type RecordOp } from './compile-ops.ts';
+import { fuseLines } from './fuse-lines.ts';
 import { isRecordStage, RECORD_OPS } from './record-stages.ts';
+import { LINE_SPLITTER, type SplitLinesStage } from './split-lines.ts';
+
+function isLineSplitter(step: unknown): step is SplitLinesStage {
+  return typeof step === 'object' && step !== null && LINE_SPLITTER in step;
+}
 
 /**
  * A step: a stage, or a plain synchronous function over one whole chunk (a batch), like stream-chain's
@@ -70,8 +76,19 @@ function fuse(steps: AnyStep[]): Array<Readable | Duplex> {
     else if (run.length > 0) out.push(batchTransform(compileRun(run)));
     run = [];
   };
-  for (const step of steps) {
-    if (typeof step === 'function' || isRecordStage(step)) {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (isLineSplitter(step) && isRecordStage(steps[i + 1])) {
+      // splitLines + the record stages right after it: lines go straight into the fused loop.
+      endRun();
+      const ops: RecordOp[] = [];
+      while (isRecordStage(steps[i + 1])) {
+        const stage = steps[++i] as Duplex;
+        ops.push(...(stage as unknown as { [RECORD_OPS]: RecordOp[] })[RECORD_OPS]);
+        stage.destroy();
+      }
+      out.push(fuseLines(step, ops));
+    } else if (typeof step === 'function' || isRecordStage(step)) {
       run.push(step as Duplex | ChunkFn);
     } else if (step instanceof nodeStream.Stream) {
       endRun();

@@ -14,11 +14,17 @@ export interface SplitLinesOptions {
   onOverlong?: 'error' | 'skip';
   /** Names the input in error messages. */
   source?: string;
+  /** 'copy' (default) or 'slice' (faster; lines pin their chunk's string while kept: see LineSplitter). */
+  strings?: 'copy' | 'slice';
   /** Absolute byte offset of the first byte (when splitting a range that starts mid-file). */
   startOffset?: number;
 }
 
+/** Marks a splitLines stage so pipe() can fuse it with the record stages after it. */
+export const LINE_SPLITTER: unique symbol = Symbol.for('mrpipe.lineSplitter');
+
 export interface SplitLinesStage extends Stage<Buffer, string[]> {
+  readonly [LINE_SPLITTER]: true;
   /** Overlong lines skipped so far. */
   readonly skipped: number;
   /** The splitter underneath (line count, offsets). */
@@ -29,18 +35,12 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
   const emitter: { stage?: Transform } = {};
   const splitter = new LineSplitter({
     ...options,
+    // Emitted on this stage even when pipe() fuses it away, so its listeners still hear.
     onSkip: (line: SkippedLine) => emitter.stage?.emit('skipped', line),
   });
-  let out: string[] = [];
-  const collect = (line: string): void => {
-    out.push(line);
-  };
   let bytesRead = 0;
-  const flushOut = (): void => {
-    if (out.length > 0) {
-      stage.push(out);
-      out = [];
-    }
+  const flushOut = (out: string[]): void => {
+    if (out.length > 0) stage.push(out);
     stage.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
   };
   const stage = new Transform({
@@ -50,25 +50,26 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
     readableHighWaterMark: 2,
     transform(chunk: Buffer | string, _enc, callback) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      let out: string[];
       try {
-        splitter.write(buf, collect);
+        out = splitter.split(buf);
       } catch (err) {
-        out = [];
         callback(err as Error);
         return;
       }
       bytesRead += buf.length;
-      flushOut();
+      flushOut(out);
       callback();
     },
     flush(callback) {
+      let out: string[];
       try {
-        splitter.end(collect);
+        out = splitter.finish();
       } catch (err) {
         callback(err as Error);
         return;
       }
-      flushOut();
+      flushOut(out);
       callback();
     },
   });
@@ -76,6 +77,7 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
   Object.defineProperties(stage, {
     skipped: { get: () => splitter.skipped },
     splitter: { value: splitter },
+    [LINE_SPLITTER]: { value: true },
   });
   return stage as unknown as SplitLinesStage;
 }

@@ -26,6 +26,27 @@ test('any chunking gives the reference lines (utf8 and latin1)', (t) => {
     }), { numRuns: 300 });
 });
 
+test('the batch path split() gives the same lines in copy and slice modes, for any chunking', (t) => {
+  fc.assert(fc.property(textFile, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('utf8', 'latin1'),
+    fc.constantFrom('copy', 'slice'), fc.integer({ min: 0, max: 400 }), (data, cuts, encoding, strings, max) => {
+      const enc = encoding as 'utf8' | 'latin1';
+      const splitter = new LineSplitter({ encoding: enc, strings: strings as 'copy', maxLineBytes: max, onOverlong: 'skip' });
+      const got: string[] = [];
+      let s = 0;
+      for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+        got.push(...splitter.split(data.subarray(s, cut)));
+        s = cut;
+      }
+      got.push(...splitter.split(data.subarray(s)), ...splitter.finish());
+      const expected = referenceLines(data, enc);
+      // Overlong is decided on the raw bytes of a line (a BOM counts), so filter by the raw lengths.
+      const raw = referenceLines(data, 'latin1');
+      t.deepEqual(got, expected.filter((_, i) => raw[i].length <= max));
+      t.is(splitter.lines, expected.length);
+      t.is(splitter.skipped, expected.length - got.length);
+    }), { numRuns: 300 });
+});
+
 test('reports absolute byte offsets and indexes per line', (t) => {
   const splitter = new LineSplitter({ startOffset: 100 });
   const seen: Array<[string, number, number]> = [];

@@ -1,0 +1,50 @@
+// splitLines fused with the record stages after it: each line goes straight from the splitter through the
+// compiled map/filter/flatMap code into the output batch, so no array of line strings is built and the
+// strings die young. Events ('progress', 'skipped') still reach listeners on the original splitLines stage.
+import { Transform } from 'node:stream';
+import type { Progress } from '../types.ts';
+import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
+import { compileEach, type RecordOp } from './compile-ops.ts';
+import type { SplitLinesStage } from './split-lines.ts';
+
+export function fuseLines(split: SplitLinesStage, ops: readonly RecordOp[]): Transform {
+  const { splitter } = split;
+  const makeEach = compileEach(ops);
+  let bytesRead = 0;
+  const emitOut = (stage: Transform, out: unknown[]): void => {
+    if (out.length > 0) stage.push(out);
+    split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
+  };
+  const fused = new Transform({
+    writableObjectMode: true,
+    readableObjectMode: true,
+    highWaterMark: BATCH_HIGH_WATER_MARK,
+    transform(chunk: Buffer | string, _enc, callback) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const out: unknown[] = [];
+      try {
+        splitter.write(buf, makeEach(out));
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      bytesRead += buf.length;
+      emitOut(this, out);
+      callback();
+    },
+    flush(callback) {
+      const out: unknown[] = [];
+      try {
+        splitter.end(makeEach(out));
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      emitOut(this, out);
+      callback();
+    },
+  });
+  // The splitLines stage lives as long as the stage that replaced it.
+  fused.once('close', () => split.destroy());
+  return fused;
+}
