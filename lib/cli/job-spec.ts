@@ -44,13 +44,18 @@ export function applyDefines(defs: readonly string[] | undefined): void {
 /** Checks that `source` compiles as a function expression; a usage error showing the syntax error if not. */
 export function checkExpression(source: string, flag: string): void {
   try {
-    // vm.Script reports the line and column of the syntax error inside the expression.
+    // vm.Script's stack shows the offending line with a caret under the error.
     new vm.Script(`(${source}\n)`, { filename: flag });
   } catch (err) {
     const e = err as Error;
-    const where = /(\d+)/.exec((e.stack ?? '').split('\n')[0] ?? '')?.[1];
-    throw usageError(`${flag}: not a valid JavaScript expression: ${e.name}: ${e.message}${where ? ` (line ${where})` : ''}
-  ${source}
+    const stack = (e.stack ?? '').split('\n');
+    let pointer = `  ${source}\n  ${' '.repeat(source.length)}^ (the expression ends too early: a bracket or parenthesis is not closed?)`;
+    if (stack[0] === `${flag}:1` && stack[2]?.includes('^')) {
+      // Drop the '(' this wrapper added in front of the source.
+      pointer = `  ${stack[1].slice(1)}\n  ${stack[2].slice(1)}`;
+    }
+    throw usageError(`${flag}: not a valid JavaScript expression: ${e.name}: ${e.message}
+${pointer}
 A function expression looks like: ${flag} '(line, emit) => emit(line.split(" ")[0], 1)'`);
   }
   let value: unknown;

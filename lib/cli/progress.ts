@@ -10,9 +10,9 @@ export interface ProgressBar {
 
 const SILENT: ProgressBar = { update() {}, stop() {} };
 
-/** A bar labelled `label` over `total` bytes (0 when unknown: then it shows bytes and rate only). */
+/** A bar labelled `label` over `total` bytes (0 when unknown: then it shows bytes and rate only; -1: none). */
 export function progressBar(label: string, total = 0): ProgressBar {
-  if (!process.stderr.isTTY || process.env.MRPIPE_NO_PROGRESS) return SILENT;
+  if (total < 0 || !process.stderr.isTTY || process.env.MRPIPE_NO_PROGRESS) return SILENT;
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
     format: `${label} [{bar}] {percentage}% | {doneBytes} of {totalBytes} | {rate}/s | ETA {eta_formatted}`,

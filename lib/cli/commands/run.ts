@@ -1,4 +1,117 @@
-// `mrpipe run`: placeholder until the runtime lands.
+// `mrpipe run JOB [FILE...] [-o OUT]`: a job (file, recipe name, or inline --map/--reduce code) through
+// the local runner. Without -o the output comes out on stdout in key order; with -o OUT it is a
+// Hadoop-shaped directory (part-00000…, _SUCCESS, _COUNTERS.json). Every runJob option is a flag.
 import type { Command } from 'commander';
+import { runJob } from '../../job/index.ts';
+import { formatCounters } from '../../runtime/counters.ts';
+import type { RunOptions } from '../../job/types.ts';
+import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
+import { checkInputs, inputSpecs } from '../io.ts';
+import { parseCount, parseSize } from '../sizes.ts';
+import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
+import { progressBar } from '../progress.ts';
 
-export function registerRun(_program: Command): void {}
+interface RunFlags extends JobFlags {
+  output?: string;
+  mapTasks?: string;
+  splitSize?: string;
+  reducers?: string;
+  workers?: string;
+  memory?: string;
+  tmpDir?: string;
+  chunkSize?: string;
+  streaming?: string;
+  threshold?: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  maxAttempts?: string;
+  badRecords?: string;
+  counters?: boolean;
+  quiet?: boolean;
+}
+
+/** Flags → RunOptions, each checked with a message naming the flag (usage errors, exit 2). */
+export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
+  const o: RunOptions = { inputs: files.length === 0 ? ['-'] : files, output: flags.output ?? '-' };
+  if (flags.mapTasks !== undefined) o.mapTasks = parseCount(flags.mapTasks, '--map-tasks');
+  if (flags.splitSize !== undefined) o.splitSize = parseSize(flags.splitSize, '--split-size');
+  if (flags.reducers !== undefined) o.reducers = parseCount(flags.reducers, '--reducers');
+  if (flags.workers !== undefined) o.workers = parseCount(flags.workers, '--workers');
+  if (flags.memory !== undefined) o.memory = parseSize(flags.memory, '--memory');
+  if (flags.tmpDir !== undefined) o.tmpDir = flags.tmpDir;
+  if (flags.chunkSize !== undefined) o.chunkSize = parseSize(flags.chunkSize, '--chunk-size');
+  if (flags.threshold !== undefined) o.threshold = parseSize(flags.threshold, '--threshold');
+  if (flags.streaming !== undefined) {
+    const v = flags.streaming.toLowerCase();
+    if (v === 'auto') o.streaming = 'auto';
+    else if (['on', 'true', 'yes', '1'].includes(v)) o.streaming = true;
+    else if (['off', 'false', 'no', '0'].includes(v)) o.streaming = false;
+    else throw usageError(`--streaming must be auto, on or off; got '${flags.streaming}'`);
+  }
+  if (flags.resume) o.resume = true;
+  if (flags.overwrite) o.overwrite = true;
+  if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
+  if (flags.badRecords !== undefined) {
+    o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
+  }
+  return o;
+}
+
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('run a job (file, recipe name, or inline --map) over files or stdin')
+    .argument('[JOB]', 'a job module (.js/.ts, default export) or a recipe name (mrpipe recipes); omit with --map')
+    .argument('[FILE...]', "inputs (paths or globs, .gz read through zlib); stdin when none or '-'")
+    .option('-o, --output <DIR>', 'write OUT/part-00000…, _SUCCESS and _COUNTERS.json (default: stdout, in key order)')
+    .option('--map-tasks <N>', 'number of map tasks (default: split by size)')
+    .option('--split-size <SIZE>', 'bytes per split for files over the threshold (default 64MB)')
+    .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout)')
+    .option('--workers <N>', 'worker threads (default: cores)')
+    .option('-m, --memory <SIZE>', 'one memory budget for the whole job (default 256MB)')
+    .option('-T, --tmp-dir <DIR>', 'where spills and the job temp dir go (default: the system temp dir)')
+    .option('--chunk-size <SIZE>', 'bytes read per input chunk (default 1MiB)')
+    .option('--streaming <MODE>', 'auto (default: streaming above --threshold), on, or off (in-memory)')
+    .option('--threshold <SIZE>', "input size where 'auto' switches to streaming and files get split (default 100MB)")
+    .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
+    .option('--overwrite', 'replace an existing output directory')
+    .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
+    .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
+    .option('--counters', 'print the counters on stderr at the end (default with -o)')
+    .option('-q, --quiet', 'no counters, no progress bar');
+  addJobFlags(cmd).addHelpText('after', `
+JOB is a path to a job module or a recipe name; with --map the job is inline and every argument is an
+input. Inline code is checked before any input is read and runs in the worker threads too.
+
+Examples:
+  mrpipe run wordcount books/*.txt -o counts/
+  cat access.log | mrpipe run logs
+  mrpipe run ./myjob.ts 'data/*.jsonl.gz' -o out/ --reducers 4 --memory 1GB --workers 2
+  mrpipe run --map '(l, emit) => emit(l.split(" ")[8], 1)' --reduce sum access.log
+  mrpipe run top -D MRPIPE_TOP=20 words.txt
+  mrpipe run ./job.js big.txt -o out/ --resume        # after a crash: reuses committed map tasks`)
+    .action(async (jobArg: string | undefined, files: string[], flags: RunFlags) => {
+      if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
+      const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
+      const options = runOptionsOf(files, flags);
+      // Named files must exist (globs are expanded by the runner).
+      await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
+      const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
+      options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
+      let result;
+      try {
+        result = await runJob(spec, options);
+      } catch (err) {
+        if (isEpipe(err)) throw new BrokenPipe();
+        if (err instanceof CliError) throw err;
+        const e = err as Error;
+        if (e instanceof RangeError) throw usageError(e.message);
+        throw failure(e.message);
+      } finally {
+        bar.stop();
+      }
+      if (!flags.quiet && (flags.counters || options.output !== '-')) {
+        process.stderr.write(formatCounters(result.counters));
+      }
+    });
+}

@@ -37,7 +37,10 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
   let emitted = 0;
   let records = 0;
   const emit = (key: string, value: unknown): void => {
-    out.write(encodePair(typeof key === 'string' ? key : String(key), job.liftValue(value)));
+    if (typeof key !== 'string') {
+      throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
+    }
+    out.write(encodePair(key, job.liftValue(value)));
     emitted++;
   };
   const counter = (group: string, name: string, n = 1): void => counters.add(group, name, n);
@@ -65,7 +68,7 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
     await job.teardown?.(taskCtx);
   }
   out.flush();
-  counters.add(GROUP, 'map input records', records);
-  counters.add(GROUP, 'map output records', emitted);
+  counters.add(GROUP, 'mapInputRecords', records);
+  counters.add(GROUP, 'mapOutputRecords', emitted);
   return counters;
 }

@@ -35,7 +35,7 @@ export class BadRecords {
       throw failure(`${what} failed at ${describeWhere(where)}: ${reason} — ${hint}`);
     }
     this.skipped++;
-    this.#counters.add(GROUP, 'bad records');
+    this.#counters.add(GROUP, 'badRecords');
     process.stderr.write(`mrpipe: skipped bad record at ${describeWhere(where)}: ${reason}\n`);
   }
 }

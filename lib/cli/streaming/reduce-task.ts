@@ -5,7 +5,7 @@
 import type { ResolvedJob } from '../../job/load.ts';
 import { formatRecord } from '../../job/format.ts';
 import type { ReduceContext } from '../../job/types.ts';
-import { failure } from '../errors.ts';
+import { CliError, failure } from '../errors.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { decodeKey, encodePair, splitPair } from './protocol.ts';
 import { SyncLineReader } from './sync-io.ts';
@@ -92,7 +92,13 @@ export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promis
         continue;
       }
       ctx.key = key;
-      const result = job.reduce(key, walker.values((k) => { ctx.key = k; }), ctx);
+      let result: unknown;
+      try {
+        result = job.reduce(key, walker.values((k) => { ctx.key = k; }), ctx);
+      } catch (err) {
+        if (err instanceof CliError) throw err;
+        throw failure(`reduce failed for key ${JSON.stringify(key)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+      }
       if (result !== undefined) write(key, result);
       if ((groups & 0xffff) === 0) counters.tick();
     }
@@ -100,9 +106,9 @@ export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promis
   }
   await job.teardown?.(taskCtx);
   out.flush();
-  counters.add(GROUP, 'reduce input records', pairs);
-  counters.add(GROUP, 'reduce input groups', groups);
-  counters.add(GROUP, 'reduce output records', outputs);
+  counters.add(GROUP, 'reduceInputRecords', pairs);
+  counters.add(GROUP, 'reduceInputGroups', groups);
+  counters.add(GROUP, 'outputRecords', outputs);
   return counters;
 }
 
@@ -133,7 +139,7 @@ export async function runCombineTask(job: ResolvedJob, opts: TaskOptions): Promi
     pairs += walker.pairs;
   }
   out.flush();
-  counters.add(GROUP, 'combine input records', pairs);
-  counters.add(GROUP, 'combine output records', outputs);
+  counters.add(GROUP, 'combineInputRecords', pairs);
+  counters.add(GROUP, 'combineOutputRecords', outputs);
   return counters;
 }
