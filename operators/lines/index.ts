@@ -12,3 +12,4 @@ export { joinLines, type JoinLinesOptions } from './join-lines.ts';
 export { map, filter, flatMap, isRecordStage, RECORD_OPS, type RecordStage } from './record-stages.ts';
 export { pipe, pipeSteps, type Step } from './pipe.ts';
 export { mapAsync, type MapAsyncOptions } from './map-async.ts';
+export { fileChunks, type FileChunksOptions } from './file-chunks.ts';

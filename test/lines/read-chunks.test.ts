@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { openSync, closeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { readChunks, splitLines, planRanges } from '../../operators/lines/index.ts';
+import { fileChunks, LineSplitter, readChunks, splitLines, planRanges } from '../../operators/lines/index.ts';
 import { collect, collectBuffers, referenceLines, textFile, withTempDir, writeTemp } from './helpers.ts';
 
 async function linesOf(source: string | number | Readable, opts: Parameters<typeof readChunks>[1] = {},
@@ -116,5 +116,31 @@ test('progress events report bytes read against the total', async (t) => {
     await collectBuffers(stream);
     t.true(seen.length >= 7);
     t.deepEqual(seen.at(-1), { bytesRead: 100, bytesTotal: 100 });
+  });
+});
+
+test('fileChunks with reuse (two alternating buffers) gives the same lines to a synchronous consumer', async (t) => {
+  await withTempDir(async (dir) => {
+    let n = 0;
+    await fc.assert(fc.asyncProperty(textFile, fc.integer({ min: 1, max: 40 }), fc.nat(), async (data, chunkSize, at) => {
+      const file = await writeTemp(dir, `r${n++}.txt`, data);
+      const start = at % (data.length + 1);
+      for (const range of [{ start: 0, end: Infinity }, { start, end: data.length }]) {
+        const fd = openSync(file, 'r');
+        try {
+          const got: string[][] = [];
+          for (const reuse of [false, true]) {
+            const splitter = new LineSplitter({ encoding: 'latin1' });
+            const lines: string[] = [];
+            for await (const chunk of fileChunks(fd, { ...range, chunkSize, reuse })) lines.push(...splitter.split(chunk));
+            lines.push(...splitter.finish());
+            got.push(lines);
+          }
+          t.deepEqual(got[1], got[0]);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }), { numRuns: 80 });
   });
 });
