@@ -8,7 +8,7 @@ import { compareKeys, partitionOf } from './keys.ts';
 import { RunWriter } from './run-file.ts';
 
 /** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */
-const ENTRY_OVERHEAD = 88;
+const ENTRY_OVERHEAD = 104;
 /** A user combine runs once this many values are pending for one key. */
 const COMBINE_EVERY = 32;
 
@@ -60,15 +60,15 @@ export class Collector {
   add(key: string, value: unknown): void {
     const o = this.o;
     if (o.agg) {
-      const m = this.map;
-      const acc = m.get(key);
-      if (acc === undefined && !m.has(key)) {
-        m.set(key, o.agg.init(value));
+      // Accumulators sit in a box so an update costs one Map lookup, not a get and a set.
+      const box = this.map.get(key) as { a: unknown } | undefined;
+      if (box === undefined) {
+        this.map.set(key, { a: o.agg.init(value) });
         this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
       } else {
-        const next = o.agg.add(acc, value);
-        if (next !== acc) m.set(key, next);
-        else if (Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
+        const acc = box.a;
+        box.a = o.agg.add(acc, value);
+        if (box.a === acc && Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
       }
     } else if (o.combine) {
       const pending = this.map.get(key) as unknown[] | undefined;
@@ -138,7 +138,7 @@ export class Collector {
               // Pending raw values: combine what is left once more, write one value.
               const arr = v as unknown[];
               w.add(k, toJson(k, arr.length === 1 ? arr[0] : combine(k, arr)));
-            } else w.add(k, toJson(k, v));
+            } else w.add(k, toJson(k, (v as { a: unknown }).a));
           }
         });
       }

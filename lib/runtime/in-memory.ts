@@ -68,7 +68,7 @@ export async function runInMemory(
   for (let p = 0; p < R; p++) {
     const final = join(stage, partName(p));
     const tmp = `${final}.tmp`;
-    const out = new PartWriter(tmp);
+    const out = new PartWriter(tmp, job.encoding);
     try {
       const ks = byPart[p];
       const reduce = job.reduce;

@@ -51,7 +51,7 @@ export async function runMapTask(
   const progress: TaskProgress = { id: spec.id, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
   const collector = new Collector({
     partitions: env.partitions,
-    budget: Math.max(1 << 16, Math.floor(env.budget * 0.45)),
+    budget: Math.max(1 << 16, Math.floor(env.budget * 0.4)),
     dir: spec.dir,
     agg: job.agg,
     combine: job.combine,

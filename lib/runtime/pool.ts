@@ -24,8 +24,12 @@ export class WorkerExecutor implements Executor {
   private readonly abort = new AbortController();
   private readonly extra = new Set<Piscina>();
 
-  constructor(workers: number) {
+  private readonly heapMb: number;
+
+  /** budget: the bytes one task may hold; the worker's V8 heap is capped near it so garbage cannot pile up. */
+  constructor(workers: number, budget: number) {
     this.concurrency = workers;
+    this.heapMb = Math.max(12, Math.ceil(budget / (1 << 20)));
     this.pool = this.makePool(workers);
   }
 
@@ -35,6 +39,7 @@ export class WorkerExecutor implements Executor {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: Math.min(16, Math.max(3, this.heapMb >> 3)) },
     });
   }
 

@@ -9,14 +9,16 @@ import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, type MergeCursor } from './merge.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
 
-/** Buffered text output to a file descriptor. */
+/** Buffered text output to a file descriptor; latin1 jobs write their strings back as the bytes they came from. */
 export class PartWriter {
   private fd: number;
+  private readonly encoding: 'utf8' | 'latin1';
   private pending: string[] = [];
   private size = 0;
   records = 0;
-  constructor(path: string) {
+  constructor(path: string, encoding: 'utf8' | 'latin1' = 'utf8') {
     this.fd = openSync(path, 'wx', 0o666);
+    this.encoding = encoding;
   }
   write(s: string): void {
     this.pending.push(s);
@@ -26,7 +28,7 @@ export class PartWriter {
   }
   private flush(): void {
     if (this.pending.length === 0) return;
-    const b = Buffer.from(this.pending.join(''), 'utf8');
+    const b = Buffer.from(this.pending.join(''), this.encoding);
     this.pending = [];
     this.size = 0;
     let off = 0;
@@ -92,7 +94,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
     const tctx = { taskId: spec.id, kind: 'reduce' as const, counter };
     await job.setup?.(tctx);
     mkdirSync(spec.scratch, { recursive: true, mode: 0o700 });
-    const out = new PartWriter(spec.tmpPath);
+    const out = new PartWriter(spec.tmpPath, job.encoding);
     let cur: MergeCursor | undefined;
     try {
       cur = openMerged(spec.runs, {

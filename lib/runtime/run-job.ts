@@ -137,7 +137,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       const c = await runInMemory(job, files, { ...env, budget: s.memory }, stage as string, onProgress);
       mergeCounters(counters, c);
     } else {
-      executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers);
+      executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
       if (signal.aborted) throw signal.reason;
       // Map phase.
       const w = wd;

@@ -1,0 +1,64 @@
+// Memory stays bounded: a job with far more distinct keys than its budget holds finishes with peak RSS
+// under the budget plus the runtime's fixed overhead (the peak RSS of the same job on a one-line input).
+// Default: 32 MB of input under --memory 16MB. MRPIPE_LONG_TESTS=1: 1 GB under --memory 64MB.
+import test from 'ava';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, tempDir } from './helpers.ts';
+
+const LONG = process.env.MRPIPE_LONG_TESTS === '1';
+const SIZE = LONG ? 1 << 30 : 24 << 20;
+const MEMORY = LONG ? 64 << 20 : 16 << 20;
+
+/** Lines of 12 random lowercase letters (some repeated), written in 4 MiB blocks. */
+function randomLines(path: string, size: number): void {
+  const fd = openSync(path, 'w');
+  let x = 12345;
+  const block = Buffer.allocUnsafe(13 * 322638);
+  for (let written = 0; written < size;) {
+    for (let p = 0; p < block.length; p += 13) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      let y = x;
+      for (let i = 0; i < 12; i++) {
+        if (i === 6) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; y = x; }
+        block[p + i] = 97 + (y % 26);
+        y = Math.floor(y / 26);
+      }
+      block[p + 12] = 10;
+    }
+    const n = Math.min(block.length, size - written - ((size - written) % 13));
+    if (n <= 0) break;
+    writeSync(fd, block, 0, n);
+    written += n;
+  }
+  closeSync(fd);
+}
+
+function runInChild(input: string, out: string, tmp: string): { maxRSS: number; counters: Record<string, Record<string, number>> } {
+  const opts = { inputs: [input], output: out, workers: 2, memory: MEMORY, streaming: true, tmpDir: tmp, reducers: 2 };
+  const r = spawnSync(process.execPath, [join(FIXTURES, 'run-job.ts'), join(FIXTURES, 'distinct.ts'), JSON.stringify(opts)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`job failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+test(`${SIZE >> 20} MB of distinct keys under --memory ${MEMORY >> 20}MB: peak RSS within budget + fixed overhead`, async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const tiny = join(dir, 'tiny.txt');
+    writeFileSync(tiny, 'abcdefghijkl\n');
+    const big = join(dir, 'big.txt');
+    randomLines(big, SIZE);
+    const base = runInChild(tiny, join(dir, 'out-tiny'), dir);
+    const r = runInChild(big, join(dir, 'out'), dir);
+    const mb = (n: number) => `${(n / (1 << 20)).toFixed(1)} MB`;
+    t.log(`fixed overhead ${mb(base.maxRSS)}, peak ${mb(r.maxRSS)}, spills ${r.counters.mrpipe.spills}, merge passes ${r.counters.mrpipe.mergePasses}`);
+    t.true(r.counters.mrpipe.spills > 4, 'the budget forced spills');
+    t.true(r.maxRSS < base.maxRSS + MEMORY, `peak ${mb(r.maxRSS)} >= ${mb(base.maxRSS)} + ${mb(MEMORY)}`);
+    const distinct = Number(execFileSync('sh', ['-c', `sort -u '${big}' | wc -l`], { env: { ...process.env, LC_ALL: 'C' } }).toString());
+    t.is(r.counters.mrpipe.outputRecords, distinct);
+    t.is(r.counters.mrpipe.reduceInputGroups, distinct);
+  } finally {
+    cleanup();
+  }
+});
