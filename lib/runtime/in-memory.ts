@@ -52,10 +52,10 @@ export async function runInMemory(
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const id = `map-${i}`;
-    // chunkSize = the file: read whole, as the traditional path does.
+    // chunkSize = the file (up to 1 GiB per read, the most one read() takes): read whole, as the traditional path does.
     const r = await runMapTask(job, {
       kind: 'map', id, index: i, path: f.path, name: f.name, gz: f.gz, start: 0, end: Infinity, dir: '',
-    }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : f.size) }, onProgress, sink);
+    }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : Math.min(f.size, 1 << 30)) }, onProgress, sink);
     mergeCounters(counters, r.counters);
   }
   const keys = [...sink.map.keys()].sort(compareKeys);

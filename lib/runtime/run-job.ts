@@ -160,8 +160,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
           }),
           cleanup: (t) => rmSync((t as MapTaskSpec).dir, { recursive: true, force: true }),
           done: (r, t) => {
-            w.commitMap((t as MapTaskSpec).dir, r as MapTaskResult);
-            results[i] = r as MapTaskResult;
+            const m = r as MapTaskResult;
+            w.commitMap((t as MapTaskSpec).dir, m);
+            results[i] = m;
+            // Workers throttle their reports; the result carries the final figures.
+            const c = m.counters[BUILTIN_GROUP] ?? {};
+            tracker.task({ id, bytesRead: m.bytesRead, recordsIn: c.mapInputRecords ?? 0, recordsOut: c.mapOutputRecords ?? 0, spills: c.spills ?? 0 });
           },
         });
       });
@@ -190,7 +194,11 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
             rmSync((t as ReduceTaskSpec).tmpPath, { force: true });
             rmSync((t as ReduceTaskSpec).scratch, { recursive: true, force: true });
           },
-          done: (res) => { mergeCounters(counters, res.counters); },
+          done: (res) => {
+            mergeCounters(counters, res.counters);
+            const c = res.counters[BUILTIN_GROUP] ?? {};
+            tracker.task({ id, bytesRead: 0, recordsIn: c.reduceInputRecords ?? 0, recordsOut: c.outputRecords ?? 0, spills: c.mergePasses ?? 0 });
+          },
         });
       }
       await schedule(reduceTasks, { executor, env, maxAttempts: s.maxAttempts, signal, onTask, onProgress: (p) => tracker.task(p) });
