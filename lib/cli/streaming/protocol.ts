@@ -1,22 +1,26 @@
 // The Hadoop Streaming wire format between `mrpipe map`, the framework's sort, `mrpipe combine` and
 // `mrpipe reduce`: one `key<TAB>value` line per pair.
 //
-// - key: the key string as is, except that \ TAB LF CR are escaped as \\ \t \n \r (the framework splits
-//   at the first tab and at line ends). Keys without those bytes — nearly all — are unchanged, so the
-//   framework's byte-order sort is the runtime's key order.
+// - key: the key string, except that the bytes 0x00-0x0D (among them TAB, LF and CR, which the framework
+//   splits on) are written as NUL followed by the byte + 0x10. Every escaped byte then sorts below every
+//   plain one and in its own order, so the framework's byte-order sort of the wire keys is exactly the
+//   byte order of the keys themselves. Keys without control bytes — nearly all — are unchanged.
 // - value: JSON, always (so the string "1" and the number 1 stay distinct, and objects round-trip).
 //   JSON never contains a raw tab or newline. An undefined value is written as no tab at all.
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
+// Control bytes are the point here, hence the regular expressions built from escapes.
+const CONTROL = new RegExp('[\\x00-\\x0d]');
+const CONTROL_ALL = new RegExp('[\\x00-\\x0d]', 'g');
+const ESCAPED_ALL = new RegExp('\\x00([\\x10-\\x1d])', 'g');
 
 export function encodeKey(key: string): string {
-  if (!NEEDS_ESCAPE.test(key)) return key;
-  return key.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  if (!CONTROL.test(key)) return key;
+  return key.replace(CONTROL_ALL, (c) => '\x00' + String.fromCharCode(c.charCodeAt(0) + 0x10));
 }
 
 export function decodeKey(text: string): string {
-  if (text.indexOf('\\') === -1) return text;
-  return text.replace(/\\(.)/g, (_m, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+  if (text.indexOf('\x00') === -1) return text;
+  return text.replace(ESCAPED_ALL, (_m, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x10));
 }
 
 /** One wire line for (key, value), with its newline. */

@@ -1,0 +1,74 @@
+// Small deterministic inputs for the recipe tests: text, access logs (with malformed lines), activity
+// events, and two sides of a join. A tiny LCG keeps them identical on every run.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function lcg(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s >>> 8) % n; };
+}
+
+export function writeText(file: string, lines: number, seed = 1): void {
+  const r = lcg(seed);
+  const vocab = ['the', 'The', 'a', 'of', 'and', 'to', 'mrpipe', 'café', 'naïve', 'Straße', 'x1', 'x2', 'data,', 'data', 'end.', '42'];
+  let out = '';
+  for (let i = 0; i < lines; i++) {
+    const n = r(9);
+    const ws: string[] = [];
+    for (let j = 0; j < n; j++) ws.push(vocab[Math.min(r(vocab.length), r(vocab.length))]);
+    out += ws.join(r(5) === 0 ? '\t' : ' ') + '\n';
+  }
+  fs.writeFileSync(file, out);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar'];
+export function writeLogs(file: string, lines: number, seed = 2): void {
+  const r = lcg(seed);
+  const urls = ['/', '/index.html', '/cart?id=3', '/cart?id=4', '/img/logo.png', '/api/items', '/login', '/robots.txt'];
+  const statuses = [200, 200, 200, 200, 304, 301, 404, 403, 500, 503];
+  let out = '';
+  for (let i = 0; i < lines; i++) {
+    if (r(40) === 0) { out += r(2) ? 'garbage line without structure\n' : '10.0.0.1 - - [01/Jan/2026:00:00:01 +0000] "GET /cut\n'; continue; }
+    const ip = `10.0.${r(3)}.${Math.min(r(20), r(20))}`;
+    const day = 1 + Math.floor(i / 400);
+    const hh = String(Math.floor((i % 400) / 17)).padStart(2, '0');
+    const status = statuses[r(statuses.length)];
+    const bytes = status === 304 ? '-' : String(100 + r(5000));
+    const url = urls[Math.min(r(urls.length), r(urls.length))];
+    out += `${ip} - - [${String(day).padStart(2, '0')}/${MONTHS[0]}/2026:${hh}:${String(r(60)).padStart(2, '0')}:00 +0000] "GET ${url} HTTP/1.1" ${status} ${bytes} "-" "agent \\"quoted\\" ${r(3)}"\n`;
+  }
+  fs.writeFileSync(file, out);
+}
+
+export function writeActivity(file: string, events: number, seed = 3): void {
+  const r = lcg(seed);
+  const types = ['view', 'click', 'search', 'purchase'];
+  const last = new Map<string, number>();
+  let t = Date.UTC(2026, 0, 1, 22, 0, 0);
+  let out = '';
+  for (let i = 0; i < events; i++) {
+    t += r(4) === 0 ? 0 : r(300_000);
+    const user = `u${Math.min(r(30), r(30))}`;
+    last.set(user, t);
+    // Some records are broken or lack a user: counted, skipped.
+    if (r(97) === 0) { out += '{"ts": "not a time", "user": "u1"}\n'; continue; }
+    out += JSON.stringify({ ts: new Date(t).toISOString(), user, event: types[r(types.length)], ms: r(900) }) + '\n';
+  }
+  fs.writeFileSync(file, out);
+}
+
+export function writeJoinSides(dir: string, json: boolean): [left: string, right: string] {
+  const left = path.join(dir, json ? 'users.jsonl' : 'users.tsv');
+  const right = path.join(dir, json ? 'orders.jsonl' : 'orders.tsv');
+  const r = lcg(4);
+  let l = '';
+  for (let i = 0; i < 40; i++) l += json ? JSON.stringify({ id: `u${i}`, name: `name${i}` }) + '\n' : `u${i}\tname${i}\tcity${i % 5}\n`;
+  let o = '';
+  for (let i = 0; i < 300; i++) {
+    const u = `u${r(55)}`;
+    o += json ? JSON.stringify({ id: u, order: `o${i}`, total: r(1000) / 10 }) + '\n' : `${u}\to${i}\t${r(1000) / 10}\n`;
+  }
+  fs.writeFileSync(left, l);
+  fs.writeFileSync(right, o);
+  return [left, right];
+}
