@@ -8,19 +8,31 @@
 // - value: JSON, always (so the string "1" and the number 1 stay distinct, and objects round-trip).
 //   JSON never contains a raw tab or newline. An undefined value is written as no tab at all.
 
-// Control bytes are the point here, hence the regular expressions built from escapes.
-const CONTROL = new RegExp('[\\x00-\\x0d]');
-const CONTROL_ALL = new RegExp('[\\x00-\\x0d]', 'g');
-const ESCAPED_ALL = new RegExp('\\x00([\\x10-\\x1d])', 'g');
+/** True if `key` holds a byte 0x00-0x0D. */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 0x0d) return true;
+  return false;
+}
 
 export function encodeKey(key: string): string {
-  if (!CONTROL.test(key)) return key;
-  return key.replace(CONTROL_ALL, (c) => '\x00' + String.fromCharCode(c.charCodeAt(0) + 0x10));
+  if (!hasControl(key)) return key;
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    out += c <= 0x0d ? '\x00' + String.fromCharCode(c + 0x10) : key[i];
+  }
+  return out;
 }
 
 export function decodeKey(text: string): string {
   if (text.indexOf('\x00') === -1) return text;
-  return text.replace(ESCAPED_ALL, (_m, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x10));
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 && i + 1 < text.length) out += String.fromCharCode(text.charCodeAt(++i) - 0x10);
+    else out += text[i];
+  }
+  return out;
 }
 
 /** One wire line for (key, value), with its newline. */
