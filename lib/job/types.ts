@@ -109,6 +109,9 @@ export interface RunOptions {
   resume?: boolean;
   overwrite?: boolean;
   maxAttempts?: number;
+  /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default); longer lines are
+   * bad records. */
+  maxLineBytes?: number | string;
   /** 'fail' (default) or the number of bad records to skip (and count) before failing. */
   badRecords?: BadRecordsPolicy;
   /** Abort the job from outside. */

@@ -37,6 +37,8 @@ export interface CollectorOptions {
   agg?: Aggregator;
   combine?: CombineFn;
   group?: (key: string) => string;
+  /** How keys hash: latin1 jobs' keys are byte strings. */
+  encoding: 'utf8' | 'latin1';
   writeBuffer: number;
   onSpill?: () => void;
 }
@@ -99,7 +101,7 @@ export class Collector {
 
   private partition(key: string): number {
     const g = this.o.group;
-    return partitionOf(g ? g(key) : key, this.o.partitions);
+    return partitionOf(g ? g(key) : key, this.o.partitions, this.o.encoding);
   }
 
   /** Writes everything held as one sorted run per non-empty partition. */

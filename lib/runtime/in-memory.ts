@@ -61,7 +61,7 @@ export async function runInMemory(
   const keys = [...sink.map.keys()].sort(compareKeys);
   const R = env.partitions;
   const byPart: string[][] = Array.from({ length: R }, () => []);
-  for (const k of keys) byPart[partitionOf(job.group ? job.group(k) : k, R)].push(k);
+  for (const k of keys) byPart[partitionOf(job.group ? job.group(k) : k, R, job.encoding)].push(k);
   const fmt = job.output;
   let groups = 0;
   let outRecords = 0;

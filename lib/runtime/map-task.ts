@@ -1,19 +1,16 @@
 // A map task: whole-line chunks of its byte range -> records -> the user's map (a plain loop, one call per
 // record, emit straight into the collector) -> sorted runs per partition. No stream stage per record.
 import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
 import { Collector } from './collector.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { lineChunks, lineNumberAt, rawBlocks } from './input-chunks.ts';
+import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
+import { lineNumberAt, rawBlocks } from './input-chunks.ts';
 import type { MapTaskResult, MapTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
-
-interface FastSlices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
 
 /** A record the job could not handle (its map threw, or its text is not JSON). */
 class RecordFailure {
@@ -56,6 +53,7 @@ export async function runMapTask(
     agg: job.agg,
     combine: job.combine,
     group: job.group,
+    encoding: job.encoding,
     writeBuffer: Math.min(1 << 20, Math.max(1 << 14, Math.floor(env.budget / 16))),
     onSpill: () => { progress.spills++; },
   });
@@ -96,42 +94,46 @@ export async function runMapTask(
     if (job.input === 'json') {
       await readJsonArray(spec, env, ctx, call, fail, progress, report);
     } else {
-      const lineKnown = spec.start === 0;
-      const latin1 = job.encoding === 'latin1';
       const jsonl = job.input === 'jsonl';
-      let lineNo = 0;
-      for await (const { buf, offset } of lineChunks(spec.path, spec.gz, spec.start, spec.end, env.chunkSize)) {
-        const fast = buf as unknown as FastSlices;
-        const n = buf.length;
-        let s = 0;
-        if (offset === 0 && !latin1 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) s = 3;
-        let records = 0;
-        while (s < n) {
-          let nl = buf.indexOf(10, s);
-          if (nl < 0) nl = n;
-          let e = nl;
-          if (e > s && buf[e - 1] === 13) e--;
-          ctx.offset = offset + s;
-          if (lineKnown) ctx.line = ++lineNo;
-          const text = latin1 ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e);
-          s = nl + 1;
-          records++;
-          if (jsonl) {
-            if (text.trim() === '') continue;
-            let v: unknown;
-            try {
-              v = JSON.parse(text);
-            } catch (err) {
-              fail(new SyntaxError(`not JSON: ${(err as Error).message}`));
-              continue;
-            }
-            call(v);
-          } else call(text);
+      const lineKnown = spec.start === 0;
+      let records = 0;
+      const onLine = (text: string, offset: number, index: number): void => {
+        ctx.offset = offset;
+        if (lineKnown) ctx.line = index + 1;
+        records++;
+        if (!jsonl) {
+          call(text);
+          return;
         }
-        progress.recordsIn += records;
-        progress.bytesRead += n;
+        if (text.trim() === '') return;
+        let v: unknown;
+        try {
+          v = JSON.parse(text);
+        } catch (err) {
+          fail(new SyntaxError(`not JSON: ${(err as Error).message}`));
+          return;
+        }
+        call(v);
+      };
+      let splitter: LineSplitter | undefined;
+      const splitterAt = (startOffset: number) => new LineSplitter({
+        encoding: job.encoding, maxLineBytes: env.maxLineBytes, source: spec.name, startOffset,
+        onOverlong: limit > 0 ? 'skip' : 'error',
+        onSkip: (l) => {
+          ctx.offset = l.byteOffset;
+          ctx.line = l.lineNumber ?? undefined;
+          fail(new RangeError(`line longer than maxLineBytes (${env.maxLineBytes} bytes)`));
+        },
+      });
+      for await (const chunk of taskChunks(spec, env, (off) => { splitter = splitterAt(off); })) {
+        splitter ??= splitterAt(0);
+        splitter.write(chunk, onLine);
+        progress.recordsIn = records;
+        progress.bytesRead += chunk.length;
         report();
       }
+      splitter?.end(onLine);
+      progress.recordsIn = records;
     }
     if (!sink) collector.spill();
   } catch (err) {
@@ -152,6 +154,23 @@ export async function runMapTask(
   addCounter(counters, BUILTIN_GROUP, 'spills', collector.spills);
   addCounter(counters, BUILTIN_GROUP, 'bytesRead', progress.bytesRead);
   return { id: spec.id, runs: collector.runs, counters, bytesRead: progress.bytesRead };
+}
+
+/** Whole-line chunks of the task's input: its byte range of a plain file (the LineRecordReader rule, in
+ * fileChunks), or all of a .gz file through zlib. onStart gets the offset of the first line delivered. */
+async function* taskChunks(spec: MapTaskSpec, env: TaskEnv, onStart: (offset: number) => void): AsyncGenerator<Buffer> {
+  if (spec.gz) {
+    onStart(0);
+    yield* rawBlocks(spec.path, true, env.chunkSize);
+    return;
+  }
+  const fh = await open(spec.path, 'r');
+  try {
+    // Two alternating buffers are safe here: each chunk is consumed synchronously before the next read.
+    yield* fileChunks(fh.fd, { start: spec.start, end: spec.end, chunkSize: env.chunkSize, reuse: env.chunkSize <= 1 << 24, onStart });
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A top-level JSON array of any size, element by element through stream-json. */

@@ -3,6 +3,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import bytes from 'bytes';
 import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/index.ts';
 
 export const DEFAULT_MEMORY = 256 * 1024 * 1024;
 export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;
@@ -28,6 +29,7 @@ export interface Settings {
   maxAttempts: number;
   badRecords: BadRecordsPolicy;
   handleSignals: boolean;
+  maxLineBytes: number;
 }
 
 /** Parses '64MB', '1GiB', '512k' or a number of bytes. */
@@ -79,5 +81,6 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
     maxAttempts: positiveInt(o.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS),
     badRecords: bad,
     handleSignals: o.handleSignals ?? true,
+    maxLineBytes: o.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : parseSize(o.maxLineBytes, 'maxLineBytes'),
   };
 }

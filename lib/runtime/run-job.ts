@@ -123,7 +123,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     tracker.bytesTotal = total;
     const env: TaskEnv = {
       ref, partitions: s.reducers, budget: Math.floor(s.memory / s.workers), chunkSize: s.chunkSize,
-      badRecords: s.badRecords, fanIn: FAN_IN,
+      badRecords: s.badRecords, fanIn: FAN_IN, maxLineBytes: s.maxLineBytes,
     };
     const counters: Counters = {};
     const onTask = (e: TaskEvent) => { tracker.state(e); run.emit('task', e); };

@@ -39,6 +39,8 @@ export interface TaskEnv {
   chunkSize: number;
   badRecords: BadRecordsPolicy;
   fanIn: number;
+  /** Longest line accepted (bytes, without its terminator). */
+  maxLineBytes: number;
 }
 
 export interface TaskProgress {

@@ -145,3 +145,21 @@ test('bad options and bad jobs are refused before input is read', async (t) => {
     cleanup();
   }
 });
+
+test('a line over maxLineBytes fails naming file and line, is accepted under a higher limit, or skipped as a bad record', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    const text = `a b\n${'x'.repeat(2_000_000)}\nc a\n`;
+    writeFileSync(file, text);
+    const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: join(dir, 'o1'), streaming: true, maxAttempts: 1, workers: 1 }));
+    t.regex(err.message, /in\.txt: line 2 \(byte offset 4\) is longer than maxLineBytes/);
+    await runJob(FAULTY, { inputs: [file], output: join(dir, 'o2'), streaming: true, maxLineBytes: '4MB', chunkSize: 65536 });
+    t.deepEqual(allLines(join(dir, 'o2')), referenceWordCount(text));
+    const r = await runJob(FAULTY, { inputs: [file], output: join(dir, 'o3'), streaming: true, badRecords: 1, chunkSize: 65536 });
+    t.is(r.counters.mrpipe.badRecords, 1);
+    t.deepEqual(allLines(join(dir, 'o3')), ['a\t2', 'b\t1', 'c\t1']);
+  } finally {
+    cleanup();
+  }
+});
