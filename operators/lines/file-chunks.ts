@@ -4,6 +4,7 @@
 // reuse: true: two buffers alternate, which saves the page faults of fresh memory (docs/OPERATORS.md).
 // The partial last line is copied to the front of the next buffer.
 import fs from 'node:fs';
+import { BufferPool, markReleasable } from './chunk-pool.ts';
 
 export interface FileChunksOptions {
   start: number;
@@ -17,6 +18,8 @@ export interface FileChunksOptions {
    * chunk before it asks for the next (for await with synchronous work, then next()).
    */
   reuse?: boolean;
+  /** Recycle buffers that the consumer releases (readChunks -> splitLines does; see chunk-pool.ts). */
+  pool?: BufferPool;
   /** Called once with the file offset of the first byte delivered (after the range's skipped part). */
   onStart?: (offset: number) => void;
 }
@@ -43,8 +46,11 @@ export async function* fileChunks(fd: number, options: FileChunksOptions): Async
   let bytesRead = 0;
   const pair = options.reuse ? [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)] : null;
   let turn = 0;
+  const pool = pair === null ? options.pool : undefined;
   while (true) {
-    const buf = pair === null ? Buffer.allocUnsafe(chunkSize) : pair[turn++ & 1];
+    const buf = pair !== null ? pair[turn++ & 1] : pool !== undefined ? pool.take() : Buffer.allocUnsafe(chunkSize);
+    // Carry is copied out of the previous buffer before this read, so that buffer may come back as buf.
+    const out = pool === undefined ? (chunk: Buffer) => chunk : (chunk: Buffer) => markReleasable(chunk, () => pool.give(buf));
     const carried: number = carry === null ? 0 : carry.copy(buf, 0);
     carry = null;
     const n = await readAt(fd, buf, carried, chunkSize - carried, pos);
@@ -54,7 +60,7 @@ export async function* fileChunks(fd: number, options: FileChunksOptions): Async
     pos += n;
     const len: number = carried + n;
     if (n === 0) {
-      if (len > 0) yield buf.subarray(0, len);
+      if (len > 0) yield out(buf.subarray(0, len));
       return;
     }
     const data: Buffer = len === chunkSize ? buf : buf.subarray(0, len);
@@ -74,7 +80,7 @@ export async function* fileChunks(fd: number, options: FileChunksOptions): Async
       // This buffer reaches the range end: stop after the first newline at or after it.
       const nl = data.indexOf(LF, Math.max(from, end - dataStart));
       if (nl !== -1) {
-        if (nl + 1 > from) yield data.subarray(from, nl + 1);
+        if (nl + 1 > from) yield out(data.subarray(from, nl + 1));
         return;
       }
     }
@@ -82,11 +88,11 @@ export async function* fileChunks(fd: number, options: FileChunksOptions): Async
     if (last < from) {
       // No newline: a line longer than the buffer goes downstream in pieces (splitLines joins them
       // under its maxLineBytes); a short read keeps the bytes for the next round.
-      if (len === chunkSize) yield data.subarray(from);
+      if (len === chunkSize) yield out(data.subarray(from));
       else if (len > from) carry = data.subarray(from);
       continue;
     }
     if (last + 1 < len) carry = data.subarray(last + 1);
-    yield data.subarray(from, last + 1);
+    yield out(data.subarray(from, last + 1));
   }
 }

@@ -2,6 +2,7 @@
 // compiled map/filter/flatMap code into the output batch, so no array of line strings is built and the
 // strings die young. Events ('progress', 'skipped') still reach listeners on the original splitLines stage.
 import { Transform } from 'node:stream';
+import { releaseChunk } from './chunk-pool.ts';
 import type { Progress } from '../types.ts';
 import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
 import { compileEach, type RecordOp } from './compile-ops.ts';
@@ -27,6 +28,8 @@ export function fuseLines(split: SplitLinesStage, ops: readonly RecordOp[]): Tra
       } catch (err) {
         callback(err as Error);
         return;
+      } finally {
+        releaseChunk(buf); // every line was copied out: readChunks may reuse the buffer
       }
       bytesRead += buf.length;
       emitOut(this, out);

@@ -2,6 +2,7 @@
 // whole lines out (the last one at EOF may lack its newline), plus cheap per-chunk 'progress' events.
 import { Readable } from 'node:stream';
 import type { Progress, Source } from '../types.ts';
+import { BufferPool } from './chunk-pool.ts';
 import { fileChunks } from './file-chunks.ts';
 import { openInput } from './open-input.ts';
 import { streamChunks } from './stream-chunks.ts';
@@ -49,13 +50,13 @@ export function readChunks(source: string | number | Readable, options: ReadChun
   if (typeof source === 'string' || typeof source === 'number') {
     stream = Readable.from(fromFile(source, start, end, chunkSize, onRead, onStart, (size) => {
       bytesTotal = Math.max(0, Math.min(size, end) - start);
-    }), { objectMode: true, highWaterMark: 1, signal: options.signal });
+    }), { objectMode: true, highWaterMark: 2, signal: options.signal });
   } else {
     if (options.start !== undefined || options.end !== undefined) {
       throw new TypeError('readChunks: start/end need a file (path or fd); a Readable can only be read whole');
     }
     stream = Readable.from(streamChunks(source, chunkSize, onRead),
-      { objectMode: true, highWaterMark: 1, signal: options.signal });
+      { objectMode: true, highWaterMark: 2, signal: options.signal });
   }
   return stream as Source<Buffer>;
 }
@@ -70,7 +71,7 @@ async function* fromFile(
     const stat = fs.fstatSync(source);
     if (stat.isFile()) {
       onSize(stat.size);
-      yield* fileChunks(source, { start, end, chunkSize, onRead, onStart });
+      yield* fileChunks(source, { start, end, chunkSize, onRead, onStart, pool: new BufferPool(chunkSize) });
     } else {
       if (start !== 0 || end !== Infinity) throw new TypeError(`readChunks: fd ${source} is not a file; start/end need one`);
       yield* streamChunks(fs.createReadStream('', { fd: source, autoClose: false }), chunkSize, onRead);
@@ -80,7 +81,7 @@ async function* fromFile(
   const { handle, size } = await openInput(source);
   try {
     onSize(size);
-    yield* fileChunks(handle.fd, { start, end, chunkSize, onRead, onStart });
+    yield* fileChunks(handle.fd, { start, end, chunkSize, onRead, onStart, pool: new BufferPool(chunkSize) });
   } finally {
     await handle.close();
   }

@@ -2,6 +2,7 @@
 // Transform over LineSplitter; emits 'progress' ({bytesRead, records}) per chunk and 'skipped' per
 // overlong line dropped under onOverlong: 'skip'.
 import { Transform } from 'node:stream';
+import { releaseChunk } from './chunk-pool.ts';
 import type { Progress, Stage } from '../types.ts';
 import { LineSplitter, type LineEncoding, type SkippedLine } from './line-splitter.ts';
 
@@ -56,6 +57,8 @@ export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
       } catch (err) {
         callback(err as Error);
         return;
+      } finally {
+        releaseChunk(buf); // every line was copied out: readChunks may reuse the buffer
       }
       bytesRead += buf.length;
       flushOut(out);
