@@ -1,0 +1,103 @@
+// Map-side hash aggregation under a byte budget. Keys map to slots; accumulators live in a Float64Array
+// for the numeric built-ins (one Map lookup per value, no boxed numbers) or in a plain array otherwise.
+// When the estimated bytes held reach `memory`, the contents are emitted sorted by key (prefix sort) to
+// onSpill and the table starts again — the caller writes them as a sorted run or passes them on.
+import type { Pair } from '../types.ts';
+import { resolveCombiner, type Combiner, type CombinerSpec } from './builtins.ts';
+import { sortOrder } from './prefixsort.ts';
+import { STRING_OVERHEAD, valueBytes } from './size.ts';
+
+/** Per distinct key: Map entry (~3 words + bucket share, ×2 for growth headroom) + key slot + scratch. */
+export const COMBINER_ENTRY_OVERHEAD = 96;
+
+export interface CombinerOptions<A> {
+  /** Bytes held before spilling (estimated; default 64 MiB). */
+  memory?: number;
+  /** Receives each spill: pairs sorted by key (byte order), every key once. */
+  onSpill: (sorted: Pair<A>[]) => void;
+}
+
+export class HashCombiner<V = unknown, A = V> {
+  /** Distinct keys spilled so far, values added, spills made. */
+  readonly stats = { values: 0, spills: 0, pairsOut: 0 };
+  private readonly combiner: Combiner<V, A>;
+  private readonly numeric: boolean;
+  private readonly memory: number;
+  private readonly onSpill: (sorted: Pair<A>[]) => void;
+  private slots = new Map<string, number>();
+  private keys: string[] = [];
+  private accs: A[] = [];
+  private nums = new Float64Array(1024);
+  private held = 0;
+
+  constructor(spec: CombinerSpec<V>, options: CombinerOptions<A>) {
+    this.combiner = resolveCombiner(spec) as unknown as Combiner<V, A>;
+    this.numeric = spec === 'sum' || spec === 'count';
+    this.memory = options.memory ?? 64 * 1024 * 1024;
+    this.onSpill = options.onSpill;
+  }
+
+  add(key: string, value: V): void {
+    this.stats.values++;
+    const slot = this.slots.get(key);
+    if (this.numeric) {
+      if (slot !== undefined) {
+        this.nums[slot] = this.combiner.add(this.nums[slot] as A, value) as number;
+        return;
+      }
+      const s = this.keys.length;
+      if (s === this.nums.length) {
+        const bigger = new Float64Array(s * 2);
+        bigger.set(this.nums);
+        this.nums = bigger;
+      }
+      this.nums[s] = this.combiner.init(value) as number;
+      this.newKey(key, s, 8);
+      return;
+    }
+    if (slot !== undefined) {
+      this.accs[slot] = this.combiner.add(this.accs[slot], value);
+      return;
+    }
+    const s = this.keys.length;
+    const acc = this.combiner.init(value);
+    this.accs.push(acc);
+    this.newKey(key, s, 8 + valueBytes(acc));
+  }
+
+  private newKey(key: string, slot: number, valueSize: number): void {
+    this.slots.set(key, slot);
+    this.keys.push(key);
+    this.held += COMBINER_ENTRY_OVERHEAD + STRING_OVERHEAD + key.length + valueSize;
+    if (this.held >= this.memory) this.spill();
+  }
+
+  /** Estimated bytes held. */
+  get bytesHeld(): number {
+    return this.held;
+  }
+
+  /** Emit everything held (sorted by key) and start again. */
+  spill(): void {
+    const keys = this.keys;
+    if (keys.length === 0) return;
+    const order = sortOrder(keys);
+    const out = new Array<Pair<A>>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const s = order[i];
+      out[i] = [keys[s], this.numeric ? (this.nums[s] as A) : this.accs[s]];
+    }
+    this.slots = new Map();
+    this.keys = [];
+    this.accs = [];
+    this.held = 0;
+    this.stats.spills++;
+    this.stats.pairsOut += out.length;
+    this.onSpill(out);
+  }
+
+  /** Spill what is left (call at the end of input). */
+  flush(): void {
+    this.spill();
+  }
+}

@@ -1,0 +1,96 @@
+// partition: route [key, value] pairs to n partitions by partitionOf(key) (FNV-1a of the key bytes).
+// Two forms: partition() is one stage emitting tagged batches {partition, pairs} (keeps pipeline shape);
+// partitionStreams() gives a writable input and n readable outputs (backpressure: the input waits while
+// any output is full).
+import { Readable, Transform, Writable } from 'node:stream';
+import type { Pair, Stage } from '../types.ts';
+import type { StringEncoding } from './codec.ts';
+import { partitionOf } from './hash.ts';
+
+export interface PartitionOptions {
+  /** Custom hash: key → partition index in [0, n). Default partitionOf(key, n, encoding). */
+  hash?: (key: string, n: number) => number;
+  /** How keys are held, for the default hash: 'utf8' (default) or 'latin1' byte strings. */
+  encoding?: StringEncoding;
+}
+
+export interface PartitionedBatch<V> {
+  partition: number;
+  pairs: Pair<V>[];
+}
+
+function router(n: number, o: PartitionOptions): (key: string) => number {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`mrpipe: partition count must be a positive integer, got ${n}`);
+  const enc = o.encoding ?? 'utf8';
+  const h = o.hash;
+  return h ? (k) => h(k, n) : (k) => partitionOf(k, n, enc);
+}
+
+function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): Pair<V>[][] {
+  const parts: Pair<V>[][] = Array.from({ length: n }, () => []);
+  for (const p of batch) {
+    const i = route(p[0]);
+    if (!(i >= 0 && i < n)) throw new RangeError(`mrpipe: hash of key ${JSON.stringify(p[0])} gave partition ${i}, not in [0, ${n})`);
+    parts[i].push(p);
+  }
+  return parts;
+}
+
+/** One stage: each input batch becomes up to n tagged batches (empty ones are skipped). */
+export function partition<V>(n: number, options: PartitionOptions = {}): Stage<Pair<V>[], PartitionedBatch<V>> {
+  const route = router(n, options);
+  return new Transform({
+    objectMode: true,
+    highWaterMark: 2,
+    transform(batch: Pair<V>[], _enc, cb) {
+      try {
+        const parts = split(batch, n, route);
+        for (let i = 0; i < n; i++) if (parts[i].length > 0) this.push({ partition: i, pairs: parts[i] });
+        cb();
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  }) as Stage<Pair<V>[], PartitionedBatch<V>>;
+}
+
+/** n output streams of pair batches fed by one writable input. */
+export function partitionStreams<V>(n: number, options: PartitionOptions = {}): { input: Writable; outputs: Readable[] } {
+  const route = router(n, options);
+  let waiting: (() => void) | undefined;
+  const outputs = Array.from({ length: n }, () => new Readable({
+    objectMode: true,
+    highWaterMark: 2,
+    read() {
+      const w = waiting;
+      waiting = undefined;
+      w?.();
+    },
+  }));
+  const input = new Writable({
+    objectMode: true,
+    highWaterMark: 2,
+    write(batch: Pair<V>[], _enc, cb) {
+      let parts: Pair<V>[][];
+      try {
+        parts = split(batch, n, route);
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      let full = false;
+      for (let i = 0; i < n; i++) if (parts[i].length > 0 && !outputs[i].push(parts[i])) full = true;
+      if (full) waiting = () => cb();
+      else cb();
+    },
+    final(cb) {
+      for (const o of outputs) o.push(null);
+      cb();
+    },
+    destroy(err, cb) {
+      for (const o of outputs) o.destroy(err ?? undefined);
+      cb(err);
+    },
+  });
+  return { input, outputs };
+}
