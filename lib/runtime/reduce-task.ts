@@ -13,12 +13,14 @@ import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './
 export class PartWriter {
   private fd: number;
   private readonly encoding: 'utf8' | 'latin1';
+  readonly path: string;
   private pending: string[] = [];
   private size = 0;
   records = 0;
   constructor(path: string, encoding: 'utf8' | 'latin1' = 'utf8') {
     this.fd = openSync(path, 'wx', 0o666);
     this.encoding = encoding;
+    this.path = path;
   }
   write(s: string): void {
     this.pending.push(s);
@@ -32,7 +34,14 @@ export class PartWriter {
     this.pending = [];
     this.size = 0;
     let off = 0;
-    while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+    try {
+      while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new Error(`disk full (ENOSPC) writing output ${this.path}: free space beside the output directory or choose another -o; the partial part was removed`, { cause: err });
+      }
+      throw err;
+    }
   }
   close(): void {
     if (this.fd < 0) return;

@@ -3,6 +3,7 @@
 // JSON], value length 0xFFFFFFFF meaning "no value". Written and read synchronously in big blocks: a task
 // owns its thread, and one syscall per block costs nothing next to the records.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { DiskFullError } from '../../operators/shuffle/errors.ts';
 
 const NO_VALUE = 0xffffffff;
 
@@ -47,7 +48,13 @@ export class RunWriter {
 
   private flush(): void {
     let off = 0;
-    while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
+    try {
+      while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
+    } catch (err) {
+      // The task's attempt dir is deleted by the scheduler; say where the space ran out.
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(this.path, this.bytes, this.pos - off, err);
+      throw err;
+    }
     this.pos = 0;
   }
 

@@ -41,7 +41,8 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
         try { t.cleanup(spec); } catch { /* best effort: the job dir goes anyway */ }
         if (o.signal.aborted || failure) return;
         const message = err instanceof Error ? err.message : String(err);
-        if (attempt >= o.maxAttempts) {
+        // A full disk stays full for the next attempt: fail at once with the message that says so.
+        if (attempt >= o.maxAttempts || /ENOSPC/.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
           failure ??= err instanceof Error ? err : new Error(message);
           return;
