@@ -1,0 +1,53 @@
+// Options shared by every kind, their defaults and validation, and the kind → LineSource factory.
+import bytes from 'bytes';
+import { ACTIVITY_DEFAULT_USERS, ActivitySource } from './activity.ts';
+import type { LineSource } from './line-source.ts';
+import { LogsSource } from './logs.ts';
+import { resolveTextOptions, textSource } from './text.ts';
+
+export const KINDS = ['text', 'logs', 'activity'] as const;
+export type GenerateKind = (typeof KINDS)[number];
+
+export interface GenerateOptions {
+  /** Output bytes: a number or a size string ('100MB', '1.5GB', '64KiB'). Output stops at the last whole line that fits. */
+  size: number | string;
+  /** Any safe integer. Default 1. Same kind + options + seed → same bytes. */
+  seed?: number;
+  /** Bytes per emitted chunk / write. Default 1 MiB. */
+  chunkSize?: number;
+  /** text: distinct words. Default 200,000; above 2,000,000 high-cardinality mode is on by default. */
+  vocabulary?: number;
+  /** text: Zipf exponent. Default 1 (0.8 in high-cardinality mode). */
+  zipf?: number;
+  /** text: spell words from their rank instead of a precomputed table (tens of millions of distinct words). */
+  highCardinality?: boolean;
+  /** logs: share of malformed lines, 0..1. Default 0. */
+  malformed?: number;
+  /** activity: distinct users. Default 100,000. */
+  users?: number;
+}
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+export function isKind(kind: string): kind is GenerateKind {
+  return (KINDS as readonly string[]).includes(kind);
+}
+
+/** Parses a size: a non-negative integer of bytes, or a string understood by `bytes` ('100MB' = 100 * 2^20). */
+export function parseSize(size: number | string): number {
+  const n = typeof size === 'number' ? size : /^\d+$/.test(size.trim()) ? Number(size.trim()) : bytes.parse(size);
+  if (n === null || !Number.isSafeInteger(n) || n < 0) throw new RangeError(`size must be a byte count or a size like 100MB, got ${JSON.stringify(size)}`);
+  return n;
+}
+
+export function lineSource(kind: GenerateKind | string, opts: GenerateOptions): LineSource {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${opts.seed}`);
+  switch (kind) {
+    case 'text': return textSource(resolveTextOptions({ seed, vocabulary: opts.vocabulary, zipf: opts.zipf, highCardinality: opts.highCardinality }));
+    case 'logs': return new LogsSource({ seed, malformed: opts.malformed ?? 0 });
+    case 'activity': return new ActivitySource({ seed, users: opts.users ?? ACTIVITY_DEFAULT_USERS });
+    default: throw new RangeError(`unknown kind ${JSON.stringify(kind)}: expected one of ${KINDS.join(', ')}`);
+  }
+}
