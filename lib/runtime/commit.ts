@@ -12,6 +12,8 @@ export interface LockInfo {
   workDir?: string;
   /** The staging dir beside OUT. */
   stageDir?: string;
+  /** The plan's fingerprint (so a resume can tell that an existing OUT is this job's own commit). */
+  fingerprint?: string;
 }
 
 export class OutputDir {

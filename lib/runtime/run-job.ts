@@ -1,6 +1,6 @@
 // runJob: plan, map, shuffle, reduce, commit. See docs/RUNTIME.md for the protocol and the decisions.
 import { EventEmitter } from 'node:events';
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
@@ -52,6 +52,20 @@ function jobIdentity(spec: JobSpec, job: ResolvedJob): string {
   return JSON.stringify([job.name, String(j.map), String(j.combine), String(j.reduce), String(j.group), job.input, job.output]);
 }
 
+/**
+ * --resume on an OUT that exists: if a killed run of this same plan (its lock says so) had already
+ * committed OUT, the job is done; its result is rebuilt from OUT. Otherwise undefined (OUT is refused).
+ */
+function finishedEarlier(outDir: OutputDir, stale: LockInfo | undefined, fp: string, mapTasks: number, started: number): JobResult | undefined {
+  if (!stale || stale.fingerprint !== fp || !existsSync(join(outDir.out, '_SUCCESS'))) return undefined;
+  const parts = readdirSync(outDir.out).filter((n) => n.startsWith('part-')).sort();
+  const counters = JSON.parse(readFileSync(join(outDir.out, '_COUNTERS.json'), 'utf8')) as Counters;
+  return {
+    output: outDir.out, parts, counters, mapTasks, reducers: parts.length, streaming: true, reused: mapTasks,
+    elapsedMs: Date.now() - started,
+  };
+}
+
 async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controller: AbortController): Promise<JobResult> {
   const started = Date.now();
   const toStream = options.output === '-' || typeof options.output !== 'string';
@@ -87,7 +101,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     const job = resolveJob(ref.kind === 'object' ? (spec as Job) : await loadRef(ref));
     let stale: LockInfo | undefined;
     if (outDir) {
-      outDir.checkTarget(s.overwrite);
+      // With resume, an existing OUT may be this very job, killed after its commit: checked below.
+      outDir.checkTarget(s.overwrite || s.resume);
       stale = outDir.lock();
       locked = true;
     }
@@ -101,6 +116,14 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
     });
     const fp = fingerprint({ job: jobIdentity(spec, job), reducers: s.reducers, splits });
+    if (outDir && !s.overwrite && existsSync(outDir.out)) {
+      const done = finishedEarlier(outDir, stale, fp, splits.length, started);
+      if (!done) outDir.checkTarget(false);
+      if (stale && looksOurs(stale.workDir, 'mrpipe-')) rmSync(stale.workDir, { recursive: true, force: true });
+      if (spool) rmSync(spool, { recursive: true, force: true });
+      tracker.setPhase('done');
+      return done as JobResult;
+    }
     // Reuse a killed run's work dir only on --resume and only for the same plan; otherwise drop it.
     let wd: WorkDir | undefined;
     if (s.resume && stale && looksOurs(stale.workDir, 'mrpipe-') && streaming) {
@@ -118,7 +141,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     } else if (spool) rmSync(spool, { recursive: true, force: true });
     // Output to a stream: parts are written inside the private work dir, then copied out.
     stage = outDir ? outDir.makeStage() : mkdtempSync(join(workDir as string, 'out-'));
-    outDir?.record({ pid: process.pid, workDir, stageDir: stage });
+    outDir?.record({ pid: process.pid, workDir, stageDir: stage, fingerprint: fp });
 
     tracker.bytesTotal = total;
     const env: TaskEnv = {
