@@ -3,7 +3,7 @@
 // that look at ctx.file (join, invertedindex) work under Hadoop as they do locally.
 import type { ResolvedJob } from '../../job/load.ts';
 import type { MapContext, TaskContext } from '../../job/types.ts';
-import { usageError } from '../errors.ts';
+import { BrokenPipe, CliError, usageError } from '../errors.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { encodePair } from './protocol.ts';
 import { BadRecords } from './records.ts';
@@ -61,6 +61,8 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
       try {
         job.map(jsonl ? JSON.parse(line) : line, emit, ctx);
       } catch (err) {
+        // Output problems (a closed pipe, a full disk) are not the record's fault.
+        if (err instanceof BrokenPipe || err instanceof CliError) throw err;
         bad.handle(jsonl && err instanceof SyntaxError ? 'parsing JSONL' : 'map', { file, line: reader.lineNumber, offset: reader.offset }, err);
       }
       if ((records & 0xffff) === 0) counters.tick();

@@ -5,7 +5,7 @@
 import type { ResolvedJob } from '../../job/load.ts';
 import { formatRecord } from '../../job/format.ts';
 import type { ReduceContext } from '../../job/types.ts';
-import { CliError, failure } from '../errors.ts';
+import { BrokenPipe, CliError, failure } from '../errors.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { decodeKey, encodePair, splitPair } from './protocol.ts';
 import { SyncLineReader } from './sync-io.ts';
@@ -96,7 +96,7 @@ export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promis
       try {
         result = job.reduce(key, walker.values((k) => { ctx.key = k; }), ctx);
       } catch (err) {
-        if (err instanceof CliError) throw err;
+        if (err instanceof CliError || err instanceof BrokenPipe) throw err;
         throw failure(`reduce failed for key ${JSON.stringify(key)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
       }
       if (result !== undefined) write(key, result);
