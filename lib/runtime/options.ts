@@ -3,12 +3,13 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import bytes from 'bytes';
 import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
-import { DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/index.ts';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/index.ts';
 
 export const DEFAULT_MEMORY = 256 * 1024 * 1024;
 export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;
 export const DEFAULT_SPLIT_SIZE = 64 * 1024 * 1024;
-export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/** The line operators' measured default read size. */
+export { DEFAULT_CHUNK_SIZE };
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** The least each concurrent task can work with: read chunk, write buffers, merge buffers, a useful sort buffer. */
 export const MIN_MEMORY_PER_WORKER = 4 * 1024 * 1024;
