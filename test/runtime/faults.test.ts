@@ -163,3 +163,21 @@ test('a line over maxLineBytes fails naming file and line, is accepted under a h
     cleanup();
   }
 });
+
+test('abort() stops a running job: it rejects, and output and temp files are gone', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, Array.from({ length: 4000 }, (_, i) => (i % 100 === 0 ? 'SLOW' : `w${i % 9}`)).join('\n'));
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const out = join(dir, 'out');
+    const run = startJob(FAULTY, { inputs: [file], output: out, mapTasks: 8, workers: 2, streaming: true, tmpDir: tmp, handleSignals: false });
+    run.once('task', () => setTimeout(() => run.abort(new Error('stop now')), 50));
+    const err = await t.throwsAsync(run.result);
+    t.is(err.message, 'stop now');
+    assertClean(t, dir, out, tmp);
+  } finally {
+    cleanup();
+  }
+});
