@@ -13,7 +13,7 @@ export class BufferPool {
   readonly size: number;
   private readonly keep: number;
 
-  constructor(size: number, keep = 4) {
+  constructor(size: number, keep = 8) {
     this.size = size;
     this.keep = keep;
   }
