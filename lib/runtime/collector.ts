@@ -23,11 +23,15 @@ export function valueCost(v: unknown): number {
 /** JSON text of a value for a run file, with an error naming the key when it cannot be serialised. */
 export function toJson(key: string, v: unknown): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (v === undefined) return undefined;
+  let json: string | undefined;
   try {
-    return JSON.stringify(v);
+    json = JSON.stringify(v);
   } catch (err) {
     throw new TypeError(`value emitted for key ${JSON.stringify(key)} is not JSON-serialisable: ${(err as Error).message}`, { cause: err });
   }
+  if (json === undefined) throw new TypeError(`value emitted for key ${JSON.stringify(key)} is a ${typeof v}, which JSON cannot carry`);
+  return json;
 }
 
 export interface CollectorOptions {

@@ -9,15 +9,16 @@ import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters } from './counters.ts';
 import type { InputFile } from './inputs.ts';
+import { toJson } from './collector.ts';
 import { compareKeys, partitionOf } from './keys.ts';
 import { runMapTask, type MapSink } from './map-task.ts';
 import { PartWriter } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 
-function roundTrip(v: unknown): unknown {
+function roundTrip(v: unknown, key = ''): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (v === null || typeof v !== 'object') return v;
-  return JSON.parse(JSON.stringify(v));
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.parse(toJson(key, v) as string);
 }
 
 class MemorySink implements MapSink {
@@ -27,7 +28,7 @@ class MemorySink implements MapSink {
     this.job = job;
   }
   add(key: string, value: unknown): void {
-    const v = roundTrip(value);
+    const v = roundTrip(value, key);
     const agg = this.job.agg;
     const m = this.map;
     const cur = m.get(key);
@@ -54,7 +55,7 @@ export async function runInMemory(
     const id = `map-${i}`;
     // chunkSize = the file (up to 1 GiB per read, the most one read() takes): read whole, as the traditional path does.
     const r = await runMapTask(job, {
-      kind: 'map', id, index: i, path: f.path, name: f.name, gz: f.gz, start: 0, end: Infinity, dir: '',
+      kind: 'map', id, index: i, path: f.path, name: f.name, gz: f.gz, start: 0, end: Infinity, dir: '', size: f.size, mtimeMs: f.mtimeMs,
     }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : Math.min(f.size, 1 << 30)) }, onProgress, sink);
     mergeCounters(counters, r.counters);
   }

@@ -1,6 +1,6 @@
 // A map task: whole-line chunks of its byte range -> records -> the user's map (a plain loop, one call per
 // record, emit straight into the collector) -> sorted runs per partition. No stream stage per record.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
@@ -134,6 +134,11 @@ export async function runMapTask(
       }
       splitter?.end(onLine);
       progress.recordsIn = records;
+    }
+    const now = statSync(spec.path);
+    if (now.size !== spec.size || now.mtimeMs !== spec.mtimeMs) {
+      throw new Error(`${spec.name} changed while the job read it (size ${spec.size} -> ${now.size} bytes): `
+        + 'its output would mix two versions. Run the job on a file that is not being written (copy it first).');
     }
     if (!sink) collector.spill();
   } catch (err) {

@@ -179,7 +179,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
           id, kind: 'map',
           spec: (attempt): MapTaskSpec => ({
             kind: 'map', id, index: i, path: sp.file.path, name: sp.file.name, gz: sp.file.gz,
-            start: sp.start, end: sp.end, dir: w.attemptDir(id, attempt),
+            start: sp.start, end: sp.end, dir: w.attemptDir(id, attempt), size: sp.file.size, mtimeMs: sp.file.mtimeMs,
           }),
           cleanup: (t) => rmSync((t as MapTaskSpec).dir, { recursive: true, force: true }),
           done: (r, t) => {

@@ -16,6 +16,9 @@ export interface MapTaskSpec {
   end: number;
   /** Where this attempt writes its runs (a fresh directory). */
   dir: string;
+  /** The file's size and mtime when the job was planned: a file that changes under the job is an error. */
+  size: number;
+  mtimeMs: number;
 }
 
 export interface ReduceTaskSpec {

@@ -1,7 +1,7 @@
 // Faults tried for real: a map that throws, a worker thread that exits, bad records, refused outputs,
 // budgets too small, bad keys; every failure leaves no output, no lock and no temp files.
 import test from 'ava';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runJob, startJob, type Job, type TaskEvent } from '../../lib/index.ts';
@@ -177,6 +177,37 @@ test('abort() stops a running job: it rejects, and output and temp files are gon
     const err = await t.throwsAsync(run.result);
     t.is(err.message, 'stop now');
     assertClean(t, dir, out, tmp);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a file that changes while the job reads it, and values JSON cannot carry, are errors', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a\nb\nc\n');
+    let grown = false;
+    const grow: Job = {
+      map: (l: string, emit, ctx) => {
+        if (!grown) { grown = true; appendFileSync(ctx.file, 'late line\n'); }
+        emit(l, 1);
+      },
+      reduce: 'sum',
+    };
+    for (const streaming of [true, false]) {
+      grown = false;
+      const err = await t.throwsAsync(runJob(grow, { inputs: [file], output: join(dir, `o-${streaming}`), streaming, maxAttempts: 1 }));
+      t.regex(err.message, /in\.txt changed while the job read it \(size \d+ -> \d+ bytes\)/);
+    }
+    writeFileSync(file, 'a\nb\n');
+    for (const [what, value] of [['a function', () => 1], ['a BigInt', 10n]] as const) {
+      for (const streaming of [true, false]) {
+        const bad: Job = { map: (l: string, emit) => emit(l, l === 'b' ? value : 1) };
+        const err = await t.throwsAsync(runJob(bad, { inputs: [file], output: join(dir, 'o2'), streaming }), undefined, what);
+        t.regex(err.message, /in\.txt line 2 \(byte 2\): TypeError: value emitted for key "b"/, what);
+      }
+    }
   } finally {
     cleanup();
   }
