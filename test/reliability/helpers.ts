@@ -1,0 +1,115 @@
+// Shared helpers for the reliability tests: the real CLI (bin/mrpipe.js on the built dist/) in real child
+// processes, real temp dirs, GNU oracles, and checks that nothing was left behind.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin', 'mrpipe.js');
+export const FIXTURES = path.join(ROOT, 'test', 'reliability', 'fixtures');
+/** Long variants (bigger inputs, more kills, longer fuzzing) run only with MRPIPE_LONG_TESTS=1. */
+export const LONG = process.env.MRPIPE_LONG_TESTS === '1';
+
+if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'main.js'))) {
+  throw new Error('dist/ is missing: run `npm run build` before the reliability tests (npm test does it)');
+}
+
+export interface Exit {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Bytes for stdin (default: none, stdin closed at once). */
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Shell commands run before exec-ing the CLI (ulimit, umask, trap), through bash. */
+  prelude?: string;
+}
+
+/** Starts `mrpipe ...args` in its own process; `done` resolves when it has exited and its pipes closed. */
+export function startCli(args: string[], o: CliOptions = {}): { child: ChildProcess; done: Promise<Exit> } {
+  const env = { ...process.env, MRPIPE_NO_PROGRESS: '1', LC_ALL: 'C', ...o.env };
+  const child = o.prelude === undefined
+    ? spawn(process.execPath, [BIN, ...args], { cwd: o.cwd ?? ROOT, env })
+    : spawn('bash', ['-c', `${o.prelude}\nexec "$@"`, 'bash', process.execPath, BIN, ...args], { cwd: o.cwd ?? ROOT, env });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
+  child.stderr!.on('data', (d: Buffer) => err.push(d));
+  child.stdin!.on('error', () => {});
+  if (o.input !== undefined) child.stdin!.end(o.input);
+  else child.stdin!.end();
+  const done = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+  });
+  return { child, done };
+}
+
+/** Runs `mrpipe ...args` to the end. */
+export function cli(args: string[], o: CliOptions = {}): Promise<Exit> {
+  return startCli(args, o).done;
+}
+
+/** Runs a bash script with LC_ALL=C and returns stdout; throws on a non-zero status. */
+export function sh(script: string, env: NodeJS.ProcessEnv = {}): Buffer {
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', script], { env: { ...process.env, LC_ALL: 'C', ...env }, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${script}\nexited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Quotes a string for bash. */
+export function q(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** The GNU word count oracle, as mrpipe prints it: word<TAB>count lines in byte order. */
+export function gnuWordCount(file: string): Buffer {
+  return sh(`tr -s ' \\t\\n\\v\\f\\r' '\\n' < ${q(file)} | grep -av '^$' | sort | uniq -c | awk '{print $2 "\\t" $1}' || true`);
+}
+
+/** A fresh temp dir (mkdtemp under os.tmpdir()), removed by cleanup. */
+export function tempDir(prefix = 'mrpipe-rel-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every path under dir (relative, sorted), directories included. */
+export function tree(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort();
+}
+
+/** The part files of an output dir, concatenated in part order. */
+export function partsOf(out: string): Buffer {
+  const names = fs.readdirSync(out).filter((n) => n.startsWith('part-')).sort();
+  return Buffer.concat(names.map((n) => fs.readFileSync(path.join(out, n))));
+}
+
+/** Lines of all parts sorted in byte order: output independent of how keys were partitioned. */
+export function sortedLines(out: string): string[] {
+  return partsOf(out).toString('latin1').split('\n').filter((l) => l !== '').sort();
+}
+
+/** Entries beside OUT that a job uses internally (lock, staging dir, old OUT aside). */
+export function debrisBeside(out: string): string[] {
+  const base = path.basename(out);
+  return fs.readdirSync(path.dirname(out)).filter((n) => n.startsWith(`.${base}.`));
+}
+
+/** Waits until cond() holds, polling every 10 ms (at most `ms`). */
+export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
