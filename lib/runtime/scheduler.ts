@@ -44,7 +44,10 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
         // A full disk stays full for the next attempt: fail at once with the message that says so.
         if (attempt >= o.maxAttempts || /ENOSPC/.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
-          failure ??= err instanceof Error ? err : new Error(message);
+          failure ??= /memory limit|OUT_OF_MEMORY/i.test(message)
+            ? new Error(`task ${t.id}: ${message}: the task needed more heap than its share of the memory budget `
+              + `(${Math.round(o.env.budget / (1 << 20))} MiB per worker); raise --memory or lower --workers`, { cause: err })
+            : err instanceof Error ? err : new Error(message);
           return;
         }
         o.onTask({ id: t.id, kind: t.kind, state: 'retrying', attempt, error: message });

@@ -212,3 +212,15 @@ test('a file that changes while the job reads it, and values JSON cannot carry, 
     cleanup();
   }
 });
+
+test('a task that needs more heap than its budget share fails saying to raise --memory', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'HOG\n');
+    const err = await t.throwsAsync(runJob(join(FIXTURES, 'hog.ts'), { inputs: [file], output: join(dir, 'out'), streaming: true, workers: 1, memory: '16MB', maxAttempts: 1 }));
+    t.regex(err.message, /task map-0: .*memory.*raise --memory or lower --workers/);
+  } finally {
+    cleanup();
+  }
+});
