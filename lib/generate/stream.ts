@@ -1,7 +1,6 @@
 // The three ways out of the generator: a Readable, a file (written under a temporary name, renamed when
 // complete, double-buffered so generating overlaps writing), and any Writable with backpressure that ends
 // quietly when the reader goes away (`mrpipe generate ... | head`).
-import { once } from 'node:events';
 import { open, rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { LineProducer } from './line-source.ts';
@@ -105,6 +104,8 @@ export function isBrokenPipe(err: unknown): boolean {
   return code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
+const IN_FLIGHT = 4;
+
 export interface StreamResult extends GenerateResult {
   /** true when the reader went away before the end (EPIPE): not an error for a shell pipeline. */
   closedEarly: boolean;
@@ -119,27 +120,46 @@ export async function generateToStream(kind: GenerateKind | string, out: Writabl
   const { p, chunkSize } = producer(kind, opts);
   const end = opts.end ?? (out !== process.stdout && out !== process.stderr);
   let failure: Error | null = null;
-  const onError = (err: Error) => { failure ??= err; };
+  // One wake-up for everything the loop may wait on: a write done, 'drain', 'close', 'error'.
+  let waiter: (() => void) | null = null;
+  const wake = () => { const w = waiter; waiter = null; w?.(); };
+  const sleep = () => new Promise<void>((r) => { waiter = r; });
+  const onError = (err: Error) => { failure ??= err; wake(); };
   out.on('error', onError);
+  out.on('drain', wake);
+  out.on('close', wake);
   const gone = () => failure !== null || out.destroyed || out.writableEnded;
+  const pool: Buffer[] = [];
+  let inFlight = 0;
   try {
     while (!gone()) {
       opts.signal?.throwIfAborted();
-      const buf = Buffer.allocUnsafe(chunkSize);
+      const buf = pool.pop() ?? Buffer.allocUnsafe(chunkSize);
       const n = p.fill(buf);
       if (n === 0) break;
-      const ok = out.write(buf.subarray(0, n));
+      // A buffer comes back to the pool once written: flat memory, no garbage per chunk. At most IN_FLIGHT
+      // buffers are out at once, which also makes the loop yield to the event loop even when every write
+      // completes synchronously (a file, /dev/null).
+      inFlight++;
+      const ok = out.write(buf.subarray(0, n), (err) => {
+        inFlight--;
+        if (!err) pool.push(buf);
+        wake();
+      });
       opts.onProgress?.({ bytesWritten: p.bytes, bytesTotal: p.size, lines: p.lines });
-      if (!ok && !gone()) await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
+      while (!gone() && (inFlight >= IN_FLIGHT || (!ok && out.writableNeedDrain))) await sleep();
     }
     if (!gone() && end) {
+      const finished = new Promise<void>((r) => { out.once('finish', r); out.once('close', r); });
       out.end();
-      await Promise.race([once(out, 'finish'), once(out, 'close')]).catch(() => undefined);
+      await finished;
     }
   } finally {
     // Keep a listener for late EPIPE errors on stdout so they do not become uncaught exceptions.
     if (out === process.stdout || out === process.stderr) out.on('error', () => undefined);
     out.off('error', onError);
+    out.off('drain', wake);
+    out.off('close', wake);
   }
   const closedEarly = failure !== null && isBrokenPipe(failure);
   if (failure !== null && !closedEarly) throw failure;
