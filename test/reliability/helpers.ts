@@ -30,6 +30,8 @@ export interface CliOptions {
   cwd?: string;
   /** Shell commands run before exec-ing the CLI (ulimit, umask, trap), through bash. */
   prelude?: string;
+  /** Leave stdin open and unwritten (the test writes or ends it): proves a command failed before reading it. */
+  openStdin?: boolean;
 }
 
 /** Starts `mrpipe ...args` in its own process; `done` resolves when it has exited and its pipes closed. */
@@ -44,7 +46,7 @@ export function startCli(args: string[], o: CliOptions = {}): { child: ChildProc
   child.stderr!.on('data', (d: Buffer) => err.push(d));
   child.stdin!.on('error', () => {});
   if (o.input !== undefined) child.stdin!.end(o.input);
-  else child.stdin!.end();
+  else if (!o.openStdin) child.stdin!.end();
   const done = new Promise<Exit>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
