@@ -43,6 +43,7 @@ function runInChild(input: string, out: string, tmp: string): { maxRSS: number; 
 }
 
 test(`${SIZE >> 20} MB of distinct keys under --memory ${MEMORY >> 20}MB: peak RSS within budget + fixed overhead`, async (t) => {
+  if (LONG) t.timeout(60 * 60_000);
   const { dir, cleanup } = tempDir();
   try {
     const tiny = join(dir, 'tiny.txt');
