@@ -51,7 +51,7 @@ export function registerSort(program: Command): void {
     .option('-k, --key <KEYDEF>', 'sort by a key: F[.C][bnr][,F[.C][bnr]] (repeatable, as in GNU sort)',
       (v: string, prev: string[] = []) => [...prev, v])
     .option('-S, --buffer-size <SIZE>', 'memory for sorting before spilling runs (GNU units: 64M, 1G, 50%; bare = KiB)')
-    .option('-m, --memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes)')
+    .option('--memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes); no -m: GNU sort -m means merge')
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('-o, --output <FILE>', 'write to FILE (may be one of the inputs: written aside, then renamed)')
     .addHelpText('after', `
