@@ -34,6 +34,9 @@ test.before(() => {
   input = path.join(dir, 'edge.txt');
   fs.writeFileSync(input, EDGE);
 });
+test.after('every run file and temp dir is gone', (t) => {
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('mrpipe')), []);
+});
 test.after.always(() => cleanup());
 
 function gnuSort(args: string[], file: string): Buffer {
@@ -69,7 +72,7 @@ test('-o may name an input file: written aside, then renamed', async (t) => {
   const r = await mrpipe(['sort', '-o', file, file]);
   t.is(r.status, 0, r.stderr);
   t.is(fs.readFileSync(file, 'utf8'), 'a\nb\nc\n');
-  t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('mrpipe')), []);
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('inplace.txt.mrpipe')), []);
 });
 
 test('empty input gives empty output', async (t) => {
