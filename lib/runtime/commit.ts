@@ -3,7 +3,7 @@
 // then _SUCCESS are written last, and the staging dir is renamed to OUT. A lock file beside OUT
 // (.OUT.mrpipe-lock, created with O_EXCL) holds the running job's pid and work dir: a second job on the
 // same OUT is refused while the first lives, and --resume finds the work dir of a killed one through it.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface LockInfo {
@@ -14,6 +14,8 @@ export interface LockInfo {
   stageDir?: string;
   /** The plan's fingerprint (so a resume can tell that an existing OUT is this job's own commit). */
   fingerprint?: string;
+  /** While stdin is being spooled: the work dir of a killed run, still wanted by --resume. */
+  stale?: string;
 }
 
 export class OutputDir {
@@ -60,8 +62,27 @@ export class OutputDir {
       }
       stale = info ?? stale;
       rmSync(this.lockPath, { force: true });
+      this.removeDebris(stale?.stageDir);
     }
     throw new Error(`output ${this.out}: cannot take the lock ${this.lockPath}`);
+  }
+
+  /**
+   * Deletes what a dead holder of the lock may have left beside OUT: its staging dir, an old OUT moved aside
+   * for an overwrite, a half-written lock. Only the lock holder writes these names, so they are all stale.
+   */
+  private removeDebris(keep?: string): void {
+    const prefixes = [`.${this.base}.mrpipe-out-`, `.${this.base}.mrpipe-old-`, `.${this.base}.mrpipe-lock.`];
+    for (const name of readdirSync(this.parent)) {
+      if (!prefixes.some((p) => name.startsWith(p))) continue;
+      const path = join(this.parent, name);
+      if (path === keep) continue;
+      if (name.startsWith(prefixes[1]) && !existsSync(this.out) && existsSync(join(path, 'out'))) {
+        // Killed between moving the old OUT aside and moving the new one in: put the old one back.
+        renameSync(join(path, 'out'), this.out);
+      }
+      rmSync(path, { recursive: true, force: true });
+    }
   }
 
   /** Rewrites the lock (atomically: temp + rename) with the current job's dirs. */

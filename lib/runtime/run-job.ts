@@ -108,7 +108,14 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     }
     const fresh = () => mkdtempSync(join(s.tmpDir, 'mrpipe-'));
     let spool: string | undefined;
-    const files: InputFile[] = await expandInputs(options.inputs, async () => (spool ??= fresh()));
+    // Every dir is named in the lock as soon as it exists, so a kill at any moment leaves nothing unfound.
+    const files: InputFile[] = await expandInputs(options.inputs, async () => {
+      if (!spool) {
+        spool = fresh();
+        outDir?.record({ pid: process.pid, workDir: spool, stale: stale?.workDir });
+      }
+      return spool;
+    });
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
     const streaming = s.streaming === 'auto' ? total > s.threshold : s.streaming;
@@ -132,10 +139,11 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     }
     if (stale) {
       if (looksOurs(stale.stageDir, `.${outDir?.base}.mrpipe-out-`)) rmSync(stale.stageDir, { recursive: true, force: true });
-      if (!wd && looksOurs(stale.workDir, 'mrpipe-')) rmSync(stale.workDir, { recursive: true, force: true });
+      for (const d of [stale.workDir, stale.stale]) if (d !== workDir && looksOurs(d, 'mrpipe-')) rmSync(d, { recursive: true, force: true });
     }
     if (!wd) {
       workDir = spool ?? fresh();
+      outDir?.record({ pid: process.pid, workDir });
       wd = new WorkDir(workDir);
       wd.writePlan(fp);
     } else if (spool) rmSync(spool, { recursive: true, force: true });

@@ -224,3 +224,23 @@ test('a task that needs more heap than its budget share fails saying to raise --
     cleanup();
   }
 });
+
+test('what a dead job left beside OUT is cleared by the next one', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\n');
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    writeFileSync(join(dir, '.out.mrpipe-lock'), JSON.stringify({ pid: dead.pid, stageDir: join(dir, '.out.mrpipe-out-zzz') }));
+    writeFileSync(join(dir, '.out.mrpipe-lock.123'), '{');
+    mkdirSync(join(dir, '.out.mrpipe-out-zzz'));
+    writeFileSync(join(dir, '.out.mrpipe-out-zzz', 'part-00000'), 'half');
+    mkdirSync(join(dir, '.out.mrpipe-out-yyy'));
+    await runJob(FAULTY, { inputs: [file], output: join(dir, 'out'), streaming: true, reducers: 1 });
+    t.deepEqual(readdirSync(dir).sort(), ['in.txt', 'out']);
+    t.deepEqual(allLines(join(dir, 'out')), ['a\t1', 'b\t1']);
+  } finally {
+    cleanup();
+  }
+});
