@@ -97,3 +97,35 @@ test('SIGINT mid-job: the job stops, temp files are removed, the exit is non-zer
     cleanup();
   }
 });
+
+test('SIGKILL at random moments, resuming after each: the final output equals an uninterrupted run', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    slowInput(file);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const base = { inputs: [file], mapTasks: 6, reducers: 2, workers: 2, streaming: true, tmpDir: tmp };
+    const clean = await start({ ...base, output: join(dir, 'clean') }).done;
+    t.is(clean.code, 0, clean.stderr);
+    const out = join(dir, 'out');
+    let x = 7;
+    for (let i = 0; i < 5; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const job = start({ ...base, output: out, resume: true });
+      await new Promise((r) => setTimeout(r, 100 + (x % 1200)));
+      job.child.kill('SIGKILL');
+      await job.done;
+      t.false(existsSync(out) && !existsSync(join(out, '_SUCCESS')), 'OUT is never there without _SUCCESS');
+      if (existsSync(out)) break; // the kill came after the commit: the job is done
+    }
+    const last = await start({ ...base, output: out, resume: true }).done;
+    // Done already and its lock gone: a resume refuses the existing OUT; otherwise it completes the job.
+    t.true(last.code === 0 || /already exists/.test(last.stderr), last.stderr);
+    t.deepEqual(readParts(out), readParts(join(dir, 'clean')));
+    t.deepEqual(readdirSync(tmp), [], 'temp dir empty');
+    t.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'nothing left beside OUT');
+  } finally {
+    cleanup();
+  }
+});
