@@ -19,3 +19,4 @@ export * from './externalsort.ts';
 export * from './combine.ts';
 export * from './partition.ts';
 export * from './reduce.ts';
+export * from './gc.ts';

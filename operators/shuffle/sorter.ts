@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { codecFor, type Codec } from './codec.ts';
+import { collectGarbage } from './gc.ts';
 import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
 import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
 import { makeOrder, type Order, type SortOptions } from './order.ts';
@@ -26,6 +27,8 @@ export interface SorterOptions<T> extends SortOptions<T> {
   codec?: Codec<T>;
   /** Byte estimate of one held record (default: recordBytes). */
   sizeOf?: (record: T) => number;
+  /** Run a full GC after each spill so RSS tracks the budget (default true; see gc.ts). */
+  gcAfterSpill?: boolean;
   /** Called after each run file is written (for counters / progress). */
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
 }
@@ -129,6 +132,7 @@ export class Sorter<T> {
     this.held = 0;
     this.runs.push(this.writeRun(sorted));
     this.stats.runs++;
+    if (this.opts.gcAfterSpill !== false) collectGarbage();
   }
 
   private reader(file: string): RunReader<T> {

@@ -1,0 +1,57 @@
+// Real child processes: memory stays bounded while sorting far more than the budget, and SIGINT mid-sort
+// leaves the temp dir empty and the child dead by SIGINT.
+import test from 'ava';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { filesIn, tempDir } from './helpers.ts';
+
+const spawnAsync = async (cmd: string, args: string[], _o: unknown): Promise<{ status: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(cmd, args, { encoding: 'utf8' });
+    return { status: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { status: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+const child = path.join(import.meta.dirname, 'fixtures', 'sort-child.ts');
+
+test('sorting 200 MB with a 16 MB budget keeps heap and RSS bounded', async (t) => {
+  const tmp = tempDir();
+  try {
+    const r = await spawnAsync(process.execPath, [child, tmp, '200', '16'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    t.is(r.status, 0, r.stderr);
+    const { lines, maxRSS, heapPeak } = JSON.parse(r.stdout) as { lines: number; maxRSS: number; heapPeak: number };
+    t.true(lines > 4_000_000);
+    t.log(`maxRSS ${(maxRSS / 2 ** 20).toFixed(0)} MB, heap peak ${(heapPeak / 2 ** 20).toFixed(0)} MB`);
+    t.true(heapPeak < 16 * 2 ** 20 + 100 * 2 ** 20, `heap peak ${heapPeak}`);
+    // generous: V8's young generation and page retention add a fixed ~100-250 MB whatever the budget
+    t.true(maxRSS < 16 * 2 ** 20 + 300 * 2 ** 20, `maxRSS ${maxRSS}`);
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('SIGINT mid-sort: the child dies by SIGINT and its temp dir is gone', async (t) => {
+  const tmp = tempDir();
+  try {
+    const p = spawn(process.execPath, [child, tmp, '50', '1', 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => {
+      p.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('SPILLED')) resolve();
+      });
+    });
+    t.true(filesIn(tmp).length > 0, 'a run exists before the signal');
+    p.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => p.on('exit', (c, s) => resolve([c, s])));
+    t.is(signal, 'SIGINT');
+    t.is(code, null);
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
