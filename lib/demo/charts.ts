@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 
 interface AsciiChart {
-  plot(series: number[] | number[][], cfg?: { height?: number; colors?: string[]; format?: (x: number) => string }): string;
+  plot(series: number[] | number[][], cfg?: { height?: number; min?: number; colors?: string[]; format?: (x: number) => string }): string;
   blue: string; green: string; red: string; yellow: string; magenta: string; cyan: string; reset: string;
 }
 const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart;
@@ -38,8 +38,8 @@ export function terminalChart(title: string, xs: number[], series: Series[], uni
   const data = ok.map((s) => resample(xs, s.values, width));
   const colors = ok.map((_, i) => (color ? asciichart[COLORS[i % COLORS.length]] : ''));
   const format = (x: number) => `${x.toFixed(x >= 100 ? 0 : 1).padStart(7)} ${unit}`;
-  // Without colours the series are told apart by order in the legend only; asciichart adds no escapes then.
-  const plot = asciichart.plot(data, color ? { height: 10, colors, format } : { height: 10, format });
+  // The y axis starts at 0, so a flat line looks flat. Without colours asciichart adds no escapes.
+  const plot = asciichart.plot(data, color ? { height: 10, min: 0, colors, format } : { height: 10, min: 0, format });
   const legend = ok.map((s, i) => `${colors[i]}── ${s.label}${color ? asciichart.reset : ''}`).join('   ');
   return `${title}\n${plot}\n${' '.repeat(11)}${fmtSize(xs[0])} … ${fmtSize(xs[xs.length - 1])} (input size)\n${legend}\n`;
 }
