@@ -26,6 +26,7 @@ export async function runBench(o: HarnessOptions, builtIn: BenchCase[] = []): Pr
   for (const c of cases) {
     o.log(`\n== ${c.title}`);
     const input = await ensureInput(c.input, o.scale, o.dataDir, o.log);
+    const caseLoad = machine().load;
     const runs: RunResult[][] = c.contenders.map(() => []);
     // Round-robin over contenders, so a slow drift of the machine affects all alike.
     for (let k = 0; k < o.runs; k++) {
@@ -43,7 +44,7 @@ export async function runBench(o: HarnessOptions, builtIn: BenchCase[] = []): Pr
       if (r.failed) failures.push(`${c.title}: ${r.contender.name}`);
     }
     reports.push({
-      title: c.title, date: new Date().toISOString(), commandLine: o.commandLine, machine: m, scale: o.scale, runs: o.runs,
+      title: c.title, date: new Date().toISOString(), commandLine: o.commandLine, machine: { ...m, load: caseLoad }, scale: o.scale, runs: o.runs,
       input: { path: input.path, bytes: input.bytes, kind: c.input.kind }, rows, notes: c.notes, sameOutput,
     });
     // Write after every case: a long run that is stopped keeps what it measured.

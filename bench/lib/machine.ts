@@ -1,5 +1,5 @@
 // What the figures were measured on.
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 
 export interface Machine {
   cpu: string;
@@ -7,6 +7,8 @@ export interface Machine {
   ramGiB: number;
   os: string;
   node: string;
+  /** 1-minute load average when measured: other work on a shared machine shows here. */
+  load: number;
 }
 
 export function machine(): Machine {
@@ -17,5 +19,6 @@ export function machine(): Machine {
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${platform()} ${release()}`,
     node: process.version,
+    load: Math.round(loadavg()[0] * 10) / 10,
   };
 }

@@ -31,7 +31,7 @@ function fmtSecs(s: number): string {
 }
 
 export function machineLine(m: Machine): string {
-  return `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}`;
+  return `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}, load average ${m.load}`;
 }
 
 export function renderCase(r: CaseReport): string {

@@ -19,7 +19,7 @@ export interface GenerateOptions {
   vocabulary?: number;
   /** text: Zipf exponent. Default 1 (0.8 in high-cardinality mode). */
   zipf?: number;
-  /** text: spell words from their rank instead of a precomputed table (tens of millions of distinct words). */
+  /** text: spell words from their rank instead of a precomputed table (tens of millions of distinct words; vocabulary then defaults to 50 M). */
   highCardinality?: boolean;
   /** logs: share of malformed lines, 0..1. Default 0. */
   malformed?: number;

@@ -19,6 +19,7 @@ export interface TextOptions {
 
 export const TEXT_DEFAULT_VOCABULARY = 200_000;
 export const HIGH_CARDINALITY_THRESHOLD = 2_000_000;
+export const HIGH_CARDINALITY_VOCABULARY = 50_000_000;
 export const MAX_WORDS_PER_LINE = 20;
 const HEAD_RANKS = 65_536;
 const U32 = 2.3283064365386963e-10;
@@ -26,7 +27,8 @@ const U32 = 2.3283064365386963e-10;
 const VOCAB_SEED = 0x766f6361;
 
 export function resolveTextOptions(o: Partial<TextOptions> & { seed: number }): TextOptions {
-  const vocabulary = o.vocabulary ?? TEXT_DEFAULT_VOCABULARY;
+  // highCardinality alone means "tens of millions of distinct words": a 50 M-word vocabulary.
+  const vocabulary = o.vocabulary ?? (o.highCardinality ? HIGH_CARDINALITY_VOCABULARY : TEXT_DEFAULT_VOCABULARY);
   if (!Number.isSafeInteger(vocabulary) || vocabulary < 1) throw new RangeError(`vocabulary must be a positive integer, got ${vocabulary}`);
   const highCardinality = o.highCardinality ?? vocabulary > HIGH_CARDINALITY_THRESHOLD;
   const zipf = o.zipf ?? (highCardinality ? 0.8 : 1);

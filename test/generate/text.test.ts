@@ -55,3 +55,9 @@ test('text: high-cardinality mode yields mostly distinct words from a huge vocab
   const counts = [...m.values()].sort((a, b) => b - a);
   t.true(counts[0] > 20 * counts[Math.floor(counts.length / 2)]);
 });
+
+test('text: highCardinality alone means a 50M-word vocabulary', async (t) => {
+  const a = await collect('text', { size: 200_000, seed: 3, highCardinality: true });
+  const b = await collect('text', { size: 200_000, seed: 3, vocabulary: 50_000_000 });
+  t.true(a.equals(b));
+});
