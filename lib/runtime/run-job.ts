@@ -14,8 +14,8 @@ import { planSplits, type PlannedSplit } from './planner.ts';
 import { InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
-import { schedule, type Schedulable } from './scheduler.ts';
-import type { MapTaskResult, MapTaskSpec, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
+import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
+import type { TaskEnv, TaskProgress } from './task-types.ts';
 
 /** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
 export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {
@@ -170,69 +170,15 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     } else {
       executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
       if (signal.aborted) throw signal.reason;
-      // Map phase.
-      const w = wd;
-      const results: (MapTaskResult | undefined)[] = splits.map((_, i) => w.committed(`map-${i}`));
-      const mapTasks: Schedulable[] = [];
-      splits.forEach((sp, i) => {
-        const id = `map-${i}`;
-        if (results[i]) {
-          reused++;
-          onTask({ id, kind: 'map', state: 'reused', attempt: 0 });
-          tracker.task({ id, bytesRead: results[i]?.bytesRead ?? 0, recordsIn: 0, recordsOut: 0, spills: 0 });
-          return;
-        }
-        onTask({ id, kind: 'map', state: 'pending', attempt: 0 });
-        mapTasks.push({
-          id, kind: 'map',
-          spec: (attempt): MapTaskSpec => ({
-            kind: 'map', id, index: i, path: sp.file.path, name: sp.file.name, gz: sp.file.gz,
-            start: sp.start, end: sp.end, dir: w.attemptDir(id, attempt), size: sp.file.size, mtimeMs: sp.file.mtimeMs,
-          }),
-          cleanup: (t) => rmSync((t as MapTaskSpec).dir, { recursive: true, force: true }),
-          done: (r, t) => {
-            const m = r as MapTaskResult;
-            w.commitMap((t as MapTaskSpec).dir, m);
-            results[i] = m;
-            // Workers throttle their reports; the result carries the final figures.
-            const c = m.counters[BUILTIN_GROUP] ?? {};
-            tracker.task({ id, bytesRead: m.bytesRead, recordsIn: c.mapInputRecords ?? 0, recordsOut: c.mapOutputRecords ?? 0, spills: c.spills ?? 0 });
-          },
-        });
-      });
-      tracker.setPhase('map');
-      await schedule(mapTasks, { executor, env, maxAttempts: s.maxAttempts, signal, onTask, onProgress: (p) => tracker.task(p) });
-      for (const r of results) if (r) mergeCounters(counters, r.counters);
+      const ctx: PhaseContext = { executor, env, maxAttempts: s.maxAttempts, signal, onTask, tracker };
+      const mapped = await mapPhase(ctx, wd, splits);
+      reused = mapped.reused;
+      for (const r of mapped.results) mergeCounters(counters, r.counters);
       const bad = counters[BUILTIN_GROUP]?.badRecords ?? 0;
       if (s.badRecords !== 'fail' && bad > s.badRecords) {
         throw new Error(`${bad} bad records in all, more than the ${s.badRecords} allowed (badRecords); see the mrpipe.badRecords counter`);
       }
-      // Reduce phase: partition r's runs from every map task, in map task order.
-      tracker.setPhase('reduce');
-      const reduceTasks: Schedulable[] = [];
-      for (let r = 0; r < s.reducers; r++) {
-        const id = `reduce-${r}`;
-        const runs = results.flatMap((res, i) => (res as MapTaskResult).runs[r].map((name) => join(w.taskDir(`map-${i}`), name)));
-        const final = join(stage as string, partName(r));
-        onTask({ id, kind: 'reduce', state: 'pending', attempt: 0 });
-        reduceTasks.push({
-          id, kind: 'reduce',
-          spec: (attempt): ReduceTaskSpec => ({
-            kind: 'reduce', id, partition: r, runs, scratch: join(w.dir, 'scratch', `${id}-a${attempt}`),
-            tmpPath: `${final}.tmp-a${attempt}`, final,
-          }),
-          cleanup: (t) => {
-            rmSync((t as ReduceTaskSpec).tmpPath, { force: true });
-            rmSync((t as ReduceTaskSpec).scratch, { recursive: true, force: true });
-          },
-          done: (res) => {
-            mergeCounters(counters, res.counters);
-            const c = res.counters[BUILTIN_GROUP] ?? {};
-            tracker.task({ id, bytesRead: 0, recordsIn: c.reduceInputRecords ?? 0, recordsOut: c.outputRecords ?? 0, spills: c.mergePasses ?? 0 });
-          },
-        });
-      }
-      await schedule(reduceTasks, { executor, env, maxAttempts: s.maxAttempts, signal, onTask, onProgress: (p) => tracker.task(p) });
+      mergeCounters(counters, await reducePhase(ctx, wd, mapped.results, s.reducers, stage as string));
     }
     if (signal.aborted) throw signal.reason;
     tracker.setPhase('commit');
