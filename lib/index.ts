@@ -1,3 +1,9 @@
-// mrpipe runtime: jobs, the local runner and the dataset generator. Stream stages live in mrpipe/operators.
+// mrpipe runtime: jobs and the local runner, the dataset generator and the demo.
+// Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
 export const VERSION = '0.1.0';
 export * from './job/index.ts';
+export {
+  generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
+  type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,
+} from './generate/index.ts';
+export { runDemo, type DemoOptions, type DemoReport } from './demo/index.ts';
