@@ -1,0 +1,176 @@
+// SIGKILL of the whole CLI at random moments, then `--resume`, over and over: the output always ends
+// identical to an uninterrupted run, and no `_SUCCESS` ever sits beside a wrong or partial part file —
+// in OUT or anywhere else (staging dirs included). The kill moments come from a seeded generator; the
+// seed is logged (MRPIPE_TEST_SEED=… reproduces a run).
+import test from 'ava';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cli, debrisBeside, gnuWordCount, LONG, partsOf, q, sh, sortedLines, startCli, tempDir, tree, until } from './helpers.ts';
+import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
+
+/** A small deterministic generator (mulberry32), so a failing sequence of kills can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 4000 lines; every 100th is SLOW (20 ms in the map): ~0.8 s of map work over 8 tasks. */
+function slowInput(file: string, extra = ''): void {
+  const lines: string[] = [];
+  for (let i = 0; i < 4000; i++) lines.push(i % 100 === 0 ? 'SLOW' : `w${(i * 7919) % 997} x${i % 13} ${extra}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Every directory under root holding a _SUCCESS (the path of the dir). */
+function successDirs(root: string): string[] {
+  return tree(root).filter((p) => p.endsWith('_SUCCESS')).map((p) => dirname(join(root, p)));
+}
+
+/** Committed map-task manifests under the job work dirs in tmp. */
+function committedTasks(tmp: string): number {
+  return tree(tmp).filter((p) => /(^|\/)map\/map-\d+\.json$/.test(p)).length;
+}
+
+const KILLS = LONG ? 100 : 22;
+
+test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical to an uninterrupted run`, async (t) => {
+  const seed = Number(process.env.MRPIPE_TEST_SEED ?? Date.now() % 1_000_000);
+  t.log(`seed ${seed} (MRPIPE_TEST_SEED=${seed} replays it)`);
+  const random = rng(seed);
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    slowInput(file);
+    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const args = (out: string): string[] => ['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8',
+      '--reducers', '3', '--workers', '2', '--threshold', '1', '--resume', '-q'];
+    const cleanOut = join(dir, 'clean', 'out');
+    mkdirSync(dirname(cleanOut));
+    const started = Date.now();
+    const clean = await cli(args(cleanOut));
+    const span = Date.now() - started;
+    t.is(clean.status, 0, clean.stderr);
+    const expected = partsOf(cleanOut);
+    t.deepEqual(sortedLines(cleanOut), gnuWordCount(file).toString('latin1').split('\n').filter((l) => l !== '').sort());
+    const work = join(dir, 'work');
+    mkdirSync(work);
+    const out = join(work, 'out');
+    /** Checks what any reader could see now; returns whether OUT is there (and right). */
+    const check = (when: string): boolean => {
+      for (const d of successDirs(work)) {
+        t.true(partsOf(d).equals(expected), `${when}: _SUCCESS beside wrong or partial parts in ${d}`);
+        t.notThrows(() => JSON.parse(readFileSync(join(d, '_COUNTERS.json'), 'utf8')), `${when}: _COUNTERS.json complete`);
+      }
+      if (!existsSync(out)) return false;
+      t.true(existsSync(join(out, '_SUCCESS')), `${when}: OUT exists only when committed`);
+      return true;
+    };
+    let kills = 0;
+    let completions = 0;
+    let refusals = 0;
+    let i = 0;
+    while (kills < KILLS) {
+      i++;
+      const delay = Math.floor(random() * span * 1.1);
+      const hadOut = existsSync(out);
+      const run = startCli(args(out));
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), delay);
+      const r = await run.done;
+      clearTimeout(timer);
+      const when = `after run ${i} (kill at ${delay} ms, ${r.signal ?? `exit ${r.status}`})`;
+      if (r.signal === 'SIGKILL') kills++;
+      else if (r.status === 0) completions++;
+      else if (hadOut && /already exists/.test(r.stderr)) {
+        // The previous run was killed after its commit had removed the lock: OUT is complete (checked
+        // below) and an existing OUT is never clobbered without --overwrite.
+        refusals++;
+      } else t.fail(`${when}: ${r.stderr}`);
+      if (check(when) && (r.signal !== 'SIGKILL' || random() < 0.5)) {
+        // Start over from nothing, so later kills land in every phase again; otherwise keep OUT to try
+        // --resume on a job killed just after committing it.
+        rmSync(out, { recursive: true });
+      }
+    }
+    const last = await cli(args(out));
+    t.is(last.status, 0, last.stderr);
+    t.true(partsOf(out).equals(expected), 'the resumed output equals the uninterrupted run');
+    t.true(existsSync(join(out, '_SUCCESS')));
+    t.deepEqual(tree(tmp), [], `no temp files after the last run: ${tree(tmp).join(' ')}`);
+    t.deepEqual(debrisBeside(out), [], 'no lock or staging dir left');
+    t.log(`${kills} kills, ${completions} runs finished before their kill, ${refusals} refused an OUT committed before a kill, uninterrupted run ${span} ms`);
+  } finally {
+    cleanup();
+  }
+});
+
+test('an input changed between a kill and --resume is read again (no stale map output reused)', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    slowInput(file);
+    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const out = join(dir, 'out');
+    const args = ['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8', '--workers', '2', '--threshold', '1', '--resume'];
+    const first = startCli(args);
+    await until(() => committedTasks(tmp) >= 2, 'two committed map tasks');
+    first.child.kill('SIGKILL');
+    await first.done;
+    // Same size, different content: only the mtime (and the bytes) tell.
+    const before = statSync(file).mtimeMs;
+    slowInput(file, 'y');
+    for (let k = 0; statSync(file).mtimeMs === before && k < 100; k++) {
+      await new Promise((r) => setTimeout(r, 20));
+      slowInput(file, 'z');
+    }
+    const again = await cli(args);
+    t.is(again.status, 0, again.stderr);
+    t.notRegex(again.stderr, /reusedMapTasks\t[1-9]/, 'nothing reused');
+    const ref = join(dir, 'ref');
+    const r = await cli(['run', job, file, '-o', ref, '--streaming', 'off', '-q']);
+    t.is(r.status, 0, r.stderr);
+    t.deepEqual(partsOf(out), partsOf(ref));
+    t.deepEqual(tree(tmp), []);
+  } finally {
+    cleanup();
+  }
+});
+
+test('SIGKILL of mrpipe sort -o FILE at random moments: FILE is absent or complete, never partial', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, Array.from({ length: 300_000 }, (_, i) => `${(i * 7919) % 300_007} line`).join('\n') + '\n');
+    const expected = sh(`sort ${q(file)}`);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const target = join(dir, 'sorted.txt');
+    const started = Date.now();
+    const ok = await cli(['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
+    const span = Date.now() - started;
+    t.is(ok.status, 0, ok.stderr);
+    t.true(readFileSync(target).equals(expected));
+    const random = rng(7);
+    for (let i = 0; i < 8; i++) {
+      rmSync(target);
+      const run = startCli(['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), Math.floor(random() * span));
+      await run.done;
+      clearTimeout(timer);
+      if (existsSync(target)) t.true(readFileSync(target).equals(expected), `kill ${i}: complete`);
+      else writeFileSync(target, '');
+      // Leftovers beside the target are hidden temp names, never the target itself.
+      t.true(readdirSync(dir).every((n) => ['in.txt', 'tmp', 'sorted.txt'].includes(n) || n.startsWith('.')), readdirSync(dir).join(' '));
+    }
+  } finally {
+    cleanup();
+  }
+});
