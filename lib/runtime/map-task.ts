@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
+import { taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
@@ -46,15 +47,16 @@ export async function runMapTask(
   const counters: Counters = {};
   const counter = (group: string, name: string, n = 1) => addCounter(counters, group, name, n);
   const progress: TaskProgress = { id: spec.id, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
+  const budget = taskBudget(env.budget, env.fanIn);
   const collector = new Collector({
     partitions: env.partitions,
-    budget: Math.max(1 << 16, Math.floor(env.budget * 0.4)),
+    budget: budget.collector,
     dir: spec.dir,
     agg: job.agg,
     combine: job.combine,
     group: job.group,
     encoding: job.encoding,
-    writeBuffer: Math.min(1 << 20, Math.max(1 << 14, Math.floor(env.budget / 16))),
+    writeBuffer: budget.writeBuffer,
     onSpill: () => { progress.spills++; },
   });
   const target: MapSink = sink ?? collector;

@@ -90,7 +90,7 @@ export function openMerged(paths: string[], opts: MergePlanOptions): MergeCursor
       const group = level.slice(i, i + opts.fanIn);
       if (group.length === 1) { next.push(group[0]); continue; }
       const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
-      const w = new RunWriter(out, opts.bufferSize * 4);
+      const w = new RunWriter(out, opts.bufferSize);
       const m = new MergeCursor(group.map((p) => new RunReader(p, opts.bufferSize)));
       try {
         while (m.next()) w.add(m.key, m.val);

@@ -4,7 +4,9 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
+import { taskBudget } from './budget.ts';
 import { runMapTask } from './map-task.ts';
+import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress, TaskResult, TaskSpec } from './task-types.ts';
 import type { WorkerTask } from './worker.ts';
@@ -24,12 +26,13 @@ export class WorkerExecutor implements Executor {
   private readonly abort = new AbortController();
   private readonly extra = new Set<Piscina>();
 
-  private readonly heapMb: number;
+  private readonly limits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
 
-  /** budget: the bytes one task may hold; the worker's V8 heap is capped near it so garbage cannot pile up. */
+  /** budget: the bytes one task may hold; the worker's V8 heap is capped inside it (see budget.ts). */
   constructor(workers: number, budget: number) {
     this.concurrency = workers;
-    this.heapMb = Math.max(12, Math.ceil(budget / (1 << 20)));
+    const b = taskBudget(budget, FAN_IN);
+    this.limits = { maxOldGenerationSizeMb: b.heapMb, maxYoungGenerationSizeMb: b.youngMb };
     this.pool = this.makePool(workers);
   }
 
@@ -39,7 +42,7 @@ export class WorkerExecutor implements Executor {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: Math.min(16, Math.max(3, this.heapMb >> 3)) },
+      resourceLimits: this.limits,
     });
   }
 

@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import type { ResolvedJob } from '../job/load.ts';
 import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
+import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, type MergeCursor } from './merge.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
@@ -98,7 +99,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
   const counters: Counters = {};
   const counter = (group: string, name: string, n = 1) => addCounter(counters, group, name, n);
   const progress: TaskProgress = { id: spec.id, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
-  const bufferSize = Math.min(1 << 20, Math.max(1 << 14, Math.floor((env.budget * 0.4) / (env.fanIn + 1))));
+  const bufferSize = taskBudget(env.budget, env.fanIn).readBuffer;
   return (async () => {
     const tctx = { taskId: spec.id, kind: 'reduce' as const, counter };
     await job.setup?.(tctx);

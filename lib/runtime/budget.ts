@@ -1,0 +1,29 @@
+// How one task's share of the job's memory budget (B = memory / workers) is spent. The V8 heap of a worker
+// is capped so garbage cannot grow past it; what the map side holds is estimated in bytes and kept well
+// inside that cap; I/O buffers live outside the V8 heap and get the rest. Measured with the memory test
+// (test/runtime/memory.test.ts, docs/RUNTIME.md).
+const MiB = 1 << 20;
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.floor(v)));
+
+export interface TaskBudget {
+  /** V8 old-generation cap of a worker thread, MiB. */
+  heapMb: number;
+  /** V8 young-generation cap of a worker thread, MiB. */
+  youngMb: number;
+  /** Estimated bytes the map side holds before it spills. */
+  collector: number;
+  /** Bytes of each run writer's buffer. */
+  writeBuffer: number;
+  /** Bytes of each run reader's buffer in a merge (fan-in + 1 of them at once). */
+  readBuffer: number;
+}
+
+export function taskBudget(b: number, fanIn: number): TaskBudget {
+  return {
+    heapMb: Math.max(12, Math.ceil((0.6 * b) / MiB)),
+    youngMb: clamp(b / MiB / 16, 2, 8),
+    collector: Math.max(1 << 16, Math.floor(0.3 * b)),
+    writeBuffer: clamp(b / 32, 1 << 14, MiB),
+    readBuffer: clamp((0.2 * b) / (fanIn + 1), 1 << 14, MiB),
+  };
+}
