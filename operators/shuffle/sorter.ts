@@ -135,6 +135,24 @@ export class Sorter<T> {
     if (this.opts.gcAfterSpill !== false) collectGarbage();
   }
 
+  /**
+   * Add records that are already sorted (e.g. a combiner's spill) as one run, without re-sorting them.
+   * What was buffered before is spilled first, so input order among equal records is kept.
+   */
+  addSortedRun(sorted: Iterable<T> & { length?: number }): void {
+    if (this.finished) throw new Error('mrpipe: Sorter.addSortedRun() after finish()');
+    let first: T | undefined;
+    for (const r of sorted) {
+      first = r;
+      break;
+    }
+    if (first === undefined) return;
+    if (this.order === undefined) this.init(first);
+    this.spill();
+    this.runs.push(this.writeRun(sorted));
+    this.stats.runs++;
+  }
+
   private reader(file: string): RunReader<T> {
     return new RunReader(file, this.codec as Codec<T>, this.ioBuffer());
   }

@@ -1,0 +1,38 @@
+// The shuffle: sorting lines under a 64 MB budget and word count (tokenize → combine → sort → reduce),
+// mrpipe against GNU sort, the npm external-sorting package, sort | uniq -c, mawk and a readline + Map
+// loop. Word count outputs are normalised to "count word" sorted, so every contender must agree exactly.
+// Figures and what was tried: docs/SHUFFLE.md.
+import type { BenchCase } from '../case.ts';
+
+const GB = 1024 * 1024 * 1024;
+const wcNormalize = "awk '{print $1, $2}' | LC_ALL=C sort";
+
+const sortLines: BenchCase = {
+  title: 'sort 1 GB of lines, 64 MB budget',
+  input: { kind: 'text', size: GB, seed: 1 },
+  contenders: [
+    { name: 'mrpipe externalSort (latin1, prefix sort, fan-in 16)', command: '{node} bench/scripts/shuffle-sort.ts {input} {tmp} 64', peer: false },
+    { name: 'LC_ALL=C sort -S 64M (2 threads)', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },
+    { name: 'LC_ALL=C sort -S 64M --parallel=1', command: 'LC_ALL=C sort -S 64M --parallel=1 -T {tmp} {input}', peer: true },
+    { name: 'npm external-sorting', command: '{node} bench/scripts/shuffle-sort-external-sorting.ts {input} {tmp}', peer: true },
+  ],
+  notes: 'Target: within 1.5x of GNU sort with its default threads; peak RSS <= budget + 100 MB.',
+};
+
+const wordCount = (title: string, vocabulary?: number): BenchCase => ({
+  title,
+  input: { kind: 'text', size: GB, seed: 2, vocabulary },
+  contenders: [
+    { name: 'mrpipe tokenize → HashCombiner(sum) → Sorter runs → reduceSorted', command: '{node} bench/scripts/shuffle-wordcount.ts {input} {tmp} 64', peer: false, normalize: wcNormalize },
+    { name: "LC_ALL=C tr -s ' \\t' '\\n' | sort -S 64M | uniq -c", command: "LC_ALL=C tr -s ' \\t' '\\n' < {input} | LC_ALL=C sort -S 64M -T {tmp} | uniq -c", peer: true, normalize: wcNormalize },
+    { name: 'mawk associative array', command: "mawk '{for(i=1;i<=NF;i++)c[$i]++} END{for(w in c) print c[w], w}' {input}", peer: true, normalize: wcNormalize },
+    { name: 'Node readline + Map', command: '{node} bench/scripts/shuffle-wordcount-readline.ts {input}', peer: true, normalize: wcNormalize },
+  ],
+  notes: 'Target: faster than both sort | uniq -c and mawk; peak RSS <= 64 MB + 100 MB.',
+});
+
+export default [
+  sortLines,
+  wordCount('word count over 1 GB, 64 MB budget'),
+  wordCount('word count over 1 GB, high cardinality (more distinct words than fit in 64 MB)', 20_000_000),
+];
