@@ -8,6 +8,8 @@ export default {
   name: 'wordcount',
   input: 'lines' as const,
   output: 'tsv' as const,
+  // Bytes in, bytes out: invalid UTF-8 stays the bytes it is, and keys order like LC_ALL=C sort.
+  encoding: 'latin1' as const,
   map(line: string, emit: (key: string, value: number) => void): void {
     for (const word of line.split(WHITESPACE)) if (word !== '') emit(word, 1);
   },

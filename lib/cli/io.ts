@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
 import { BrokenPipe, describeFsError, failure, isEpipe } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
+import { registerTempDir, removeTempDir } from '../../operators/shuffle/tempdirs.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -56,11 +57,36 @@ export async function* readInputsReusing(specs: readonly InputSpec[], size = 1 <
       yield* readInputs([spec], size);
       continue;
     }
+    if (spec.path === null) {
+      yield* readStdinReusing(size);
+      continue;
+    }
     for (const chunk of readChunksSync(spec.path, spec.name, size)) {
       yield chunk;
       // Let timers (the progress bar) run now and then.
       if (Date.now() - last > 200) { await new Promise((r) => setImmediate(r)); last = Date.now(); }
     }
+  }
+}
+
+/**
+ * stdin in chunks read into one reused buffer. The reads are asynchronous (the thread pool waits on the
+ * pipe), so the main thread stays free to handle SIGINT/SIGTERM while the writer is slow.
+ */
+async function* readStdinReusing(size: number): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(size);
+  while (true) {
+    let n: number;
+    try {
+      n = await new Promise<number>((resolve, reject) => fs.read(0, buf, 0, size, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') { await new Promise((r) => setTimeout(r, 2)); continue; }
+      if (code === 'EOF') return;
+      throw failure(`reading ${describeFsError(err, '(stdin)')}`);
+    }
+    if (n === 0) return;
+    yield buf.subarray(0, n);
   }
 }
 
@@ -105,6 +131,8 @@ export class Output {
   static open(file: string | undefined, encoding: BufferEncoding = 'utf8'): Output {
     if (file === undefined || file === '-') return new Output(process.stdout, encoding, null, null);
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.mrpipe-${process.pid}.tmp`);
+    // Registered like a temp dir: removed at exit and on SIGINT/SIGTERM if the command never finishes.
+    registerTempDir(temp);
     const stream = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
     return new Output(stream, encoding, file, temp);
   }
@@ -169,14 +197,17 @@ export class Output {
       }
     });
     this.#check();
-    if (this.#temp !== null && this.#target !== null) await fs.promises.rename(this.#temp, this.#target);
+    if (this.#temp !== null && this.#target !== null) {
+      await fs.promises.rename(this.#temp, this.#target);
+      removeTempDir(this.#temp);
+    }
   }
 
   /** Abandons a file output (the temp file is removed); stdout is left alone. */
   async abort(): Promise<void> {
     if (this.#temp === null) return;
     this.#stream.destroy();
-    await fs.promises.rm(this.#temp, { force: true });
+    removeTempDir(this.#temp);
   }
 }
 

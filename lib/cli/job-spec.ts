@@ -14,7 +14,7 @@ export interface JobFlags {
   combine?: string;
   reduce?: string;
   group?: string;
-  input?: string;
+  inputFormat?: string;
   outputFormat?: string;
   define?: string[];
 }
@@ -81,7 +81,7 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
     if (v !== undefined && !isBuiltinName(v)) checkExpression(v, `--${f}`);
   }
   if (flags.group !== undefined) checkExpression(flags.group, '--group');
-  const input = flags.input;
+  const input = flags.inputFormat;
   if (input !== undefined && !['lines', 'jsonl', 'json'].includes(input)) throw usageError(`--input-format must be lines, jsonl or json; got '${input}'`);
   const output = flags.outputFormat;
   if (output !== undefined && !['tsv', 'jsonl'].includes(output)) throw usageError(`--output-format must be tsv or jsonl; got '${output}'`);

@@ -26,6 +26,7 @@ interface RunFlags extends JobFlags {
   overwrite?: boolean;
   maxAttempts?: string;
   badRecords?: string;
+  maxLineBytes?: string;
   counters?: boolean;
   quiet?: boolean;
 }
@@ -54,6 +55,7 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
   if (flags.badRecords !== undefined) {
     o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
   }
+  if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
   return o;
 }
 
@@ -77,6 +79,7 @@ export function registerRun(program: Command): void {
     .option('--overwrite', 'replace an existing output directory')
     .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
     .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
+    .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('--counters', 'print the counters on stderr at the end (default with -o)')
     .option('-q, --quiet', 'no counters, no progress bar');
   addJobFlags(cmd).addHelpText('after', `
@@ -106,7 +109,10 @@ Examples:
         if (err instanceof CliError) throw err;
         const e = err as Error;
         if (e instanceof RangeError) throw usageError(e.message);
-        throw failure(e.message);
+        // The runner speaks in option names; point CLI users to the flags.
+        throw failure(e.message
+          .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
+          .replace(/\braise memory\b/g, 'raise --memory'));
       } finally {
         bar.stop();
       }

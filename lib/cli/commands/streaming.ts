@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
-import { parseCount } from '../sizes.ts';
+import { parseCount, parseSize } from '../sizes.ts';
 import { checkInputs, inputSpecs } from '../io.ts';
 import { SyncOutput } from '../streaming/sync-io.ts';
 import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
@@ -12,9 +12,11 @@ import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure } from '../errors.ts';
+import { registerTempDir, removeTempDir } from '../../../operators/shuffle/tempdirs.ts';
 
 interface StreamingFlags extends JobFlags {
   badRecords?: string;
+  maxLineBytes?: string;
   output?: string;
 }
 
@@ -52,25 +54,28 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     .argument('[JOB]', 'a job file (.js/.ts, default export) or a recipe name; omit with --map')
     .argument('[FILE...]', "inputs (default stdin; Hadoop always uses stdin)")
     .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
+    .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
   addJobFlags(cmd).addHelpText('after', EXAMPLES[name]).action(async (jobArg: string | undefined, files: string[], flags: StreamingFlags) => {
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
+    const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
     const job = await loadJobSpec(spec);
     let fd = 1;
     const temp = flags.output !== undefined && flags.output !== '-' ? `${flags.output}.mrpipe-${process.pid}.tmp` : null;
     if (temp !== null) {
+      registerTempDir(temp);
       try { fd = fs.openSync(temp, 'w'); } catch (err) { throw failure(`cannot write ${describeFsError(err, flags.output as string)}`); }
     }
     const encoding = job.encoding === 'latin1' ? 'latin1' : 'utf8';
     try {
-      const counters = await task(job, { inputs: files, out: new SyncOutput(fd, encoding, flags.output ?? 'stdout'), badRecords });
+      const counters = await task(job, { inputs: files, out: new SyncOutput(fd, encoding, flags.output ?? 'stdout'), badRecords, maxLineBytes });
       counters.flush();
-      if (temp !== null) { fs.closeSync(fd); fs.renameSync(temp, flags.output as string); }
+      if (temp !== null) { fs.closeSync(fd); fs.renameSync(temp, flags.output as string); removeTempDir(temp); }
     } catch (err) {
-      if (temp !== null) { fs.closeSync(fd); fs.rmSync(temp, { force: true }); }
+      if (temp !== null) { fs.closeSync(fd); removeTempDir(temp); }
       throw err;
     }
   });

@@ -15,6 +15,8 @@ export interface TaskOptions {
   out: SyncOutput;
   /** Bad records to skip (and count) before failing. */
   badRecords: number;
+  /** Longest input line (default: 1 MiB for map, 64 MiB for the wire lines of combine and reduce). */
+  maxLineBytes?: number;
 }
 
 /** Hadoop's name for the split being mapped and where it starts (old and new property names). */
@@ -49,7 +51,11 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
     const startOffset = input === '-' ? split.start : 0;
     const taskCtx: TaskContext = { taskId: process.env.mapreduce_task_id ?? 'map-0', kind: 'map', file, counter };
     await job.setup?.(taskCtx);
-    const reader = new SyncLineReader(input, job.encoding, startOffset);
+    // Overlong lines are bad records: skipped while the allowance lasts, else the task fails naming them.
+    const onSkip = opts.badRecords > 0
+      ? (l: { lineNumber: number | null; byteOffset: number }) => bad.handle('reading', { file, line: l.lineNumber, offset: l.byteOffset }, new Error('line longer than --max-line-bytes'))
+      : undefined;
+    const reader = new SyncLineReader(input, job.encoding, startOffset, { maxLineBytes: opts.maxLineBytes, onSkip });
     const ctx: MapContext = { file, offset: 0, line: undefined, index: undefined, counter, taskId: taskCtx.taskId };
     const jsonl = job.input === 'jsonl';
     let line: string | null;

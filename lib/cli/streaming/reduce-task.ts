@@ -11,6 +11,9 @@ import { decodeKey, encodePair, splitPair } from './protocol.ts';
 import { SyncLineReader } from './sync-io.ts';
 import type { TaskOptions } from './map-task.ts';
 
+/** Wire lines carry whole values (a collect list can be long): a larger default limit than input lines. */
+const WIRE_LINE_BYTES = 64 * 1024 * 1024;
+
 /** Walks wire lines group by group; values() streams the current group's values. */
 class GroupWalker {
   readonly #reader: SyncLineReader;
@@ -81,7 +84,7 @@ export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promis
   let groups = 0;
   let pairs = 0;
   for (const input of opts.inputs.length === 0 ? ['-'] : opts.inputs) {
-    const walker = new GroupWalker(new SyncLineReader(input, job.encoding), job.group ?? ((k) => k));
+    const walker = new GroupWalker(new SyncLineReader(input, job.encoding, 0, { maxLineBytes: opts.maxLineBytes ?? WIRE_LINE_BYTES }), job.group ?? ((k) => k));
     const ctx: ReduceContext = { key: '', emit: write, counter, taskId: taskCtx.taskId };
     let key: string | null;
     while ((key = walker.nextGroup()) !== null) {
@@ -119,7 +122,7 @@ export async function runCombineTask(job: ResolvedJob, opts: TaskOptions): Promi
   let pairs = 0;
   for (const input of opts.inputs.length === 0 ? ['-'] : opts.inputs) {
     // Combining is per full key, whatever the job's grouping.
-    const walker = new GroupWalker(new SyncLineReader(input, job.encoding), (k) => k);
+    const walker = new GroupWalker(new SyncLineReader(input, job.encoding, 0, { maxLineBytes: opts.maxLineBytes ?? WIRE_LINE_BYTES }), (k) => k);
     let key: string | null;
     while ((key = walker.nextGroup()) !== null) {
       if (job.agg !== undefined) {

@@ -2,7 +2,7 @@
 // reducer's values must be a synchronous iterable that streams from stdin, and block reads/writes on a
 // pipe are also the fastest way through. EAGAIN (a non-blocking pipe) waits briefly and retries.
 import fs from 'node:fs';
-import { LineSplitter, type LineEncoding } from '../../../operators/lines/index.ts';
+import { LineSplitter, LineTooLongError, type LineEncoding, type SkippedLine } from '../../../operators/lines/index.ts';
 import { BrokenPipe, describeFsError, failure } from '../errors.ts';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -23,6 +23,13 @@ function readSomeSync(fd: number, buf: Buffer, name: string): number {
   }
 }
 
+export interface LineLimits {
+  /** Longest line accepted, in bytes (default 1 MiB). */
+  maxLineBytes?: number;
+  /** Given: overlong lines are skipped and reported here instead of failing. */
+  onSkip?: (line: SkippedLine) => void;
+}
+
 /** Pulls lines from a file descriptor (0 = stdin) or a file; knows each line's byte offset and index. */
 export class SyncLineReader {
   readonly name: string;
@@ -38,13 +45,16 @@ export class SyncLineReader {
   offset = 0;
   index = -1;
 
-  constructor(input: string | null, encoding: LineEncoding, startOffset = 0) {
-    this.name = input ?? '(stdin)';
+  constructor(input: string | null, encoding: LineEncoding, startOffset = 0, limits: LineLimits = {}) {
+    this.name = input === null || input === '-' ? '(stdin)' : input;
     if (input === null || input === '-') { this.#fd = 0; this.#own = false; } else {
       try { this.#fd = fs.openSync(input, 'r'); } catch (err) { throw failure(`cannot read input ${describeFsError(err, input)}`); }
       this.#own = true;
     }
-    this.#splitter = new LineSplitter({ encoding, source: this.name, startOffset });
+    this.#splitter = new LineSplitter({
+      encoding, source: this.name, startOffset, maxLineBytes: limits.maxLineBytes,
+      onOverlong: limits.onSkip ? 'skip' : 'error', onSkip: limits.onSkip,
+    });
   }
 
   /** The next line (without its terminator), or null at the end. */
@@ -60,7 +70,17 @@ export class SyncLineReader {
         this.#done = true;
         this.#splitter.end(onLine);
         if (this.#own) fs.closeSync(this.#fd);
-      } else this.#splitter.write(this.#buf.subarray(0, n), onLine);
+      } else {
+        try {
+          this.#splitter.write(this.#buf.subarray(0, n), onLine);
+        } catch (err) {
+          if (err instanceof LineTooLongError) {
+            const where = err.lineNumber === null ? `the line at byte offset ${err.byteOffset}` : `line ${err.lineNumber} (byte offset ${err.byteOffset})`;
+            throw failure(`${err.source}: ${where} is longer than ${err.maxLineBytes} bytes — raise the limit with --max-line-bytes, or skip such lines with --bad-records N`);
+          }
+          throw err;
+        }
+      }
     }
     this.offset = this.#offsets[this.#pos];
     this.index++;
