@@ -20,10 +20,12 @@ export interface TaskBudget {
 
 export function taskBudget(b: number, fanIn: number): TaskBudget {
   return {
-    heapMb: Math.max(12, Math.ceil((0.6 * b) / MiB)),
-    youngMb: clamp(b / MiB / 16, 2, 8),
-    collector: Math.max(1 << 16, Math.floor(0.3 * b)),
-    writeBuffer: clamp(b / 32, 1 << 14, MiB),
-    readBuffer: clamp((0.2 * b) / (fanIn + 1), 1 << 14, MiB),
+    // A worker's own code and state take ~8 MB of heap (part of the fixed overhead); half of B on top of it
+    // leaves the map side room to hold its share and the garbage collector room to work.
+    heapMb: Math.ceil(8 + (0.5 * b) / MiB),
+    youngMb: clamp(b / MiB / 32, 1, 8),
+    collector: Math.max(1 << 16, Math.floor(0.2 * b)),
+    writeBuffer: clamp(b / 64, 1 << 14, MiB),
+    readBuffer: clamp((0.15 * b) / (fanIn + 1), 1 << 14, MiB),
   };
 }
