@@ -41,8 +41,8 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
         try { t.cleanup(spec); } catch { /* best effort: the job dir goes anyway */ }
         if (o.signal.aborted || failure) return;
         const message = err instanceof Error ? err.message : String(err);
-        // A full disk stays full for the next attempt: fail at once with the message that says so.
-        if (attempt >= o.maxAttempts || /ENOSPC/.test(message)) {
+        // A full disk stays full and the same task needs the same heap: fail at once, saying so.
+        if (attempt >= o.maxAttempts || /ENOSPC|memory limit|OUT_OF_MEMORY/i.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
           failure ??= /memory limit|OUT_OF_MEMORY/i.test(message)
             ? new Error(`task ${t.id}: ${message}: the task needed more heap than its share of the memory budget `

@@ -218,7 +218,7 @@ test('a task that needs more heap than its budget share fails saying to raise --
   try {
     const file = join(dir, 'in.txt');
     writeFileSync(file, 'HOG\n');
-    const err = await t.throwsAsync(runJob(join(FIXTURES, 'hog.ts'), { inputs: [file], output: join(dir, 'out'), streaming: true, workers: 1, memory: '16MB', maxAttempts: 1 }));
+    const err = await t.throwsAsync(runJob(join(FIXTURES, 'hog.ts'), { inputs: [file], output: join(dir, 'out'), streaming: true, workers: 1, memory: '16MB' }));
     t.regex(err.message, /task map-0: .*memory.*raise --memory or lower --workers/);
   } finally {
     cleanup();
