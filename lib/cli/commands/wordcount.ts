@@ -48,7 +48,7 @@ Examples:
           } else {
             const best = new TopWords(top);
             await countWords(chunks, opts, (word, count) => best.add(word, count));
-            for (const [word, count] of best.result()) out.write(`${word}\t${count}\n`);
+            for (const [word, count] of best.sorted()) out.write(`${word}\t${count}\n`);
           }
         });
       } finally {
