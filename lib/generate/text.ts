@@ -64,8 +64,11 @@ class ZipfText implements LineSource {
   readonly maxLineBytes: number;
   private a: number; private b: number; private c: number; private d: number;
   private readonly n: number;
-  /** Alias threshold and alias interleaved: one column costs one cache miss, not two. */
-  private readonly pairs: Uint32Array;
+  /**
+   * Alias threshold and alias interleaved (one column, one cache line). Int32 with the threshold shifted by
+   * -2^31: V8 keeps int32 elements in registers, where uint32 values above 2^31 become doubles (~15% faster).
+   */
+  private readonly pairs: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly offsets: Uint32Array;
 
@@ -81,8 +84,8 @@ class ZipfText implements LineSource {
     this.bytes = new Uint8Array(total + 8); // slack: words are copied 8 bytes at a time
     for (let r = 0; r < n; r++) this.bytes.set(Buffer.from(words[r], 'latin1'), this.offsets[r]);
     const table = buildAlias(zipfWeights(n, opts.zipf));
-    this.pairs = new Uint32Array(2 * n);
-    for (let i = 0; i < n; i++) { this.pairs[2 * i] = table.threshold[i]; this.pairs[2 * i + 1] = table.alias[i]; }
+    this.pairs = new Int32Array(2 * n);
+    for (let i = 0; i < n; i++) { this.pairs[2 * i] = (table.threshold[i] - 2147483648) | 0; this.pairs[2 * i + 1] = table.alias[i]; }
     this.maxLineBytes = MAX_WORDS_PER_LINE * (maxLength + 1) + 8;
   }
 
@@ -99,7 +102,7 @@ class ZipfText implements LineSource {
       const x = (t >>> 0) * scale;
       const col = x | 0;
       const al = pairs[2 * col + 1];
-      const rank = al ^ ((col ^ al) & -(((x - col) * 4294967296 < pairs[2 * col]) as unknown as number));
+      const rank = al ^ ((col ^ al) & -(((x - col) * 4294967296 - 2147483648 < pairs[2 * col]) as unknown as number));
       // Copy 8 bytes unconditionally (the vocabulary and the line budget have slack), then any rest.
       const o = offsets[rank], end = offsets[rank + 1];
       buf[pos] = bytes[o]; buf[pos + 1] = bytes[o + 1]; buf[pos + 2] = bytes[o + 2]; buf[pos + 3] = bytes[o + 3];
