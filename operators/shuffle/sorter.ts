@@ -139,15 +139,10 @@ export class Sorter<T> {
    * Add records that are already sorted (e.g. a combiner's spill) as one run, without re-sorting them.
    * What was buffered before is spilled first, so input order among equal records is kept.
    */
-  addSortedRun(sorted: Iterable<T> & { length?: number }): void {
+  addSortedRun(sorted: readonly T[]): void {
     if (this.finished) throw new Error('mrpipe: Sorter.addSortedRun() after finish()');
-    let first: T | undefined;
-    for (const r of sorted) {
-      first = r;
-      break;
-    }
-    if (first === undefined) return;
-    if (this.order === undefined) this.init(first);
+    if (sorted.length === 0) return;
+    if (this.order === undefined) this.init(sorted[0]);
     this.spill();
     this.runs.push(this.writeRun(sorted));
     this.stats.runs++;

@@ -117,3 +117,17 @@ test('stopping early and dispose() remove the temp dir', (t) => {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('addSortedRun adds a sorted spill as a run, keeping order with buffered records', (t) => {
+  const tmp = tempDir();
+  try {
+    const s = new Sorter<[string, number]>({ tmpDir: tmp, memory: 1 << 20 });
+    s.push(['b', 1]);
+    s.addSortedRun([['a', 2], ['b', 3], ['c', 4]]);
+    s.push(['a', 5]);
+    t.deepEqual([...s.finish()], [['a', 2], ['a', 5], ['b', 1], ['b', 3], ['c', 4]]);
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
