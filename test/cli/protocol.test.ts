@@ -26,3 +26,9 @@ test('values are JSON: "1" and 1 stay distinct; undefined is no tab', (t) => {
   t.deepEqual(splitPair('k'), ['k', undefined]);
   t.is(encodeKey('plain key'), 'plain key');
 });
+
+test('values JSON would change are errors naming the key', (t) => {
+  t.throws(() => encodePair('a b', NaN), { message: /key "a b" is NaN/ });
+  t.throws(() => encodePair('k', [1, Infinity]), { message: /holds Infinity/ });
+  t.throws(() => encodePair('k', { f: () => 1 }), { message: /holds a function/ });
+});

@@ -11,7 +11,7 @@ import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
 import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
-import { describeFsError, failure } from '../errors.ts';
+import { describeFsError, failure, usageError } from '../errors.ts';
 import { registerTempDir, removeTempDir } from '../../../operators/shuffle/tempdirs.ts';
 
 interface StreamingFlags extends JobFlags {
@@ -62,6 +62,8 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
+    const gz = files.find((f) => f.endsWith('.gz'));
+    if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
     const job = await loadJobSpec(spec);
     let fd = 1;
     const temp = flags.output !== undefined && flags.output !== '-' ? `${flags.output}.mrpipe-${process.pid}.tmp` : null;

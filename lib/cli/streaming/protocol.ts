@@ -35,11 +35,25 @@ export function decodeKey(text: string): string {
   return out;
 }
 
+/** Values JSON would silently change (NaN → null, a function dropped) are errors, as in the runtime. */
+function wireJson(key: string, value: unknown): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`value emitted for key ${JSON.stringify(key)} is ${value}: JSON cannot carry it`);
+    return String(value);
+  }
+  if (typeof value === 'string') return JSON.stringify(value);
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`value emitted for key ${JSON.stringify(key)} holds ${v}: JSON cannot carry it`);
+    if (typeof v === 'function' || typeof v === 'symbol') throw new TypeError(`value emitted for key ${JSON.stringify(key)} holds a ${typeof v}: JSON cannot carry it`);
+    return v;
+  });
+}
+
 /** One wire line for (key, value), with its newline. */
 export function encodePair(key: string, value: unknown): string {
   const k = encodeKey(key);
   if (value === undefined) return k + '\n';
-  return k + '\t' + JSON.stringify(value) + '\n';
+  return k + '\t' + wireJson(key, value) + '\n';
 }
 
 /** Splits a wire line into the raw (still escaped) key text and the value text (undefined: no tab). */

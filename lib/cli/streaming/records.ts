@@ -12,7 +12,7 @@ export interface Where {
 }
 
 export function describeWhere(w: Where): string {
-  return `${w.file}${w.line !== null ? `:${w.line}` : ''} (byte offset ${w.offset})`;
+  return `${w.file === '-' ? '(stdin)' : w.file}${w.line !== null ? `:${w.line}` : ''} (byte offset ${w.offset})`;
 }
 
 /** Applies the bad-records policy: throws a failure, or counts and warns while the allowance lasts. */
