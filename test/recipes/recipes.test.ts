@@ -58,7 +58,7 @@ test('distinct: whole lines equal sort -u; a field equals cut -s -f2 | sort -u; 
 });
 
 test('top: words and a field equal sort | uniq -c | sort -k1,1nr -k2,2 | head; Hadoop equivalence', async (t) => {
-  const toTsv = `| head -7 | sed 's/^ *\\([0-9]*\\) \\(.*\\)$/\\2\\t\\1/'`;
+  const toTsv = `| sed -n '1,7p' | sed 's/^ *\\([0-9]*\\) \\(.*\\)$/\\2\\t\\1/'`;
   const words = await checkHadoop(t, 'top', [text], 3, { MRPIPE_WORDS: '1', MRPIPE_TOP: '7' });
   t.is(words, sh(`tr -s ' \\t\\n\\v\\f\\r' '\\n' < '${text}' | sed '/^$/d' | sort | uniq -c | sort -k1,1nr -k2,2 ${toTsv}`).toString('latin1'));
   const ips = await checkHadoop(t, 'top', [logs], 3, { MRPIPE_FIELD: '1', MRPIPE_SEP: 'space', MRPIPE_TOP: '7' });
@@ -97,7 +97,7 @@ test('logs: status counts, malformed lines, top URLs and hourly error rates; Had
   const statuses = new Map<string, number>();
   for (const l of good) { const s = / (\d{3}) /.exec(l.slice(l.indexOf('" ')))?.[1] as string; statuses.set(s, (statuses.get(s) ?? 0) + 1); }
   for (const [s, n] of statuses) t.is(JSON.parse(rows.get(`status ${s}`) as string).requests, n, `status ${s}`);
-  const urls = sh(`grep -v -e '^garbage' -e '"GET /cut$' '${logs}' | cut -d' ' -f7 | sed 's/?.*//' | sort | uniq -c | sort -k1,1nr -k2,2 | head -3`).toString();
+  const urls = sh(`grep -v -e '^garbage' -e '"GET /cut$' '${logs}' | cut -d' ' -f7 | sed 's/?.*//' | sort | uniq -c | sort -k1,1nr -k2,2 | sed -n '1,3p'`).toString();
   const top = urls.trim().split('\n').map((l) => l.trim().split(' '));
   top.forEach(([n, u], i) => t.deepEqual(JSON.parse(rows.get(`top-url ${i + 1}`) as string), { url: u, requests: Number(n) }));
   const hour = JSON.parse(rows.get('errors 2026-01-01T00') as string);
