@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
-import { BrokenPipe, describeFsError, failure, isEpipe } from './errors.ts';
+import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
 import { registerTempDir, removeTempDir } from '../../operators/shuffle/tempdirs.ts';
 
@@ -33,6 +33,22 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
     } catch (err) {
       throw failure(`cannot read input ${describeFsError(err, spec.path)}`);
     }
+  }
+}
+
+/** Checks a temp-dir flag before any work: it must be an existing, writable directory (usage error, 2). */
+export async function checkTmpDir(dir: string | undefined, flag: string): Promise<void> {
+  if (dir === undefined) return;
+  try {
+    const st = await fs.promises.stat(dir);
+    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory — create it or name another one'
+      : code === 'ENOTDIR' ? 'not a directory — name a directory for the temporary files'
+        : 'not writable — name a directory this user can write to';
+    throw usageError(`${flag} ${dir}: ${why}`);
   }
 }
 

@@ -53,3 +53,11 @@ test('| head -1 ends quietly with status 0 (EPIPE)', (t) => {
   const out = sh(`seq 1 300000 | ${MRPIPE} wordcount | head -1; echo "status=\${PIPESTATUS[1]}"`);
   t.is(out.toString(), '1\t1\nstatus=0\n');
 });
+
+test('a temp dir that does not exist is a usage error naming it, for every command that spills', async (t) => {
+  for (const args of [['sort', '-T', '/nonexistent/tmp'], ['wordcount', '--tmp-dir', '/nonexistent/tmp'], ['run', 'wordcount', '--tmp-dir', '/nonexistent/tmp']]) {
+    const r = await mrpipe(args, 'a b\n');
+    t.is(r.status, 2, args.join(' '));
+    t.regex(r.stderr, /\/nonexistent\/tmp: no such directory/);
+  }
+});

@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
-import { checkInputs, inputSpecs, openInput, withOutput } from '../io.ts';
+import { checkInputs, checkTmpDir, inputSpecs, openInput, withOutput } from '../io.ts';
 import { parseSize } from '../sizes.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
@@ -76,13 +76,15 @@ Examples:
       });
       const specs = inputSpecs(files);
       await checkInputs(specs);
+      await checkTmpDir(flags.temporaryDirectory, '-T');
       const sorter = new Sorter<string>({
         reverse: flags.reverse, numeric: flags.numericSort, unique: flags.unique, stable: flags.stable,
         keys, separator, encoding: 'latin1', memory, tmpDir: flags.temporaryDirectory,
       });
       const bar = progressBar('sort', await totalInputBytes(specs));
       let read = 0;
-      const push = (line: string): void => sorter.push(line);
+      let spilling = false;
+      const push = (line: string): void => { spilling = true; sorter.push(line); spilling = false; };
       try {
         for (const spec of specs) {
           const lines = new ByteLines();
@@ -93,6 +95,8 @@ Examples:
               bar.update(read);
             }
           } catch (err) {
+            // Spilling happens inside push(): only errors of the input itself are reading errors.
+            if (spilling) throw failure(`writing a sorted run: ${describeFsError(err, flags.temporaryDirectory ?? 'the temp dir')}`);
             throw failure(`reading ${describeFsError(err, spec.name)}`);
           }
           lines.end(push);

@@ -2,7 +2,7 @@
 // frequent (count descending, then word). A dedicated hot loop (bytes hashed in place, no string per
 // word) in bounded memory: the table spills sorted runs to --tmp-dir when it outgrows --memory.
 import type { Command } from 'commander';
-import { checkInputs, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
+import { checkInputs, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { countWords, TopWords } from '../wordcount/count.ts';
 import { progressBar } from '../progress.ts';
@@ -36,6 +36,7 @@ Examples:
       const top = flags.top === undefined ? undefined : parseCount(flags.top, '--top', 0);
       const specs = inputSpecs(files);
       await checkInputs(specs);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir');
       const bar = progressBar('wordcount', await totalInputBytes(specs));
       try {
         await withOutput(flags.output, 'latin1', async (out) => {
