@@ -14,8 +14,14 @@ export interface LockInfo {
   stageDir?: string;
   /** The plan's fingerprint (so a resume can tell that an existing OUT is this job's own commit). */
   fingerprint?: string;
-  /** While stdin is being spooled: the work dir of a killed run, still wanted by --resume. */
-  stale?: string;
+  /** Dirs of dead earlier holders not yet reused or deleted (carried from lock to lock until handled). */
+  orphans?: string[];
+}
+
+/** Every dir a lock names. */
+export function dirsOf(info: LockInfo | undefined): string[] {
+  if (!info) return [];
+  return [info.workDir, info.stageDir, ...(info.orphans ?? [])].filter((d): d is string => typeof d === 'string');
 }
 
 export class OutputDir {
@@ -60,9 +66,18 @@ export class OutputDir {
       if (info && info.pid !== process.pid && alive(info.pid)) {
         throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}); wait for it or choose another -o`);
       }
-      stale = info ?? stale;
-      rmSync(this.lockPath, { force: true });
+      if (info) stale = { ...info, orphans: [...new Set([...dirsOf(stale), ...(info.orphans ?? [])])] };
+      // Take over in one step (temp + rename): the new lock names every dir the dead holder had, so a kill
+      // at this very moment loses track of nothing.
+      this.record({ pid: process.pid, orphans: dirsOf(stale) });
+      try {
+        if ((JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo).pid !== process.pid) continue; // another job took it
+      } catch {
+        continue;
+      }
+      this.locked = true;
       this.removeDebris(stale?.stageDir);
+      return stale;
     }
     throw new Error(`output ${this.out}: cannot take the lock ${this.lockPath}`);
   }
@@ -94,6 +109,12 @@ export class OutputDir {
 
   unlock(): void {
     if (this.locked) rmSync(this.lockPath, { force: true });
+    this.locked = false;
+  }
+
+  /** Lets go of the lock but leaves it naming dirs still to be handled; the next job takes them over. */
+  release(orphans: string[]): void {
+    if (this.locked) this.record({ pid: process.pid, orphans });
     this.locked = false;
   }
 

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
-import { OutputDir, type LockInfo } from './commit.ts';
+import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
 import { runInMemory, partName } from './in-memory.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
@@ -88,6 +88,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
   let workDir: string | undefined;
   let stage: string | undefined;
   let locked = false;
+  /** Dirs of dead earlier holders, named in our lock until this job has reused or deleted them. */
+  let orphans: string[] = [];
   let committed = false;
   const cleanupDirs = () => {
     if (stage && !committed) rmSync(stage, { recursive: true, force: true });
@@ -104,6 +106,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       // With resume, an existing OUT may be this very job, killed after its commit: checked below.
       outDir.checkTarget(s.overwrite || s.resume);
       stale = outDir.lock();
+      orphans = dirsOf(stale);
       locked = true;
     }
     const fresh = () => mkdtempSync(join(s.tmpDir, 'mrpipe-'));
@@ -112,7 +115,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     const files: InputFile[] = await expandInputs(options.inputs, async () => {
       if (!spool) {
         spool = fresh();
-        outDir?.record({ pid: process.pid, workDir: spool, stale: stale?.workDir });
+        outDir?.record({ pid: process.pid, workDir: spool, orphans });
       }
       return spool;
     });
@@ -126,7 +129,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     if (outDir && !s.overwrite && existsSync(outDir.out)) {
       const done = finishedEarlier(outDir, stale, fp, splits.length, started);
       if (!done) outDir.checkTarget(false);
-      if (stale && looksOurs(stale.workDir, 'mrpipe-')) rmSync(stale.workDir, { recursive: true, force: true });
+      for (const d of orphans) if (looksOurs(d, 'mrpipe-')) rmSync(d, { recursive: true, force: true });
+      orphans = [];
       if (spool) rmSync(spool, { recursive: true, force: true });
       tracker.setPhase('done');
       return done as JobResult;
@@ -137,10 +141,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       const old = new WorkDir(stale.workDir);
       if (old.matches(fp)) { wd = old; workDir = stale.workDir; old.clearDebris(); }
     }
-    if (stale) {
-      if (looksOurs(stale.stageDir, `.${outDir?.base}.mrpipe-out-`)) rmSync(stale.stageDir, { recursive: true, force: true });
-      for (const d of [stale.workDir, stale.stale]) if (d !== workDir && looksOurs(d, 'mrpipe-')) rmSync(d, { recursive: true, force: true });
+    // Every other dir a dead holder left is deleted now; the lock stops naming them after this.
+    for (const d of orphans) {
+      if (d === workDir) continue;
+      if (looksOurs(d, 'mrpipe-') || looksOurs(d, `.${outDir?.base}.mrpipe-out-`)) rmSync(d, { recursive: true, force: true });
     }
+    orphans = [];
     if (!wd) {
       workDir = spool ?? fresh();
       outDir?.record({ pid: process.pid, workDir });
@@ -206,7 +212,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     signal.removeEventListener('abort', abortListener);
     await executor?.destroy();
     cleanupDirs();
-    if (locked) outDir?.unlock();
+    if (locked && orphans.length > 0) outDir?.release(orphans); // failed before handling them: keep them named
+    else if (locked) outDir?.unlock();
     if (s.handleSignals) {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);

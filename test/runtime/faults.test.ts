@@ -1,7 +1,7 @@
 // Faults tried for real: a map that throws, a worker thread that exits, bad records, refused outputs,
 // budgets too small, bad keys; every failure leaves no output, no lock and no temp files.
 import test from 'ava';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runJob, startJob, type Job, type TaskEvent } from '../../lib/index.ts';
@@ -240,6 +240,32 @@ test('what a dead job left beside OUT is cleared by the next one', async (t) => 
     await runJob(FAULTY, { inputs: [file], output: join(dir, 'out'), streaming: true, reducers: 1 });
     t.deepEqual(readdirSync(dir).sort(), ['in.txt', 'out']);
     t.deepEqual(allLines(join(dir, 'out')), ['a\t1', 'b\t1']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a dead job\'s work dir stays named in the lock until a later job reuses or deletes it', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\n');
+    const tmp = join(dir, 'tmp');
+    const orphan = join(tmp, 'mrpipe-dead1');
+    mkdirSync(join(orphan, 'map'), { recursive: true });
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    const lock = join(dir, '.out.mrpipe-lock');
+    writeFileSync(lock, JSON.stringify({ pid: dead.pid, workDir: orphan }));
+    // A job that fails before it could decide about the orphan leaves it named in the lock.
+    await t.throwsAsync(runJob(FAULTY, { inputs: [join(dir, 'missing.txt')], output: join(dir, 'out'), tmpDir: tmp }));
+    t.true(existsSync(orphan));
+    t.deepEqual(JSON.parse(readFileSync(lock, 'utf8')).orphans, [orphan]);
+    // The next job takes it over and deletes it (no --resume: nothing to reuse).
+    await runJob(FAULTY, { inputs: [file], output: join(dir, 'out'), tmpDir: tmp, streaming: true });
+    t.false(existsSync(orphan));
+    t.false(existsSync(lock));
+    t.deepEqual(readdirSync(tmp), []);
   } finally {
     cleanup();
   }
