@@ -20,9 +20,9 @@ export interface TaskBudget {
 
 export function taskBudget(b: number, fanIn: number): TaskBudget {
   return {
-    // A worker's own code and state take ~8 MB of heap (part of the fixed overhead); half of B on top of it
+    // A worker's own code and state take up to ~12 MB of heap (part of the fixed overhead); half of B on top of it
     // leaves the map side room to hold its share and the garbage collector room to work.
-    heapMb: Math.ceil(8 + (0.5 * b) / MiB),
+    heapMb: Math.ceil(12 + (0.5 * b) / MiB),
     youngMb: clamp(b / MiB / 32, 1, 8),
     collector: Math.max(1 << 16, Math.floor(0.2 * b)),
     writeBuffer: clamp(b / 64, 1 << 14, MiB),
