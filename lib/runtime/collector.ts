@@ -22,7 +22,10 @@ export function valueCost(v: unknown): number {
 
 /** JSON text of a value for a run file, with an error naming the key when it cannot be serialised. */
 export function toJson(key: string, v: unknown): string | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return String(v);
+    throw new TypeError(`value emitted for key ${JSON.stringify(key)} is ${v}, which JSON cannot carry (it would become null)`);
+  }
   if (v === undefined) return undefined;
   let json: string | undefined;
   try {

@@ -16,7 +16,7 @@ import { PartWriter } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 
 function roundTrip(v: unknown, key = ''): unknown {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : toJson(key, v);
   if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') return v;
   return JSON.parse(toJson(key, v) as string);
 }

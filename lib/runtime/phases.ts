@@ -38,7 +38,7 @@ export async function mapPhase(ctx: PhaseContext, w: WorkDir, splits: PlannedSpl
     }
     onTask({ id, kind: 'map', state: 'pending', attempt: 0 });
     tasks.push({
-      id, kind: 'map',
+      id, kind: 'map', what: `task ${id} reads bytes ${sp.start}-${sp.end === Infinity ? 'EOF' : sp.end} of ${sp.file.name}`,
       spec: (attempt): MapTaskSpec => ({
         kind: 'map', id, index: i, path: sp.file.path, name: sp.file.name, gz: sp.file.gz,
         start: sp.start, end: sp.end, dir: w.attemptDir(id, attempt), size: sp.file.size, mtimeMs: sp.file.mtimeMs,
@@ -71,7 +71,7 @@ export async function reducePhase(ctx: PhaseContext, w: WorkDir, maps: MapTaskRe
     const final = join(stage, partName(r));
     onTask({ id, kind: 'reduce', state: 'pending', attempt: 0 });
     tasks.push({
-      id, kind: 'reduce',
+      id, kind: 'reduce', what: `task ${id} merges partition ${r} of ${maps.length} map tasks into ${partName(r)}`,
       spec: (attempt): ReduceTaskSpec => ({
         kind: 'reduce', id, partition: r, runs, scratch: join(w.dir, 'scratch', `${id}-a${attempt}`),
         tmpPath: `${final}.tmp-a${attempt}`, final,

@@ -7,6 +7,8 @@ import type { TaskEnv, TaskProgress, TaskResult, TaskSpec } from './task-types.t
 export interface Schedulable {
   id: string;
   kind: 'map' | 'reduce';
+  /** Names the task in errors: "task map-1 reads bytes 0-4096 of in.txt". */
+  what: string;
   /** The spec for attempt n (attempts write to their own paths). */
   spec(attempt: number): TaskSpec;
   /** Called with a failed attempt's spec, to delete what it wrote. */
@@ -44,10 +46,13 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
         // A full disk stays full and the same task needs the same heap: fail at once, saying so.
         if (attempt >= o.maxAttempts || /ENOSPC|memory limit|OUT_OF_MEMORY/i.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
+          const tries = attempt > 1 ? ` (${attempt} attempts)` : '';
           failure ??= /memory limit|OUT_OF_MEMORY/i.test(message)
-            ? new Error(`task ${t.id}: ${message}: the task needed more heap than its share of the memory budget `
-              + `(${Math.round(o.env.budget / (1 << 20))} MiB per worker); raise --memory or lower --workers`, { cause: err })
-            : err instanceof Error ? err : new Error(message);
+            ? new Error(`${message}: the task needed more heap than its share of the memory budget `
+              + `(${Math.round(o.env.budget / (1 << 20))} MiB per worker); raise --memory or lower --workers [${t.what}]`, { cause: err })
+            : message.includes(`[task ${t.id} `) ? (err instanceof Error ? err : new Error(message))
+              // A worker that died says only that: add which task it was running.
+              : new Error(`${message}${tries} [${t.what}]`, { cause: err });
           return;
         }
         o.onTask({ id: t.id, kind: t.kind, state: 'retrying', attempt, error: message });

@@ -201,7 +201,7 @@ test('a file that changes while the job reads it, and values JSON cannot carry, 
       t.regex(err.message, /in\.txt changed while the job read it \(size \d+ -> \d+ bytes\)/);
     }
     writeFileSync(file, 'a\nb\n');
-    for (const [what, value] of [['a function', () => 1], ['a BigInt', 10n]] as const) {
+    for (const [what, value] of [['a function', () => 1], ['a BigInt', 10n], ['NaN', NaN], ['Infinity', Infinity]] as const) {
       for (const streaming of [true, false]) {
         const bad: Job = { map: (l: string, emit) => emit(l, l === 'b' ? value : 1) };
         const err = await t.throwsAsync(runJob(bad, { inputs: [file], output: join(dir, 'o2'), streaming }), undefined, what);
@@ -219,7 +219,7 @@ test('a task that needs more heap than its budget share fails saying to raise --
     const file = join(dir, 'in.txt');
     writeFileSync(file, 'HOG\n');
     const err = await t.throwsAsync(runJob(join(FIXTURES, 'hog.ts'), { inputs: [file], output: join(dir, 'out'), streaming: true, workers: 1, memory: '16MB' }));
-    t.regex(err.message, /task map-0: .*memory.*raise --memory or lower --workers/);
+    t.regex(err.message, /heap.*raise --memory or lower --workers \[task map-0 reads bytes 0-EOF of .*in\.txt\]/);
   } finally {
     cleanup();
   }
