@@ -1,5 +1,6 @@
 // Word count in bounded memory: count into a WordTable; when it outgrows its share of the budget, spill
 // it as a sorted run and start again; at the end merge the runs (or just sort the table if none spilled).
+import v8 from 'node:v8';
 import { WordTable } from './table.ts';
 import { WordScanner } from './scan.ts';
 import { mergeRuns, writeRun, type PairSink } from './runs.ts';
@@ -29,6 +30,9 @@ export async function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptio
     const stats: CountStats = { bytes: 0, words: 0, distinct: 0, spills: 0 };
     const runs: string[] = [];
     const spill = (): void => {
+      // Spilling means many distinct words: from here on, ask V8 to favour a small heap (the word strings
+      // made to sort each run die right after it). The common in-memory case keeps the default.
+      if (runs.length === 0) { try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ } }
       runs.push(writeRun(scanner.table, dir, runs.length));
       stats.spills++;
       // Reuse the arrays: no churn of large allocations between spills (which fragments the heap).

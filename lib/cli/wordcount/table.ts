@@ -2,6 +2,8 @@
 // hashed while they are scanned, compared byte by byte against an arena, and copied into it once.
 // Its footprint is counted in bytes so the caller can spill it to disk when it outgrows the budget.
 
+import { sortOrder } from '../../../operators/shuffle/prefixsort.ts';
+
 /** Bytes each entry costs besides its word: offset, length, hash, count, and two hash slots. */
 export const ENTRY_OVERHEAD = 4 + 4 + 4 + 8 + 8;
 
@@ -76,18 +78,15 @@ export class WordTable {
   }
 
   /** Entry indexes in byte order of their words (the word strings are only held while sorting). */
-  sortedOrder(): Int32Array {
+  sortedOrder(): Uint32Array {
     return this.sortedEntries().order;
   }
 
-  /** Entry indexes in byte order of their words, and the words. */
-  sortedEntries(): { words: string[]; order: Int32Array } {
+  /** Entry indexes in byte order of their words, and the words (the shuffle's prefix sort: no comparator). */
+  sortedEntries(): { words: string[]; order: Uint32Array } {
     const words = new Array<string>(this.size);
     for (let e = 0; e < this.size; e++) words[e] = this.word(e);
-    const order = new Int32Array(this.size);
-    for (let e = 0; e < this.size; e++) order[e] = e;
-    const idx = Array.from(order).sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
-    return { words, order: Int32Array.from(idx) };
+    return { words, order: sortOrder(words) };
   }
 
   clear(): void {
