@@ -1,15 +1,21 @@
-// sort lines, mrpipe: readChunks → splitLines (latin1) → externalSort → joinLines → stdout.
+// sort lines, mrpipe: readChunks → sortLines (bytes in, sorted bytes out; no strings) → stdout.
 //   node bench/scripts/shuffle-sort.ts INPUT [TMPDIR] [MEMORY_MB=64]
+// (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison.)
 import { pipeline } from 'node:stream/promises';
 import { joinLines, readChunks, splitLines } from '../../operators/lines/index.ts';
-import { externalSort } from '../../operators/shuffle/index.ts';
+import { externalSort, sortLines } from '../../operators/shuffle/index.ts';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
-await pipeline(
-  readChunks(input),
-  splitLines({ encoding: 'latin1', strings: 'copy' }),
-  externalSort<string>({ memory: Number(memoryMb) * 2 ** 20, tmpDir: tmpDir || undefined, encoding: 'latin1' }),
-  joinLines({ encoding: 'latin1' }),
-  process.stdout,
-);
+const memory = Number(memoryMb) * 2 ** 20;
+if (process.env.MRPIPE_SORT_STRINGS) {
+  await pipeline(
+    readChunks(input),
+    splitLines({ encoding: 'latin1', strings: 'copy' }),
+    externalSort<string>({ memory, tmpDir: tmpDir || undefined, encoding: 'latin1' }),
+    joinLines({ encoding: 'latin1' }),
+    process.stdout,
+  );
+} else {
+  await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined }), process.stdout);
+}
 if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);

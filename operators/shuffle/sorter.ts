@@ -4,7 +4,7 @@
 // spilled (no file written), else a k-way merge of the runs after as many fan-in-limited passes as needed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { codecFor, type Codec } from './codec.ts';
+import { codecFor, type Codec, type RunBuffer } from './codec.ts';
 import { collectGarbage } from './gc.ts';
 import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
 import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
@@ -13,6 +13,8 @@ import { sortByKey } from './prefixsort.ts';
 import { RunReader, RunWriter } from './runfile.ts';
 import { recordBytes } from './size.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { LineSorter } from './linesorter.ts';
+import type { LineCursor } from './linerun.ts';
 
 export const DEFAULT_MEMORY = 64 * 1024 * 1024;
 
@@ -55,6 +57,8 @@ export class Sorter<T> {
   private nextRun = 0;
   private readonly open = new Set<Cursor<T>>();
   private finished = false;
+  /** Byte-line fast path (latin1 lines in plain byte order): lines live in an arena, never as strings. */
+  private lines: LineSorter | undefined;
 
   constructor(options: SorterOptions<T> = {}) {
     this.opts = options;
@@ -68,12 +72,23 @@ export class Sorter<T> {
 
   /** The temp dir, once a run was spilled. */
   get tempDir(): string | undefined {
-    return this.dir;
+    return this.lines ? this.lines.tempDir : this.dir;
   }
 
   push(record: T): void {
+    if (this.lines) {
+      this.lines.pushString(record as unknown as string);
+      return;
+    }
     if (this.finished) throw new Error('mrpipe: Sorter.push() after finish()');
-    if (this.order === undefined) this.init(record);
+    if (this.order === undefined) {
+      this.init(record);
+      const lines = this.lines as LineSorter | undefined;
+      if (lines) {
+        lines.pushString(record as unknown as string);
+        return;
+      }
+    }
     this.buffer.push(record);
     this.held += this.sizeOf(record);
     this.stats.records++;
@@ -88,6 +103,23 @@ export class Sorter<T> {
   private init(sample: T): void {
     this.order = makeOrder(this.opts, sample);
     this.codec ??= codecFor(sample, this.opts.encoding);
+    if (this.byteLines(sample)) {
+      const o = this.opts;
+      this.lines = new LineSorter(
+        { memory: this.memory, tmpDir: o.tmpDir, fanIn: this.fanIn, reverse: o.reverse, unique: o.unique, onSpill: o.onSpill },
+        this.stats,
+      );
+    }
+  }
+
+  /**
+   * Lines held as latin1 byte strings, sorted by plain byte order (optionally -r / -u): then whole-line
+   * equality is byte equality, stability cannot be observed, and the LineSorter does it all on bytes.
+   */
+  private byteLines(sample: T): boolean {
+    const o = this.opts;
+    return typeof sample === 'string' && o.encoding === 'latin1' && !o.codec && !o.sizeOf && !o.key && !o.compare &&
+      !o.numeric && !o.keys?.length && o.separator === undefined;
   }
 
   private sortBuffer(): T[] {
@@ -126,6 +158,10 @@ export class Sorter<T> {
 
   /** Sort what is buffered and write it as a run. */
   spill(): void {
+    if (this.lines) {
+      this.lines.spill();
+      return;
+    }
     if (this.buffer.length === 0) return;
     const sorted = this.sortBuffer();
     this.buffer = [];
@@ -143,6 +179,10 @@ export class Sorter<T> {
     if (this.finished) throw new Error('mrpipe: Sorter.addSortedRun() after finish()');
     if (sorted.length === 0) return;
     if (this.order === undefined) this.init(sorted[0]);
+    if (this.lines) {
+      this.lines.addSortedStrings(sorted as unknown as string[]);
+      return;
+    }
     this.spill();
     this.runs.push(this.writeRun(sorted));
     this.stats.runs++;
@@ -188,6 +228,7 @@ export class Sorter<T> {
     this.finished = true;
     const order = this.order;
     if (order === undefined) return endOf(cursorOf<T>([]), () => this.dispose());
+    if (this.lines) return endOf(latin1Lines(this.lines.finish()) as unknown as Cursor<T>, () => this.dispose());
     let source: Cursor<T>;
     if (this.runs.length === 0) {
       const sorted = this.sortBuffer();
@@ -206,6 +247,7 @@ export class Sorter<T> {
 
   /** Close open run readers and remove the temp dir (idempotent). */
   dispose(): void {
+    this.lines?.dispose();
     for (const c of this.open) c.close();
     this.open.clear();
     this.buffer = [];
@@ -216,6 +258,20 @@ export class Sorter<T> {
       this.dir = undefined;
     }
   }
+}
+
+/** A line cursor's lines as latin1 strings. */
+function latin1Lines(src: LineCursor): Cursor<string> {
+  const c: Cursor<string> = {
+    current: '',
+    advance() {
+      if (!src.advance()) return false;
+      c.current = (src.buf as RunBuffer).latin1Slice(src.start, src.end);
+      return true;
+    },
+    close: () => src.close(),
+  };
+  return c;
 }
 
 /** Runs are unlinked right after their merge pass so disk use stays about 1x the input. */

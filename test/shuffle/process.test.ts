@@ -27,9 +27,10 @@ test('sorting 200 MB with a 16 MB budget keeps heap and RSS bounded', async (t) 
     const { lines, maxRSS, heapPeak } = JSON.parse(r.stdout) as { lines: number; maxRSS: number; heapPeak: number };
     t.true(lines > 4_000_000);
     t.log(`maxRSS ${(maxRSS / 2 ** 20).toFixed(0)} MB, heap peak ${(heapPeak / 2 ** 20).toFixed(0)} MB`);
-    t.true(heapPeak < 16 * 2 ** 20 + 100 * 2 ** 20, `heap peak ${heapPeak}`);
-    // generous: V8's young generation and page retention add a fixed ~100-250 MB whatever the budget
-    t.true(maxRSS < 16 * 2 ** 20 + 300 * 2 ** 20, `maxRSS ${maxRSS}`);
+    t.true(heapPeak < 16 * 2 ** 20 + 40 * 2 ** 20, `heap peak ${heapPeak}`);
+    // Lines sit in a byte arena (no string per held line): measured ~129 MB, of which ~75 MB is Node 24's
+    // own baseline with TypeScript stripping; headroom for a loaded machine.
+    t.true(maxRSS < 16 * 2 ** 20 + 150 * 2 ** 20, `maxRSS ${maxRSS}`);
     t.deepEqual(filesIn(tmp), []);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

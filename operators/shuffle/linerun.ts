@@ -1,0 +1,294 @@
+// Byte-level run files for lines: the same frames as lineCodec('latin1') — [LEB128 length][line bytes] —
+// but written from and read into raw byte ranges, so sorting lines never decodes them into strings.
+// A LineCursor exposes its current line as (buf, start, end); the range is valid until the next advance().
+import fs from 'node:fs';
+import { CorruptRunError, DiskFullError } from './errors.ts';
+
+export interface LineCursor {
+  buf: Buffer;
+  start: number;
+  end: number;
+  advance(): boolean;
+  close(): void;
+}
+
+/** Sequential writer of line frames through one large buffer. */
+export class LineRunWriter {
+  readonly path: string;
+  bytes = 0;
+  records = 0;
+  private fd: number;
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(file: string, bufferSize: number) {
+    this.path = file;
+    this.fd = fs.openSync(file, 'wx', 0o600);
+    this.buf = Buffer.allocUnsafeSlow(bufferSize);
+  }
+
+  /** Append src[start, end) as one line. */
+  write(src: Buffer, start: number, end: number): void {
+    let n = end - start;
+    if (this.pos + n + 5 > this.buf.length) {
+      this.flush();
+      if (n + 5 > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n + 5);
+    }
+    const b = this.buf;
+    let p = this.pos;
+    while (n >= 0x80) {
+      b[p++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    b[p++] = n;
+    this.pos = p + src.copy(b, p, start, end);
+    this.records++;
+  }
+
+  /** Append a latin1 string as one line. */
+  writeString(s: string): void {
+    const src = Buffer.from(s, 'latin1');
+    this.write(src, 0, src.length);
+  }
+
+  flush(): void {
+    let off = 0;
+    while (off < this.pos) {
+      try {
+        off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
+      } catch (err) {
+        const pending = this.pos - off;
+        const written = this.bytes + off;
+        this.abort();
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(this.path, written, pending, err);
+        throw err;
+      }
+    }
+    this.bytes += this.pos;
+    this.pos = 0;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  abort(): void {
+    if (this.fd >= 0) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already failing
+      }
+      this.fd = -1;
+    }
+    fs.rmSync(this.path, { force: true });
+  }
+}
+
+/** Reads line frames with large readSync calls; a frame longer than the buffer grows it. */
+export class LineRunReader implements LineCursor {
+  buf: Buffer;
+  start = 0;
+  end = 0;
+  private readonly file: string;
+  private fd: number;
+  private pos = 0;
+  private lim = 0;
+  private fileOff = 0;
+  private eof = false;
+
+  constructor(file: string, bufferSize: number) {
+    this.file = file;
+    this.fd = fs.openSync(file, 'r');
+    this.buf = Buffer.allocUnsafeSlow(bufferSize);
+  }
+
+  /** Make at least `need` bytes available from pos (fewer only at end of file). */
+  private fill(need: number): void {
+    if (this.pos > 0) {
+      this.buf.copyWithin(0, this.pos, this.lim);
+      this.lim -= this.pos;
+      this.pos = 0;
+    }
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.lim);
+      this.buf = bigger;
+    }
+    while (this.lim < need && !this.eof) {
+      const n = fs.readSync(this.fd, this.buf, this.lim, this.buf.length - this.lim, null);
+      if (n === 0) this.eof = true;
+      this.lim += n;
+    }
+  }
+
+  advance(): boolean {
+    if (this.fd < 0) return false;
+    if (this.lim - this.pos < 5 && !this.eof) this.fill(5);
+    if (this.pos >= this.lim) {
+      this.close();
+      return false;
+    }
+    const b = this.buf;
+    let p = this.pos;
+    let n = 0;
+    let shift = 0;
+    let c: number;
+    do {
+      if (p >= this.lim) throw this.corrupt(p, 'truncated length');
+      c = b[p++];
+      n += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (c & 0x80);
+    if (p + n > this.lim) {
+      const head = p - this.pos;
+      this.fill(head + n);
+      p = head;
+      if (p + n > this.lim) throw this.corrupt(p, `line of ${n} bytes cut short`);
+    }
+    this.start = p;
+    this.end = p + n;
+    this.fileOff += this.end - this.pos;
+    this.pos = this.end;
+    return true;
+  }
+
+  private corrupt(p: number, what: string): CorruptRunError {
+    const at = this.fileOff + p - this.pos;
+    this.close();
+    return new CorruptRunError(this.file, at, what);
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** The first 6 bytes of a range as a number (missing bytes 0): equal prefixes still need a full compare. */
+function prefixOf(b: Buffer, s: number, e: number): number {
+  const n = e - s;
+  if (n >= 6) return b[s] * 2 ** 40 + b[s + 1] * 2 ** 32 + ((b[s + 2] << 24) >>> 0) + (b[s + 3] << 16) + (b[s + 4] << 8) + b[s + 5];
+  let v = 0;
+  for (let i = 0; i < 6; i++) v = v * 256 + (i < n ? b[s + i] : 0);
+  return v;
+}
+
+/** k-way heap merge of line cursors in byte order (descending if `reverse`); ties: earlier source first. */
+export class LineMerge implements LineCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  private readonly src: LineCursor[];
+  private readonly pfx: Float64Array;
+  private readonly heap: number[] = [];
+  private readonly sign: number;
+  private started = false;
+  private top = -1;
+
+  constructor(sources: LineCursor[], reverse = false) {
+    this.src = sources;
+    this.pfx = new Float64Array(sources.length);
+    this.sign = reverse ? -1 : 1;
+  }
+
+  private less(i: number, j: number): boolean {
+    const pi = this.pfx[i];
+    const pj = this.pfx[j];
+    if (pi !== pj) return (pi < pj) === (this.sign > 0);
+    const a = this.src[i];
+    const b = this.src[j];
+    const c = a.buf.compare(b.buf, b.start, b.end, a.start, a.end) * this.sign;
+    return c < 0 || (c === 0 && i < j);
+  }
+
+  private siftDown(pos: number): void {
+    const heap = this.heap;
+    const n = heap.length;
+    const item = heap[pos];
+    while (true) {
+      let child = 2 * pos + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.less(heap[child + 1], heap[child])) child++;
+      if (!this.less(heap[child], item)) break;
+      heap[pos] = heap[child];
+      pos = child;
+    }
+    heap[pos] = item;
+  }
+
+  private next(i: number): boolean {
+    const s = this.src[i];
+    if (!s.advance()) return false;
+    this.pfx[i] = prefixOf(s.buf, s.start, s.end);
+    return true;
+  }
+
+  advance(): boolean {
+    const heap = this.heap;
+    if (!this.started) {
+      this.started = true;
+      for (let i = 0; i < this.src.length; i++) if (this.next(i)) heap.push(i);
+      for (let i = (heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    } else if (this.top >= 0) {
+      if (!this.next(this.top)) {
+        const last = heap.pop() as number;
+        if (heap.length > 0) heap[0] = last;
+      }
+      if (heap.length > 1) this.siftDown(0);
+    }
+    if (heap.length === 0) {
+      this.top = -1;
+      this.close();
+      return false;
+    }
+    const s = this.src[(this.top = heap[0])];
+    this.buf = s.buf;
+    this.start = s.start;
+    this.end = s.end;
+    return true;
+  }
+
+  close(): void {
+    for (const s of this.src) s.close();
+    this.heap.length = 0;
+  }
+}
+
+/** Drop lines equal to the line before them (for -u over a sorted cursor). */
+export class UniqueLines implements LineCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  private readonly src: LineCursor;
+  private last = Buffer.allocUnsafe(256);
+  private lastLen = -1;
+
+  constructor(src: LineCursor) {
+    this.src = src;
+  }
+
+  advance(): boolean {
+    const s = this.src;
+    while (s.advance()) {
+      const n = s.end - s.start;
+      if (n === this.lastLen && s.buf.compare(this.last, 0, n, s.start, s.end) === 0) continue;
+      if (n > this.last.length) this.last = Buffer.allocUnsafe(Math.max(n, 2 * this.last.length));
+      s.buf.copy(this.last, 0, s.start, s.end);
+      this.lastLen = n;
+      this.buf = s.buf;
+      this.start = s.start;
+      this.end = s.end;
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    this.src.close();
+  }
+}

@@ -1,0 +1,161 @@
+// The byte-line sorter (LineSorter, sortLines, sortRanges): raw text in any chunking, any budget and
+// fan-in, equals LC_ALL=C sort (-r, -u) byte for byte, and leaves no temp files.
+import test from 'ava';
+import fc from 'fast-check';
+import fs from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { spawnSync } from 'node:child_process';
+import { LineSorter, lineChunks, sortLines, sortRanges } from '../../operators/shuffle/index.ts';
+import { edgeLines, filesIn, tempDir } from './helpers.ts';
+
+function gnu(input: Buffer, args: string[] = []): Buffer {
+  const r = spawnSync('sort', args, { input, env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return r.stdout;
+}
+
+/** Cut `buf` at the given fractions into chunks. */
+function cut(buf: Buffer, points: number[]): Buffer[] {
+  const at = [...new Set(points.map((p) => Math.floor(p * buf.length)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let s = 0;
+  for (const p of at) {
+    out.push(buf.subarray(s, p));
+    s = p;
+  }
+  out.push(buf.subarray(s));
+  return out;
+}
+
+function sortWith(chunks: Buffer[], opts: ConstructorParameters<typeof LineSorter>[0]): { out: Buffer; runs: number } {
+  const s = new LineSorter(opts);
+  try {
+    for (const c of chunks) s.write(c);
+    const out = Buffer.concat([...lineChunks(s.finish(), 100)]);
+    return { out, runs: s.stats.runs };
+  } finally {
+    s.dispose();
+  }
+}
+
+const edgeText = (n: number, seed: number, trailing = true): Buffer =>
+  Buffer.from(edgeLines(n, seed).join('\n') + (trailing ? '\n' : ''), 'latin1');
+
+test('edge lines, tiny budget, fan-in 3, odd chunking: equals LC_ALL=C sort, -r, -u, -r -u', (t) => {
+  const tmp = tempDir();
+  try {
+    const input = edgeText(3000, 5, false);
+    const chunks = cut(input, [0.1, 0.1001, 0.37, 0.5, 0.9]);
+    for (const args of [[], ['-r'], ['-u'], ['-r', '-u']]) {
+      const { out, runs } = sortWith(chunks, { memory: 20_000, fanIn: 3, tmpDir: tmp, reverse: args.includes('-r'), unique: args.includes('-u') });
+      t.true(runs > 10);
+      t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
+      t.deepEqual(filesIn(tmp), []);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a line longer than the budget, many duplicates of a long line, NUL and trailing NULs', (t) => {
+  const tmp = tempDir();
+  try {
+    const long = 'q'.repeat(50_000);
+    const lines = [long, 'a\0', 'a', 'a\0\0', ...Array(300).fill('d'.repeat(700)), 'b', long + 'x', long, '', '\0'];
+    const input = Buffer.from(lines.join('\n') + '\n', 'latin1');
+    t.true(sortWith([input], { memory: 10_000, fanIn: 2, tmpDir: tmp }).out.equals(gnu(input)));
+    t.true(sortWith([input], { memory: 1 << 20 }).out.equals(gnu(input)));
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('nothing is written when everything fits', (t) => {
+  const tmp = tempDir();
+  try {
+    const input = edgeText(500, 9);
+    const { out, runs } = sortWith([input], { memory: 1 << 20, tmpDir: tmp });
+    t.is(runs, 0);
+    t.true(out.equals(gnu(input)));
+    t.deepEqual(fs.readdirSync(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('any lines, any chunking, any budget, any fan-in ≥ 2: equals a Buffer.compare sort (property)', (t) => {
+  const tmp = tempDir();
+  try {
+    const line = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a.map((b) => (b === 10 ? 11 : b % 4 === 0 ? 97 : b))));
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 200 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 5 }), fc.boolean(), fc.boolean(), fc.boolean(),
+        (lines, points, memory, fanIn, reverse, unique, trailing) => {
+          const input = Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 || trailing ? [l, Buffer.from('\n')] : [l])));
+          // an unterminated empty last line is no line
+          const kept = lines.length > 0 && !trailing && lines[lines.length - 1].length === 0 ? lines.slice(0, -1) : lines;
+          let want = kept.slice().sort(Buffer.compare);
+          if (reverse) want.reverse();
+          if (unique) want = want.filter((l, i) => i === 0 || !l.equals(want[i - 1]));
+          const { out } = sortWith(cut(input, points), { memory, fanIn, tmpDir: tmp, reverse, unique });
+          return out.equals(Buffer.concat(want.map((l) => Buffer.concat([l, Buffer.from('\n')])))) && filesIn(tmp).length === 0;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    t.pass();
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('sortRanges orders byte ranges like Buffer.compare (property)', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 50 }).map((a) => a.map((b) => b & 3)), { maxLength: 300 }), (arrs) => {
+      const data = Buffer.concat(arrs.map((a) => Buffer.from(a)));
+      const starts = new Uint32Array(arrs.length);
+      const lens = new Uint32Array(arrs.length);
+      let p = 0;
+      arrs.forEach((a, i) => {
+        starts[i] = p;
+        lens[i] = a.length;
+        p += a.length;
+      });
+      const order = sortRanges(data, starts, lens, arrs.length);
+      for (let i = 1; i < order.length; i++) {
+        const a = data.subarray(starts[order[i - 1]], starts[order[i - 1]] + lens[order[i - 1]]);
+        const b = data.subarray(starts[order[i]], starts[order[i]] + lens[order[i]]);
+        if (Buffer.compare(a, b) > 0) return false;
+      }
+      return new Set(order).size === arrs.length;
+    }),
+  );
+  t.pass();
+});
+
+test('sortLines in a pipeline equals LC_ALL=C sort; destroy mid-way removes the temp dir', async (t) => {
+  const tmp = tempDir();
+  try {
+    const input = edgeText(4000, 21);
+    const got: Buffer[] = [];
+    await pipeline(
+      Readable.from(cut(input, [0.2, 0.21, 0.6])),
+      sortLines({ memory: 30_000, fanIn: 2, tmpDir: tmp, chunkSize: 1000 }),
+      new Writable({ write(c: Buffer, _e, cb) { got.push(c); cb(); } }),
+    );
+    t.true(Buffer.concat(got).equals(gnu(input)));
+    t.deepEqual(filesIn(tmp), []);
+    const failing = pipeline(
+      Readable.from(cut(input, [0.5])),
+      sortLines({ memory: 30_000, tmpDir: tmp, chunkSize: 1000 }),
+      new Writable({ write(_c: Buffer, _e, cb) { cb(new Error('downstream failed')); } }),
+    );
+    await t.throwsAsync(failing, { message: 'downstream failed' });
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
