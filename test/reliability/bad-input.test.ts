@@ -73,9 +73,7 @@ test('random bytes of every value', async (t) => {
   await agreesWithGnu(t, buf);
 });
 
-// BUG: recipes/wordcount.ts decodes lines as UTF-8 (no `encoding: 'latin1'`), so distinct invalid words
-// ("a\xff", "a\xfe") both become "a\uFFFD" and are merged — a silently wrong count, unlike `mrpipe wordcount`.
-test.failing('the wordcount recipe counts invalid UTF-8 words as the bytes they are', async (t) => {
+test('the wordcount recipe counts invalid UTF-8 words as the bytes they are', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
@@ -126,9 +124,7 @@ test('a 10 MB line under a raised maxLineBytes gives the right output (runJob)',
   }
 });
 
-// BUG: lib/cli/commands/run.ts has no --max-line-bytes flag (RunOptions.maxLineBytes exists), and the
-// overlong-line error tells CLI users to "raise maxLineBytes, or pass onOverlong: 'skip'" — neither is a flag.
-test.failing('mrpipe run --max-line-bytes accepts a 10 MB line', async (t) => {
+test('mrpipe run --max-line-bytes accepts a 10 MB line', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'long.txt');
@@ -229,9 +225,7 @@ test('json input that is not one array (object, truncated, trailing data, empty)
   }
 });
 
-// BUG: lib/cli/job-spec.ts reads flags.input, but commander stores --input-format as flags.inputFormat, so
-// `mrpipe run --map … --input-format jsonl` silently treats every record as a text line.
-test.failing('inline jobs honour --input-format jsonl', async (t) => {
+test('inline jobs honour --input-format jsonl', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.jsonl');

@@ -71,11 +71,8 @@ test('a task that throws is reported with its task, file and byte range', async 
   }
 });
 
-// BUG: lib/runtime (scheduler/pool error path) reports a worker that died as "worker exited with code: 9"
-// (no task, no file) and an out-of-memory worker as "task map-3: …" (no file or byte range); issue 4 wants
-// the task's file and byte range, as for a task that throws.
 for (const cue of ['CRASH', 'HOG']) {
-  test.failing(`a worker that dies (${cue}) is reported with its task, file and byte range`, async (t) => {
+  test(`a worker that dies (${cue}) is reported with its task, file and byte range`, async (t) => {
     const r = await failingRun(cue);
     try {
       t.regex(r.stderr, /task map-\d reads bytes \d+-(\d+|EOF) of .*in\.txt/);
