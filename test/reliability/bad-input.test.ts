@@ -276,9 +276,9 @@ test('a FIFO: run refuses it at once (it cannot be split), wordcount and sort re
   }
 });
 
-/** A file whose first line is SLOW (the job sleeps there after the first chunk was read), then `n` lines. */
+/** A file whose first line is WAIT (the job blocks there, after its first chunk was read, until `<file>.go`). */
 function slowFirst(file: string, n: number): string {
-  const text = 'SLOW\n' + Array.from({ length: n }, (_, i) => `w${i % 1000} line${i}`).join('\n') + '\n';
+  const text = 'WAIT\n' + Array.from({ length: n }, (_, i) => `w${i % 1000} line${i}`).join('\n') + '\n';
   writeFileSync(file, text);
   return text;
 }
@@ -290,12 +290,12 @@ test('a file that shrinks while it is read fails the job (never a partial result
     slowFirst(file, 60_000);
     const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
     const out = join(dir, 'out');
-    const run = startCli(['run', job, file, '-o', out, '--streaming', 'on', '--chunk-size', '4k', '--workers', '1', '-q'],
-      { env: { MRPIPE_TEST_SLOW_MS: '600' } });
-    await until(() => existsSync(`${file}.slow`), 'the map to start');
+    const run = startCli(['run', job, file, '-o', out, '--streaming', 'on', '--chunk-size', '4k', '--workers', '1', '-q']);
+    await until(() => existsSync(`${file}.waiting`), 'the map to start');
     sh(`truncate -s 100000 ${q(file)}`);
+    writeFileSync(`${file}.go`, '');
     const r = await run.done;
-    t.false(existsSync(join(out, '_SUCCESS')), 'no _SUCCESS for a partial read');
+    t.false(existsSync(join(out, '_SUCCESS')), `no _SUCCESS for a partial read: exit ${r.status} ${r.stderr}`);
     t.is(r.status, 1);
     t.regex(r.stderr, /in\.txt.*(shrank|changed|truncated)/);
   } finally {
@@ -303,7 +303,7 @@ test('a file that shrinks while it is read fails the job (never a partial result
   }
 });
 
-test('a file that grows while it is read: every line counted once (the planned snapshot plus whole appended lines)', async (t) => {
+test('a file that grows while it is read: a clear error, or every line counted once', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
@@ -311,12 +311,19 @@ test('a file that grows while it is read: every line counted once (the planned s
     const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
     const out = join(dir, 'out');
     const run = startCli(['run', job, file, '-o', out, '--streaming', 'on', '--threshold', '1', '--map-tasks', '3',
-      '--chunk-size', '4k', '--workers', '2', '-q'], { env: { MRPIPE_TEST_SLOW_MS: '400' } });
-    await until(() => existsSync(`${file}.slow`), 'the map to start');
+      '--chunk-size', '4k', '--workers', '2', '-q']);
+    await until(() => existsSync(`${file}.waiting`), 'the map to start');
     const appended = Array.from({ length: 50 }, (_, i) => `new${i} w1`);
     for (const l of appended) sh(`printf '%s\\n' ${q(l)} >> ${q(file)}`);
+    writeFileSync(`${file}.go`, '');
     const r = await run.done;
-    t.is(r.status, 0, r.stderr);
+    if (r.status !== 0) {
+      // Refusing is right too: a clear error naming the file, and no output.
+      t.is(r.status, 1);
+      t.regex(r.stderr, /in\.txt changed while the job read it/);
+      t.false(existsSync(out));
+      return;
+    }
     const got = sortedLines(out);
     // Some whole prefix of the appended lines was seen: find which, and compare exactly.
     const seen = got.filter((l) => l.startsWith('new')).length;

@@ -255,10 +255,7 @@ test('a memory budget too small to work with is refused at start, naming the min
   }
 });
 
-// BUG: mrpipe sort accepts any -S (operators/shuffle/sorter.ts has no floor): `-S 1` writes one run per
-// line, so 3000 lines make thousands of run files and 20k lines take ~20 s (GNU sort clamps its buffer to
-// a minimum). Expected: refused at start naming the minimum, or raised to a workable minimum.
-test.failing('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', async (t) => {
+test('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
