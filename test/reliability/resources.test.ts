@@ -255,11 +255,14 @@ test('a memory budget too small to work with is refused at start, naming the min
   }
 });
 
-test('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', async (t) => {
+// BUG: mrpipe sort has no floor under -S (operators/shuffle/linesorter.ts sizes its arena from the budget):
+// `-S 1` still writes a run every ~50 lines (60+ run files for 3000 lines of 5 bytes), where GNU sort
+// raises its buffer to a workable minimum. Expected: refused naming the minimum, or raised to one.
+test.failing('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
-    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `${(i * 7919) % 3001}`).join('\n') + '\n');
+    writeFileSync(file, Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const run = startCli(['sort', '-S', '1', '-T', tmp, file]);
@@ -272,7 +275,7 @@ test('mrpipe sort -S 1 is refused naming the minimum, or works with a sane numbe
     }
     if (!exited) run.child.kill('SIGKILL');
     const r = await run.done;
-    t.true(most <= 64, `${most} temp files at once for 3000 lines`);
+    t.true(most <= 64, `${most} temp files at once for 20000 lines (~110 KB)`);
     if (r.status === 2) t.regex(r.stderr, /at least/);
     else {
       t.is(r.status, 0, r.stderr);
