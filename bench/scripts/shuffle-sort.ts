@@ -16,6 +16,7 @@ if (process.env.MRPIPE_SORT_STRINGS) {
     process.stdout,
   );
 } else {
-  await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined }), process.stdout);
+  const threads = process.env.MRPIPE_SORT_THREADS === '0' ? false : undefined;
+  await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined, threads }), process.stdout);
 }
 if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);

@@ -178,6 +178,23 @@ function prefixOf(b: Buffer, s: number, e: number): number {
   return v;
 }
 
+/** Byte order of two cursors' lines: a short JS loop (no native call) for the common case. */
+function compareLines(a: LineCursor, b: LineCursor): number {
+  const ab = a.buf;
+  const bb = b.buf;
+  const as = a.start;
+  const bs = b.start;
+  const la = a.end - as;
+  const lb = b.end - bs;
+  const n = la < lb ? la : lb;
+  const m = n < 32 ? n : 32;
+  let k = 0;
+  while (k < m && ab[as + k] === bb[bs + k]) k++;
+  if (k < m) return ab[as + k] - bb[bs + k];
+  if (n > 32) return ab.compare(bb, bs, b.end, as, a.end);
+  return la - lb;
+}
+
 /** k-way heap merge of line cursors in byte order (descending if `reverse`); ties: earlier source first. */
 export class LineMerge implements LineCursor {
   buf: Buffer = Buffer.alloc(0);
@@ -200,9 +217,7 @@ export class LineMerge implements LineCursor {
     const pi = this.pfx[i];
     const pj = this.pfx[j];
     if (pi !== pj) return (pi < pj) === (this.sign > 0);
-    const a = this.src[i];
-    const b = this.src[j];
-    const c = a.buf.compare(b.buf, b.start, b.end, a.start, a.end) * this.sign;
+    const c = compareLines(this.src[i], this.src[j]) * this.sign;
     return c < 0 || (c === 0 && i < j);
   }
 
@@ -292,3 +307,38 @@ export class UniqueLines implements LineCursor {
     this.src.close();
   }
 }
+
+/** The arena's lines in sorted order (backwards for reverse). */
+export class ArenaCursor implements LineCursor {
+  buf: Buffer;
+  start = 0;
+  end = 0;
+  private readonly starts: Uint32Array;
+  private readonly lens: Uint32Array;
+  private readonly order: Uint32Array;
+  private readonly step: number;
+  private i: number;
+
+  constructor(data: Buffer, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, reverse: boolean) {
+    this.buf = data;
+    this.starts = starts;
+    this.lens = lens;
+    this.order = order;
+    this.step = reverse ? -1 : 1;
+    this.i = reverse ? order.length : -1;
+  }
+
+  advance(): boolean {
+    const i = (this.i += this.step);
+    if (i < 0 || i >= this.order.length) return false;
+    const r = this.order[i];
+    this.start = this.starts[r];
+    this.end = this.start + this.lens[r];
+    return true;
+  }
+
+  close(): void {
+    this.i = this.step > 0 ? this.order.length : -1;
+  }
+}
+

@@ -5,7 +5,10 @@
 // budget is honest and the V8 heap stays small (no GC work proportional to the input).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
+import { Worker } from 'node:worker_threads';
+import { sortScratch, type SortScratch } from './bytesort.ts';
+import { DiskFullError } from './errors.ts';
+import { DONE, FAILED, READY, RUNNING, STATUS_BYTES, sortedArena, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
@@ -25,7 +28,16 @@ export interface LineSorterOptions {
   /** Keep one of each run of identical lines (-u). */
   unique?: boolean;
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
+  /**
+   * Sort and write each run on a helper thread while the next buffer fills (two buffers of memory / 2).
+   * Default: true when memory ≥ 32 MiB — the worker thread itself costs ~25-30 MB of RSS, too much
+   * next to smaller budgets. Falls back to the calling thread if the worker cannot start.
+   */
+  threads?: boolean;
 }
+
+/** How long the first spill waits for the sort worker to start before sorting on the calling thread. */
+const WORKER_START_MS = 20_000;
 
 export interface LineSorterStats {
   records: number;
@@ -51,6 +63,14 @@ export class LineSorter {
   private nextRun = 0;
   private readonly open = new Set<LineCursor>();
   private finished = false;
+  // threaded mode: two shared arenas, the worker, its status block and the run it is writing
+  private threaded: boolean;
+  private arenas: SharedArrayBuffer[] = [];
+  private cur = 0;
+  private worker: Worker | undefined;
+  private status: SharedArrayBuffer | undefined;
+  private pending: string | undefined;
+  private workerReady = false;
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     this.opts = options;
@@ -59,6 +79,12 @@ export class LineSorter {
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
     this.stats = stats ?? { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
+    this.threaded = options.threads ?? this.memory >= 32 * 1024 * 1024;
+  }
+
+  /** Bytes one buffer may hold: all of the budget, or half of it when two buffers alternate. */
+  private get limit(): number {
+    return this.threaded ? Math.floor(this.memory / 2) : this.memory;
   }
 
   get tempDir(): string | undefined {
@@ -73,7 +99,7 @@ export class LineSorter {
   /** Make room for one more line of n bytes: spill if the budget would be passed, grow the arrays. */
   private reserve(n: number): void {
     if (this.finished) throw new Error('mrpipe: LineSorter push after finish()');
-    if (this.count > 0 && this.used + n + LINE_OVERHEAD * (this.count + 1) > this.memory) this.spill();
+    if (this.count > 0 && this.used + n + LINE_OVERHEAD * (this.count + 1) > this.limit) this.spill();
     this.growArena(n);
     if (this.count === this.starts.length) this.growIndex();
   }
@@ -81,6 +107,15 @@ export class LineSorter {
   /** Room for n more bytes in the arena. */
   private growArena(n: number): void {
     if (this.used + n > this.data.length) {
+      if (this.threaded && this.used + n <= this.limit) {
+        // a shared arena of the full buffer size, made once per side
+        this.arenas[this.cur] ??= new SharedArrayBuffer(this.limit);
+        this.spawnWorker(); // it boots while the first buffer fills
+        const arena = Buffer.from(this.arenas[this.cur]);
+        this.data.copy(arena, 0, 0, this.used);
+        this.data = arena;
+        return;
+      }
       // Small first (tiny inputs), then straight to the budget: no chain of doubled copies left for the GC.
       // Pages of the arena that are never written are never resident.
       const size = Math.max(this.used + n, this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.memory);
@@ -161,9 +196,10 @@ export class LineSorter {
       let count = this.count;
       let starts = this.starts;
       let lens = this.lens;
+      const limit = this.limit;
       while (p < e) {
         const nl = src.indexOf(10, p);
-        if (count > 0 && at + (nl + 1 - base) + LINE_OVERHEAD * (count + 1) > this.memory) break;
+        if (count > 0 && at + (nl + 1 - base) + LINE_OVERHEAD * (count + 1) > limit) break;
         if (count === starts.length) {
           this.count = count;
           this.growIndex();
@@ -225,20 +261,94 @@ export class LineSorter {
   /** The held lines, sorted, as a cursor over the arena (valid until the next push). */
   private sortedHeld(): LineCursor {
     this.scratch = sortScratch(this.count, this.scratch);
-    const order = sortRanges(this.data, this.starts, this.lens, this.count, this.scratch);
-    const c: LineCursor = new ArenaCursor(this.data, this.starts, this.lens, order, !!this.opts.reverse);
-    return this.opts.unique ? new UniqueLines(c) : c;
+    return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
   }
 
-  /** Sort what is held and write it as a run. */
+  /** Sort what is held and write it as a run (on the worker when threaded). */
   spill(): void {
     if (this.count === 0) return;
-    const c = this.sortedHeld();
-    this.writeRun((w) => {
-      while (c.advance()) w.write(c.buf, c.start, c.end);
-    });
+    if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.startWorker()) {
+      this.awaitWorker();
+      const file = this.runPath();
+      const job: WorkerJob = {
+        arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
+        status: this.status as SharedArrayBuffer, file, count: this.count, ioSize: this.ioBuffer(),
+        reverse: !!this.opts.reverse, unique: !!this.opts.unique,
+      };
+      Atomics.store(new Int32Array(job.status, 0, 1), 0, RUNNING);
+      this.pending = file;
+      (this.worker as Worker).postMessage(job, [job.starts.buffer as ArrayBuffer, job.lens.buffer as ArrayBuffer]);
+      this.cur ^= 1;
+      this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
+    } else {
+      const c = this.sortedHeld();
+      this.writeRun((w) => {
+        while (c.advance()) w.write(c.buf, c.start, c.end);
+      });
+      // back from an oversized private buffer (one very long line) to the shared arena
+      if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
+        this.data = Buffer.from(this.arenas[this.cur]);
+      }
+    }
     this.used = 0;
     this.count = 0;
+  }
+
+  /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
+  private spawnWorker(): void {
+    if (this.worker) return;
+    const file = import.meta.url.endsWith('.ts') ? './sort-worker.ts' : './sort-worker.js';
+    try {
+      const status = new SharedArrayBuffer(STATUS_BYTES);
+      const w = new Worker(new URL(file, import.meta.url));
+      w.unref();
+      w.on('error', () => {}); // a failure is seen through the status block (or the start timeout)
+      w.postMessage({ hello: status });
+      this.worker = w;
+      this.status = status;
+    } catch {
+      this.threaded = false;
+    }
+  }
+
+  /** The worker is up (waiting for it the first time); false, and single-threaded from now on, if not. */
+  private startWorker(): boolean {
+    if (!this.worker) this.spawnWorker();
+    if (!this.worker || !this.status) return false;
+    if (this.workerReady) return true;
+    const st = new Int32Array(this.status, 0, 2);
+    Atomics.wait(st, 0, 0, WORKER_START_MS);
+    if (Atomics.load(st, 0) !== READY) {
+      this.stopWorker();
+      this.threaded = false;
+      return false;
+    }
+    this.workerReady = true;
+    return true;
+  }
+
+  /** Wait for the run the worker is writing (if any), then account for it like a run written here. */
+  private awaitWorker(): void {
+    const file = this.pending;
+    if (file === undefined) return;
+    const status = this.status as SharedArrayBuffer;
+    const st = new Int32Array(status, 0, 2);
+    while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+    this.pending = undefined;
+    if (st[0] === FAILED) {
+      const info = JSON.parse(Buffer.from(status, 24, st[1]).toString()) as {
+        disk?: boolean; written?: number; pending?: number; message: string; code?: string;
+      };
+      this.dispose();
+      if (info.disk) throw new DiskFullError(file, info.written ?? 0, info.pending ?? 0, undefined);
+      throw Object.assign(new Error(info.message), { code: info.code });
+    }
+    if (st[0] !== DONE) throw new Error(`mrpipe: sort worker in unexpected state ${st[0]}`);
+    const nums = new Float64Array(status, 8, 2);
+    this.stats.bytesSpilled += nums[1];
+    this.stats.runs++;
+    this.runs.push(file);
+    this.opts.onSpill?.({ file, records: nums[0], bytes: nums[1] });
   }
 
   /** Add lines already in this sorter's order (strings, latin1) as one run, after spilling what is held. */
@@ -257,10 +367,11 @@ export class LineSorter {
     return r;
   }
 
-  private mergePasses(): void {
-    while (this.runs.length > this.fanIn) {
+  /** Merge consecutive groups of runs until at most `limit` remain. */
+  private mergePasses(limit: number): void {
+    while (this.runs.length > limit) {
       const r = this.runs.length;
-      const groups = Math.ceil((r - this.fanIn) / (this.fanIn - 1));
+      const groups = Math.ceil((r - limit) / (this.fanIn - 1));
       const old = this.runs;
       this.runs = [];
       let i = 0;
@@ -283,20 +394,31 @@ export class LineSorter {
     if (this.finished) throw new Error('mrpipe: LineSorter.finish() called twice');
     this.end();
     this.finished = true;
-    if (this.runs.length === 0) return this.sortedHeld();
-    this.spill();
-    this.data = Buffer.alloc(0);
-    this.starts = new Uint32Array(0);
-    this.lens = new Uint32Array(0);
-    this.scratch = undefined;
-    this.mergePasses();
+    if (this.runs.length === 0 && this.pending === undefined) return this.sortedHeld();
+    // The last buffer is not spilled: it joins the final merge from memory (one run less written and
+    // read back). Equal lines are equal bytes, so where it sits among the sources cannot be observed.
+    const held = this.count > 0 ? this.sortedHeld() : undefined; // while the worker finishes its run
+    this.awaitWorker();
+    this.stopWorker();
+    this.mergePasses(held ? this.fanIn - 1 : this.fanIn);
     this.stats.mergePasses++;
-    const m = new LineMerge(this.runs.map((f) => this.reader(f)), !!this.opts.reverse);
+    const sources = this.runs.map((f) => this.reader(f));
+    if (held) sources.push(held);
+    const m = new LineMerge(sources, !!this.opts.reverse);
     return this.opts.unique ? new UniqueLines(m) : m;
   }
 
-  /** Close readers, drop the arena, remove the temp dir (idempotent). */
+  private stopWorker(): void {
+    if (this.worker) void this.worker.terminate();
+    this.worker = undefined;
+    this.workerReady = false;
+    this.pending = undefined;
+  }
+
+  /** Close readers, drop the arena, stop the worker, remove the temp dir (idempotent). */
   dispose(): void {
+    this.stopWorker();
+    this.arenas = [];
     for (const c of this.open) c.close();
     this.open.clear();
     this.data = Buffer.alloc(0);
@@ -311,40 +433,6 @@ export class LineSorter {
       removeTempDir(this.dir);
       this.dir = undefined;
     }
-  }
-}
-
-/** The arena's lines in sorted order (backwards for reverse). */
-class ArenaCursor implements LineCursor {
-  buf: Buffer;
-  start = 0;
-  end = 0;
-  private readonly starts: Uint32Array;
-  private readonly lens: Uint32Array;
-  private readonly order: Uint32Array;
-  private readonly step: number;
-  private i: number;
-
-  constructor(data: Buffer, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, reverse: boolean) {
-    this.buf = data;
-    this.starts = starts;
-    this.lens = lens;
-    this.order = order;
-    this.step = reverse ? -1 : 1;
-    this.i = reverse ? order.length : -1;
-  }
-
-  advance(): boolean {
-    const i = (this.i += this.step);
-    if (i < 0 || i >= this.order.length) return false;
-    const r = this.order[i];
-    this.start = this.starts[r];
-    this.end = this.start + this.lens[r];
-    return true;
-  }
-
-  close(): void {
-    this.i = this.step > 0 ? this.order.length : -1;
   }
 }
 

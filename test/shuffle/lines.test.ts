@@ -58,6 +58,26 @@ test('edge lines, tiny budget, fan-in 3, odd chunking: equals LC_ALL=C sort, -r,
   }
 });
 
+test('threads: runs sorted on the worker while the next buffer fills give the same bytes, -r, -u', (t) => {
+  const tmp = tempDir();
+  try {
+    const input = edgeText(6000, 8, false);
+    const chunks = cut(input, [0.05, 0.3, 0.31, 0.7]);
+    for (const args of [[], ['-r', '-u']]) {
+      const { out, runs } = sortWith(chunks, { memory: 40_000, fanIn: 4, tmpDir: tmp, threads: true, reverse: args.includes('-r'), unique: args.includes('-u') });
+      t.true(runs > 10);
+      t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
+      t.deepEqual(filesIn(tmp), []);
+    }
+    // a line longer than half the budget cannot go into a shared buffer: it is sorted on this thread
+    const long = Buffer.from(['z'.repeat(30_000), 'a', 'y'.repeat(25_000), 'b'].join('\n') + '\n');
+    t.true(sortWith([long, input], { memory: 40_000, tmpDir: tmp, threads: true }).out.equals(gnu(Buffer.concat([long, input]))));
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('a line longer than the budget, many duplicates of a long line, NUL and trailing NULs', (t) => {
   const tmp = tempDir();
   try {

@@ -1,0 +1,52 @@
+// Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
+// hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
+import { sortRanges, type SortScratch } from './bytesort.ts';
+import { ArenaCursor, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
+
+export interface RunJob {
+  file: string;
+  count: number;
+  ioSize: number;
+  reverse: boolean;
+  unique: boolean;
+}
+
+/** A job for the sort worker (sort-worker.ts). */
+export interface WorkerJob extends RunJob {
+  arena: SharedArrayBuffer;
+  starts: Uint32Array;
+  lens: Uint32Array;
+  /** Int32 [state, errorLength], then Float64 [records, bytes] at byte 8, then error JSON at byte 24. */
+  status: SharedArrayBuffer;
+}
+
+export const READY = 1;
+export const RUNNING = 2;
+export const DONE = 3;
+export const FAILED = 4;
+export const STATUS_BYTES = 24 + 4096;
+
+/** The arena's lines sorted (reverse / unique applied) as a cursor over the arena. */
+export function sortedArena(
+  data: Buffer, starts: Uint32Array, lens: Uint32Array, count: number, reverse: boolean, unique: boolean, scratch?: SortScratch,
+): LineCursor {
+  const order = sortRanges(data, starts, lens, count, scratch);
+  const c: LineCursor = new ArenaCursor(data, starts, lens, order, reverse);
+  return unique ? new UniqueLines(c) : c;
+}
+
+/** Sort the arena and write it to job.file (removed again on failure). */
+export function writeSortedRun(
+  data: Buffer, starts: Uint32Array, lens: Uint32Array, job: RunJob, scratch?: SortScratch,
+): { records: number; bytes: number } {
+  const c = sortedArena(data, starts, lens, job.count, job.reverse, job.unique, scratch);
+  const w = new LineRunWriter(job.file, job.ioSize);
+  try {
+    while (c.advance()) w.write(c.buf, c.start, c.end);
+    w.close();
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+  return { records: w.records, bytes: w.bytes };
+}

@@ -1,0 +1,38 @@
+// The LineSorter's helper thread: sorts a full arena and writes its run while the main thread fills the
+// other arena. Arenas are SharedArrayBuffers (no copy); offsets come transferred with each job. The
+// result goes back through shared memory (state + numbers + error text), because the main thread waits
+// for it synchronously with Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
+import { parentPort } from 'node:worker_threads';
+import { sortScratch, type SortScratch } from './bytesort.ts';
+import { DONE, FAILED, READY, STATUS_BYTES, writeSortedRun, type WorkerJob } from './runsort.ts';
+import { DiskFullError } from './errors.ts';
+
+let scratch: SortScratch | undefined;
+
+parentPort?.on('message', (job: WorkerJob | { hello: SharedArrayBuffer }) => {
+  if ('hello' in job) {
+    const st = new Int32Array(job.hello, 0, 2);
+    Atomics.store(st, 0, READY);
+    Atomics.notify(st, 0);
+    return;
+  }
+  const state = new Int32Array(job.status, 0, 2);
+  const nums = new Float64Array(job.status, 8, 2);
+  try {
+    scratch = sortScratch(job.count, scratch);
+    const r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch);
+    nums[0] = r.records;
+    nums[1] = r.bytes;
+    Atomics.store(state, 0, DONE);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const info = e instanceof DiskFullError
+      ? { disk: true, written: e.bytesWritten, pending: e.bytesPending, message: e.message, code: e.code }
+      : { message: e.message, code: e.code };
+    const text = Buffer.from(JSON.stringify(info)).subarray(0, STATUS_BYTES - 24);
+    Buffer.from(job.status, 24).set(text);
+    state[1] = text.length;
+    Atomics.store(state, 0, FAILED);
+  }
+  Atomics.notify(state, 0);
+});
