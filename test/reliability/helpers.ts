@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'mrpipe.js');
-export const FIXTURES = path.join(ROOT, 'test', 'reliability', 'fixtures');
 /** Long variants (bigger inputs, more kills, longer fuzzing) run only with MRPIPE_LONG_TESTS=1. */
 export const LONG = process.env.MRPIPE_LONG_TESTS === '1';
 
