@@ -7,8 +7,18 @@ import vm from 'node:vm';
 
 let gcFn: (() => void) | null | undefined;
 
+/**
+ * Run a young-generation GC (a scavenge: well under a millisecond with a small heap). It frees the
+ * Buffers that died young — chunks that passed through a stage — whose memory lives outside the heap,
+ * so V8's own heuristics would let them pile up.
+ */
+export function collectYoungGarbage(): boolean {
+  if (!collectGarbage(true)) return false;
+  return true;
+}
+
 /** Run a full GC if one can be had (returns false if not). */
-export function collectGarbage(): boolean {
+export function collectGarbage(young = false): boolean {
   if (gcFn === undefined) {
     const g = (globalThis as { gc?: () => void }).gc;
     if (typeof g === 'function') gcFn = g;
@@ -22,6 +32,7 @@ export function collectGarbage(): boolean {
     }
   }
   if (!gcFn) return false;
-  gcFn();
+  if (young) (gcFn as (o: { type: string }) => void)({ type: 'minor' });
+  else gcFn();
   return true;
 }
