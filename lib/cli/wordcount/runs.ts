@@ -3,11 +3,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WordTable } from './table.ts';
+import { CliError, EXIT_FAILED } from '../errors.ts';
+
+/** Creates a spill file private to this user (0600, never an existing path: no planted symlinks). */
+function createRun(file: string): number {
+  return fs.openSync(file, 'wx', 0o600);
+}
+
+/** Turns a full disk (or a file-size limit) while spilling into one line that says what to do. */
+function spillError(err: unknown, file: string): unknown {
+  const code = (err as { code?: string })?.code;
+  if (code !== 'ENOSPC' && code !== 'EFBIG' && code !== 'EDQUOT') return err;
+  return new CliError(`disk full (${code}) writing spill run ${path.basename(file)} in temp dir ${path.dirname(file)}: ` +
+    'free space there or use --tmp-dir (-T) on a larger disk; the spill files were removed', EXIT_FAILED);
+}
 
 /** Writes the table's entries in byte order to a new run file; returns its path. */
 export function writeRun(table: WordTable, dir: string, n: number): string {
   const file = path.join(dir, `run-${String(n).padStart(5, '0')}.tsv`);
-  const fd = fs.openSync(file, 'w');
+  const fd = createRun(file);
   try {
     const order = table.sortedOrder();
     // Copy words straight from the arena: no per-line strings (they would only grow the JS heap).
@@ -37,6 +51,8 @@ export function writeRun(table: WordTable, dir: string, n: number): string {
       out[len++] = 10;
     }
     if (len > 0) fs.writeSync(fd, out, 0, len);
+  } catch (err) {
+    throw spillError(err, file);
   } finally {
     fs.closeSync(fd);
   }
@@ -89,17 +105,22 @@ export async function mergeRuns(files: string[], dir: string, sink: PairSink): P
     const next: string[] = [];
     for (let i = 0; i < runs.length; i += FAN_IN) {
       const file = path.join(dir, `merge-${pass}-${i}.tsv`);
-      const fd = fs.openSync(file, 'w');
+      const fd = createRun(file);
       let parts: string[] = [];
       let len = 0;
-      await mergeGroup(runs.slice(i, i + FAN_IN), (w, c) => {
-        const line = `${w}\t${c}\n`;
-        parts.push(line);
-        len += line.length;
-        if (len >= 1 << 20) { fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1')); parts = []; len = 0; }
-      });
-      if (len > 0) fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1'));
-      fs.closeSync(fd);
+      try {
+        await mergeGroup(runs.slice(i, i + FAN_IN), (w, c) => {
+          const line = `${w}\t${c}\n`;
+          parts.push(line);
+          len += line.length;
+          if (len >= 1 << 20) { fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1')); parts = []; len = 0; }
+        });
+        if (len > 0) fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1'));
+      } catch (err) {
+        throw spillError(err, file);
+      } finally {
+        fs.closeSync(fd);
+      }
       next.push(file);
     }
     for (const f of runs) fs.rmSync(f, { force: true });
