@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
 import { DiskFullError } from './errors.ts';
-import { DONE, FAILED, READY, RUNNING, STATUS_BYTES, sortedArena, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
@@ -36,8 +36,6 @@ export interface LineSorterOptions {
   threads?: boolean;
 }
 
-/** How long the first spill waits for the sort worker to start before sorting on the calling thread. */
-const WORKER_START_MS = 20_000;
 
 export interface LineSorterStats {
   records: number;
@@ -70,7 +68,6 @@ export class LineSorter {
   private worker: Worker | undefined;
   private status: SharedArrayBuffer | undefined;
   private pending: string | undefined;
-  private workerReady = false;
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     this.opts = options;
@@ -267,8 +264,8 @@ export class LineSorter {
   /** Sort what is held and write it as a run (on the worker when threaded). */
   spill(): void {
     if (this.count === 0) return;
-    if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.startWorker()) {
-      this.awaitWorker();
+    if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
+      this.awaitWorker(); // returns at once: the worker is idle
       const file = this.runPath();
       const job: WorkerJob = {
         arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
@@ -311,20 +308,15 @@ export class LineSorter {
     }
   }
 
-  /** The worker is up (waiting for it the first time); false, and single-threaded from now on, if not. */
-  private startWorker(): boolean {
+  /**
+   * True when the worker is up and not busy. A busy or still booting worker is never waited for at a
+   * spill: this thread sorts and writes that buffer itself, so both threads stay at work.
+   */
+  private workerIdle(): boolean {
     if (!this.worker) this.spawnWorker();
-    if (!this.worker || !this.status) return false;
-    if (this.workerReady) return true;
-    const st = new Int32Array(this.status, 0, 2);
-    Atomics.wait(st, 0, 0, WORKER_START_MS);
-    if (Atomics.load(st, 0) !== READY) {
-      this.stopWorker();
-      this.threaded = false;
-      return false;
-    }
-    this.workerReady = true;
-    return true;
+    if (!this.status) return false;
+    const state = Atomics.load(new Int32Array(this.status, 0, 1), 0);
+    return state !== 0 && state !== RUNNING;
   }
 
   /** Wait for the run the worker is writing (if any), then account for it like a run written here. */
@@ -411,7 +403,6 @@ export class LineSorter {
   private stopWorker(): void {
     if (this.worker) void this.worker.terminate();
     this.worker = undefined;
-    this.workerReady = false;
     this.pending = undefined;
   }
 
