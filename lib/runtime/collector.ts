@@ -4,7 +4,9 @@
 import { join } from 'node:path';
 import { builtins, type Aggregator } from '../job/builtins.ts';
 import type { CombineFn } from '../job/types.ts';
-import { compareKeys, partitionOf } from './keys.ts';
+import { partitionOf } from './keys.ts';
+import { sortOrder } from '../../operators/shuffle/index.ts';
+import { KeyTable } from './key-table.ts';
 import { RunWriter } from './run-file.ts';
 
 /** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */
@@ -57,7 +59,11 @@ export class Collector {
   recordsWritten = 0;
   private bytes = 0;
   private readonly o: CollectorOptions;
-  private readonly map = new Map<string, any>();
+  /** Aggregating paths: the distinct keys held; their values are counts[id] (sum/count) or accs[id]. */
+  private readonly table = new KeyTable();
+  private counts = new Float64Array(1 << 10);
+  /** An accumulator per key (other built-ins), or the pending values per key (user combine). */
+  private accs: unknown[] = [];
   private keys: string[] = [];
   private vals: (string | undefined)[] = [];
 
@@ -70,42 +76,54 @@ export class Collector {
     this.add = o.agg === builtins.sum || o.agg === builtins.count ? this.counting(o.agg === builtins.count) : (k, v) => this.addAny(k, v);
   }
 
-  /** The hot path of word-count-like jobs: numbers in a box, one Map lookup, size changes only on new keys. */
+  /** The hot path of word-count-like jobs: one table probe, counts in a Float64Array, size changes only on new keys. */
   private counting(count: boolean): (key: string, value: unknown) => void {
-    const m = this.map;
+    const t = this.table;
     const budget = this.o.budget;
     const agg = this.o.agg as Aggregator;
     return (key, value) => {
-      const box = m.get(key) as { a: number } | undefined;
-      if (box !== undefined) {
-        box.a += count ? 1 : typeof value === 'number' ? value : agg.init(value);
+      // The value first: a bad one throws before the key is added.
+      const v: number = count ? 1 : typeof value === 'number' ? value : agg.init(value);
+      const found = t.find(key);
+      if (found >= 0) {
+        this.counts[found] += v;
         return;
       }
-      m.set(key, { a: agg.init(value) });
+      const id = t.insert(key);
+      if (id >= this.counts.length) this.growCounts();
+      this.counts[id] = v;
       this.bytes += ENTRY_OVERHEAD + 2 * key.length;
       if (this.bytes > budget) this.spill();
     };
   }
 
+  private growCounts(): void {
+    const grown = new Float64Array(this.counts.length * 2);
+    grown.set(this.counts);
+    this.counts = grown;
+  }
+
   private addAny(key: string, value: unknown): void {
     const o = this.o;
     if (o.agg) {
-      // Accumulators sit in a box so an update costs one Map lookup, not a get and a set.
-      const box = this.map.get(key) as { a: unknown } | undefined;
-      if (box === undefined) {
-        this.map.set(key, { a: o.agg.init(value) });
+      const id = this.table.find(key);
+      if (id < 0) {
+        const acc = o.agg.init(value);
+        this.accs[this.table.insert(key)] = acc;
         this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
       } else {
-        const acc = box.a;
-        box.a = o.agg.add(acc, value);
-        if (box.a === acc && Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
+        const acc = this.accs[id];
+        const next = o.agg.add(acc, value);
+        this.accs[id] = next;
+        if (next === acc && Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
       }
     } else if (o.combine) {
-      const pending = this.map.get(key) as unknown[] | undefined;
-      if (pending === undefined) {
-        this.map.set(key, [value]);
+      const id = this.table.find(key);
+      if (id < 0) {
+        this.accs[this.table.insert(key)] = [value];
         this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
       } else {
+        const pending = this.accs[id] as unknown[];
         pending.push(value);
         this.bytes += 8 + valueCost(value);
         if (pending.length >= COMBINE_EVERY) this.collapse(key, pending);
@@ -137,7 +155,8 @@ export class Collector {
     const o = this.o;
     const P = o.partitions;
     const seq = this.spills;
-    if (this.map.size === 0 && this.keys.length === 0) return;
+    const t = this.table;
+    if (t.size === 0 && this.keys.length === 0) return;
     if (this.keys.length > 0) {
       // Plain pairs: sort indices by (key, emit order) per partition.
       const keys = this.keys;
@@ -147,38 +166,46 @@ export class Collector {
       for (let p = 0; p < P; p++) {
         const idx = byPart[p];
         if (idx.length === 0) continue;
-        idx.sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
-        this.write(seq, p, (w) => { for (const i of idx) w.add(keys[i], vals[i]); });
+        const order = sortOrder(idx.map((i) => keys[i])); // stable: equal keys keep emit order
+        this.write(seq, p, (w) => { for (let j = 0; j < order.length; j++) { const i = idx[order[j]]; w.add(keys[i], vals[i]); } });
       }
       this.keys = [];
       this.vals = [];
     } else {
-      const byPart: string[][] = Array.from({ length: P }, () => []);
-      for (const k of this.map.keys()) byPart[P === 1 ? 0 : this.partition(k)].push(k);
+      const keys = t.keys;
+      const byPart: number[][] = Array.from({ length: P }, () => []);
+      // The table's hash is partitionOf's for latin1 keys (FNV-1a over the chars as bytes).
+      const hashed = o.encoding === 'latin1' && !o.group;
+      for (let id = 0; id < keys.length; id++) {
+        const p = P === 1 ? 0 : hashed ? (t.hashes[id] >>> 0) % P : this.partition(keys[id]);
+        byPart[p].push(id);
+      }
+      const counting = o.agg === builtins.sum || o.agg === builtins.count;
+      const combine = o.agg ? undefined : (o.combine as CombineFn);
       for (let p = 0; p < P; p++) {
-        const ks = byPart[p];
-        if (ks.length === 0) continue;
-        ks.sort(compareKeys);
-        const m = this.map;
-        const combine = o.agg ? undefined : (o.combine as CombineFn);
+        const ids = byPart[p];
+        if (ids.length === 0) continue;
+        const order = sortOrder(ids.map((id) => keys[id]));
         this.write(seq, p, (w) => {
-          for (const k of ks) {
-            const v = m.get(k);
-            if (combine) {
+          for (let j = 0; j < order.length; j++) {
+            const id = ids[order[j]];
+            const k = keys[id];
+            if (counting) w.add(k, toJson(k, this.counts[id]));
+            else if (combine) {
               // Pending raw values: combine what is left once more, write one value.
-              const arr = v as unknown[];
+              const arr = this.accs[id] as unknown[];
               w.add(k, toJson(k, arr.length === 1 ? arr[0] : combine(k, arr)));
-            } else w.add(k, toJson(k, (v as { a: unknown }).a));
+            } else w.add(k, toJson(k, this.accs[id]));
           }
         });
       }
-      this.map.clear();
+      t.clear();
+      this.accs = [];
     }
     this.bytes = 0;
     this.spills++;
     o.onSpill?.();
   }
-
   private write(seq: number, p: number, fill: (w: RunWriter) => void): void {
     const name = `s${seq}-p${p}.run`;
     const w = new RunWriter(join(this.o.dir, name), this.o.writeBuffer);
