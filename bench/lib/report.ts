@@ -42,7 +42,8 @@ export function renderCase(r: CaseReport): string {
   out.push('| contender | median time | min | peak RSS | throughput | vs fastest peer |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of r.rows) {
-    const name = `${row.contender.name}${row.contender.peer ? ' (peer)' : ''}`;
+    // A pipe in a contender's name ("cat | mrpipe …") would end the Markdown cell: escape it.
+    const name = `${row.contender.name}${row.contender.peer ? ' (peer)' : ''}`.replaceAll('|', '\\|');
     if (row.failed) {
       const code = row.runs.find((x) => x.exitCode !== 0)?.exitCode;
       out.push(`| ${name} | FAILED (exit ${code}) | | ${fmtBytes(row.peakRss)} | | |`);
