@@ -16,6 +16,8 @@ import { makeTempDir, removeTempDir } from './tempdirs.ts';
 /** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch and key (10). */
 export const LINE_OVERHEAD = 18;
 const MIN_ARENA = 1 << 20;
+/** What a sort worker thread costs in RSS, counted against the budget in threaded mode. */
+const WORKER_COST = 16 * 1024 * 1024;
 
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default 64 MiB. */
@@ -79,9 +81,14 @@ export class LineSorter {
     this.threaded = options.threads ?? this.memory >= 32 * 1024 * 1024;
   }
 
-  /** Bytes one buffer may hold: all of the budget, or half of it when two buffers alternate. */
+  /**
+   * Bytes one buffer may hold: all of the budget; or, threaded, half of what is left after the worker's
+   * own memory (a worker thread is a V8 isolate: ~16-25 MB of RSS), since two buffers are held at once.
+   */
   private get limit(): number {
-    return this.threaded ? Math.floor(this.memory / 2) : this.memory;
+    if (!this.threaded) return this.memory;
+    const spare = this.memory - WORKER_COST;
+    return Math.floor((spare >= this.memory / 2 ? spare : this.memory) / 2); // tiny budgets (tests): halves
   }
 
   get tempDir(): string | undefined {
