@@ -69,6 +69,10 @@ test('threads: runs sorted on the worker while the next buffer fills give the sa
       t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
       t.deepEqual(filesIn(tmp), []);
     }
+    // runs capped below the budget: more runs, same bytes
+    const capped = sortWith(chunks, { memory: 200_000, runBytes: 20_000, fanIn: 3, tmpDir: tmp });
+    t.true(capped.runs > 10);
+    t.true(capped.out.equals(gnu(input)));
     // a line longer than half the budget cannot go into a shared buffer: it is sorted on this thread
     const long = Buffer.from(['z'.repeat(30_000), 'a', 'y'.repeat(25_000), 'b'].join('\n') + '\n');
     t.true(sortWith([long, input], { memory: 40_000, tmpDir: tmp, threads: true }).out.equals(gnu(Buffer.concat([long, input]))));
