@@ -23,7 +23,9 @@ export function taskBudget(b: number, fanIn: number): TaskBudget {
     // A worker's own code and state take up to ~12 MB of heap (part of the fixed overhead); half of B on top of it
     // leaves the map side room to hold its share and the garbage collector room to work.
     heapMb: Math.ceil(12 + (0.5 * b) / MiB),
-    youngMb: clamp(b / MiB / 32, 1, 8),
+    // Young generation: B/8, 1-16 MiB. Word-count-like maps make ~1 GB of short-lived strings per 200 MB of
+    // input; at 4 MiB (the former B/32) that was ~2,100 scavenges per 200 MB, at 16 MiB ~280 (see pool.ts).
+    youngMb: clamp(b / MiB / 8, 1, 16),
     collector: Math.max(1 << 16, Math.floor(0.2 * b)),
     writeBuffer: clamp(b / 64, 1 << 14, MiB),
     readBuffer: clamp((0.15 * b) / (fanIn + 1), 1 << 14, MiB),
