@@ -7,18 +7,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runJob } from '../../lib/index.ts';
-import { cli, debrisBeside, gnuWordCount, LONG, q, sh, sortedLines, startCli, tempDir, tree, until } from './helpers.ts';
+import {
+  byteSortedLines, cli, debrisBeside, emptyDir, gnuSort, gnuWordCount, gnuWordCountLines, inTempDir, LONG, q, sh, sortedLines,
+  startCliWhen, tree,
+} from './helpers.ts';
 import { FAULTY_WORDCOUNT, FIELD_COUNT, writeJob } from './jobs.ts';
-
-const lines = (b: Buffer): string[] => b.toString('latin1').split('\n').filter((l) => l !== '').sort();
 
 /**
  * Runs one input through every command that reads it and compares with GNU: `mrpipe wordcount`, `mrpipe
  * run` split into small ranges with tiny chunks (streaming) and in memory, and `mrpipe sort`.
  */
-async function agreesWithGnu(t: import('ava').ExecutionContext, content: Buffer, name = 'in.txt'): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
+function agreesWithGnu(t: import('ava').ExecutionContext, content: Buffer, name = 'in.txt'): Promise<void> {
+  return inTempDir(async (dir) => {
     const file = join(dir, name);
     writeFileSync(file, content);
     const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
@@ -30,16 +30,14 @@ async function agreesWithGnu(t: import('ava').ExecutionContext, content: Buffer,
     const split = await cli(['run', job, file, '-o', out, '--streaming', 'on', '--threshold', '1', '--map-tasks', '3',
       '--chunk-size', '7', '--workers', '2', '--reducers', '2', '-q']);
     t.is(split.status, 0, split.stderr);
-    t.deepEqual(sortedLines(out), lines(expected), 'mrpipe run (3 ranges, 7-byte chunks) = GNU');
+    t.deepEqual(sortedLines(out), byteSortedLines(expected), 'mrpipe run (3 ranges, 7-byte chunks) = GNU');
     const mem = await cli(['run', job, file, '--streaming', 'off', '--workers', '1']);
     t.is(mem.status, 0, mem.stderr);
     t.true(mem.stdout.equals(expected), 'mrpipe run in memory = GNU');
     const sorted = await cli(['sort', file]);
     t.is(sorted.status, 0, sorted.stderr);
-    t.true(sorted.stdout.equals(sh(`sort ${q(file)}`)), 'mrpipe sort = sort');
-  } finally {
-    cleanup();
-  }
+    t.true(sorted.stdout.equals(gnuSort(file)), 'mrpipe sort = sort');
+  });
 }
 
 test('an empty file: empty output, exit 0, and a committed empty output dir', async (t) => {
@@ -73,208 +71,158 @@ test('random bytes of every value', async (t) => {
   await agreesWithGnu(t, buf);
 });
 
-test('the wordcount recipe counts invalid UTF-8 words as the bytes they are', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    writeFileSync(file, Buffer.from('a\xff b\na\xfe\n', 'latin1'));
-    const r = await cli(['run', 'wordcount', file]);
-    t.is(r.status, 0, r.stderr);
-    t.true(r.stdout.equals(gnuWordCount(file)), JSON.stringify(r.stdout.toString('latin1')));
-  } finally {
-    cleanup();
-  }
-});
+test('the wordcount recipe counts invalid UTF-8 words as the bytes they are', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, Buffer.from('a\xff b\na\xfe\n', 'latin1'));
+  const r = await cli(['run', 'wordcount', file]);
+  t.is(r.status, 0, r.stderr);
+  t.true(r.stdout.equals(gnuWordCount(file)), JSON.stringify(r.stdout.toString('latin1')));
+}));
 
-test('a 10 MB line: wordcount and sort equal GNU; run fails naming file, line and byte offset', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'long.txt');
-    const big = Buffer.alloc(10 * 1024 * 1024, 'x');
-    writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), big, Buffer.from(' y\nc a\n')]));
-    const wc = await cli(['wordcount', file]);
-    t.is(wc.status, 0, wc.stderr);
-    t.true(wc.stdout.equals(gnuWordCount(file)));
-    const sorted = await cli(['sort', '-S', '1M', file]);
-    t.is(sorted.status, 0, sorted.stderr);
-    t.true(sorted.stdout.equals(sh(`sort ${q(file)}`)));
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+test('a 10 MB line: wordcount and sort equal GNU; run fails naming file, line and byte offset', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'long.txt');
+  const big = Buffer.alloc(10 * 1024 * 1024, 'x');
+  writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), big, Buffer.from(' y\nc a\n')]));
+  const wc = await cli(['wordcount', file]);
+  t.is(wc.status, 0, wc.stderr);
+  t.true(wc.stdout.equals(gnuWordCount(file)));
+  const sorted = await cli(['sort', '-S', '1M', file]);
+  t.is(sorted.status, 0, sorted.stderr);
+  t.true(sorted.stdout.equals(gnuSort(file)));
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(dir, 'out');
+  const over = await cli(['run', job, file, '-o', out, '--streaming', 'on', '--max-attempts', '1', '--workers', '1']);
+  t.is(over.status, 1);
+  t.regex(over.stderr, /long\.txt: line 2 \(byte offset 4\) is longer than maxLineBytes/);
+  t.false(existsSync(out), 'no output dir');
+  t.deepEqual(debrisBeside(out), []);
+}));
+
+test('a 10 MB line under a raised maxLineBytes gives the right output (runJob)', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'long.txt');
+  writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\nc a\n')]));
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(dir, 'out');
+  await runJob(job, { inputs: [file], output: out, streaming: true, maxLineBytes: '16MB', chunkSize: '64k', workers: 1, mapTasks: 2, threshold: 1, handleSignals: false });
+  t.deepEqual(sortedLines(out), gnuWordCountLines(file));
+}));
+
+test('mrpipe run --max-line-bytes accepts a 10 MB line', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'long.txt');
+  writeFileSync(file, Buffer.concat([Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\n')]));
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const r = await cli(['run', job, file, '--max-line-bytes', '16MB']);
+  t.is(r.status, 0, r.stderr);
+  t.true(r.stdout.equals(gnuWordCount(file)));
+}));
+
+test('.gz inputs: good and multi-member ones are read; truncated or corrupt ones fail naming the file', (t) => inTempDir(async (dir) => {
+  const text = Array.from({ length: 5000 }, (_, i) => `w${i % 101} v${i % 7}`).join('\n') + '\n';
+  const good = gzipSync(text);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const plain = join(dir, 'plain.txt');
+  writeFileSync(plain, text + text);
+  const multi = join(dir, 'multi.gz');
+  writeFileSync(multi, Buffer.concat([good, good]));
+  const expected = gnuWordCount(plain);
+  for (const args of [['wordcount', multi], ['run', job, multi]]) {
+    const r = await cli(args);
+    t.is(r.status, 0, r.stderr);
+    t.true(r.stdout.equals(expected), `${args[0]} on a two-member .gz`);
+  }
+  const truncated = join(dir, 'trunc ated.gz');
+  writeFileSync(truncated, good.subarray(0, Math.floor(good.length / 2)));
+  const corrupt = join(dir, 'corrupt.gz');
+  const bad = Buffer.from(good);
+  for (let i = 20; i < 40; i++) bad[i] ^= 0x5a;
+  writeFileSync(corrupt, bad);
+  const notGzip = join(dir, 'text.gz');
+  writeFileSync(notGzip, text);
+  for (const [file, name] of [[truncated, 'trunc ated\\.gz'], [corrupt, 'corrupt\\.gz'], [notGzip, 'text\\.gz']]) {
     const out = join(dir, 'out');
-    const over = await cli(['run', job, file, '-o', out, '--streaming', 'on', '--max-attempts', '1', '--workers', '1']);
-    t.is(over.status, 1);
-    t.regex(over.stderr, /long\.txt: line 2 \(byte offset 4\) is longer than maxLineBytes/);
+    const commands = [['run', job, file, '-o', out, '-q'], ['wordcount', file], ['sort', file]];
+    for (const args of commands) {
+      const r = await cli(args);
+      t.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      t.regex(r.stderr, new RegExp(name), 'names the file');
+      t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+      t.is(r.stdout.length, 0, `${args[0]}: no partial result on stdout`);
+    }
     t.false(existsSync(out), 'no output dir');
     t.deepEqual(debrisBeside(out), []);
-  } finally {
-    cleanup();
   }
-});
+}));
 
-test('a 10 MB line under a raised maxLineBytes gives the right output (runJob)', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'long.txt');
-    writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\nc a\n')]));
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+test('JSONL: a line that is not JSON fails naming file, line and byte; --bad-records skips and counts it', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.jsonl');
+  writeFileSync(file, '{"k":1}\n{"k":2}\n{"k": oops}\n{"k":1}\n');
+  const job = writeJob(dir, 'fc.mjs', FIELD_COUNT);
+  const out = join(dir, 'out');
+  const r = await cli(['run', job, file, '-o', out]);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /in\.jsonl line 3 \(byte 16\).*not JSON/);
+  t.false(existsSync(out));
+  const skip = await cli(['run', job, file, '-o', out, '--bad-records', '1']);
+  t.is(skip.status, 0, skip.stderr);
+  t.deepEqual(sortedLines(out), ['1\t2', '2\t1']);
+  t.is(JSON.parse(readFileSync(join(out, '_COUNTERS.json'), 'utf8')).mrpipe.badRecords, 1);
+}));
+
+test('json input that is not one array (object, truncated, trailing data, empty) fails with the byte offset', (t) => inTempDir(async (dir) => {
+  const job = writeJob(dir, 'fc.mjs', FIELD_COUNT);
+  const env = { MRPIPE_TEST_FORMAT: 'json' };
+  const good = join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ k: i % 3, pad: 'x'.repeat(i % 50) }))));
+  const ok = await cli(['run', job, good], { env });
+  t.is(ok.status, 0, ok.stderr);
+  t.is(ok.stdout.toString(), '0\t1000\n1\t1000\n2\t1000\n');
+  for (const [name, content] of [['object.json', '{"k":1}'], ['truncated.json', '[{"k":1},{"k":2}'],
+    ['trailing.json', '[{"k":1}] [2]'], ['empty.json', ''], ['scalar.json', '42']]) {
+    const file = join(dir, name);
+    writeFileSync(file, content);
     const out = join(dir, 'out');
-    await runJob(job, { inputs: [file], output: out, streaming: true, maxLineBytes: '16MB', chunkSize: '64k', workers: 1, mapTasks: 2, threshold: 1, handleSignals: false });
-    t.deepEqual(sortedLines(out), lines(gnuWordCount(file)));
-  } finally {
-    cleanup();
+    const r = await cli(['run', job, file, '-o', out], { env });
+    t.is(r.status, 1, `${name}: ${r.stderr}`);
+    t.regex(r.stderr, new RegExp(`${name.replace('.', '\\.')}: .*byte \\d+`), name);
+    t.false(existsSync(out), `${name}: no output`);
   }
-});
+}));
 
-test('mrpipe run --max-line-bytes accepts a 10 MB line', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'long.txt');
-    writeFileSync(file, Buffer.concat([Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\n')]));
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const r = await cli(['run', job, file, '--max-line-bytes', '16MB']);
-    t.is(r.status, 0, r.stderr);
-    t.true(r.stdout.equals(gnuWordCount(file)));
-  } finally {
-    cleanup();
-  }
-});
+test('inline jobs honour --input-format jsonl', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.jsonl');
+  writeFileSync(file, '{"k":"a"}\n{"k":"b"}\n{"k":"a"}\n');
+  const r = await cli(['run', '--map', '(r, emit) => emit(r.k, 1)', '--reduce', 'sum', '--input-format', 'jsonl', file]);
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stdout.toString(), 'a\t2\nb\t1\n');
+}));
 
-test('.gz inputs: good and multi-member ones are read; truncated or corrupt ones fail naming the file', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const text = Array.from({ length: 5000 }, (_, i) => `w${i % 101} v${i % 7}`).join('\n') + '\n';
-    const good = gzipSync(text);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const plain = join(dir, 'plain.txt');
-    writeFileSync(plain, text + text);
-    const multi = join(dir, 'multi.gz');
-    writeFileSync(multi, Buffer.concat([good, good]));
-    const expected = gnuWordCount(plain);
-    for (const args of [['wordcount', multi], ['run', job, multi]]) {
-      const r = await cli(args);
-      t.is(r.status, 0, r.stderr);
-      t.true(r.stdout.equals(expected), `${args[0]} on a two-member .gz`);
-    }
-    const truncated = join(dir, 'trunc ated.gz');
-    writeFileSync(truncated, good.subarray(0, Math.floor(good.length / 2)));
-    const corrupt = join(dir, 'corrupt.gz');
-    const bad = Buffer.from(good);
-    for (let i = 20; i < 40; i++) bad[i] ^= 0x5a;
-    writeFileSync(corrupt, bad);
-    const notGzip = join(dir, 'text.gz');
-    writeFileSync(notGzip, text);
-    for (const [file, name] of [[truncated, 'trunc ated\\.gz'], [corrupt, 'corrupt\\.gz'], [notGzip, 'text\\.gz']]) {
-      const out = join(dir, 'out');
-      const commands = [['run', job, file, '-o', out, '-q'], ['wordcount', file], ['sort', file]];
-      for (const args of commands) {
-        const r = await cli(args);
-        t.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
-        t.regex(r.stderr, new RegExp(name), 'names the file');
-        t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
-        t.is(r.stdout.length, 0, `${args[0]}: no partial result on stdout`);
-      }
-      t.false(existsSync(out), 'no output dir');
-      t.deepEqual(debrisBeside(out), []);
-    }
-  } finally {
-    cleanup();
+test('a directory as input is refused naming it, by every command', (t) => inTempDir(async (dir) => {
+  const sub = join(dir, 'a dir');
+  mkdirSync(sub);
+  for (const args of [['run', 'wordcount', sub, '-o', join(dir, 'out')], ['wordcount', sub], ['sort', sub]]) {
+    const r = await cli(args);
+    t.is(r.status, 1, args[0]);
+    t.regex(r.stderr, /a dir: is a directory/);
   }
-});
+  t.false(existsSync(join(dir, 'out')));
+}));
 
-test('JSONL: a line that is not JSON fails naming file, line and byte; --bad-records skips and counts it', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.jsonl');
-    writeFileSync(file, '{"k":1}\n{"k":2}\n{"k": oops}\n{"k":1}\n');
-    const job = writeJob(dir, 'fc.mjs', FIELD_COUNT);
-    const out = join(dir, 'out');
-    const r = await cli(['run', job, file, '-o', out]);
-    t.is(r.status, 1);
-    t.regex(r.stderr, /in\.jsonl line 3 \(byte 16\).*not JSON/);
-    t.false(existsSync(out));
-    const skip = await cli(['run', job, file, '-o', out, '--bad-records', '1']);
-    t.is(skip.status, 0, skip.stderr);
-    t.deepEqual(sortedLines(out), ['1\t2', '2\t1']);
-    t.is(JSON.parse(readFileSync(join(out, '_COUNTERS.json'), 'utf8')).mrpipe.badRecords, 1);
-  } finally {
-    cleanup();
+test('a FIFO: run refuses it at once (it cannot be split), wordcount and sort read it like GNU', (t) => inTempDir(async (dir) => {
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const r = await cli(['run', 'wordcount', fifo, '-o', join(dir, 'out')]);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /fifo: not a regular file.*stdin/);
+  const text = 'b a\nc b\na a\n';
+  for (const args of [['wordcount', fifo], ['sort', fifo]]) {
+    const writer = spawn('bash', ['-c', `printf %s ${q(text)} > ${q(fifo)}`]);
+    const written = new Promise((resolve) => writer.once('exit', resolve));
+    const res = await cli(args);
+    await written;
+    t.is(res.status, 0, res.stderr);
+    t.is(res.stdout.toString(), args[0] === 'sort' ? 'a a\nb a\nc b\n' : 'a\t3\nb\t2\nc\t1\n');
   }
-});
-
-test('json input that is not one array (object, truncated, trailing data, empty) fails with the byte offset', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const job = writeJob(dir, 'fc.mjs', FIELD_COUNT);
-    const env = { MRPIPE_TEST_FORMAT: 'json' };
-    const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ k: i % 3, pad: 'x'.repeat(i % 50) }))));
-    const ok = await cli(['run', job, good], { env });
-    t.is(ok.status, 0, ok.stderr);
-    t.is(ok.stdout.toString(), '0\t1000\n1\t1000\n2\t1000\n');
-    for (const [name, content] of [['object.json', '{"k":1}'], ['truncated.json', '[{"k":1},{"k":2}'],
-      ['trailing.json', '[{"k":1}] [2]'], ['empty.json', ''], ['scalar.json', '42']]) {
-      const file = join(dir, name);
-      writeFileSync(file, content);
-      const out = join(dir, 'out');
-      const r = await cli(['run', job, file, '-o', out], { env });
-      t.is(r.status, 1, `${name}: ${r.stderr}`);
-      t.regex(r.stderr, new RegExp(`${name.replace('.', '\\.')}: .*byte \\d+`), name);
-      t.false(existsSync(out), `${name}: no output`);
-    }
-  } finally {
-    cleanup();
-  }
-});
-
-test('inline jobs honour --input-format jsonl', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.jsonl');
-    writeFileSync(file, '{"k":"a"}\n{"k":"b"}\n{"k":"a"}\n');
-    const r = await cli(['run', '--map', '(r, emit) => emit(r.k, 1)', '--reduce', 'sum', '--input-format', 'jsonl', file]);
-    t.is(r.status, 0, r.stderr);
-    t.is(r.stdout.toString(), 'a\t2\nb\t1\n');
-  } finally {
-    cleanup();
-  }
-});
-
-test('a directory as input is refused naming it, by every command', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const sub = join(dir, 'a dir');
-    mkdirSync(sub);
-    for (const args of [['run', 'wordcount', sub, '-o', join(dir, 'out')], ['wordcount', sub], ['sort', sub]]) {
-      const r = await cli(args);
-      t.is(r.status, 1, args[0]);
-      t.regex(r.stderr, /a dir: is a directory/);
-    }
-    t.false(existsSync(join(dir, 'out')));
-  } finally {
-    cleanup();
-  }
-});
-
-test('a FIFO: run refuses it at once (it cannot be split), wordcount and sort read it like GNU', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const fifo = join(dir, 'fifo');
-    execFileSync('mkfifo', [fifo]);
-    const r = await cli(['run', 'wordcount', fifo, '-o', join(dir, 'out')]);
-    t.is(r.status, 1);
-    t.regex(r.stderr, /fifo: not a regular file.*stdin/);
-    const text = 'b a\nc b\na a\n';
-    for (const args of [['wordcount', fifo], ['sort', fifo]]) {
-      const writer = spawn('bash', ['-c', `printf %s ${q(text)} > ${q(fifo)}`]);
-      const written = new Promise((resolve) => writer.once('exit', resolve));
-      const res = await cli(args);
-      await written;
-      t.is(res.status, 0, res.stderr);
-      t.is(res.stdout.toString(), args[0] === 'sort' ? 'a a\nb a\nc b\n' : 'a\t3\nb\t2\nc\t1\n');
-    }
-  } finally {
-    cleanup();
-  }
-});
+}));
 
 /** A file whose first line is WAIT (the job blocks there, after its first chunk was read, until `<file>.go`). */
 function slowFirst(file: string, n: number): string {
@@ -283,89 +231,72 @@ function slowFirst(file: string, n: number): string {
   return text;
 }
 
-test('a file that shrinks while it is read fails the job (never a partial result with _SUCCESS)', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    slowFirst(file, 60_000);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const out = join(dir, 'out');
-    const run = startCli(['run', job, file, '-o', out, '--streaming', 'on', '--chunk-size', '4k', '--workers', '1', '-q']);
-    await until(() => existsSync(`${file}.waiting`), 'the map to start');
-    sh(`truncate -s 100000 ${q(file)}`);
-    writeFileSync(`${file}.go`, '');
-    const r = await run.done;
-    t.false(existsSync(join(out, '_SUCCESS')), `no _SUCCESS for a partial read: exit ${r.status} ${r.stderr}`);
+test('a file that shrinks while it is read fails the job (never a partial result with _SUCCESS)', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  slowFirst(file, 60_000);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(dir, 'out');
+  const run = await startCliWhen(['run', job, file, '-o', out, '--streaming', 'on', '--chunk-size', '4k', '--workers', '1', '-q'],
+    () => existsSync(`${file}.waiting`), 'the map to start');
+  sh(`truncate -s 100000 ${q(file)}`);
+  writeFileSync(`${file}.go`, '');
+  const r = await run.done;
+  t.false(existsSync(join(out, '_SUCCESS')), `no _SUCCESS for a partial read: exit ${r.status} ${r.stderr}`);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /in\.txt.*(shrank|changed|truncated)/);
+}));
+
+test('a file that grows while it is read: a clear error, or every line counted once', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  const before = slowFirst(file, 20_000);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(dir, 'out');
+  const run = await startCliWhen(['run', job, file, '-o', out, '--streaming', 'on', '--threshold', '1', '--map-tasks', '3',
+    '--chunk-size', '4k', '--workers', '2', '-q'], () => existsSync(`${file}.waiting`), 'the map to start');
+  const appended = Array.from({ length: 50 }, (_, i) => `new${i} w1`);
+  for (const l of appended) sh(`printf '%s\\n' ${q(l)} >> ${q(file)}`);
+  writeFileSync(`${file}.go`, '');
+  const r = await run.done;
+  if (r.status !== 0) {
+    // Refusing is right too: a clear error naming the file, and no output.
     t.is(r.status, 1);
-    t.regex(r.stderr, /in\.txt.*(shrank|changed|truncated)/);
-  } finally {
-    cleanup();
+    t.regex(r.stderr, /in\.txt changed while the job read it/);
+    t.false(existsSync(out));
+    return;
   }
-});
+  const got = sortedLines(out);
+  // Some whole prefix of the appended lines was seen: find which, and compare exactly.
+  const seen = got.filter((l) => l.startsWith('new')).length;
+  const ref = join(dir, 'ref.txt');
+  writeFileSync(ref, before + appended.slice(0, seen).map((l) => `${l}\n`).join(''));
+  t.deepEqual(got, gnuWordCountLines(ref), `${seen} appended lines seen`);
+}));
 
-test('a file that grows while it is read: a clear error, or every line counted once', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    const before = slowFirst(file, 20_000);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const out = join(dir, 'out');
-    const run = startCli(['run', job, file, '-o', out, '--streaming', 'on', '--threshold', '1', '--map-tasks', '3',
-      '--chunk-size', '4k', '--workers', '2', '-q']);
-    await until(() => existsSync(`${file}.waiting`), 'the map to start');
-    const appended = Array.from({ length: 50 }, (_, i) => `new${i} w1`);
-    for (const l of appended) sh(`printf '%s\\n' ${q(l)} >> ${q(file)}`);
-    writeFileSync(`${file}.go`, '');
-    const r = await run.done;
-    if (r.status !== 0) {
-      // Refusing is right too: a clear error naming the file, and no output.
-      t.is(r.status, 1);
-      t.regex(r.stderr, /in\.txt changed while the job read it/);
-      t.false(existsSync(out));
-      return;
-    }
-    const got = sortedLines(out);
-    // Some whole prefix of the appended lines was seen: find which, and compare exactly.
-    const seen = got.filter((l) => l.startsWith('new')).length;
-    const ref = join(dir, 'ref.txt');
-    writeFileSync(ref, before + appended.slice(0, seen).map((l) => `${l}\n`).join(''));
-    t.deepEqual(got, lines(gnuWordCount(ref)), `${seen} appended lines seen`);
-  } finally {
-    cleanup();
-  }
-});
-
-test('paths with spaces and non-ASCII: input, job, output and temp dir', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const base = join(dir, 'mes données ü 日本');
-    mkdirSync(base);
-    const file = join(base, "it's a fïle — 1.txt");
-    writeFileSync(file, 'é è\nnaïve café é\n');
-    const job = writeJob(base, 'job ü.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(base, 'tmp ñ');
-    mkdirSync(tmp);
-    const out = join(base, 'out put é');
-    const expected = gnuWordCount(file);
-    const r = await cli(['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--reducers', '1', '-q']);
-    t.is(r.status, 0, r.stderr);
-    t.true(readFileSync(join(out, 'part-00000')).equals(expected));
-    t.true(existsSync(join(out, '_SUCCESS')));
-    t.deepEqual(tree(tmp), []);
-    const wc = await cli(['wordcount', '-T', tmp, file]);
-    t.true(wc.stdout.equals(expected));
-    const sortOut = join(base, 'sorted ü.txt');
-    const s = await cli(['sort', '-T', tmp, '-o', sortOut, file]);
-    t.is(s.status, 0, s.stderr);
-    t.true(readFileSync(sortOut).equals(sh(`sort ${q(file)}`)));
-    // A missing input with such a name is named exactly in the error.
-    const missing = await cli(['run', job, join(base, 'nø such.txt')]);
-    t.is(missing.status, 1);
-    t.true(missing.stderr.includes('nø such.txt'), missing.stderr);
-  } finally {
-    cleanup();
-  }
-});
+test('paths with spaces and non-ASCII: input, job, output and temp dir', (t) => inTempDir(async (dir) => {
+  const base = join(dir, 'mes données ü 日本');
+  mkdirSync(base);
+  const file = join(base, "it's a fïle — 1.txt");
+  writeFileSync(file, 'é è\nnaïve café é\n');
+  const job = writeJob(base, 'job ü.mjs', FAULTY_WORDCOUNT);
+  const tmp = emptyDir(base, 'tmp ñ');
+  const out = join(base, 'out put é');
+  const expected = gnuWordCount(file);
+  const r = await cli(['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--reducers', '1', '-q']);
+  t.is(r.status, 0, r.stderr);
+  t.true(readFileSync(join(out, 'part-00000')).equals(expected));
+  t.true(existsSync(join(out, '_SUCCESS')));
+  t.deepEqual(tree(tmp), []);
+  const wc = await cli(['wordcount', '-T', tmp, file]);
+  t.true(wc.stdout.equals(expected));
+  const sortOut = join(base, 'sorted ü.txt');
+  const s = await cli(['sort', '-T', tmp, '-o', sortOut, file]);
+  t.is(s.status, 0, s.stderr);
+  t.true(readFileSync(sortOut).equals(gnuSort(file)));
+  // A missing input with such a name is named exactly in the error.
+  const missing = await cli(['run', job, join(base, 'nø such.txt')]);
+  t.is(missing.status, 1);
+  t.true(missing.stderr.includes('nø such.txt'), missing.stderr);
+}));
 
 if (LONG) {
   test('long: 64 MB of random bytes through every command equals GNU', async (t) => {

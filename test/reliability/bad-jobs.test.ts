@@ -2,43 +2,32 @@
 // left open and never ends, so reading it would hang); errors inside map/reduce name the record (file,
 // line, byte) or the key, exit 1, and leave no output dir and no temp files.
 import test from 'ava';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, debrisBeside, startCli, tempDir, tree } from './helpers.ts';
+import { cli, cliKilledAfter, debrisBeside, emptyDir, inTempDir, tree } from './helpers.ts';
+import { writeJob } from './jobs.ts';
 
 /** Runs `mrpipe run JOB -` with stdin held open; the command must end by itself with `status`. */
 async function refusedBeforeInput(t: import('ava').ExecutionContext, job: string, status: number, message: RegExp): Promise<void> {
-  const run = startCli(['run', job, '-'], { openStdin: true });
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
-  const r = await run.done;
-  clearTimeout(timer);
+  const r = await cliKilledAfter(30_000, ['run', job, '-'], { openStdin: true });
   t.is(r.signal, null, `${job}: ended by itself, without reading stdin to the end`);
   t.is(r.status, status, r.stderr);
   t.regex(r.stderr, message);
   t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
 }
 
-test('a job that cannot load is refused before reading input', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const job = (name: string, src: string): string => {
-      writeFileSync(join(dir, name), src);
-      return join(dir, name);
-    };
-    await refusedBeforeInput(t, join(dir, 'missing.mjs'), 2, /missing\.mjs" not found/);
-    await refusedBeforeInput(t, job('syntax.mjs', 'export default { map(l, emit) { emit(l, 1) '), 1, /cannot load job .*syntax\.mjs: .*Unexpected/);
-    await refusedBeforeInput(t, job('nomap.mjs', 'export default { reduce: "sum" };'), 1, /nomap\.mjs has no default export with a map/);
-    await refusedBeforeInput(t, job('empty.mjs', ''), 1, /empty\.mjs has no default export with a map/);
-    await refusedBeforeInput(t, job('throws.mjs', 'throw new Error("load failed on purpose");'), 1, /throws\.mjs: load failed on purpose/);
-    await refusedBeforeInput(t, job('badreduce.mjs', 'export default { map() {}, reduce: "median" };'), 1, /reduce must be a function or one of sum, count/);
-    const inline = startCli(['run', '--map', '(l, emit) => emit(l, 1', '-'], { openStdin: true });
-    const r = await inline.done;
-    t.is(r.status, 2);
-    t.regex(r.stderr, /--map: not a valid JavaScript expression: SyntaxError/);
-  } finally {
-    cleanup();
-  }
-});
+test('a job that cannot load is refused before reading input', (t) => inTempDir(async (dir) => {
+  const job = (name: string, src: string): string => writeJob(dir, name, src);
+  await refusedBeforeInput(t, join(dir, 'missing.mjs'), 2, /missing\.mjs" not found/);
+  await refusedBeforeInput(t, job('syntax.mjs', 'export default { map(l, emit) { emit(l, 1) '), 1, /cannot load job .*syntax\.mjs: .*Unexpected/);
+  await refusedBeforeInput(t, job('nomap.mjs', 'export default { reduce: "sum" };'), 1, /nomap\.mjs has no default export with a map/);
+  await refusedBeforeInput(t, job('empty.mjs', ''), 1, /empty\.mjs has no default export with a map/);
+  await refusedBeforeInput(t, job('throws.mjs', 'throw new Error("load failed on purpose");'), 1, /throws\.mjs: load failed on purpose/);
+  await refusedBeforeInput(t, job('badreduce.mjs', 'export default { map() {}, reduce: "median" };'), 1, /reduce must be a function or one of sum, count/);
+  const r = await cli(['run', '--map', '(l, emit) => emit(l, 1', '-'], { openStdin: true });
+  t.is(r.status, 2);
+  t.regex(r.stderr, /--map: not a valid JavaScript expression: SyntaxError/);
+}));
 
 const MODES = `
 const mode = process.env.MRPIPE_TEST_MODE;
@@ -84,45 +73,32 @@ const CASES: [string, RegExp][] = [
 ];
 
 for (const streaming of ['on', 'off']) {
-  test(`map/reduce errors name the record or key and leave nothing behind (streaming ${streaming})`, async (t) => {
-    const { dir, cleanup } = tempDir();
-    try {
-      const file = join(dir, 'in.txt');
-      writeFileSync(file, 'a b\nc d\n');
-      const job = join(dir, 'modes.mjs');
-      writeFileSync(job, MODES);
-      const tmp = join(dir, 'tmp');
-      mkdirSync(tmp);
-      const out = join(dir, 'out');
-      await Promise.all(CASES.map(async ([mode, message]) => {
-        const o = `${out}-${mode}`;
-        const r = await cli(['run', job, file, '-o', o, '-T', tmp, '--streaming', streaming, '--max-attempts', '1', '--workers', '1'],
-          { env: { MRPIPE_TEST_MODE: mode } });
-        t.is(r.status, 1, `${mode}: ${r.stderr}`);
-        t.regex(r.stderr, message, mode);
-        t.false(existsSync(o), `${mode}: no output dir`);
-        t.deepEqual(debrisBeside(o), [], `${mode}: no lock or staging dir`);
-      }));
-      t.deepEqual(tree(tmp), [], 'no temp files');
-    } finally {
-      cleanup();
-    }
-  });
+  test(`map/reduce errors name the record or key and leave nothing behind (streaming ${streaming})`, (t) => inTempDir(async (dir) => {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'a b\nc d\n');
+    const job = writeJob(dir, 'modes.mjs', MODES);
+    const tmp = emptyDir(dir);
+    const out = join(dir, 'out');
+    await Promise.all(CASES.map(async ([mode, message]) => {
+      const o = `${out}-${mode}`;
+      const r = await cli(['run', job, file, '-o', o, '-T', tmp, '--streaming', streaming, '--max-attempts', '1', '--workers', '1'],
+        { env: { MRPIPE_TEST_MODE: mode } });
+      t.is(r.status, 1, `${mode}: ${r.stderr}`);
+      t.regex(r.stderr, message, mode);
+      t.false(existsSync(o), `${mode}: no output dir`);
+      t.deepEqual(debrisBeside(o), [], `${mode}: no lock or staging dir`);
+    }));
+    t.deepEqual(tree(tmp), [], 'no temp files');
+  }));
 }
 
-test('a value JSON cannot carry exactly (NaN, Infinity) is an error, not a silent null', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    writeFileSync(file, 'a b\n');
-    const job = join(dir, 'modes.mjs');
-    writeFileSync(job, MODES);
-    for (const mode of ['nan', 'infinity']) {
-      const r = await cli(['run', job, file, '--max-attempts', '1'], { env: { MRPIPE_TEST_MODE: mode } });
-      t.is(r.status, 1, `${mode}: exit ${r.status}, stdout ${JSON.stringify(r.stdout.toString())}`);
-      t.regex(r.stderr, /value emitted for key "a b" is (NaN|Infinity)/);
-    }
-  } finally {
-    cleanup();
+test('a value JSON cannot carry exactly (NaN, Infinity) is an error, not a silent null', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, 'a b\n');
+  const job = writeJob(dir, 'modes.mjs', MODES);
+  for (const mode of ['nan', 'infinity']) {
+    const r = await cli(['run', job, file, '--max-attempts', '1'], { env: { MRPIPE_TEST_MODE: mode } });
+    t.is(r.status, 1, `${mode}: exit ${r.status}, stdout ${JSON.stringify(r.stdout.toString())}`);
+    t.regex(r.stderr, /value emitted for key "a b" is (NaN|Infinity)/);
   }
-});
+}));

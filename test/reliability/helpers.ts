@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'mrpipe.js');
@@ -33,8 +34,14 @@ export interface CliOptions {
   openStdin?: boolean;
 }
 
+/** A CLI started by startCli: the child, and its exit once it has exited and its pipes closed. */
+export interface Run {
+  child: ChildProcess;
+  done: Promise<Exit>;
+}
+
 /** Starts `mrpipe ...args` in its own process; `done` resolves when it has exited and its pipes closed. */
-export function startCli(args: string[], o: CliOptions = {}): { child: ChildProcess; done: Promise<Exit> } {
+export function startCli(args: string[], o: CliOptions = {}): Run {
   const env = { ...process.env, MRPIPE_NO_PROGRESS: '1', LC_ALL: 'C', ...o.env };
   const child = o.prelude === undefined
     ? spawn(process.execPath, [BIN, ...args], { cwd: o.cwd ?? ROOT, env })
@@ -58,6 +65,65 @@ export function cli(args: string[], o: CliOptions = {}): Promise<Exit> {
   return startCli(args, o).done;
 }
 
+/** Starts `mrpipe ...args` and resolves once ready(child) holds; if it never does, kills the CLI and throws. */
+export async function startCliWhen(args: string[], ready: (child: ChildProcess) => boolean, what: string, o: CliOptions = {}): Promise<Run> {
+  const run = startCli(args, o);
+  try {
+    await until(() => ready(run.child), what);
+  } catch (err) {
+    await reap(run);
+    throw err;
+  }
+  return run;
+}
+
+/** Sends `sig` to a running CLI and resolves to its exit. */
+export function signalAndWait(run: Run, sig: NodeJS.Signals): Promise<Exit> {
+  run.child.kill(sig);
+  return run.done;
+}
+
+/** Starts `mrpipe ...args`, waits until ready(child) holds, sends `sig`, and resolves to the exit. */
+export async function signalWhen(args: string[], ready: (child: ChildProcess) => boolean, what: string, sig: NodeJS.Signals, o: CliOptions = {}): Promise<Exit> {
+  return signalAndWait(await startCliWhen(args, ready, what, o), sig);
+}
+
+/** SIGKILLs a CLI if it is still running (nothing once it has exited) and resolves to its exit: for finally blocks. */
+export function reap(run: Run): Promise<Exit> {
+  return signalAndWait(run, 'SIGKILL');
+}
+
+/** Runs `mrpipe ...args` to the end, SIGKILLed if it is still running after `ms`. */
+export async function cliKilledAfter(ms: number, args: string[], o: CliOptions = {}): Promise<Exit> {
+  const run = startCli(args, o);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), ms);
+  try {
+    return await run.done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A function telling whether a CLI is still running (its exit not yet collected). */
+export function isRunning(run: Run): () => boolean {
+  let running = true;
+  void run.done.then(() => { running = false; }, () => { running = false; });
+  return () => running;
+}
+
+/**
+ * Calls poll() every `ms` while the CLI runs, until it exits or poll() returns false (stop looking);
+ * resolves to whether it is still running.
+ */
+export async function pollWhileRunning(run: Run, ms: number, poll: () => boolean | void): Promise<boolean> {
+  const running = isRunning(run);
+  while (running()) {
+    if (poll() === false) break;
+    await sleep(ms);
+  }
+  return running();
+}
+
 /** Runs a bash script with LC_ALL=C and returns stdout; throws on a non-zero status. */
 export function sh(script: string, env: NodeJS.ProcessEnv = {}): Buffer {
   const r = spawnSync('bash', ['-o', 'pipefail', '-c', script], { env: { ...process.env, LC_ALL: 'C', ...env }, maxBuffer: 1 << 30 });
@@ -75,10 +141,62 @@ export function gnuWordCount(file: string): Buffer {
   return sh(`tr -s ' \\t\\n\\v\\f\\r' '\\n' < ${q(file)} | grep -av '^$' | sort | uniq -c | awk '{print $2 "\\t" $1}' || true`);
 }
 
+/** The lines of a command's output sorted in byte order, empty ones dropped. */
+export function byteSortedLines(b: Buffer): string[] {
+  return b.toString('latin1').split('\n').filter((l) => l !== '').sort();
+}
+
+/** gnuWordCount's lines in byte order: compared with sortedLines(OUT), whatever the partitioning. */
+export function gnuWordCountLines(file: string): string[] {
+  return byteSortedLines(gnuWordCount(file));
+}
+
+/** GNU sort of a file (LC_ALL=C, byte order): the oracle for mrpipe sort. */
+export function gnuSort(file: string): Buffer {
+  return sh(`sort ${q(file)}`);
+}
+
 /** A fresh temp dir (mkdtemp under os.tmpdir()), removed by cleanup. */
 export function tempDir(prefix = 'mrpipe-rel-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs fn with a fresh temp dir, removed afterwards whether fn passes or throws. */
+export async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const { dir, cleanup } = tempDir();
+  try {
+    return await fn(dir);
+  } finally {
+    cleanup();
+  }
+}
+
+/** Creates dir/name as an empty directory (a -T the test checks is left empty); returns its path. */
+export function emptyDir(dir: string, name = 'tmp'): string {
+  const p = path.join(dir, name);
+  fs.mkdirSync(p);
+  return p;
+}
+
+/** The files of a typical job test in one temp dir. */
+export interface WordcountJobFiles {
+  /** dir/in.txt, the input. */
+  file: string;
+  /** dir/wc.mjs, the FAULTY_WORDCOUNT job. */
+  job: string;
+  /** dir/tmp, an empty dir for -T. */
+  tmp: string;
+  /** dir/out, the output dir (not created). */
+  out: string;
+}
+
+/** Lays out a job test in dir: the input written by writeInput, the faulty word count job, an empty -T dir. */
+export function wordcountJobFiles(dir: string, writeInput: (file: string) => void): WordcountJobFiles {
+  const file = path.join(dir, 'in.txt');
+  writeInput(file);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  return { file, job, tmp: emptyDir(dir), out: path.join(dir, 'out') };
 }
 
 /** Every path under dir (relative, sorted), directories included. */
@@ -95,7 +213,7 @@ export function partsOf(out: string): Buffer {
 
 /** Lines of all parts sorted in byte order: output independent of how keys were partitioned. */
 export function sortedLines(out: string): string[] {
-  return partsOf(out).toString('latin1').split('\n').filter((l) => l !== '').sort();
+  return byteSortedLines(partsOf(out));
 }
 
 /** Entries beside OUT that a job uses internally (lock, staging dir, old OUT aside). */

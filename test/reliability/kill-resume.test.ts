@@ -7,7 +7,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cli, debrisBeside, gnuWordCount, LONG, partsOf, q, sh, sortedLines, startCli, tempDir, tree, until } from './helpers.ts';
+import {
+  cli, cliKilledAfter, debrisBeside, emptyDir, gnuSort, gnuWordCountLines, inTempDir, LONG, partsOf, signalAndWait, signalWhen,
+  sortedLines, startCliWhen, tree, wordcountJobFiles,
+} from './helpers.ts';
 import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
 
 /** A small deterministic generator (mulberry32), so a failing sequence of kills can be replayed. */
@@ -38,22 +41,18 @@ function committedTasks(tmp: string): number {
   return tree(tmp).filter((p) => /(^|\/)map\/map-\d+\.json$/.test(p)).length;
 }
 
-const KILLS = LONG ? 100 : 22;
+/** The mrpipe run flags of these tests: streaming in 8 small map tasks on two workers, resumable. */
+const RESUMABLE = ['--streaming', 'on', '--map-tasks', '8', '--workers', '2', '--threshold', '1', '--resume'];
 
+const KILLS = LONG ? 100 : 22;
 
 test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical to an uninterrupted run`, async (t) => {
   const seed = Number(process.env.MRPIPE_TEST_SEED ?? Date.now() % 1_000_000);
   t.log(`seed ${seed} (MRPIPE_TEST_SEED=${seed} replays it)`);
   const random = rng(seed);
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    slowInput(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const args = (out: string): string[] => ['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8',
-      '--reducers', '3', '--workers', '2', '--threshold', '1', '--resume', '-q'];
+  await inTempDir(async (dir) => {
+    const { file, job, tmp } = wordcountJobFiles(dir, slowInput);
+    const args = (out: string): string[] => ['run', job, file, '-o', out, '-T', tmp, ...RESUMABLE, '--reducers', '3', '-q'];
     const cleanOut = join(dir, 'clean', 'out');
     mkdirSync(dirname(cleanOut));
     const started = Date.now();
@@ -61,7 +60,7 @@ test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical
     let span = Date.now() - started;
     t.is(clean.status, 0, clean.stderr);
     const expected = partsOf(cleanOut);
-    t.deepEqual(sortedLines(cleanOut), gnuWordCount(file).toString('latin1').split('\n').filter((l) => l !== '').sort());
+    t.deepEqual(sortedLines(cleanOut), gnuWordCountLines(file));
     const work = join(dir, 'work');
     mkdirSync(work);
     const out = join(work, 'out');
@@ -84,10 +83,7 @@ test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical
       const delay = Math.floor(random() * span * 1.1);
       const hadOut = existsSync(out);
       const t1 = Date.now();
-      const run = startCli(args(out));
-      const timer = setTimeout(() => run.child.kill('SIGKILL'), delay);
-      const r = await run.done;
-      clearTimeout(timer);
+      const r = await cliKilledAfter(delay, args(out));
       // A run that beat its kill tells how long a run takes now (the machine's load changes): aim within it.
       if (r.signal === null && !hadOut) span = Math.max(200, Date.now() - t1);
       const when = `after run ${i} (kill at ${delay} ms, ${r.signal ?? `exit ${r.status}`})`;
@@ -111,114 +107,76 @@ test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical
     t.deepEqual(tree(tmp), [], `no temp files after the last run: ${tree(tmp).join(' ')}`);
     t.deepEqual(debrisBeside(out), [], 'no lock or staging dir left');
     t.log(`${kills} kills, ${completions} runs finished before their kill, ${refusals} refused an OUT committed before a kill, uninterrupted run ${span} ms`);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
-test('an input changed between a kill and --resume is read again (no stale map output reused)', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    slowInput(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const out = join(dir, 'out');
-    const args = ['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8', '--workers', '2', '--threshold', '1', '--resume'];
-    const first = startCli(args);
-    await until(() => committedTasks(tmp) >= 2, 'two committed map tasks');
-    first.child.kill('SIGKILL');
-    await first.done;
-    // Same size, different content: only the mtime (and the bytes) tell.
-    const before = statSync(file).mtimeMs;
-    slowInput(file, 'y');
-    for (let k = 0; statSync(file).mtimeMs === before && k < 100; k++) {
-      await new Promise((r) => setTimeout(r, 20));
-      slowInput(file, 'z');
-    }
-    const again = await cli(args);
-    t.is(again.status, 0, again.stderr);
-    t.notRegex(again.stderr, /reusedMapTasks\t[1-9]/, 'nothing reused');
-    const ref = join(dir, 'ref');
-    const r = await cli(['run', job, file, '-o', ref, '--streaming', 'off', '-q']);
-    t.is(r.status, 0, r.stderr);
-    t.deepEqual(partsOf(out), partsOf(ref));
-    t.deepEqual(tree(tmp), []);
-  } finally {
-    cleanup();
+test('an input changed between a kill and --resume is read again (no stale map output reused)', (t) => inTempDir(async (dir) => {
+  const { file, job, tmp, out } = wordcountJobFiles(dir, slowInput);
+  const args = ['run', job, file, '-o', out, '-T', tmp, ...RESUMABLE];
+  await signalWhen(args, () => committedTasks(tmp) >= 2, 'two committed map tasks', 'SIGKILL');
+  // Same size, different content: only the mtime (and the bytes) tell.
+  const before = statSync(file).mtimeMs;
+  slowInput(file, 'y');
+  for (let k = 0; statSync(file).mtimeMs === before && k < 100; k++) {
+    await new Promise((r) => setTimeout(r, 20));
+    slowInput(file, 'z');
   }
-});
+  const again = await cli(args);
+  t.is(again.status, 0, again.stderr);
+  t.notRegex(again.stderr, /reusedMapTasks\t[1-9]/, 'nothing reused');
+  const ref = join(dir, 'ref');
+  const r = await cli(['run', job, file, '-o', ref, '--streaming', 'off', '-q']);
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(partsOf(out), partsOf(ref));
+  t.deepEqual(tree(tmp), []);
+}));
 
-test('SIGKILL of mrpipe sort -o FILE at random moments: FILE is absent or complete, never partial', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    writeFileSync(file, Array.from({ length: 300_000 }, (_, i) => `${(i * 7919) % 300_007} line`).join('\n') + '\n');
-    const expected = sh(`sort ${q(file)}`);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const target = join(dir, 'sorted.txt');
-    const started = Date.now();
-    const ok = await cli(['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
-    const span = Date.now() - started;
-    t.is(ok.status, 0, ok.stderr);
-    t.true(readFileSync(target).equals(expected));
-    const random = rng(7);
-    for (let i = 0; i < 8; i++) {
-      rmSync(target);
-      const run = startCli(['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
-      const timer = setTimeout(() => run.child.kill('SIGKILL'), Math.floor(random() * span));
-      await run.done;
-      clearTimeout(timer);
-      if (existsSync(target)) t.true(readFileSync(target).equals(expected), `kill ${i}: complete`);
-      else writeFileSync(target, '');
-      // Leftovers beside the target are hidden temp names, never the target itself.
-      t.true(readdirSync(dir).every((n) => ['in.txt', 'tmp', 'sorted.txt'].includes(n) || n.startsWith('.')), readdirSync(dir).join(' '));
-    }
-  } finally {
-    cleanup();
+test('SIGKILL of mrpipe sort -o FILE at random moments: FILE is absent or complete, never partial', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, Array.from({ length: 300_000 }, (_, i) => `${(i * 7919) % 300_007} line`).join('\n') + '\n');
+  const expected = gnuSort(file);
+  const tmp = emptyDir(dir);
+  const target = join(dir, 'sorted.txt');
+  const started = Date.now();
+  const ok = await cli(['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
+  const span = Date.now() - started;
+  t.is(ok.status, 0, ok.stderr);
+  t.true(readFileSync(target).equals(expected));
+  const random = rng(7);
+  for (let i = 0; i < 8; i++) {
+    rmSync(target);
+    await cliKilledAfter(Math.floor(random() * span), ['sort', '-S', '256k', '-T', tmp, '-o', target, file]);
+    if (existsSync(target)) t.true(readFileSync(target).equals(expected), `kill ${i}: complete`);
+    else writeFileSync(target, '');
+    // Leftovers beside the target are hidden temp names, never the target itself.
+    t.true(readdirSync(dir).every((n) => ['in.txt', 'tmp', 'sorted.txt'].includes(n) || n.startsWith('.')), readdirSync(dir).join(' '));
   }
-});
+}));
 
 // Found by the loop above (about 1 run in 4), made deterministic here: the glob over 30k files keeps run B
 // between taking a dead holder's lock and naming its own work dir for a few hundred ms; a SIGKILL there
 // once lost the name of run A's work dir, so even a successful --resume left it in tmpDir.
-test('a kill just after a run took over a dead holder\'s lock orphans nothing', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const data = join(dir, 'data');
-    // Made by a child process: a synchronous loop here would stall the other tests' polling.
-    await promisify(execFile)('bash', ['-c', 'for d in $(seq 0 14); do mkdir -p "$1/d$d" && (cd "$1/d$d" && seq -f f%g 0 1999 | xargs touch); done', 'bash', data]);
-    const file = join(data, 'in.txt');
-    slowInput(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const out = join(dir, 'out');
-    const lock = join(dir, '.out.mrpipe-lock');
-    const args = ['run', job, join(data, '**', 'in.txt'), '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8',
-      '--workers', '2', '--threshold', '1', '--resume', '-q'];
-    const a = startCli(args);
-    await until(() => committedTasks(tmp) >= 2, 'run A to commit two map tasks');
-    a.child.kill('SIGKILL');
-    await a.done;
-    const b = startCli(args);
-    const pidOnly = (): boolean => {
-      try {
-        const l = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; workDir?: string };
-        return l.pid === b.child.pid && l.workDir === undefined;
-      } catch {
-        return false;
-      }
-    };
-    await until(pidOnly, 'run B to hold the lock before naming a work dir');
-    b.child.kill('SIGKILL');
-    await b.done;
-    const c = await cli(args);
-    t.is(c.status, 0, c.stderr);
-    t.deepEqual(tree(tmp), [], 'no work dir orphaned in tmpDir');
-  } finally {
-    cleanup();
-  }
-});
+test('a kill just after a run took over a dead holder\'s lock orphans nothing', (t) => inTempDir(async (dir) => {
+  const data = join(dir, 'data');
+  // Made by a child process: a synchronous loop here would stall the other tests' polling.
+  await promisify(execFile)('bash', ['-c', 'for d in $(seq 0 14); do mkdir -p "$1/d$d" && (cd "$1/d$d" && seq -f f%g 0 1999 | xargs touch); done', 'bash', data]);
+  slowInput(join(data, 'in.txt'));
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const tmp = emptyDir(dir);
+  const out = join(dir, 'out');
+  const lock = join(dir, '.out.mrpipe-lock');
+  const args = ['run', job, join(data, '**', 'in.txt'), '-o', out, '-T', tmp, ...RESUMABLE, '-q'];
+  await signalWhen(args, () => committedTasks(tmp) >= 2, 'run A to commit two map tasks', 'SIGKILL');
+  const b = await startCliWhen(args, (child) => {
+    try {
+      const l = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; workDir?: string };
+      return l.pid === child.pid && l.workDir === undefined;
+    } catch {
+      return false;
+    }
+  }, 'run B to hold the lock before naming a work dir');
+  await signalAndWait(b, 'SIGKILL');
+  const c = await cli(args);
+  t.is(c.status, 0, c.stderr);
+  t.deepEqual(tree(tmp), [], 'no work dir orphaned in tmpDir');
+}));

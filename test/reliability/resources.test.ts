@@ -9,7 +9,10 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, debrisBeside, gnuWordCount, q, sh, sleep, sortedLines, startCli, tempDir, tree } from './helpers.ts';
+import {
+  cli, cliKilledAfter, debrisBeside, emptyDir, gnuSort, gnuWordCountLines, inTempDir, pollWhileRunning, reap, sortedLines, startCli,
+  tempDir, tree, wordcountJobFiles,
+} from './helpers.ts';
 import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
 
 interface SmallDisk {
@@ -56,229 +59,168 @@ function smallDisk(dir: string): SmallDisk {
   return { path, prelude: "trap '' XFSZ; ulimit -f 16", kind: 'ulimit -f', error: /EFBIG|file too large|disk full|ENOSPC/i, release: () => {} };
 }
 
+/** Runs fn with a small disk in a fresh temp dir (logging which kind), released and removed afterwards. */
+function withSmallDisk(t: import('ava').ExecutionContext, fn: (dir: string, disk: SmallDisk) => Promise<void>): Promise<void> {
+  return inTempDir(async (dir) => {
+    const disk = smallDisk(dir);
+    t.log(`small disk: ${disk.kind}`);
+    try {
+      await fn(dir, disk);
+    } finally {
+      disk.release();
+    }
+  });
+}
+
 /** 400k distinct keys: ~4 MB of input, well over 2 MB of sorted runs. */
 function manyKeys(file: string): void {
   writeFileSync(file, Array.from({ length: 400_000 }, (_, i) => `key${(i * 7919) % 400_009}`).join('\n') + '\n');
 }
 
-test('disk full while spilling: mrpipe run fails with a clear error and leaves no temp files', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const disk = smallDisk(dir);
-  t.log(`small disk: ${disk.kind}`);
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const out = join(dir, 'out');
-    const r = await cli(['run', job, file, '-o', out, '-T', disk.path, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--max-attempts', '1'],
-      { prelude: disk.prelude });
-    t.is(r.status, 1, r.stderr);
-    t.regex(r.stderr, disk.error);
-    if (disk.kind === 'tmpfs') t.regex(r.stderr, /--tmp-dir/, 'says what to do');
-    t.false(existsSync(out), 'no output dir');
-    t.deepEqual(debrisBeside(out), []);
-    t.deepEqual(tree(disk.path), [], 'nothing left on the full disk');
-  } finally {
-    disk.release();
-    cleanup();
-  }
-});
+test('disk full while spilling: mrpipe run fails with a clear error and leaves no temp files', (t) => withSmallDisk(t, async (dir, disk) => {
+  const file = join(dir, 'in.txt');
+  manyKeys(file);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(dir, 'out');
+  const r = await cli(['run', job, file, '-o', out, '-T', disk.path, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--max-attempts', '1'],
+    { prelude: disk.prelude });
+  t.is(r.status, 1, r.stderr);
+  t.regex(r.stderr, disk.error);
+  if (disk.kind === 'tmpfs') t.regex(r.stderr, /--tmp-dir/, 'says what to do');
+  t.false(existsSync(out), 'no output dir');
+  t.deepEqual(debrisBeside(out), []);
+  t.deepEqual(tree(disk.path), [], 'nothing left on the full disk');
+}));
 
 // BUG: with --bad-records N, a disk-full error while spilling is counted as a bad record (lib/runtime
 // map task): the task keeps going without spilling, spins for minutes (killed here after 20 s) or dies of
 // "JS heap out of memory … raise --memory". I/O errors must never count as bad records.
 // Only on a real full file system (ENOSPC); under the ulimit fallback EFBIG is not miscounted.
-(CAN_MOUNT ? test.failing : test.skip)('disk full with --bad-records still reports the full disk', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const disk = smallDisk(dir);
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const run = startCli(['run', job, file, '-o', join(dir, 'out'), '-T', disk.path, '--memory', '8MB', '--workers', '2',
-      '--streaming', 'on', '--max-attempts', '1', '--bad-records', '1000000'], { prelude: disk.prelude });
-    const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
-    const r = await run.done;
-    clearTimeout(timer);
-    t.is(r.status, 1, `exit ${r.status} ${r.signal}`);
-    t.regex(r.stderr, disk.error);
-  } finally {
-    disk.release();
-    cleanup();
-  }
-});
+(CAN_MOUNT ? test.failing : test.skip)('disk full with --bad-records still reports the full disk', (t) => withSmallDisk(t, async (dir, disk) => {
+  const file = join(dir, 'in.txt');
+  manyKeys(file);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const r = await cliKilledAfter(20_000, ['run', job, file, '-o', join(dir, 'out'), '-T', disk.path, '--memory', '8MB', '--workers', '2',
+    '--streaming', 'on', '--max-attempts', '1', '--bad-records', '1000000'], { prelude: disk.prelude });
+  t.is(r.status, 1, `exit ${r.status} ${r.signal}`);
+  t.regex(r.stderr, disk.error);
+}));
 
-test('disk full while writing the output dir: no OUT, nothing left beside it', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const disk = smallDisk(dir);
-  t.log(`small disk: ${disk.kind}`);
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const out = join(disk.path, 'out');
-    const r = await cli(['run', job, file, '-o', out, '--reducers', '1', '-q'], { prelude: disk.prelude });
-    t.is(r.status, 1, r.stderr);
-    t.regex(r.stderr, disk.error);
-    t.deepEqual(readdirSync(disk.path), [], 'no OUT, no staging dir, no lock');
-  } finally {
-    disk.release();
-    cleanup();
-  }
-});
+test('disk full while writing the output dir: no OUT, nothing left beside it', (t) => withSmallDisk(t, async (dir, disk) => {
+  const file = join(dir, 'in.txt');
+  manyKeys(file);
+  const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
+  const out = join(disk.path, 'out');
+  const r = await cli(['run', job, file, '-o', out, '--reducers', '1', '-q'], { prelude: disk.prelude });
+  t.is(r.status, 1, r.stderr);
+  t.regex(r.stderr, disk.error);
+  t.deepEqual(readdirSync(disk.path), [], 'no OUT, no staging dir, no lock');
+}));
 
-test('disk full in mrpipe sort and wordcount: exit 1, temp dir cleaned, -o target not created', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const disk = smallDisk(dir);
-  t.log(`small disk: ${disk.kind}`);
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    for (const args of [['sort', '-S', '64k', '-T', disk.path, file], ['wordcount', '-m', '64k', '-T', disk.path, file],
-      ['sort', '-o', join(disk.path, 'sorted.txt'), file]]) {
-      const r = await cli(args, { prelude: disk.prelude });
-      t.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
-      t.regex(r.stderr, disk.error, args[0]);
-      t.deepEqual(tree(disk.path), [], `${args[0]}: nothing left`);
-    }
-  } finally {
-    disk.release();
-    cleanup();
+test('disk full in mrpipe sort and wordcount: exit 1, temp dir cleaned, -o target not created', (t) => withSmallDisk(t, async (dir, disk) => {
+  const file = join(dir, 'in.txt');
+  manyKeys(file);
+  for (const args of [['sort', '-S', '64k', '-T', disk.path, file], ['wordcount', '-m', '64k', '-T', disk.path, file],
+    ['sort', '-o', join(disk.path, 'sorted.txt'), file]]) {
+    const r = await cli(args, { prelude: disk.prelude });
+    t.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, disk.error, args[0]);
+    t.deepEqual(tree(disk.path), [], `${args[0]}: nothing left`);
   }
-});
+}));
 
-test('disk full in mrpipe wordcount gives a one-line error saying what to do', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const disk = smallDisk(dir);
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const r = await cli(['wordcount', '-m', '64k', '-T', disk.path, file], { prelude: disk.prelude });
-    t.is(r.status, 1);
-    t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
-    t.regex(r.stderr, /--tmp-dir|-T/);
-  } finally {
-    disk.release();
-    cleanup();
-  }
-});
+test('disk full in mrpipe wordcount gives a one-line error saying what to do', (t) => withSmallDisk(t, async (dir, disk) => {
+  const file = join(dir, 'in.txt');
+  manyKeys(file);
+  const r = await cli(['wordcount', '-m', '64k', '-T', disk.path, file], { prelude: disk.prelude });
+  t.is(r.status, 1);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+  t.regex(r.stderr, /--tmp-dir|-T/);
+}));
 
 /** Runs `args` under `ulimit -n n`; resolves to the exit. */
 function withFds(n: number, args: string[]): ReturnType<typeof cli> {
   return cli(args, { prelude: `ulimit -n ${n}` });
 }
 
-test('a moderate fd limit (ulimit -n 128): a job with many runs still completes, merging in passes', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const out = join(dir, 'out');
-    const r = await withFds(128, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '--threshold', '1']);
-    t.is(r.status, 0, r.stderr);
-    t.regex(r.stderr, /mergePasses\t[1-9]/, 'more runs than one merge takes');
-    t.deepEqual(sortedLines(out), gnuWordCount(file).toString('latin1').split('\n').filter((l) => l !== '').sort());
-    t.deepEqual(tree(tmp), []);
-    const s = await withFds(64, ['sort', '-S', '64k', '-T', tmp, file]);
-    t.is(s.status, 0, s.stderr);
-    t.true(s.stdout.equals(sh(`sort ${q(file)}`)));
-  } finally {
-    cleanup();
-  }
-});
+test('a moderate fd limit (ulimit -n 128): a job with many runs still completes, merging in passes', (t) => inTempDir(async (dir) => {
+  const { file, job, tmp, out } = wordcountJobFiles(dir, manyKeys);
+  const r = await withFds(128, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '--threshold', '1']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /mergePasses\t[1-9]/, 'more runs than one merge takes');
+  t.deepEqual(sortedLines(out), gnuWordCountLines(file));
+  t.deepEqual(tree(tmp), []);
+  const s = await withFds(64, ['sort', '-S', '64k', '-T', tmp, file]);
+  t.is(s.status, 0, s.stderr);
+  t.true(s.stdout.equals(gnuSort(file)));
+}));
 
 // BUG: under a low fd limit the commands crash instead of merging in more passes or saying why:
 // `mrpipe run` at ulimit -n 64 dies of an unhandled Piscina 'error' event (ERR_WORKER_INIT_FAILED: EMFILE,
 // lib/runtime/pool.ts) with a stack trace and leaves `.OUT.mrpipe-lock` + staging dir beside OUT;
 // `mrpipe sort -S 16k` at ulimit -n 32 fails with a raw "EMFILE: too many open files" stack from
 // operators/shuffle/sorter.ts mergePasses (GNU sort lowers its fan-in and completes).
-test.failing('a low fd limit: the job completes with a smaller fan-in, or fails saying why, leaving nothing', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    manyKeys(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const out = join(dir, 'out');
-    const cases: [number, string[], () => boolean][] = [
-      [64, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '--threshold', '1', '-q'],
-        () => existsSync(join(out, '_SUCCESS'))],
-      [32, ['sort', '-S', '16k', '-T', tmp, file], () => true],
-    ];
-    for (const [n, args, ok] of cases) {
-      const r = await withFds(n, args);
-      if (r.status === 0) t.true(ok(), `${args[0]} completed`);
-      else {
-        t.is(r.status, 1, `${args[0]}: ${r.stderr}`);
-        t.regex(r.stderr, /file descriptors|ulimit -n|too many open files/i, `${args[0]} says why`);
-        t.notRegex(r.stderr, /\n\s+at /, `${args[0]}: no stack trace`);
-      }
-      if (args[0] === 'sort' && r.status === 0) t.true(r.stdout.equals(sh(`sort ${q(file)}`)));
-      t.deepEqual(tree(tmp), [], `${args[0]}: temp dir empty`);
-      t.deepEqual(debrisBeside(out), [], `${args[0]}: nothing beside OUT`);
-      rmSync(out, { recursive: true, force: true });
+test.failing('a low fd limit: the job completes with a smaller fan-in, or fails saying why, leaving nothing', (t) => inTempDir(async (dir) => {
+  const { file, job, tmp, out } = wordcountJobFiles(dir, manyKeys);
+  const cases: [number, string[], () => boolean][] = [
+    [64, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '--threshold', '1', '-q'],
+      () => existsSync(join(out, '_SUCCESS'))],
+    [32, ['sort', '-S', '16k', '-T', tmp, file], () => true],
+  ];
+  for (const [n, args, ok] of cases) {
+    const r = await withFds(n, args);
+    if (r.status === 0) t.true(ok(), `${args[0]} completed`);
+    else {
+      t.is(r.status, 1, `${args[0]}: ${r.stderr}`);
+      t.regex(r.stderr, /file descriptors|ulimit -n|too many open files/i, `${args[0]} says why`);
+      t.notRegex(r.stderr, /\n\s+at /, `${args[0]}: no stack trace`);
     }
-  } finally {
-    cleanup();
+    if (args[0] === 'sort' && r.status === 0) t.true(r.stdout.equals(gnuSort(file)));
+    t.deepEqual(tree(tmp), [], `${args[0]}: temp dir empty`);
+    t.deepEqual(debrisBeside(out), [], `${args[0]}: nothing beside OUT`);
+    rmSync(out, { recursive: true, force: true });
   }
-});
+}));
 
-test('a memory budget too small to work with is refused at start, naming the minimum', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    writeFileSync(file, 'a b\n');
-    const out = join(dir, 'out');
-    const cases: [string[], RegExp][] = [
-      [['--memory', '1MB', '--workers', '2'], /memory budget 1MB is too small: mrpipe needs at least 8MB .*raise --memory or lower --workers/],
-      [['--memory', '1k', '--workers', '1'], /too small: mrpipe needs at least 4MB/],
-      [['--memory', '0'], /--memory/],
-      [['--memory', 'lots'], /--memory/],
-    ];
-    for (const [flags, message] of cases) {
-      // stdin held open: the refusal must come before any input is read.
-      const run = startCli(['run', 'wordcount', '-', '-o', out, ...flags], { openStdin: true });
-      const r = await run.done;
-      t.is(r.status, 2, `${flags.join(' ')}: ${r.stderr}`);
-      t.regex(r.stderr, message);
-      t.false(existsSync(out));
-    }
-  } finally {
-    cleanup();
+test('a memory budget too small to work with is refused at start, naming the minimum', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, 'a b\n');
+  const out = join(dir, 'out');
+  const cases: [string[], RegExp][] = [
+    [['--memory', '1MB', '--workers', '2'], /memory budget 1MB is too small: mrpipe needs at least 8MB .*raise --memory or lower --workers/],
+    [['--memory', '1k', '--workers', '1'], /too small: mrpipe needs at least 4MB/],
+    [['--memory', '0'], /--memory/],
+    [['--memory', 'lots'], /--memory/],
+  ];
+  for (const [flags, message] of cases) {
+    // stdin held open: the refusal must come before any input is read.
+    const run = startCli(['run', 'wordcount', '-', '-o', out, ...flags], { openStdin: true });
+    const r = await run.done;
+    t.is(r.status, 2, `${flags.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, message);
+    t.false(existsSync(out));
   }
-});
+}));
 
 // BUG: mrpipe sort has no floor under -S (operators/shuffle/linesorter.ts sizes its arena from the budget):
 // `-S 1` still writes a run every ~50 lines (60+ run files for 3000 lines of 5 bytes), where GNU sort
 // raises its buffer to a workable minimum. Expected: refused naming the minimum, or raised to one.
-test.failing('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    writeFileSync(file, Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const run = startCli(['sort', '-S', '1', '-T', tmp, file]);
-    let most = 0;
-    let exited = false;
-    void run.done.then(() => { exited = true; });
-    while (!exited && most <= 64) {
-      most = Math.max(most, tree(tmp).length);
-      await sleep(5);
-    }
-    if (!exited) run.child.kill('SIGKILL');
-    const r = await run.done;
-    t.true(most <= 64, `${most} temp files at once for 20000 lines (~110 KB)`);
-    if (r.status === 2) t.regex(r.stderr, /at least/);
-    else {
-      t.is(r.status, 0, r.stderr);
-      t.true(r.stdout.equals(sh(`sort ${q(file)}`)));
-    }
-  } finally {
-    cleanup();
+test.failing('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
+  const tmp = emptyDir(dir);
+  const run = startCli(['sort', '-S', '1', '-T', tmp, file]);
+  let most = 0;
+  // Watch the temp files until it exits or has shown too many, then stop it.
+  await pollWhileRunning(run, 5, () => {
+    most = Math.max(most, tree(tmp).length);
+    return most <= 64;
+  });
+  const r = await reap(run);
+  t.true(most <= 64, `${most} temp files at once for 20000 lines (~110 KB)`);
+  if (r.status === 2) t.regex(r.stderr, /at least/);
+  else {
+    t.is(r.status, 0, r.stderr);
+    t.true(r.stdout.equals(gnuSort(file)));
   }
-});
+}));

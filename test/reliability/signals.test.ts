@@ -1,10 +1,12 @@
 // SIGINT and SIGTERM stop every command cleanly: the temp dir (-T) is left empty, no output dir or lock
 // appears, and the exit is non-zero (the signal re-raised: 130/143 or killed by it).
 import test from 'ava';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debrisBeside, partsOf, sleep, startCli, tempDir, tree, until, type Exit } from './helpers.ts';
-import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
+import {
+  cli, debrisBeside, emptyDir, inTempDir, partsOf, reap, signalAndWait, signalWhen, sleep, startCli, tree, until,
+  wordcountJobFiles, type Exit, type WordcountJobFiles,
+} from './helpers.ts';
 
 const stoppedBy = (r: Exit, sig: NodeJS.Signals): boolean =>
   r.signal === sig || r.status === 128 + (sig === 'SIGINT' ? 2 : 15);
@@ -15,36 +17,26 @@ function slowInput(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+/** `mrpipe run` of the faulty word count over slowInput, streaming in small tasks on two workers. */
+const runArgs = (w: WordcountJobFiles, out: string, ...flags: string[]): string[] =>
+  ['run', w.job, w.file, '-o', out, '-T', w.tmp, '--streaming', 'on', '--threshold', '1', '--workers', '2', ...flags];
+
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${sig} mid-map: mrpipe run stops, removes its temp files and lock, exits non-zero`, async (t) => {
-    const { dir, cleanup } = tempDir();
-    try {
-      const file = join(dir, 'in.txt');
-      slowInput(file);
-      const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-      const tmp = join(dir, 'tmp');
-      mkdirSync(tmp);
-      const out = join(dir, 'out');
-      const run = startCli(['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '8', '--threshold', '1', '--workers', '2']);
-      await until(() => existsSync(`${file}.slow`) && tree(tmp).length > 0, 'the map phase');
-      run.child.kill(sig);
-      const r = await run.done;
-      t.true(stoppedBy(r, sig), `exit ${r.status} ${r.signal}: ${r.stderr}`);
-      t.deepEqual(tree(tmp), [], 'temp dir empty');
-      t.false(existsSync(out), 'no output dir');
-      t.deepEqual(debrisBeside(out), [], 'no lock or staging dir');
-    } finally {
-      cleanup();
-    }
-  });
+  test(`${sig} mid-map: mrpipe run stops, removes its temp files and lock, exits non-zero`, (t) => inTempDir(async (dir) => {
+    const w = wordcountJobFiles(dir, slowInput);
+    const r = await signalWhen(runArgs(w, w.out, '--map-tasks', '8'),
+      () => existsSync(`${w.file}.slow`) && tree(w.tmp).length > 0, 'the map phase', sig);
+    t.true(stoppedBy(r, sig), `exit ${r.status} ${r.signal}: ${r.stderr}`);
+    t.deepEqual(tree(w.tmp), [], 'temp dir empty');
+    t.false(existsSync(w.out), 'no output dir');
+    t.deepEqual(debrisBeside(w.out), [], 'no lock or staging dir');
+  }));
 }
 
 // BUG: lib/runtime (stdin spooling in run-job.ts) does not stop on SIGTERM while stdin is still open: the
 // process keeps waiting for EOF, leaving WORK/stdin and the lock; it should stop, clean up and exit 143.
-test.failing('SIGTERM while stdin is being spooled: the job stops and the spool is removed', async (t) => {
-  const { dir, cleanup } = tempDir();
-  const tmp = join(dir, 'tmp');
-  mkdirSync(tmp);
+test.failing('SIGTERM while stdin is being spooled: the job stops and the spool is removed', (t) => inTempDir(async (dir) => {
+  const tmp = emptyDir(dir);
   const out = join(dir, 'out');
   const run = startCli(['run', 'wordcount', '-', '-o', out, '-T', tmp], { openStdin: true });
   try {
@@ -57,67 +49,51 @@ test.failing('SIGTERM while stdin is being spooled: the job stops and the spool 
     t.deepEqual(tree(tmp), []);
     t.deepEqual(debrisBeside(out), []);
   } finally {
-    run.child.kill('SIGKILL');
-    await run.done;
-    cleanup();
+    await reap(run);
   }
-});
+}));
 
-test('SIGTERM at random moments of a job: never a temp file left, OUT absent or complete', async (t) => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const file = join(dir, 'in.txt');
-    slowInput(file);
-    const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
-    const tmp = join(dir, 'tmp');
-    mkdirSync(tmp);
-    const args = (out: string): string[] => ['run', job, file, '-o', out, '-T', tmp, '--streaming', 'on', '--map-tasks', '6',
-      '--reducers', '2', '--threshold', '1', '--workers', '2', '-q'];
-    const t0 = Date.now();
-    const full = await startCli(args(join(dir, 'full'))).done;
-    const span = Date.now() - t0;
-    t.is(full.status, 0, full.stderr);
-    const expected = partsOf(join(dir, 'full'));
-    for (let i = 0; i < 6; i++) {
-      const out = join(dir, `out${i}`);
-      const run = startCli(args(out));
-      await sleep(Math.floor(((i + 0.5) / 6) * span));
-      run.child.kill('SIGTERM');
-      const r = await run.done;
-      t.true(r.status === 0 || stoppedBy(r, 'SIGTERM'), `exit ${r.status} ${r.signal}: ${r.stderr}`);
-      t.deepEqual(tree(tmp), [], `signal ${i}: temp dir empty`);
-      t.deepEqual(debrisBeside(out), [], `signal ${i}: no lock or staging dir`);
-      if (existsSync(out)) t.true(partsOf(out).equals(expected), `signal ${i}: OUT complete`);
-    }
-  } finally {
-    cleanup();
+test('SIGTERM at random moments of a job: never a temp file left, OUT absent or complete', (t) => inTempDir(async (dir) => {
+  const w = wordcountJobFiles(dir, slowInput);
+  const args = (out: string): string[] => runArgs(w, out, '--map-tasks', '6', '--reducers', '2', '-q');
+  const t0 = Date.now();
+  const full = await cli(args(join(dir, 'full')));
+  const span = Date.now() - t0;
+  t.is(full.status, 0, full.stderr);
+  const expected = partsOf(join(dir, 'full'));
+  for (let i = 0; i < 6; i++) {
+    const out = join(dir, `out${i}`);
+    const run = startCli(args(out));
+    await sleep(Math.floor(((i + 0.5) / 6) * span));
+    const r = await signalAndWait(run, 'SIGTERM');
+    t.true(r.status === 0 || stoppedBy(r, 'SIGTERM'), `exit ${r.status} ${r.signal}: ${r.stderr}`);
+    t.deepEqual(tree(w.tmp), [], `signal ${i}: temp dir empty`);
+    t.deepEqual(debrisBeside(out), [], `signal ${i}: no lock or staging dir`);
+    if (existsSync(out)) t.true(partsOf(out).equals(expected), `signal ${i}: OUT complete`);
   }
-});
+}));
 
 /** Feeds a spilling command on stdin until its runs are on disk, then signals it; checks the cleanup. */
-async function signalWhileSpilling(t: import('ava').ExecutionContext, cmd: string, flags: string[], sig: NodeJS.Signals): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  const tmp = join(dir, 'tmp');
-  mkdirSync(tmp);
-  const target = join(dir, 'result.txt');
-  const run = startCli([cmd, ...flags, '-T', tmp, '-o', target], { openStdin: true });
-  try {
-    const chunk = Array.from({ length: 20_000 }, (_, i) => `k${(i * 7919) % 20_011} v${i}`).join('\n') + '\n';
-    for (let i = 0; i < 60 && tree(tmp).filter((p) => p.includes('/')).length < 2; i++) {
-      run.child.stdin!.write(chunk);
-      await sleep(50);
+function signalWhileSpilling(t: import('ava').ExecutionContext, cmd: string, flags: string[], sig: NodeJS.Signals): Promise<void> {
+  return inTempDir(async (dir) => {
+    const tmp = emptyDir(dir);
+    const target = join(dir, 'result.txt');
+    const run = startCli([cmd, ...flags, '-T', tmp, '-o', target], { openStdin: true });
+    try {
+      const chunk = Array.from({ length: 20_000 }, (_, i) => `k${(i * 7919) % 20_011} v${i}`).join('\n') + '\n';
+      for (let i = 0; i < 60 && tree(tmp).filter((p) => p.includes('/')).length < 2; i++) {
+        run.child.stdin!.write(chunk);
+        await sleep(50);
+      }
+      t.true(tree(tmp).length > 0, 'spilled something');
+      const r = await signalAndWait(run, sig);
+      t.true(r.status !== 0, `exit ${r.status} ${r.signal}`);
+      t.deepEqual(tree(tmp), [], 'temp dir empty');
+      t.deepEqual(readdirSync(dir).sort(), ['tmp'], 'no target and no temp file beside it');
+    } finally {
+      await reap(run);
     }
-    t.true(tree(tmp).length > 0, 'spilled something');
-    run.child.kill(sig);
-    const r = await run.done;
-    t.true(r.status !== 0, `exit ${r.status} ${r.signal}`);
-    t.deepEqual(tree(tmp), [], 'temp dir empty');
-    t.deepEqual(readdirSync(dir).sort(), ['tmp'], 'no target and no temp file beside it');
-  } finally {
-    run.child.kill('SIGKILL');
-    await run.done;
-    cleanup();
-  }
+  });
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
