@@ -21,10 +21,11 @@ export class LineRunWriter {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(file: string, bufferSize: number) {
+  /** `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage). */
+  constructor(file: string, bufferSize: number, buffer?: Buffer) {
     this.path = file;
     this.fd = fs.openSync(file, 'wx', 0o600);
-    this.buf = Buffer.allocUnsafeSlow(bufferSize);
+    this.buf = buffer ?? Buffer.allocUnsafeSlow(bufferSize);
   }
 
   /** Append src[start, end) as one line. */
@@ -100,10 +101,11 @@ export class LineRunReader implements LineCursor {
   private fileOff = 0;
   private eof = false;
 
-  constructor(file: string, bufferSize: number) {
+  /** Like LineRunWriter: `buffer`, when given, is used (until a longer frame needs a bigger one). */
+  constructor(file: string, bufferSize: number, buffer?: Buffer) {
     this.file = file;
     this.fd = fs.openSync(file, 'r');
-    this.buf = Buffer.allocUnsafeSlow(bufferSize);
+    this.buf = buffer ?? Buffer.allocUnsafeSlow(bufferSize);
   }
 
   /** Make at least `need` bytes available from pos (fewer only at end of file). */

@@ -37,10 +37,10 @@ export function sortedArena(
 
 /** Sort the arena and write it to job.file (removed again on failure). */
 export function writeSortedRun(
-  data: Buffer, starts: Uint32Array, lens: Uint32Array, job: RunJob, scratch?: SortScratch,
+  data: Buffer, starts: Uint32Array, lens: Uint32Array, job: RunJob, scratch?: SortScratch, ioBuffer?: Buffer,
 ): { records: number; bytes: number } {
   const c = sortedArena(data, starts, lens, job.count, job.reverse, job.unique, scratch);
-  const w = new LineRunWriter(job.file, job.ioSize);
+  const w = new LineRunWriter(job.file, job.ioSize, ioBuffer?.length === job.ioSize ? ioBuffer : undefined);
   try {
     while (c.advance()) w.write(c.buf, c.start, c.end);
     w.close();

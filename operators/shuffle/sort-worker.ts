@@ -8,6 +8,7 @@ import { DONE, FAILED, READY, STATUS_BYTES, writeSortedRun, type WorkerJob } fro
 import { DiskFullError } from './errors.ts';
 
 let scratch: SortScratch | undefined;
+let ioBuffer: Buffer | undefined;
 
 parentPort?.on('message', (job: WorkerJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
@@ -20,7 +21,8 @@ parentPort?.on('message', (job: WorkerJob | { hello: SharedArrayBuffer }) => {
   const nums = new Float64Array(job.status, 8, 2);
   try {
     scratch = sortScratch(job.count, scratch);
-    const r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch);
+    if (ioBuffer?.length !== job.ioSize) ioBuffer = Buffer.allocUnsafeSlow(job.ioSize);
+    const r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch, ioBuffer);
     nums[0] = r.records;
     nums[1] = r.bytes;
     Atomics.store(state, 0, DONE);
