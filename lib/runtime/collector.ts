@@ -7,7 +7,8 @@ import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
 import { sortOrder } from '../../operators/shuffle/index.ts';
 import { KeyTable } from './key-table.ts';
-import { RunWriter } from './run-file.ts';
+import { runWriter, type RunRecord } from './runs.ts';
+import type { RunWriter } from '../../operators/shuffle/index.ts';
 
 /** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */
 const ENTRY_OVERHEAD = 104;
@@ -206,13 +207,18 @@ export class Collector {
     this.spills++;
     o.onSpill?.();
   }
-  private write(seq: number, p: number, fill: (w: RunWriter) => void): void {
+
+  private write(seq: number, p: number, fill: (w: { add(key: string, json: string | undefined): void }) => void): void {
     const name = `s${seq}-p${p}.run`;
-    const w = new RunWriter(join(this.o.dir, name), this.o.writeBuffer);
+    const w: RunWriter<RunRecord> = runWriter(join(this.o.dir, name), this.o.writeBuffer);
+    // One record object, refilled: the writer encodes it synchronously.
+    const rec: RunRecord = { key: '', json: undefined };
     try {
-      fill(w);
-    } finally {
+      fill({ add(key, json) { rec.key = key; rec.json = json; w.write(rec); } });
       w.close();
+    } catch (err) {
+      w.abort();
+      throw err;
     }
     this.recordsWritten += w.records;
     this.runs[p].push(name);

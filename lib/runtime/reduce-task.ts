@@ -7,7 +7,7 @@ import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { openMerged, type MergeCursor } from './merge.ts';
+import { openMerged, type RunCursor } from './runs.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
 
 /** Buffered text output to a file descriptor; latin1 jobs write their strings back as the bytes they came from. */
@@ -60,12 +60,12 @@ class GroupValues implements Iterable<unknown>, Iterator<unknown> {
   /** After the group: whether the cursor holds the next group's first record. */
   more = false;
   count = 0;
-  private readonly cur: MergeCursor;
+  private readonly cur: RunCursor;
   private readonly gkey: string;
   private readonly group: ((k: string) => string) | undefined;
   private readonly ctx: ReduceContext;
 
-  constructor(cur: MergeCursor, gkey: string, group: ((k: string) => string) | undefined, ctx: ReduceContext) {
+  constructor(cur: RunCursor, gkey: string, group: ((k: string) => string) | undefined, ctx: ReduceContext) {
     this.cur = cur;
     this.gkey = gkey;
     this.group = group;
@@ -79,14 +79,15 @@ class GroupValues implements Iterable<unknown>, Iterator<unknown> {
   next(): IteratorResult<unknown> {
     if (this.ended) return { value: undefined, done: true };
     if (!this.pending) {
-      if (!this.cur.next()) { this.ended = true; this.more = false; return { value: undefined, done: true }; }
-      const k = this.cur.key;
+      if (!this.cur.advance()) { this.ended = true; this.more = false; return { value: undefined, done: true }; }
+      const k = this.cur.current.key;
       if ((this.group ? this.group(k) : k) !== this.gkey) { this.ended = true; this.more = true; return { value: undefined, done: true }; }
     }
     this.pending = false;
     this.count++;
-    this.ctx.key = this.cur.key;
-    return { value: parse(this.cur.val), done: false };
+    const r = this.cur.current;
+    this.ctx.key = r.key;
+    return { value: parse(r.json), done: false };
   }
 
   /** Skips what the reducer did not read. */
@@ -105,7 +106,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
     await job.setup?.(tctx);
     mkdirSync(spec.scratch, { recursive: true, mode: 0o700 });
     const out = new PartWriter(spec.tmpPath, job.encoding);
-    let cur: MergeCursor | undefined;
+    let cur: RunCursor | undefined;
     try {
       cur = openMerged(spec.runs, {
         fanIn: env.fanIn, bufferSize, scratchDir: spec.scratch, onPass: () => { progress.spills++; },
@@ -115,9 +116,9 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
       let groups = 0;
       let inRecords = 0;
       if (!reduce) {
-        while (cur.next()) {
+        while (cur.advance()) {
           inRecords++;
-          out.write(formatRecord(cur.key, parse(cur.val), fmt));
+          out.write(formatRecord(cur.current.key, parse(cur.current.json), fmt));
         }
       } else {
         const ctx: ReduceContext = {
@@ -128,9 +129,10 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
           },
         };
         const group = job.group;
-        let more = cur.next();
+        let more = cur.advance();
         while (more) {
-          const gkey = group ? group(cur.key) : cur.key;
+          const k = cur.current.key;
+          const gkey = group ? group(k) : k;
           const values = new GroupValues(cur, gkey, group, ctx);
           let r: unknown;
           try {
