@@ -36,7 +36,9 @@ function oldAndNewInputs(dir: string): { one: string; two: string; job: string; 
 
 test('two jobs on the same output dir: the second is refused while the first runs, which completes', (t) => inTempDir(async (dir) => {
   const { file, job, out } = oneInput(dir, 'a');
-  const first = await startCliWhen(runArgs(job, file, out), () => existsSync(join(dir, '.out.mrpipe-lock')), 'the first job to take the lock');
+  // The first job is slowed down (150 ms per SLOW record) so it still holds the lock when the second starts.
+  const first = await startCliWhen(runArgs(job, file, out), () => existsSync(join(dir, '.out.mrpipe-lock')), 'the first job to take the lock',
+    { env: { MRPIPE_TEST_SLOW_MS: '150' } });
   const second = await cli(runArgs(job, file, out));
   t.is(second.status, 1);
   t.regex(second.stderr, new RegExp(`being written by another mrpipe job \\(pid ${first.child.pid}\\)`));
