@@ -1,6 +1,7 @@
 // sort lines, mrpipe: readChunks → sortLines (bytes in, sorted bytes out; no strings) → stdout.
 //   node bench/scripts/shuffle-sort.ts INPUT [TMPDIR] [MEMORY_MB=64]
-// (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison.)
+// (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison;
+//  MRPIPE_SORT_THREADS=1: sort runs on a worker thread.)
 import { pipeline } from 'node:stream/promises';
 import { joinLines, readChunks, splitLines } from '../../operators/lines/index.ts';
 import { externalSort, sortLines } from '../../operators/shuffle/index.ts';
@@ -16,7 +17,7 @@ if (process.env.MRPIPE_SORT_STRINGS) {
     process.stdout,
   );
 } else {
-  const threads = process.env.MRPIPE_SORT_THREADS === '0' ? false : undefined;
+  const threads = process.env.MRPIPE_SORT_THREADS === '1'; // the sort worker thread (off by default)
   await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined, threads }), process.stdout);
 }
 if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);

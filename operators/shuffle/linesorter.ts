@@ -33,9 +33,10 @@ export interface LineSorterOptions {
   unique?: boolean;
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
-   * Sort and write each run on a helper thread while the next buffer fills (two buffers of memory / 2).
-   * Default: true when memory ≥ 32 MiB — the worker thread itself costs ~25-30 MB of RSS, too much
-   * next to smaller budgets. Falls back to the calling thread if the worker cannot start.
+   * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
+   * ~16 MB is counted against the budget). Default false: on this project's shared 2-core machine it
+   * cost 0.1-0.3 s more CPU and was not faster (docs/SHUFFLE.md); try it where a core is free. Falls back
+   * to the calling thread if the worker cannot start.
    */
   threads?: boolean;
   /**
@@ -88,7 +89,7 @@ export class LineSorter {
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
     this.stats = stats ?? { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
-    this.threaded = options.threads ?? this.memory >= 32 * 1024 * 1024;
+    this.threaded = options.threads ?? false;
   }
 
   /**
