@@ -1,7 +1,8 @@
 // `mrpipe sort`: an external sort whose output is byte-identical to `LC_ALL=C sort` with the same flags,
 // in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
-// merged. Built on the shuffle operators' Sorter and GNU key semantics; lines are latin1 strings so any
-// bytes round-trip and JS string order is byte order.
+// merged. Plain byte order (no -k/-n/-t) runs on the LineSorter over raw bytes (../sort/byte-sort.ts);
+// keyed and numeric sorts on the Sorter with GNU key semantics, lines as latin1 strings so any bytes
+// round-trip and JS string order is byte order.
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter } from '../../../operators/shuffle/index.ts';
@@ -10,6 +11,7 @@ import { checkInputs, checkTmpDir, inputSpecs, openInput, withOutput } from '../
 import { parseSize } from '../sizes.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
+import { sortByteLines } from '../sort/byte-sort.ts';
 import { progressBar } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
@@ -64,9 +66,6 @@ Examples:
   cat *.log | mrpipe sort -u -T /scratch
   mrpipe sort -rn counts.txt | head`)
     .action(async (files: string[], flags: SortFlags) => {
-      // The sort buffer is many small strings that die at each spill: ask V8 to favour a small heap over
-      // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
-      try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
       let memory = 256 * 1024 * 1024;
       if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
       if (flags.bufferSize !== undefined) memory = parseSize(flags.bufferSize, '-S', 'k');
@@ -77,11 +76,26 @@ Examples:
       const specs = inputSpecs(files);
       await checkInputs(specs);
       await checkTmpDir(flags.temporaryDirectory, '-T');
+      const bar = progressBar('sort', await totalInputBytes(specs));
+      if (keys.length === 0 && separator === undefined && !flags.numericSort) {
+        // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
+        try {
+          await sortByteLines(specs, {
+            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir: flags.temporaryDirectory,
+            output: flags.output, onRead: (n) => bar.update(n),
+          });
+        } finally {
+          bar.stop();
+        }
+        return;
+      }
+      // The sort buffer is many small strings that die at each spill: ask V8 to favour a small heap over
+      // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
+      try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
       const sorter = new Sorter<string>({
         reverse: flags.reverse, numeric: flags.numericSort, unique: flags.unique, stable: flags.stable,
         keys, separator, encoding: 'latin1', memory, tmpDir: flags.temporaryDirectory,
       });
-      const bar = progressBar('sort', await totalInputBytes(specs));
       let read = 0;
       let spilling = false;
       const push = (line: string): void => { spilling = true; sorter.push(line); spilling = false; };

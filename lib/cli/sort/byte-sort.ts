@@ -1,0 +1,55 @@
+// `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
+// lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
+// the sorted lines come out as byte chunks: no JavaScript string is made per line.
+import { LineSorter, collectYoungGarbage, lineChunks } from '../../../operators/shuffle/index.ts';
+import { describeFsError, failure } from '../errors.ts';
+import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
+
+const GC_EVERY = 4 * 1024 * 1024;
+
+export interface ByteSortOptions {
+  reverse: boolean;
+  unique: boolean;
+  memory: number;
+  tmpDir: string | undefined;
+  output: string | undefined;
+  /** Called with the input bytes read so far (the progress bar). */
+  onRead?: (bytes: number) => void;
+}
+
+/** Sorts the inputs in byte order into the output (stdout or -o FILE). */
+export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
+  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique });
+  let read = 0;
+  // Spilling happens inside write()/end(): only errors outside them are errors of the input.
+  const spill = (fn: () => void): void => {
+    try { fn(); } catch (err) {
+      throw failure(`writing a sorted run: ${describeFsError(err, opts.tmpDir ?? 'the temp dir')}`);
+    }
+  };
+  try {
+    for (const spec of specs) {
+      // One buffer reused per read: write() copies what it keeps into the sorter's arena.
+      for await (const chunk of readInputsReusing([spec])) {
+        spill(() => sorter.write(chunk));
+        read += chunk.length;
+        opts.onRead?.(read);
+      }
+      spill(() => sorter.end()); // each input's last line ends at its end, newline or not (as GNU sort)
+    }
+    let cursor!: ReturnType<LineSorter['finish']>;
+    spill(() => { cursor = sorter.finish(); });
+    await withOutput(opts.output, 'latin1', async (out) => {
+      // Each chunk is a fresh Buffer (an asynchronous write may still hold it), its memory outside the
+      // heap: a scavenge every few MB frees the written ones, where V8 would let ~64 MB pile up.
+      let sinceGc = 0;
+      for (const chunk of lineChunks(cursor)) {
+        if (!out.writeBytes(chunk)) await out.drain();
+        sinceGc += chunk.length;
+        if (sinceGc >= GC_EVERY) { collectYoungGarbage(); sinceGc = 0; }
+      }
+    });
+  } finally {
+    sorter.dispose();
+  }
+}
