@@ -11,6 +11,7 @@ export * from './runfile.ts';
 export * from './size.ts';
 export * from './sorter.ts';
 export * from './tempdirs.ts';
+export * from './fdlimit.ts';
 export * from './builtins.ts';
 export * from './combiner.ts';
 export * from './group.ts';

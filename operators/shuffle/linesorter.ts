@@ -13,6 +13,7 @@ import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type WorkerJob } from
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 
 /** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch and key (10). */
 export const LINE_OVERHEAD = 18;
@@ -59,7 +60,9 @@ export class LineSorter {
   readonly stats: LineSorterStats;
   private readonly opts: LineSorterOptions;
   private readonly memory: number;
-  private readonly fanIn: number;
+  /** Runs merged at once; lowered (halved, down to 2) when the fd limit will not let them all open. */
+  private fanIn: number;
+  private readonly ioFanIn: number;
   private data: Buffer = Buffer.alloc(0);
   private used = 0;
   private starts = new Uint32Array(0);
@@ -86,6 +89,7 @@ export class LineSorter {
     this.opts = options;
     this.memory = options.memory ?? 64 * 1024 * 1024;
     this.fanIn = options.fanIn ?? DEFAULT_FAN_IN;
+    this.ioFanIn = this.fanIn;
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
     this.stats = stats ?? { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
@@ -247,7 +251,7 @@ export class LineSorter {
   }
 
   private ioBuffer(): number {
-    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.fanIn + 1))));
+    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.ioFanIn + 1))));
   }
 
   private runPath(): string {
@@ -381,9 +385,21 @@ export class LineSorter {
     return r;
   }
 
-  /** Merge consecutive groups of runs until at most `limit` remain. */
-  private mergePasses(limit: number): void {
-    while (this.runs.length > limit) {
+  /** Readers for `files` (slots 0..n-1), or undefined when the fd limit stopped them (none left open). */
+  private openRuns(files: readonly string[]): LineCursor[] | undefined {
+    const cursors = openAll(files, (f, i) => this.reader(f, i));
+    if (cursors === undefined) this.fanIn = lowerFanIn(this.fanIn);
+    return cursors;
+  }
+
+  /**
+   * Merge consecutive groups of runs until at most fanIn (or fanIn - 1 when a held buffer joins the
+   * final merge) remain. A group that hits the fd limit lowers the fan-in and the pass starts over on
+   * the runs as they are now (merged groups stay in place, so run order and stability are kept).
+   */
+  private mergePasses(held: boolean): void {
+    while (this.runs.length > (held ? this.fanIn - 1 : this.fanIn)) {
+      const limit = held ? this.fanIn - 1 : this.fanIn;
       const r = this.runs.length;
       const groups = Math.ceil((r - limit) / (this.fanIn - 1));
       const old = this.runs;
@@ -391,15 +407,24 @@ export class LineSorter {
       let i = 0;
       for (let g = 0; g < groups && i < r; g++) {
         const group = old.slice(i, i + this.fanIn);
+        const sources = this.openRuns(group);
+        if (sources === undefined) break;
+        const m = new LineMerge(sources, !!this.opts.reverse);
+        try {
+          this.writeRun((w) => {
+            while (m.advance()) w.write(m.buf, m.start, m.end);
+          });
+        } catch (err) {
+          if (!isFdLimit(err)) throw err;
+          for (const c of sources) c.close(); // the run file itself could not be opened
+          this.fanIn = lowerFanIn(this.fanIn, err);
+          break;
+        }
         i += group.length;
-        const m = new LineMerge(group.map((f, i) => this.reader(f, i)), !!this.opts.reverse);
-        this.writeRun((w) => {
-          while (m.advance()) w.write(m.buf, m.start, m.end);
-        });
         for (const f of group) fs.rmSync(f, { force: true });
       }
       this.runs.push(...old.slice(i));
-      this.stats.mergePasses++;
+      if (i > 0) this.stats.mergePasses++;
     }
   }
 
@@ -427,9 +452,12 @@ export class LineSorter {
       this.scratch = undefined;
       collectGarbage(); // the arena lives outside the heap: without a GC it stays resident through the passes
     }
-    this.mergePasses(held ? this.fanIn - 1 : this.fanIn);
+    let sources: LineCursor[] | undefined;
+    do {
+      this.mergePasses(!!held);
+      sources = this.openRuns(this.runs);
+    } while (sources === undefined);
     this.stats.mergePasses++;
-    const sources = this.runs.map((f, i) => this.reader(f, i));
     if (held) sources.push(held);
     const m = new LineMerge(sources, !!this.opts.reverse);
     return this.opts.unique ? new UniqueLines(m) : m;

@@ -14,6 +14,7 @@ import { RunReader, RunWriter } from './runfile.ts';
 import { recordBytes } from './size.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
 import { LineSorter } from './linesorter.ts';
+import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 import type { LineCursor } from './linerun.ts';
 
 export const DEFAULT_MEMORY = 64 * 1024 * 1024;
@@ -46,7 +47,9 @@ export class Sorter<T> {
   readonly stats: SorterStats = { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
   private readonly opts: SorterOptions<T>;
   private readonly memory: number;
-  private readonly fanIn: number;
+  /** Runs merged at once; lowered (halved, down to 2) when the fd limit will not let them all open. */
+  private fanIn: number;
+  private readonly ioFanIn: number;
   private readonly sizeOf: (r: T) => number;
   private order: Order<T> | undefined;
   private codec: Codec<T> | undefined;
@@ -64,6 +67,7 @@ export class Sorter<T> {
     this.opts = options;
     this.memory = options.memory ?? DEFAULT_MEMORY;
     this.fanIn = options.fanIn ?? DEFAULT_FAN_IN;
+    this.ioFanIn = this.fanIn;
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
     this.sizeOf = options.sizeOf ?? recordBytes;
@@ -136,7 +140,7 @@ export class Sorter<T> {
   }
 
   private ioBuffer(): number {
-    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.fanIn + 1))));
+    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.ioFanIn + 1))));
   }
 
   /** Write a sorted iterable as one run (removing it on failure). */
@@ -192,7 +196,17 @@ export class Sorter<T> {
     return new RunReader(file, this.codec as Codec<T>, this.ioBuffer());
   }
 
-  /** Merge consecutive groups of runs until at most fanIn remain (merging as little as possible). */
+  /** Readers for `files`, or undefined when the fd limit stopped them (none left open; fan-in lowered). */
+  private openRuns(files: readonly string[]): Cursor<T>[] | undefined {
+    const cursors = openAll(files, (f) => this.track(this.reader(f)));
+    if (cursors === undefined) this.fanIn = lowerFanIn(this.fanIn);
+    return cursors;
+  }
+
+  /**
+   * Merge consecutive groups of runs until at most fanIn remain (merging as little as possible). A group
+   * that hits the fd limit lowers the fan-in and the pass starts over on the runs as they are now.
+   */
   private mergePasses(): void {
     const order = this.order as Order<T>;
     while (this.runs.length > this.fanIn) {
@@ -202,15 +216,24 @@ export class Sorter<T> {
       let i = 0;
       for (let g = 0; g < groups && i < r; g++) {
         const group = this.runs.slice(i, i + this.fanIn);
+        const sources = this.openRuns(group);
+        if (sources === undefined) break;
+        let out: string;
+        try {
+          out = this.writeRun(iterateCursor(mergeCursors(sources, order.compare)));
+        } catch (err) {
+          if (!isFdLimit(err)) throw err;
+          for (const c of sources) c.close(); // the run file itself could not be opened
+          this.fanIn = lowerFanIn(this.fanIn, err);
+          break;
+        }
         i += group.length;
-        const merged = mergeCursors(group.map((f) => this.track(this.reader(f))), order.compare);
-        const out = this.writeRun(iterateCursor(merged));
         for (const f of group) removeRunFile(f);
         next.push(out);
       }
       next.push(...this.runs.slice(i));
       this.runs = next;
-      this.stats.mergePasses++;
+      if (i > 0) this.stats.mergePasses++;
     }
   }
 
@@ -237,9 +260,13 @@ export class Sorter<T> {
       source = cursorOf(sorted);
     } else {
       this.spill();
-      this.mergePasses();
+      let sources: Cursor<T>[] | undefined;
+      do {
+        this.mergePasses();
+        sources = this.openRuns(this.runs);
+      } while (sources === undefined);
       this.stats.mergePasses++;
-      source = mergeCursors(this.runs.map((f) => this.track(this.reader(f))), order.compare);
+      source = mergeCursors(sources, order.compare);
       if (order.same) source = dedupeCursor(source, order.same);
     }
     return endOf(source, () => this.dispose());

@@ -5,7 +5,7 @@
 // round-trip and JS string order is byte order.
 import v8 from 'node:v8';
 import type { Command } from 'commander';
-import { Sorter } from '../../../operators/shuffle/index.ts';
+import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
 import { checkInputs, checkTmpDir, inputSpecs, openInput, withOutput } from '../io.ts';
 import { parseSize } from '../sizes.ts';
@@ -116,8 +116,13 @@ Examples:
           lines.end(push);
         }
         bar.stop();
+        let sorted: Iterable<string>;
+        try { sorted = sorter.finish(); } catch (err) {
+          if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
+          throw err;
+        }
         await withOutput(flags.output, 'latin1', async (out) => {
-          for (const line of sorter.finish()) {
+          for (const line of sorted) {
             if (!out.write(line + '\n')) await out.drain();
           }
         });

@@ -1,7 +1,7 @@
 // `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
-import { LineSorter, collectYoungGarbage, lineChunks } from '../../../operators/shuffle/index.ts';
+import { LineSorter, TooFewFilesError, collectYoungGarbage, lineChunks } from '../../../operators/shuffle/index.ts';
 import { describeFsError, failure } from '../errors.ts';
 import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
 
@@ -24,6 +24,7 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
+      if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
       throw failure(`writing a sorted run: ${describeFsError(err, opts.tmpDir ?? 'the temp dir')}`);
     }
   };
