@@ -56,3 +56,24 @@ test('SIGINT mid-sort: the child dies by SIGINT and its temp dir is gone', async
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('under ulimit -n 28 a fan-in of 64 is lowered: more merge passes, same output, nothing left', async (t) => {
+  const tmp = tempDir();
+  try {
+    const fdChild = path.join(import.meta.dirname, 'fixtures', 'fd-child.ts');
+    const run = (n: number): Promise<{ status: number; stdout: string; stderr: string }> =>
+      spawnAsync('bash', ['-c', `ulimit -n ${n} && exec "$0" "$1" "$2"`, process.execPath, fdChild, tmp], {});
+    const free = await run(1024);
+    t.is(free.status, 0, free.stderr);
+    const tight = await run(28);
+    t.is(tight.status, 0, tight.stderr);
+    const a = JSON.parse(free.stdout) as { ok: boolean; linePasses: number; keyedPasses: number };
+    const b = JSON.parse(tight.stdout) as { ok: boolean; linePasses: number; keyedPasses: number };
+    t.true(a.ok && b.ok, 'LineSorter and keyed Sorter equal an in-memory sort');
+    t.true(b.linePasses > a.linePasses, `LineSorter passes ${a.linePasses} -> ${b.linePasses}`);
+    t.true(b.keyedPasses > a.keyedPasses, `Sorter passes ${a.keyedPasses} -> ${b.keyedPasses}`);
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
