@@ -26,13 +26,20 @@ const FLAGS: string[][] = [
   ['-t', '\t', '-k3n'], ['-t', ' ', '-k2,2', '-s'], ['-nr', '-s', '-k2,2'], ['-k1,1', '-u', '-r'],
 ];
 
+// The edge lines repeated past mrpipe sort's 64 KiB floor under -S, so that -S 1 spills runs and merges.
+const EDGE_LINES = EDGE.subarray(0, EDGE.lastIndexOf(10) + 1);
+const BIG = Buffer.concat([...Array.from({ length: 400 }, () => EDGE_LINES), EDGE]);
+
 let input: string;
+let big: string;
 let dir: string;
 let cleanup: () => void;
 test.before(() => {
   ({ dir, cleanup } = tempDir());
   input = path.join(dir, 'edge.txt');
   fs.writeFileSync(input, EDGE);
+  big = path.join(dir, 'big.txt');
+  fs.writeFileSync(big, BIG);
 });
 test.after('every run file and temp dir is gone', (t) => {
   t.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('mrpipe')), []);
@@ -51,10 +58,10 @@ for (const flags of FLAGS) {
     const inMemory = await mrpipe(['sort', ...flags, input]);
     t.is(inMemory.status, 0, inMemory.stderr);
     t.deepEqual(inMemory.stdout, expected);
-    // 1 KiB of buffer: many runs, merged.
-    const external = await mrpipe(['sort', '-S', '1', '-T', dir, ...flags, input]);
+    // -S 1 (raised to the 64 KiB floor) over ~200 KB: runs on disk, merged.
+    const external = await mrpipe(['sort', '-S', '1', '-T', dir, ...flags, big]);
     t.is(external.status, 0, external.stderr);
-    t.deepEqual(external.stdout, expected);
+    t.deepEqual(external.stdout, gnuSort(flags, big));
   });
 }
 

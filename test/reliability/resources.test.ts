@@ -203,10 +203,7 @@ test('a memory budget too small to work with is refused at start, naming the min
   }
 }));
 
-// BUG: mrpipe sort has no floor under -S (operators/shuffle/linesorter.ts sizes its arena from the budget):
-// `-S 1` still writes a run every ~50 lines (60+ run files for 3000 lines of 5 bytes), where GNU sort
-// raises its buffer to a workable minimum. Expected: refused naming the minimum, or raised to one.
-test.failing('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', (t) => inTempDir(async (dir) => {
+test('mrpipe sort -S 1 is refused naming the minimum, or works with a sane number of runs', (t) => inTempDir(async (dir) => {
   const file = join(dir, 'in.txt');
   writeFileSync(file, Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 20_011}`).join('\n') + '\n');
   const tmp = emptyDir(dir);

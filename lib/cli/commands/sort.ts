@@ -15,6 +15,9 @@ import { sortByteLines } from '../sort/byte-sort.ts';
 import { progressBar } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
+/** The smallest sort buffer: smaller -S / --memory values are raised to it (docs/CLI.md). */
+export const MIN_SORT_BUFFER = 64 * 1024;
+
 interface SortFlags {
   reverse?: boolean;
   numericSort?: boolean;
@@ -69,6 +72,9 @@ Examples:
       let memory = 256 * 1024 * 1024;
       if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
       if (flags.bufferSize !== undefined) memory = parseSize(flags.bufferSize, '-S', 'k');
+      // As GNU sort does, a tiny buffer is silently raised to a workable minimum (-S 1 would otherwise write
+      // a run every few dozen lines and merge hundreds of them).
+      memory = Math.max(memory, MIN_SORT_BUFFER);
       const separator = separatorOf(flags.fieldSeparator);
       const keys = (flags.key ?? []).map((k) => {
         try { return parseKeyDef(k); } catch (err) { throw usageError(`-k ${k}: ${(err as Error).message.replace(/^mrpipe: /, '')}`); }
