@@ -37,7 +37,7 @@ export class KeyTable {
 
   /** The id of key, or -1 when absent; then insert(key) adds it where the search ended. */
   find(key: string): number {
-    let h = OFFSET;
+    let h = OFFSET | 0; // int32 like the stored hashes (an empty key never goes through Math.imul)
     const n = key.length;
     for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
     const slots = this.slots;

@@ -1,0 +1,54 @@
+// KeyTable (the map side's aggregation table) against a Map: same ids in first-seen order, across growth
+// (many keys from a tiny initial capacity), clear() and keys that collide in their low hash bits.
+import test from 'ava';
+import fc from 'fast-check';
+import { KeyTable } from '../../lib/runtime/key-table.ts';
+import { partitionOf } from '../../lib/runtime/keys.ts';
+
+const addAll = (t: KeyTable, keys: string[], ref: Map<string, number>): void => {
+  for (const k of keys) {
+    const found = t.find(k);
+    const expected = ref.get(k);
+    if (expected === undefined) {
+      if (found !== -1) throw new Error(`found absent key ${JSON.stringify(k)}`);
+      const id = t.insert(k);
+      if (id !== ref.size) throw new Error(`new key ${JSON.stringify(k)} got id ${id}, want ${ref.size}`);
+      ref.set(k, id);
+    } else if (found !== expected) throw new Error(`key ${JSON.stringify(k)} has id ${found}, want ${expected}`);
+  }
+};
+
+test('ids equal a Map of first-seen order, through growth and clear()', (t) => {
+  fc.assert(fc.property(
+    fc.array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.nat(3000).map(String)), { maxLength: 400 }), { minLength: 1, maxLength: 4 }),
+    fc.integer({ min: 1, max: 64 }),
+    (batches, capacity) => {
+      const table = new KeyTable(capacity);
+      for (const keys of batches) {
+        const ref = new Map<string, number>();
+        addAll(table, keys, ref);
+        t.is(table.size, ref.size);
+        t.deepEqual(table.keys, [...ref.keys()]);
+        table.clear();
+        t.is(table.size, 0);
+      }
+    },
+  ), { numRuns: 200 });
+});
+
+test('its hash is partitionOf for latin1 byte-string keys', (t) => {
+  fc.assert(fc.property(fc.array(fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 12 }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 9 }), (keys, n) => {
+    const table = new KeyTable();
+    for (const k of keys) if (table.find(k) < 0) table.insert(k);
+    table.keys.forEach((k, id) => t.is((table.hashes[id] >>> 0) % n, partitionOf(k, n, 'latin1')));
+  }));
+});
+
+test('100k distinct keys from the smallest table', (t) => {
+  const table = new KeyTable(1);
+  const ref = new Map<string, number>();
+  const keys = Array.from({ length: 100_000 }, (_, i) => `w${(i * 7919) % 100_000}`);
+  addAll(table, keys, ref);
+  addAll(table, keys, ref);
+  t.is(table.size, 100_000);
+});
