@@ -11,12 +11,24 @@ const sortLines: BenchCase = {
   title: 'sort 1 GB of lines, 64 MB budget',
   input: { kind: 'text', size: GB, seed: 1 },
   contenders: [
-    { name: 'mrpipe externalSort (latin1, prefix sort, fan-in 16)', command: '{node} bench/scripts/shuffle-sort.ts {input} {tmp} 64', peer: false },
+    { name: 'mrpipe sortLines (byte arena, radix sort, fan-in 16)', command: '{node} bench/scripts/shuffle-sort.ts {input} {tmp} 64', peer: false },
     { name: 'LC_ALL=C sort -S 64M (2 threads)', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },
     { name: 'LC_ALL=C sort -S 64M --parallel=1', command: 'LC_ALL=C sort -S 64M --parallel=1 -T {tmp} {input}', peer: true },
+  ],
+  notes: 'Target: within 1.5x of GNU sort with its default threads; peak RSS <= budget + 100 MB. The npm package ' +
+    'external-sorting is measured in its own case on 16 MB: it took 350 s on 20 MB here, hours on 1 GB.',
+};
+
+// external-sorting is ~1000x slower than GNU sort: on its own small input, so the 1 GB case stays runnable.
+const sortSmall: BenchCase = {
+  title: 'sort 16 MB of lines: the npm package external-sorting',
+  input: { kind: 'text', size: 16 * 1024 * 1024, seed: 1 },
+  contenders: [
+    { name: 'mrpipe sortLines (byte arena, radix sort, fan-in 16)', command: '{node} bench/scripts/shuffle-sort.ts {input} {tmp} 64', peer: false },
+    { name: 'LC_ALL=C sort -S 64M (2 threads)', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },
     { name: 'npm external-sorting', command: '{node} bench/scripts/shuffle-sort-external-sorting.ts {input} {tmp}', peer: true },
   ],
-  notes: 'Target: within 1.5x of GNU sort with its default threads; peak RSS <= budget + 100 MB.',
+  notes: 'external-sorting drops the last line of an input without a final newline (not the case here: the generator ends every line).',
 };
 
 const wordCount = (title: string, vocabulary?: number): BenchCase => ({
@@ -33,6 +45,7 @@ const wordCount = (title: string, vocabulary?: number): BenchCase => ({
 
 export default [
   sortLines,
+  sortSmall,
   wordCount('word count over 1 GB, 64 MB budget'),
   wordCount('word count over 1 GB, high cardinality (more distinct words than fit in 64 MB)', 20_000_000),
 ];
