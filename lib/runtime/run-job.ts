@@ -16,6 +16,7 @@ import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
+import { onStopSignals } from './signals.ts';
 
 /** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
 export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {
@@ -80,7 +81,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     caught = sig;
     controller.abort(new Error(`interrupted by ${sig}`));
   };
-  if (s.handleSignals) { process.on('SIGINT', onSignal); process.on('SIGTERM', onSignal); }
+  const stopListening = s.handleSignals ? onStopSignals(onSignal) : undefined;
 
   const tracker = new ProgressTracker((p) => { run.emit('progress', p); options.onProgress?.(p); });
   const outDir = toStream ? undefined : new OutputDir(options.output as string);
@@ -214,9 +215,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     cleanupDirs();
     if (locked && orphans.length > 0) outDir?.release(orphans); // failed before handling them: keep them named
     else if (locked) outDir?.unlock();
-    if (s.handleSignals) {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+    if (stopListening) {
+      stopListening();
       // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
       if (caught) process.kill(process.pid, caught);
     }
