@@ -38,14 +38,18 @@ function statInput(name: string, path: string): InputFile {
   return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: /\.gz$/i.test(path) };
 }
 
-/** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. */
-export async function expandInputs(inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin): Promise<InputFile[]> {
+/** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. The copy stops when
+ * signal aborts (SIGINT/SIGTERM while stdin is still open would otherwise wait for an EOF that never comes). */
+export async function expandInputs(
+  inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin, signal?: AbortSignal,
+): Promise<InputFile[]> {
   if (inputs.length === 0) throw new Error('no input: give input files (or - for stdin)');
   const files: InputFile[] = [];
   for (const input of inputs) {
     if (input === '-') {
       const path = join(await spoolDir(), 'stdin');
-      await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      signal?.throwIfAborted();
+      await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
       files.push({ ...statInput('-', path), gz: false });
     } else if (GLOB_CHARS.test(input) && !exists(input)) {
       const matches = await expandGlob(input);

@@ -92,9 +92,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
   /** Dirs of dead earlier holders, named in our lock until this job has reused or deleted them. */
   let orphans: string[] = [];
   let committed = false;
+  /** The dir stdin is copied into (it becomes the work dir unless a killed run's is resumed). */
+  let spool: string | undefined;
   const cleanupDirs = () => {
     if (stage && !committed) rmSync(stage, { recursive: true, force: true });
     if (workDir) rmSync(workDir, { recursive: true, force: true });
+    if (spool && spool !== workDir) rmSync(spool, { recursive: true, force: true });
   };
   const abortListener = () => { void executor?.destroy(); };
   signal.addEventListener('abort', abortListener, { once: true });
@@ -111,7 +114,6 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       locked = true;
     }
     const fresh = () => mkdtempSync(join(s.tmpDir, 'mrpipe-'));
-    let spool: string | undefined;
     // Every dir is named in the lock as soon as it exists, so a kill at any moment leaves nothing unfound.
     const files: InputFile[] = await expandInputs(options.inputs, async () => {
       if (!spool) {
@@ -119,7 +121,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
         outDir?.record({ pid: process.pid, workDir: spool, orphans });
       }
       return spool;
-    });
+    }, process.stdin, signal);
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
     const streaming = s.streaming === 'auto' ? total > s.threshold : s.streaming;

@@ -33,9 +33,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   }));
 }
 
-// BUG: lib/runtime (stdin spooling in run-job.ts) does not stop on SIGTERM while stdin is still open: the
-// process keeps waiting for EOF, leaving WORK/stdin and the lock; it should stop, clean up and exit 143.
-test.failing('SIGTERM while stdin is being spooled: the job stops and the spool is removed', (t) => inTempDir(async (dir) => {
+test('SIGTERM while stdin is being spooled: the job stops and the spool is removed', (t) => inTempDir(async (dir) => {
   const tmp = emptyDir(dir);
   const out = join(dir, 'out');
   const run = startCli(['run', 'wordcount', '-', '-o', out, '-T', tmp], { openStdin: true });
