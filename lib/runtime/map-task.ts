@@ -27,6 +27,14 @@ class RecordFailure {
   }
 }
 
+/** A system error (ENOSPC, EFBIG, EMFILE, EIO…) from Node's I/O, or the shuffle's DiskFullError (code
+ * ENOSPC): never the record's fault. (Node's own usage errors are ERR_*, not errno names.) */
+function isIoError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as NodeJS.ErrnoException;
+  return typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code));
+}
+
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
@@ -61,12 +69,21 @@ export async function runMapTask(
   });
   const target: MapSink = sink ?? collector;
   let out = 0;
+  /** An I/O error from spilling (disk full…), kept so that neither --bad-records nor a map that catches
+   * what emit throws can swallow it: it fails the task. */
+  let ioFailure: unknown;
   const emit = (key: string, value?: unknown): void => {
     if (typeof key !== 'string') {
       throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
     }
+    if (ioFailure) throw ioFailure;
     out++;
-    target.add(key, value);
+    try {
+      target.add(key, value);
+    } catch (err) {
+      if (isIoError(err)) ioFailure = err;
+      throw err;
+    }
   };
   const ctx: MapContext = { file: spec.name, offset: undefined, line: undefined, index: undefined, counter, taskId: spec.id };
   const map = job.map;
@@ -77,9 +94,11 @@ export async function runMapTask(
     try {
       r = map(record, emit, ctx);
     } catch (err) {
+      if (ioFailure) throw ioFailure;
       fail(err);
       return;
     }
+    if (ioFailure) throw ioFailure;
     if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
       throw new RecordFailure(new TypeError('map returned a Promise: map must be synchronous (do async preparation in setup())'), ctx.offset, ctx.line, ctx.index);
     }
