@@ -36,11 +36,26 @@ function raiseMinSemiSpace(mb: number): void {
   } catch { /* keep V8's default */ }
 }
 
+/** Why a pool failed (a thread could not start, mostly), said as what to do. Marked fatal: not retried. */
+export function poolFailure(err: unknown, workers: number): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const failure = /EMFILE|ENFILE/.test(message)
+    ? new Error(`too many open files (EMFILE) starting a worker thread: the open-file limit is too low for --workers ${workers}; `
+      + 'raise ulimit -n or lower --workers', { cause: err })
+    : /ERR_WORKER_INIT_FAILED|initialization/.test(`${(err as { code?: unknown })?.code} ${message}`)
+      ? new Error(`a worker thread failed to start (${message}); try lower --workers`, { cause: err })
+      // Piscina also emits 'error' for a worker that fails while it runs no task (a job's stray timer).
+      : new Error(`a worker thread failed outside any task: ${message}`, { cause: err });
+  return Object.assign(failure, { fatal: true });
+}
+
 export class WorkerExecutor implements Executor {
   readonly concurrency: number;
   private readonly pool: Piscina<WorkerTask, TaskResult>;
   private readonly abort = new AbortController();
   private readonly extra = new Set<Piscina>();
+  /** Set when a pool emitted 'error' (a thread failed to start): every task then fails with it. */
+  private failure: Error | undefined;
 
   private readonly limits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
 
@@ -54,13 +69,20 @@ export class WorkerExecutor implements Executor {
   }
 
   private makePool(threads: number): Piscina<WorkerTask, TaskResult> {
-    return new Piscina<WorkerTask, TaskResult>({
+    const pool = new Piscina<WorkerTask, TaskResult>({
       filename: WORKER_URL.href,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
       resourceLimits: this.limits,
     });
+    // Piscina emits 'error' when a thread fails to start (ERR_WORKER_INIT_FAILED: EMFILE under a low
+    // `ulimit -n`); unhandled, it would kill the process before the job's cleanup. Fail every task instead.
+    pool.on('error', (err: unknown) => {
+      this.failure ??= poolFailure(err, this.concurrency);
+      this.abort.abort(this.failure);
+    });
+    return pool;
   }
 
   async run(spec: TaskSpec, env: TaskEnv, attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
@@ -70,7 +92,10 @@ export class WorkerExecutor implements Executor {
     port1.on('message', onProgress);
     port1.unref();
     try {
+      if (this.failure) throw this.failure;
       return await pool.run({ spec, env, port: port2 }, { transferList: [port2], signal: this.abort.signal });
+    } catch (err) {
+      throw this.failure ?? err;
     } finally {
       port1.close();
       if (pool !== this.pool) {

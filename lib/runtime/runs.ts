@@ -4,7 +4,7 @@
 // (mergeCursors). Only the payload is the runtime's: [varint key bytes][key UTF-8][0 | 1 + value JSON].
 import { join } from 'node:path';
 import {
-  mergeCursors, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor,
+  isFdLimit, lowerFanIn, mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor,
 } from '../../operators/shuffle/index.ts';
 import { compareKeys } from './keys.ts';
 
@@ -72,31 +72,60 @@ let passSeq = 0;
  * A cursor over the stable merge of the given run files (equal keys in the order the runs are listed),
  * merging groups of fanIn adjacent runs into intermediate runs first while there are more than fanIn —
  * adjacent groups keep that order. Intermediate runs live in scratchDir; the caller deletes it.
+ * Under a low fd limit (EMFILE/ENFILE, e.g. two workers merging at once under `ulimit -n 64`) the fan-in
+ * is halved and the merge goes on in more passes, like GNU sort; below 2 it fails saying what to do.
  */
 export function openMerged(paths: string[], opts: MergePlanOptions): RunCursor {
-  const open = (ps: string[]) => mergeCursors(ps.map((p) => new RunReader(p, runCodec, opts.bufferSize)), byKey);
+  const openRuns = (ps: string[]) => openAll(ps, (p) => new RunReader(p, runCodec, opts.bufferSize));
+  let fanIn = opts.fanIn;
   let level = paths;
-  while (level.length > opts.fanIn) {
+  for (;;) {
+    if (level.length <= fanIn) {
+      const readers = openRuns(level);
+      if (readers) return mergeCursors(readers, byKey);
+      fanIn = lowerFanIn(fanIn);
+      continue;
+    }
     const next: string[] = [];
-    for (let i = 0; i < level.length; i += opts.fanIn) {
-      const group = level.slice(i, i + opts.fanIn);
+    let i = 0;
+    for (; i < level.length; i += fanIn) {
+      const group = level.slice(i, i + fanIn);
       if (group.length === 1) { next.push(group[0]); continue; }
-      const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
-      const w = runWriter(out, opts.bufferSize);
-      const m = open(group);
-      try {
-        while (m.advance()) w.write(m.current);
-        w.close();
-      } catch (err) {
-        w.abort();
-        throw err;
-      } finally {
-        m.close();
-      }
-      opts.onPass?.(out);
+      const out = mergeGroup(group, opts, openRuns);
+      if (out === undefined) break;
       next.push(out);
     }
-    level = next;
+    if (i < level.length) {
+      // Out of descriptors: keep the runs merged so far (in order) and go on with a smaller fan-in.
+      level = [...next, ...level.slice(i)];
+      fanIn = lowerFanIn(fanIn);
+    } else level = next;
   }
-  return open(level);
+}
+
+/** Merges a group of runs into one intermediate run; undefined when the fd limit stopped it (nothing left). */
+function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RunRecord>[] | undefined): string | undefined {
+  const readers = openRuns(group);
+  if (!readers) return undefined;
+  const m = mergeCursors(readers, byKey);
+  const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
+  let w: RunWriter<RunRecord>;
+  try {
+    w = runWriter(out, opts.bufferSize);
+  } catch (err) {
+    m.close();
+    if (isFdLimit(err)) return undefined;
+    throw err;
+  }
+  try {
+    while (m.advance()) w.write(m.current);
+    w.close();
+  } catch (err) {
+    w.abort();
+    throw err;
+  } finally {
+    m.close();
+  }
+  opts.onPass?.(out);
+  return out;
 }

@@ -44,6 +44,12 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
         if (o.signal.aborted || failure) return;
         const message = err instanceof Error ? err.message : String(err);
         // A full disk stays full and the same task needs the same heap: fail at once, saying so.
+        // A pool whose threads cannot start (fatal) fails the job as it is, naming no task.
+        if ((err as { fatal?: unknown } | null)?.fatal === true) {
+          o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
+          failure ??= err;
+          return;
+        }
         if (attempt >= o.maxAttempts || /ENOSPC|EFBIG|EDQUOT|memory limit|OUT_OF_MEMORY/i.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
           const tries = attempt > 1 ? ` (${attempt} attempts)` : '';

@@ -153,10 +153,7 @@ test('a moderate fd limit (ulimit -n 128): a job with many runs still completes,
   t.true(s.stdout.equals(gnuSort(file)));
 }));
 
-// BUG: under a low fd limit `mrpipe run` at ulimit -n 64 dies of an unhandled Piscina 'error' event
-// (ERR_WORKER_INIT_FAILED: EMFILE, lib/runtime/pool.ts) with a stack trace and leaves `.OUT.mrpipe-lock` +
-// staging dir beside OUT.
-test.failing('a low fd limit: mrpipe run completes with a smaller fan-in, or fails saying why, leaving nothing', (t) => inTempDir(async (dir) => {
+test('a low fd limit: mrpipe run completes with a smaller fan-in, or fails saying why, leaving nothing', (t) => inTempDir(async (dir) => {
   const { file, job, tmp, out } = wordcountJobFiles(dir, manyKeys);
   const r = await withFds(64, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '--threshold', '1', '-q']);
   if (r.status === 0) t.true(existsSync(join(out, '_SUCCESS')), 'run completed');
@@ -164,6 +161,19 @@ test.failing('a low fd limit: mrpipe run completes with a smaller fan-in, or fai
     t.is(r.status, 1, r.stderr);
     t.regex(r.stderr, /file descriptors|ulimit -n|too many open files/i, 'says why');
     t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+  t.deepEqual(tree(tmp), [], 'temp dir empty');
+  t.deepEqual(debrisBeside(out), [], 'nothing beside OUT');
+}));
+
+test('an fd limit too low for the worker threads: mrpipe run fails in one line saying what to do, leaving nothing', (t) => inTempDir(async (dir) => {
+  const { file, job, tmp, out } = wordcountJobFiles(dir, manyKeys);
+  const r = await withFds(32, ['run', job, file, '-o', out, '-T', tmp, '--memory', '8MB', '--workers', '2', '--streaming', 'on', '--map-tasks', '4', '-q']);
+  if (r.status === 0) t.true(existsSync(join(out, '_SUCCESS')), 'run completed');
+  else {
+    t.is(r.status, 1, r.stderr);
+    t.regex(r.stderr, /too many open files .*raise ulimit -n or lower --workers/);
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
   t.deepEqual(tree(tmp), [], 'temp dir empty');
   t.deepEqual(debrisBeside(out), [], 'nothing beside OUT');
