@@ -3,7 +3,7 @@
 // then _SUCCESS are written last, and the staging dir is renamed to OUT. A lock file beside OUT
 // (.OUT.mrpipe-lock, created with O_EXCL) holds the running job's pid and work dir: a second job on the
 // same OUT is refused while the first lives, and --resume finds the work dir of a killed one through it.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface LockInfo {
@@ -50,12 +50,20 @@ export class OutputDir {
   lock(): LockInfo | undefined {
     let stale: LockInfo | undefined;
     for (let tries = 0; tries < 3; tries++) {
+      // Written whole, then linked into place (link fails if the lock exists): a job starting at the same
+      // moment never reads a created-but-empty lock, takes it as a dead holder's and wins too.
+      const tmp = `${this.lockPath}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify({ pid: process.pid } satisfies LockInfo), { mode: 0o600 });
       try {
-        writeFileSync(this.lockPath, JSON.stringify({ pid: process.pid } satisfies LockInfo), { flag: 'wx', mode: 0o600 });
+        linkSync(tmp, this.lockPath);
         this.locked = true;
         return stale;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue; // tmp swept as a dead holder's debris by a job taking over: again
+        if (code !== 'EEXIST') throw err;
+      } finally {
+        rmSync(tmp, { force: true });
       }
       let info: LockInfo | undefined;
       try {
