@@ -3,6 +3,10 @@
 // Prints "count word" lines in byte order of the word.
 //   node bench/scripts/shuffle-wordcount.ts INPUT [TMPDIR] [MEMORY_MB=64]
 import fs from 'node:fs';
+import v8 from 'node:v8';
+// Keep V8's young generation from growing to its default maximum (tens of MB of RSS that the budget does
+// not see): every token makes short-lived garbage here, and a larger nursery buys little speed.
+v8.setFlagsFromString('--semi-space-growth-factor=1');
 import { pipeline } from 'node:stream/promises';
 import { readChunks, splitLines } from '../../operators/lines/index.ts';
 import { HashCombiner, Sorter, reduceSorted } from '../../operators/shuffle/index.ts';
@@ -10,13 +14,24 @@ import type { Pair } from '../../operators/types.ts';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;
-const sorter = new Sorter<Pair<number>>({ memory, tmpDir: tmpDir || undefined, encoding: 'latin1' });
+// One budget for the whole process, not one each: the Sorter only sizes its I/O buffers from it (16 merge
+// readers × ≤ 1 MiB, a writer), and the input chunks in flight take a few MiB more. The table gets the rest.
+const IO_RESERVE = Math.min(memory / 4, 16 * 2 ** 20);
+const sorter = new Sorter<Pair<number>>({ memory: IO_RESERVE, tmpDir: tmpDir || undefined, encoding: 'latin1' });
+// Each spill goes straight to a run file (held: the table alone, never a previous spill as well), except
+// the final one when nothing was spilled before: then it is the whole answer and stays in memory.
 let last: Pair<number>[] | undefined;
+let atEnd = false;
+const trace = Boolean(process.env.MRPIPE_BENCH_TRACE);
 const table = new HashCombiner<number, number>('sum', {
-  memory,
+  memory: memory - IO_RESERVE,
   onSpill(sorted) {
-    if (last) sorter.addSortedRun(last);
-    last = sorted;
+    if (trace) {
+      const m = process.memoryUsage();
+      console.error(`spill ${sorted.length} rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} ext ${m.external >> 20} MiB`);
+    }
+    if (atEnd && sorter.stats.runs === 0) last = sorted;
+    else sorter.addSortedRun(sorted);
   },
 });
 
@@ -37,14 +52,14 @@ await pipeline(readChunks(input), splitLines({ encoding: 'latin1', strings: 'cop
     }
   }
 });
+atEnd = true;
 table.flush();
+if (trace) console.error(`flushed maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
 
-// One spill in all: it is the answer, already sorted. Otherwise merge the spills as runs.
+// One spill in all (nothing written): it is the answer, already sorted. Otherwise merge the spills as runs.
 let sorted: Iterable<Pair<number>> = last ?? [];
-if (sorter.stats.runs > 0) {
-  if (last) sorter.addSortedRun(last);
-  sorted = sorter.finish();
-}
+if (sorter.stats.runs > 0) sorted = sorter.finish();
+if (trace) console.error(`runs ${sorter.stats.runs} passes ${sorter.stats.mergePasses} maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
 const out = Buffer.allocUnsafe(1 << 20);
 let pos = 0;
 reduceSorted(sorted, 'sum', (word, count) => {
