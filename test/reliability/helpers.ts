@@ -199,10 +199,27 @@ export function wordcountJobFiles(dir: string, writeInput: (file: string) => voi
   return { file, job, tmp: emptyDir(dir), out: path.join(dir, 'out') };
 }
 
-/** Every path under dir (relative, sorted), directories included. */
+/** Every path under dir (relative, sorted), directories included. Walked one dir at a time, skipping a
+ * dir removed meanwhile: tests poll it while a job deletes its task dirs (a recursive readdirSync throws
+ * ENOENT then). */
 export function tree(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort();
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw err;
+    }
+    for (const e of entries) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      out.push(p);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk('');
+  return out.sort();
 }
 
 /** The part files of an output dir, concatenated in part order. */
