@@ -14,10 +14,12 @@ import type { Pair } from '../../operators/types.ts';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;
-// One budget for the whole process, not one each: the Sorter only sizes its I/O buffers from it (16 merge
-// readers × ≤ 1 MiB, a writer), and the input chunks in flight take a few MiB more. The table gets the rest.
+// One budget for the whole process, not one each: the Sorter only sizes its I/O buffers from it (merge
+// readers and a writer), and the input chunks in flight take a few MiB more. The table gets the rest.
 const IO_RESERVE = Math.min(memory / 4, 16 * 2 ** 20);
-const sorter = new Sorter<Pair<number>>({ memory: IO_RESERVE, tmpDir: tmpDir || undefined, encoding: 'latin1' });
+// A wide fan-in merges every run in one pass with small (64 KiB) read buffers. Narrow passes left each
+// group's 16 × 1 MiB buffers as garbage for V8 to notice late: +140 MB RSS with 171 runs.
+const sorter = new Sorter<Pair<number>>({ memory: IO_RESERVE, fanIn: 256, tmpDir: tmpDir || undefined, encoding: 'latin1' });
 // Each spill goes straight to a run file (held: the table alone, never a previous spill as well), except
 // the final one when nothing was spilled before: then it is the whole answer and stays in memory.
 let last: Pair<number>[] | undefined;
