@@ -2,7 +2,8 @@
 // but written from and read into raw byte ranges, so sorting lines never decodes them into strings.
 // A LineCursor exposes its current line as (buf, start, end); the range is valid until the next advance().
 import fs from 'node:fs';
-import { CorruptRunError, DiskFullError } from './errors.ts';
+import { CorruptRunError } from './errors.ts';
+import { FrameFileWriter } from './frame-writer.ts';
 
 export interface LineCursor {
   buf: Buffer;
@@ -13,19 +14,10 @@ export interface LineCursor {
 }
 
 /** Sequential writer of line frames through one large buffer. */
-export class LineRunWriter {
-  readonly path: string;
-  bytes = 0;
-  records = 0;
-  private fd: number;
-  private buf: Buffer;
-  private pos = 0;
-
+export class LineRunWriter extends FrameFileWriter {
   /** `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage). */
   constructor(file: string, bufferSize: number, buffer?: Buffer) {
-    this.path = file;
-    this.fd = fs.openSync(file, 'wx', 0o600);
-    this.buf = buffer ?? Buffer.allocUnsafeSlow(bufferSize);
+    super(file, buffer ?? Buffer.allocUnsafeSlow(bufferSize));
   }
 
   /** Append src[start, end) as one line. */
@@ -50,42 +42,6 @@ export class LineRunWriter {
   writeString(s: string): void {
     const src = Buffer.from(s, 'latin1');
     this.write(src, 0, src.length);
-  }
-
-  flush(): void {
-    let off = 0;
-    while (off < this.pos) {
-      try {
-        off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
-      } catch (err) {
-        const pending = this.pos - off;
-        const written = this.bytes + off;
-        this.abort();
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(this.path, written, pending, err);
-        throw err;
-      }
-    }
-    this.bytes += this.pos;
-    this.pos = 0;
-  }
-
-  close(): void {
-    if (this.fd < 0) return;
-    this.flush();
-    fs.closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  abort(): void {
-    if (this.fd >= 0) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // already failing
-      }
-      this.fd = -1;
-    }
-    fs.rmSync(this.path, { force: true });
   }
 }
 

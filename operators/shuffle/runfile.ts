@@ -6,25 +6,17 @@ import { Readable } from 'node:stream';
 import { allocRunBuffer, varintSize, writeVarint, type Codec, type RunBuffer } from './codec.ts';
 import type { Cursor } from './cursor.ts';
 import { iterateCursor } from './cursor.ts';
-import { CorruptRunError, DiskFullError } from './errors.ts';
+import { CorruptRunError } from './errors.ts';
+import { FrameFileWriter } from './frame-writer.ts';
 
 export const DEFAULT_IO_BUFFER = 1 << 20;
 
-export class RunWriter<T> {
-  readonly path: string;
-  /** Bytes flushed to the file so far. */
-  bytes = 0;
-  records = 0;
-  private fd: number;
-  private buf: RunBuffer;
-  private pos = 0;
+export class RunWriter<T> extends FrameFileWriter<RunBuffer> {
   private readonly codec: Codec<T>;
 
   constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER) {
-    this.path = file;
+    super(file, allocRunBuffer(bufferSize));
     this.codec = codec;
-    this.fd = fs.openSync(file, 'wx', 0o600);
-    this.buf = allocRunBuffer(bufferSize);
   }
 
   write(r: T): void {
@@ -39,43 +31,6 @@ export class RunWriter<T> {
     writeVarint(this.buf, this.pos, end - start, width);
     this.pos = end;
     this.records++;
-  }
-
-  flush(): void {
-    let off = 0;
-    while (off < this.pos) {
-      try {
-        off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
-      } catch (err) {
-        const pending = this.pos - off;
-        const written = this.bytes + off;
-        this.abort();
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(this.path, written, pending, err);
-        throw err;
-      }
-    }
-    this.bytes += this.pos;
-    this.pos = 0;
-  }
-
-  close(): void {
-    if (this.fd < 0) return;
-    this.flush();
-    fs.closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  /** Close and delete the partial file. */
-  abort(): void {
-    if (this.fd >= 0) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // already failing
-      }
-      this.fd = -1;
-    }
-    fs.rmSync(this.path, { force: true });
   }
 }
 
