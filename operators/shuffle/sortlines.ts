@@ -1,10 +1,10 @@
 // sortLines as a stream stage: raw text bytes in (any chunking), the same lines sorted by bytes out, each
 // terminated by LF — what `LC_ALL=C sort [-r] [-u]` prints. The fastest way to sort lines: no strings are
 // made (see linesorter.ts). The temp dir goes on completion, error, destroy() and abort.
-import { Duplex, addAbortSignal } from 'node:stream';
 import type { Stage } from '../types.ts';
 import { collectYoungGarbage } from './gc.ts';
 import { LineSorter, lineChunks, type LineSorterOptions } from './linesorter.ts';
+import { sortingStage } from './sorting-stage.ts';
 
 /**
  * Chunks passing through are garbage once consumed, but V8 frees external buffers only at a GC, which a
@@ -24,7 +24,6 @@ export interface SortLinesOptions extends LineSorterOptions {
 export function sortLines(options: SortLinesOptions = {}): Stage<Buffer, Buffer> {
   const sorter = new LineSorter(options);
   let out: Generator<Buffer, void, undefined> | undefined;
-  let wanted = false;
   let sinceGc = 0;
   const passed = (n: number): void => {
     sinceGc += n;
@@ -33,67 +32,27 @@ export function sortLines(options: SortLinesOptions = {}): Stage<Buffer, Buffer>
       collectYoungGarbage();
     }
   };
-
-  const pump = (stage: Duplex): void => {
-    const chunks = out as Generator<Buffer, void, undefined>;
-    while (true) {
-      const r = chunks.next();
-      if (r.done) {
-        sorter.dispose();
-        stage.push(null);
-        return;
-      }
-      passed(r.value.length);
-      if (!stage.push(r.value)) return;
-    }
-  };
-
-  const stage = new Duplex({
-    writableObjectMode: false,
-    readableObjectMode: false,
+  return sortingStage<Buffer, Buffer>({
+    objectMode: false,
     readableHighWaterMark: 1 << 18,
-    write(chunk: Buffer, _enc, cb) {
-      try {
-        sorter.write(chunk);
-        passed(chunk.length);
-        cb();
-      } catch (err) {
-        cb(err as Error);
-      }
+    add: (chunk) => {
+      sorter.write(chunk);
+      passed(chunk.length);
     },
-    final(cb) {
-      try {
-        out = lineChunks(sorter.finish(), options.chunkSize);
-      } catch (err) {
-        cb(err as Error);
-        return;
-      }
-      cb();
-      if (wanted) {
-        try {
-          pump(this);
-        } catch (err) {
-          this.destroy(err as Error);
-        }
-      }
+    finish: () => {
+      const chunks = lineChunks(sorter.finish(), options.chunkSize);
+      out = chunks;
+      return () => {
+        const r = chunks.next();
+        if (r.done) return null;
+        passed(r.value.length);
+        return r.value;
+      };
     },
-    read() {
-      if (out === undefined) {
-        wanted = true;
-        return;
-      }
-      try {
-        pump(this);
-      } catch (err) {
-        this.destroy(err as Error);
-      }
-    },
-    destroy(err, cb) {
+    dispose: () => {
       out?.return();
       sorter.dispose();
-      cb(err);
     },
+    signal: options.signal,
   });
-  if (options.signal) addAbortSignal(options.signal, stage);
-  return stage as Stage<Buffer, Buffer>;
 }
