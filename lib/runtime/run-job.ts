@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isFdLimit } from '../../operators/shuffle/fdlimit.ts';
 import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
 import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
@@ -11,7 +13,7 @@ import { runInMemory, partName } from './in-memory.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
 import { FAN_IN, settingsOf, type Settings } from './options.ts';
 import { planSplits, type PlannedSplit } from './planner.ts';
-import { InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
+import { fdLimitFailure, InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
@@ -94,11 +96,9 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
   let committed = false;
   /** The dir stdin is copied into (it becomes the work dir unless a killed run's is resumed). */
   let spool: string | undefined;
-  const cleanupDirs = () => {
-    if (stage && !committed) rmSync(stage, { recursive: true, force: true });
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-    if (spool && spool !== workDir) rmSync(spool, { recursive: true, force: true });
-  };
+  /** Removes this job's dirs; resolves to the first error that outlived the retries (see removeDirs). */
+  const cleanupDirs = () => removeDirs([stage && !committed ? stage : undefined, workDir, spool !== workDir ? spool : undefined]);
+  let failed = false;
   const abortListener = () => { void executor?.destroy(); };
   signal.addEventListener('abort', abortListener, { once: true });
   try {
@@ -210,11 +210,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       reducers: s.reducers, streaming, reused, elapsedMs: Date.now() - started,
     };
   } catch (err) {
-    throw signal.aborted && !(err instanceof Error && err === signal.reason) && signal.reason ? signal.reason : err;
+    failed = true;
+    throw signal.aborted && !(err instanceof Error && err === signal.reason) && signal.reason ? signal.reason : fdLimitFailure(err, s.workers);
   } finally {
     signal.removeEventListener('abort', abortListener);
     await executor?.destroy();
-    cleanupDirs();
+    const leftover = await cleanupDirs();
     if (locked && orphans.length > 0) outDir?.release(orphans); // failed before handling them: keep them named
     else if (locked) outDir?.unlock();
     if (stopListening) {
@@ -222,5 +223,33 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
       if (caught) process.kill(process.pid, caught);
     }
+    // A job that failed reports why it failed; one that worked but could not clean up says so (the
+    // throw replaces only a result, never an error, hence the lint exception).
+    // eslint-disable-next-line no-unsafe-finally
+    if (leftover && !failed) throw fdLimitFailure(leftover, s.workers);
   }
+}
+
+/**
+ * rmSync of each dir, retried while the open-file limit is hit: a job that failed *because* of EMFILE
+ * would otherwise also fail to walk its temp dirs (a recursive rm opens each dir), leaving them and the
+ * lock behind. Descriptors free up as the worker threads exit, so a short wait is enough. Every dir is
+ * tried; the first error that survives is returned, never thrown, so the lock is still released.
+ */
+async function removeDirs(dirs: readonly (string | undefined)[]): Promise<unknown> {
+  let first: unknown;
+  for (const dir of dirs) {
+    if (!dir) continue;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+        break;
+      } catch (err) {
+        if (attempt < 40 && isFdLimit(err)) { await delay(50); continue; }
+        first ??= err;
+        break;
+      }
+    }
+  }
+  return first;
 }

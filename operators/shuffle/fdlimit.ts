@@ -3,10 +3,12 @@
 // fan-in and merges in more passes instead of failing; only when even two runs cannot be open at once
 // does it give up, saying what to do.
 
-/** True for "too many open files" (this process: EMFILE; the whole system: ENFILE). */
+/** True for "too many open files" (this process: EMFILE; the whole system: ENFILE). Node 24's recursive
+ * rmSync reports it with an empty code ("Unknown error: Too many open files"), hence the message test. */
 export function isFdLimit(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'EMFILE' || code === 'ENFILE';
+  if (code === 'EMFILE' || code === 'ENFILE') return true;
+  return err instanceof Error && /too many open files/i.test(err.message);
 }
 
 /** The error when not even a 2-way merge can open its files. */

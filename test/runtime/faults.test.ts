@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { runJob, startJob, type Job, type TaskEvent } from '../../lib/index.ts';
+import { fdLimitFailure } from '../../lib/runtime/pool.ts';
 import { allLines, FIXTURES, referenceWordCount, tempDir } from './helpers.ts';
 
 const FAULTY = join(FIXTURES, 'faulty.ts');
@@ -269,4 +270,19 @@ test('a dead job\'s work dir stays named in the lock until a later job reuses or
   } finally {
     cleanup();
   }
+});
+
+test('running out of file descriptors anywhere in a job is one line saying what to do', (t) => {
+  const fromWorker = new Error(", Unknown error: Too many open files '/tmp/x/.out.mrpipe-out-1'");
+  const wrapped = new Error('reduce failed [task r0]', { cause: Object.assign(new Error('EMFILE: too many open files, open \'/tmp/run\''), { code: 'EMFILE' }) });
+  for (const err of [fromWorker, wrapped]) {
+    const e = fdLimitFailure(err, 3) as Error;
+    t.regex(e.message, /^too many open files \(\w.*\): the open-file limit is too low for --workers 3; raise ulimit -n or lower --workers$/);
+    t.false(e.message.includes('\n'));
+    t.is(e.cause, err);
+  }
+  const said = new Error('too many open files (EMFILE) starting a worker thread: raise ulimit -n or lower --workers');
+  t.is(fdLimitFailure(said, 2), said, 'an error that already says what to do is kept');
+  const other = new Error('ENOSPC: no space left on device');
+  t.is(fdLimitFailure(other, 2), other, 'other errors pass through');
 });
