@@ -126,3 +126,34 @@ test('latin1 is byte-exact: NUL and invalid UTF-8 round-trip', (t) => {
   t.deepEqual(lines.map((l) => [...Buffer.from(l, 'latin1')]), [[0, 0xff, 0xc3], [0x80, 0xe2, 0x82], [0xfe]]);
   t.deepEqual(splitInPieces(data, [2, 6], 'utf8'), referenceLines(data, 'utf8'));
 });
+
+test('strings: slice decodes big runs in pieces: piece boundaries on empty, CRLF, multi-byte and piece-long lines', (t) => {
+  // Lines of 0..40 KiB around the 32 KiB decode piece, so cuts land on every kind of boundary.
+  const line = fc.tuple(fc.constantFrom(0, 1, 13, 200, 32 * 1024 - 1, 32 * 1024, 40 * 1024),
+    fc.constantFrom('a', 'é', '€'), fc.boolean());
+  fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 4 }),
+    fc.constantFrom('utf8', 'latin1'), (specs, finalNewline, cuts, encoding) => {
+      const enc = encoding as 'utf8' | 'latin1';
+      const text = specs.map(([n, ch, crlf], i) => ch.repeat(n) + String(i) + (crlf ? '\r' : '')).join('\n') + (finalNewline ? '\n' : '');
+      const data = Buffer.from(text, 'utf8');
+      const splitter = new LineSplitter({ encoding: enc, strings: 'slice' });
+      const got: string[] = [];
+      let s = 0;
+      for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+        got.push(...splitter.split(data.subarray(s, cut)));
+        s = cut;
+      }
+      got.push(...splitter.split(data.subarray(s)), ...splitter.finish());
+      t.deepEqual(got, referenceLines(data, enc));
+    }), { numRuns: 150 });
+});
+
+test('strings: slice keeps an empty line whose LF ends a decode piece', (t) => {
+  for (const n of [32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1]) {
+    for (const [tail, lines] of [['\n\n', ['']], ['\n\n\ny\n', ['', '', 'y']]] as const) {
+      const splitter = new LineSplitter({ encoding: 'latin1', strings: 'slice' });
+      const data = Buffer.from('x'.repeat(n) + tail);
+      t.deepEqual([...splitter.split(data), ...splitter.finish()], ['x'.repeat(n), ...lines], `line of ${n}`);
+    }
+  }
+});
