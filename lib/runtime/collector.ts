@@ -15,11 +15,26 @@ const ENTRY_OVERHEAD = 104;
 /** A user combine runs once this many values are pending for one key. */
 const COMBINE_EVERY = 32;
 
+/** Rough heap bytes of an emitted value. Arrays of numbers and strings (counters, [count, bytes] pairs)
+ * are costed element by element: serialising each one to measure it cost 9% of a log-analysis job. */
 export function valueCost(v: unknown): number {
   switch (typeof v) {
     case 'number': case 'boolean': case 'undefined': return 16;
     case 'string': return 24 + 2 * v.length;
-    default: return v === null ? 16 : 48 + 2 * (JSON.stringify(v)?.length ?? 0);
+    default: {
+      if (v === null) return 16;
+      if (Array.isArray(v) && v.length <= 64) {
+        let cost = 32 + 8 * v.length;
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x === 'number') cost += 8;
+          else if (typeof x === 'string') cost += 24 + 2 * x.length;
+          else return 48 + 2 * (JSON.stringify(v)?.length ?? 0);
+        }
+        return cost;
+      }
+      return 48 + 2 * (JSON.stringify(v)?.length ?? 0);
+    }
   }
 }
 
