@@ -25,3 +25,8 @@ export * from './combine.ts';
 export * from './partition.ts';
 export * from './reduce.ts';
 export * from './gc.ts';
+export * from './wordtable.ts';
+export * from './wordscan.ts';
+export * from './wordrun.ts';
+export * from './wordcounter.ts';
+export * from './countwords.ts';

@@ -1,10 +1,10 @@
 // `mrpipe wordcount [FILE...] [--top N]`: word<TAB>count in byte order of the word, or the N most
 // frequent (count descending, then word). A dedicated hot loop (bytes hashed in place, no string per
-// word) in bounded memory: the table spills sorted runs to --tmp-dir when it outgrows --memory.
+// word) in bounded memory: the shuffle operators' WordCounter, spilling sorted runs to --tmp-dir beyond --memory.
 import type { Command } from 'commander';
 import { checkInputs, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
-import { countWords, TopWords } from '../wordcount/count.ts';
+import { countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
 import { progressBar } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
@@ -43,8 +43,28 @@ Examples:
           const chunks = readInputsReusing(specs);
           const opts = { memory, tmpDir: flags.tmpDir, onProgress: (b: number) => bar.update(b) };
           if (top === undefined) {
-            await countWords(chunks, opts, (word, count) => {
-              if (!out.write(`${word}\t${count}\n`)) return out.drain();
+            // Lines built from the cursor's bytes: no string per word.
+            await countWordsCursor(chunks, opts, async (cursor) => {
+              let buf = Buffer.allocUnsafe(1 << 20);
+              let pos = 0;
+              let n = 0;
+              while (cursor.advance()) {
+                n++;
+                const len = cursor.end - cursor.start;
+                if (pos + len + 24 > buf.length) {
+                  if (!out.writeBytes(buf.subarray(0, pos))) await out.drain();
+                  buf = Buffer.allocUnsafe(Math.max(1 << 20, len + 24));
+                  pos = 0;
+                }
+                pos += cursor.buf.copy(buf, pos, cursor.start, cursor.end);
+                buf[pos++] = 9;
+                const c = cursor.count;
+                if (c < 10) buf[pos++] = 48 + c;
+                else pos += buf.write(String(c), pos, 'latin1');
+                buf[pos++] = 10;
+              }
+              if (pos > 0) out.writeBytes(buf.subarray(0, pos));
+              return n;
             });
           } else {
             const best = new TopWords(top);

@@ -1,13 +1,10 @@
-// Word count in bounded memory: count into a WordTable; when it outgrows its share of the budget, spill
-// it as a sorted run and start again; at the end merge the runs (or just sort the table if none spilled).
-import v8 from 'node:v8';
-import { WordTable } from './table.ts';
-import { WordScanner } from './scan.ts';
-import { mergeRuns, writeRun, type PairSink } from './runs.ts';
-import { withTempDir } from '../tempdir.ts';
+// Word count in bounded memory for the CLI: the shuffle operators' WordCounter (byte arena, radix-sorted
+// binary runs, byte merge), with its errors turned into CLI messages and progress reported per chunk.
+import { DiskFullError, WordCounter, type WordCountCursor } from '../../../operators/shuffle/index.ts';
+import { CliError, EXIT_FAILED } from '../errors.ts';
 
 export interface CountOptions {
-  /** Byte budget for the table (the process adds Node's own ~40-50 MB). */
+  /** Byte budget for the counts and their spill buffers (the process adds Node's own ~40-50 MB). */
   memory: number;
   tmpDir?: string;
   /** Called after each chunk with the bytes consumed so far. */
@@ -21,45 +18,51 @@ export interface CountStats {
   spills: number;
 }
 
-/** Counts the words of `chunks` and passes (word, count) to `sink` in byte order of the word. */
-export async function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptions, sink: PairSink): Promise<CountStats> {
-  // Arrays grow by doubling (allocated ≤ 2 × live, plus the old copy while growing): spill at a third.
-  const limit = Math.max(opts.memory / 3, 64);
-  return withTempDir(opts.tmpDir, async (dir) => {
-    const scanner = new WordScanner(new WordTable());
-    const stats: CountStats = { bytes: 0, words: 0, distinct: 0, spills: 0 };
-    const runs: string[] = [];
-    const spill = (): void => {
-      // Spilling means many distinct words: from here on, ask V8 to favour a small heap (the word strings
-      // made to sort each run die right after it). The common in-memory case keeps the default.
-      if (runs.length === 0) { try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ } }
-      runs.push(writeRun(scanner.table, dir, runs.length));
-      stats.spills++;
-      // Reuse the arrays: no churn of large allocations between spills (which fragments the heap).
-      scanner.table.clear();
-    };
+/** Sink for (word, count) pairs; may return a promise to apply backpressure. */
+export type PairSink = (word: string, count: number) => void | Promise<void>;
+
+/** Turns a full disk (or a file-size limit) while spilling into one line that says what to do. */
+function spillError(err: unknown, dir: string | undefined): unknown {
+  const code = (err as { code?: string })?.code;
+  if (code !== 'ENOSPC' && code !== 'EFBIG' && code !== 'EDQUOT') return err;
+  const where = err instanceof DiskFullError ? err.dir : dir ?? 'the temp dir';
+  return new CliError(`disk full (${code}) writing spill runs in temp dir ${where}: ` +
+    'free space there or use --tmp-dir (-T) on a larger disk; the spill files were removed', EXIT_FAILED);
+}
+
+/**
+ * Counts the words of `chunks` and hands `consume` a cursor over (word, count) in byte order of the word.
+ * The spill directory is removed afterwards, whatever happens.
+ */
+export async function countWordsCursor(
+  chunks: AsyncIterable<Buffer>, opts: CountOptions, consume: (cursor: WordCountCursor) => Promise<number>,
+): Promise<CountStats> {
+  const counter = new WordCounter({ memory: opts.memory, tmpDir: opts.tmpDir });
+  try {
     for await (const chunk of chunks) {
-      scanner.write(chunk);
-      stats.bytes += chunk.length;
-      if (scanner.table.liveBytes > limit) spill();
-      opts.onProgress?.(stats.bytes);
+      counter.write(chunk);
+      opts.onProgress?.(counter.stats.bytes);
     }
-    scanner.end();
-    stats.words = scanner.words;
-    if (runs.length === 0) {
-      const table = scanner.table;
-      const { words, order } = table.sortedEntries();
-      stats.distinct = order.length;
-      for (let k = 0; k < order.length; k++) {
-        const e = order[k];
-        const p = sink(words[e], table.counts[e]);
-        if (p) await p;
-      }
-      return stats;
+    const distinct = await consume(counter.finish());
+    const { bytes, words, spills } = counter.stats;
+    return { bytes, words, distinct, spills };
+  } catch (err) {
+    throw spillError(err, counter.tempDir);
+  } finally {
+    counter.dispose();
+  }
+}
+
+/** Counts the words of `chunks` and passes (word as latin1, count) to `sink` in byte order of the word. */
+export function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptions, sink: PairSink): Promise<CountStats> {
+  return countWordsCursor(chunks, opts, async (cursor) => {
+    let n = 0;
+    while (cursor.advance()) {
+      n++;
+      const p = sink(cursor.buf.toString('latin1', cursor.start, cursor.end), cursor.count);
+      if (p) await p;
     }
-    spill();
-    await mergeRuns(runs, dir, (w, c) => { stats.distinct++; return sink(w, c); });
-    return stats;
+    return n;
   });
 }
 

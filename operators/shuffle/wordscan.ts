@@ -1,6 +1,7 @@
-// The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned.
-// A word cut by a chunk boundary is carried into the next chunk.
-import type { WordTable } from './table.ts';
+// The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
+// maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
+// boundary is carried into the next chunk.
+import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
 const SPACE = new Uint8Array(256);
@@ -16,15 +17,23 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h;
 }
 
-/** Feeds chunks to a WordTable; call end() after the last chunk. */
+/** Feeds chunks to a WordTable, calling `onFull` (which must empty the table) when it is full. */
 export class WordScanner {
-  /** The table counted into; the caller swaps in a fresh one after spilling (a cut word stays carried). */
-  table: WordTable;
+  readonly table: WordTable;
+  readonly #onFull: () => void;
   #carry: Buffer | null = null;
+  /** Words scanned so far. */
   words = 0;
 
-  constructor(table: WordTable) {
+  constructor(table: WordTable, onFull: () => void) {
     this.table = table;
+    this.#onFull = onFull;
+  }
+
+  #add(buf: Uint8Array, start: number, end: number, hash: number): void {
+    if (this.table.add(buf, start, end, hash, 1)) return;
+    this.#onFull();
+    this.table.add(buf, start, end, hash, 1);
   }
 
   write(chunk: Buffer): void {
@@ -37,7 +46,7 @@ export class WordScanner {
       const word = Buffer.concat([this.#carry, chunk.subarray(0, i)]);
       if (i === n) { this.#carry = word; return; }
       this.#carry = null;
-      table.add(word, 0, word.length, hashBytes(word, 0, word.length), 1);
+      this.#add(word, 0, word.length, hashBytes(word, 0, word.length));
       this.words++;
     }
     let words = 0;
@@ -53,18 +62,22 @@ export class WordScanner {
         i++;
       } while (i < n && SPACE[(c = chunk[i])] === 0);
       if (i === n) { this.#carry = Buffer.from(chunk.subarray(start)); break; }
-      table.add(chunk, start, i, h, 1);
+      if (!table.add(chunk, start, i, h, 1)) {
+        this.#onFull();
+        table.add(chunk, start, i, h, 1);
+      }
       words++;
     }
     this.words += words;
   }
 
+  /** The input has ended: counts a word the last chunk ended inside. */
   end(): void {
     if (this.#carry !== null) {
       const w = this.#carry;
-      this.table.add(w, 0, w.length, hashBytes(w, 0, w.length), 1);
-      this.words++;
       this.#carry = null;
+      this.#add(w, 0, w.length, hashBytes(w, 0, w.length));
+      this.words++;
     }
   }
 }

@@ -1,0 +1,151 @@
+// countWords as stream stages: raw text bytes in (any chunking), batches of (word, count) out in byte
+// order of the word (WordCounter under a byte budget); wordCountLines turns them into `count word` or
+// `word<TAB>count` lines without a string per word. The temp dir goes on completion, error, destroy().
+import { Transform } from 'node:stream';
+import type { Pair, Stage } from '../types.ts';
+import { collectYoungGarbage } from './gc.ts';
+import { sortingStage } from './sorting-stage.ts';
+import { WordCounter, type WordCounterOptions } from './wordcounter.ts';
+import type { WordCountCursor } from './wordrun.ts';
+
+/** Up to BATCH_WORDS pairs in column form: word i is bytes[i ? ends[i-1] : 0, ends[i]). */
+export class WordCountBatch {
+  readonly length: number;
+  readonly bytes: Buffer;
+  readonly ends: Uint32Array;
+  readonly counts: Float64Array;
+
+  constructor(length: number, bytes: Buffer, ends: Uint32Array, counts: Float64Array) {
+    this.length = length;
+    this.bytes = bytes;
+    this.ends = ends;
+    this.counts = counts;
+  }
+
+  start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1];
+  }
+
+  /** Word i as a latin1 string (one char per byte: string order is byte order). */
+  word(i: number): string {
+    return this.bytes.toString('latin1', this.start(i), this.ends[i]);
+  }
+
+  /** The pairs as [word (latin1), count]. */
+  *pairs(): Generator<Pair<number>> {
+    for (let i = 0; i < this.length; i++) yield [this.word(i), this.counts[i]];
+  }
+}
+
+const BATCH_WORDS = 8192;
+/** Chunks passing through die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
+const GC_EVERY = 4 * 1024 * 1024;
+
+export interface CountWordsOptions extends WordCounterOptions {
+  /** Abort: destroys the stage with an AbortError and removes its temp files. */
+  signal?: AbortSignal;
+}
+
+/** Copies up to BATCH_WORDS pairs from the cursor into a batch; null at its end. */
+export function nextWordCountBatch(cursor: WordCountCursor): WordCountBatch | null {
+  const ends = new Uint32Array(BATCH_WORDS);
+  const counts = new Float64Array(BATCH_WORDS);
+  let bytes = Buffer.allocUnsafe(BATCH_WORDS * 16);
+  let n = 0;
+  let pos = 0;
+  while (n < BATCH_WORDS && cursor.advance()) {
+    const len = cursor.end - cursor.start;
+    if (pos + len > bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * bytes.length, pos + len));
+      bytes.copy(bigger, 0, 0, pos);
+      bytes = bigger;
+    }
+    cursor.buf.copy(bytes, pos, cursor.start, cursor.end);
+    pos += len;
+    ends[n] = pos;
+    counts[n++] = cursor.count;
+  }
+  if (n === 0) return null;
+  return new WordCountBatch(n, bytes.subarray(0, pos), ends.subarray(0, n), counts.subarray(0, n));
+}
+
+/**
+ * Count the words (runs of bytes other than space, \t, \n, \v, \f, \r) of a byte stream under a byte
+ * budget: one (word, count) per distinct word, in byte order of the word, in batches.
+ */
+export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordCountBatch> {
+  const counter = new WordCounter(options);
+  let cursor: WordCountCursor | undefined;
+  let sinceGc = 0;
+  return sortingStage<Buffer, WordCountBatch>({
+    objectMode: true,
+    readableHighWaterMark: 4,
+    writableHighWaterMark: 4,
+    add: (chunk) => {
+      counter.write(chunk);
+      sinceGc += chunk.length;
+      if (sinceGc >= GC_EVERY) {
+        sinceGc = 0;
+        collectYoungGarbage();
+      }
+    },
+    finish: () => {
+      const c = (cursor = counter.finish());
+      return () => nextWordCountBatch(c);
+    },
+    dispose: () => {
+      if (cursor) cursor.close();
+      else counter.dispose();
+    },
+    signal: options.signal,
+  });
+}
+
+export interface WordCountLinesOptions {
+  /** `count word` (true, like `uniq -c` without its padding) or `word<TAB>count` (false, the default). */
+  countFirst?: boolean;
+}
+
+/** Formats a batch as lines (`word<TAB>count` or `count word`), bytes copied as they are. */
+export function formatWordCounts(batch: WordCountBatch, options: WordCountLinesOptions = {}): Buffer {
+  const out = Buffer.allocUnsafe(batch.bytes.length + batch.length * 18);
+  const src = batch.bytes;
+  let p = 0;
+  let s = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch.ends[i];
+    const c = batch.counts[i];
+    if (options.countFirst) {
+      p += c < 10 ? ((out[p] = 48 + c), 1) : out.write(String(c), p, 'latin1');
+      out[p++] = 32;
+    }
+    if (e - s <= 16) for (let j = s; j < e; j++) out[p++] = src[j];
+    else p += src.copy(out, p, s, e);
+    if (!options.countFirst) {
+      out[p++] = 9;
+      p += c < 10 ? ((out[p] = 48 + c), 1) : out.write(String(c), p, 'latin1');
+    }
+    out[p++] = 10;
+    s = e;
+  }
+  return out.subarray(0, p);
+}
+
+/** A stage formatting countWords' batches as text lines (see formatWordCounts). */
+export function wordCountLines(options: WordCountLinesOptions = {}): Stage<WordCountBatch, Buffer> {
+  return pipeStage((batch: WordCountBatch) => formatWordCounts(batch, options));
+}
+
+function pipeStage<I, O>(fn: (x: I) => O): Stage<I, O> {
+  return new Transform({
+    writableObjectMode: true,
+    readableHighWaterMark: 1 << 18,
+    transform(chunk: I, _enc, cb) {
+      try {
+        cb(null, fn(chunk));
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  }) as Stage<I, O>;
+}

@@ -1,0 +1,217 @@
+// WordCounter: counts the words of raw text bytes (any chunking) in bounded memory and yields (word,
+// count) in byte order of the word. Words are counted in a WordTable (a byte arena, no string per word);
+// when the table reaches its share of the budget it is radix-sorted and spilled as a binary run to a
+// private temp dir; at the end the runs and the last table (sorted in memory) are merged by bytes,
+// summing equal words. The temp dir goes on completion (the cursor's end), dispose(), and at exit/signals.
+import fs from 'node:fs';
+import path from 'node:path';
+import { lowerFanIn, openAll } from './fdlimit.ts';
+import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { WordScanner } from './wordscan.ts';
+import { WordTable } from './wordtable.ts';
+import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
+
+export interface WordCounterOptions {
+  /** Byte budget for the table and the run I/O buffers (default 64 MiB; Node itself adds ~45 MB). */
+  memory?: number;
+  /** Where the private spill directory is made (default os.tmpdir()). */
+  tmpDir?: string;
+  /** Most runs merged at once (≥ 2, default 64); more runs are merged in passes. Lowered under `ulimit -n`. */
+  fanIn?: number;
+}
+
+export interface WordCounterStats {
+  bytes: number;
+  words: number;
+  /** Runs written to disk (spills and intermediate merges not counted: see mergePasses). */
+  spills: number;
+  mergePasses: number;
+}
+
+export const DEFAULT_WORDCOUNT_MEMORY = 64 * 2 ** 20;
+const DEFAULT_FAN_IN = 64;
+
+export class WordCounter {
+  readonly stats: WordCounterStats = { bytes: 0, words: 0, spills: 0, mergePasses: 0 };
+  readonly #table: WordTable;
+  readonly #scanner: WordScanner;
+  readonly #parent: string | undefined;
+  readonly #readBytes: number;
+  readonly #writeBuf: Buffer;
+  #fanIn: number;
+  #dir: string | undefined;
+  #runs: string[] = [];
+  #names = 0;
+  #cursor: WordCountCursor | undefined;
+  /** The run readers of the merge in progress (closed by dispose()). */
+  #openReaders: WordRunReader[] | undefined;
+  #finished = false;
+  #disposed = false;
+
+  constructor(options: WordCounterOptions = {}) {
+    const memory = Math.max(1, options.memory ?? DEFAULT_WORDCOUNT_MEMORY);
+    const fanIn = Math.floor(options.fanIn ?? DEFAULT_FAN_IN);
+    if (!(fanIn >= 2)) throw new RangeError(`mrpipe: WordCounter fanIn must be at least 2, got ${options.fanIn}`);
+    this.#fanIn = fanIn;
+    this.#parent = options.tmpDir;
+    // The merge's read buffers and the run writer's buffer come out of the budget; the table gets the rest
+    // (at least half: tiny budgets shrink the buffers instead).
+    this.#readBytes = Math.min(64 * 1024, Math.max(1024, Math.floor(memory / 4 / fanIn)));
+    const writeBytes = Math.min(256 * 1024, Math.max(1024, Math.floor(memory / 8)));
+    this.#writeBuf = Buffer.allocUnsafeSlow(writeBytes);
+    const tableLimit = Math.max(memory - fanIn * this.#readBytes - writeBytes, Math.floor(memory / 2), 256);
+    this.#table = new WordTable(tableLimit);
+    this.#scanner = new WordScanner(this.#table, () => this.#spill());
+  }
+
+  /** The private spill directory, once the first run has been written (removed by dispose()). */
+  get tempDir(): string | undefined {
+    return this.#dir;
+  }
+
+  /** Counts the words of a chunk of text (a word may continue into the next chunk). */
+  write(chunk: Buffer): void {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.write() after finish()');
+    this.#scanner.write(chunk);
+    this.stats.bytes += chunk.length;
+  }
+
+  /**
+   * The input has ended: returns a cursor over (word, count) in byte order of the word, one per distinct
+   * word. Reaching its end (or closing it) removes the temp dir.
+   */
+  finish(): WordCountCursor {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.finish() called twice');
+    this.#finished = true;
+    this.#scanner.end();
+    this.stats.words = this.#scanner.words;
+    const last = new TableCursor(this.#table, this.#table.sortedOrder());
+    let sources: WordCountCursor[] = [last];
+    if (this.#runs.length > 0) {
+      this.#mergeDown();
+      sources = [...this.#open(this.#runs, this.#fanIn - 1), last];
+    }
+    const merged = sources.length === 1 ? last : new WordMerge(sources);
+    this.#cursor = new DisposingCursor(merged, () => this.dispose());
+    return this.#cursor;
+  }
+
+  /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#finished = true;
+    this.#openReaders?.forEach((r) => r.close());
+    if (this.#dir !== undefined) removeTempDir(this.#dir);
+  }
+
+  #newRun(): string {
+    if (this.#dir === undefined) this.#dir = makeTempDir(this.#parent, 'mrpipe-wc-');
+    return path.join(this.#dir, `run-${String(this.#names++).padStart(5, '0')}.wc`);
+  }
+
+  #spill(): void {
+    if (this.#disposed) throw new Error('mrpipe: WordCounter used after dispose()');
+    const table = this.#table;
+    const order = table.sortedOrder();
+    const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
+    try {
+      const { arena, starts, lengths, counts } = table;
+      for (let k = 0; k < order.length; k++) {
+        const e = order[k];
+        w.write(arena, starts[e], starts[e] + lengths[e], counts[e]);
+      }
+      w.close();
+    } catch (err) {
+      w.abort();
+      throw err;
+    }
+    this.#runs.push(w.path);
+    this.stats.spills++;
+    table.clear();
+  }
+
+  /** Opens readers on `files` (at most `max` at once), lowering the fan-in if descriptors run out. */
+  #open(files: string[], max: number): WordRunReader[] {
+    while (true) {
+      if (files.length <= max) {
+        const readers = openAll(files, (f) => new WordRunReader(f, Buffer.allocUnsafeSlow(this.#readBytes)));
+        if (readers) { this.#openReaders = readers; return readers; }
+      }
+      this.#fanIn = lowerFanIn(this.#fanIn);
+      if (files.length > this.#fanIn - 1) this.#mergeDown();
+      files = this.#runs;
+      max = this.#fanIn - 1;
+    }
+  }
+
+  /** Merges runs in groups of fanIn until they and the last table fit one merge. */
+  #mergeDown(): void {
+    while (this.#runs.length > this.#fanIn - 1) {
+      const next: string[] = [];
+      for (let i = 0; i < this.#runs.length; i += this.#fanIn) {
+        const group = this.#runs.slice(i, i + this.#fanIn);
+        if (group.length === 1) { next.push(group[0]); continue; }
+        const readers = openAll(group, (f) => new WordRunReader(f, Buffer.allocUnsafeSlow(this.#readBytes)));
+        if (!readers) {
+          this.#fanIn = lowerFanIn(this.#fanIn);
+          next.push(...this.#runs.slice(i));
+          break;
+        }
+        this.#openReaders = readers;
+        const merge = new WordMerge(readers);
+        const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
+        try {
+          while (merge.advance()) w.write(merge.buf, merge.start, merge.end, merge.count);
+          w.close();
+        } catch (err) {
+          merge.close();
+          w.abort();
+          throw err;
+        }
+        for (const f of group) removeRun(f);
+        next.push(w.path);
+      }
+      this.#runs = next;
+      this.stats.mergePasses++;
+    }
+  }
+}
+
+function removeRun(file: string): void {
+  fs.rmSync(file, { force: true });
+}
+
+/** A cursor that calls `onEnd` (removing the temp dir) when it reaches its end or is closed. */
+class DisposingCursor implements WordCountCursor {
+  buf: Buffer;
+  start = 0;
+  end = 0;
+  count = 0;
+  readonly #src: WordCountCursor;
+  readonly #onEnd: () => void;
+
+  constructor(src: WordCountCursor, onEnd: () => void) {
+    this.#src = src;
+    this.#onEnd = onEnd;
+    this.buf = src.buf;
+  }
+
+  advance(): boolean {
+    const s = this.#src;
+    if (!s.advance()) {
+      this.#onEnd();
+      return false;
+    }
+    this.buf = s.buf;
+    this.start = s.start;
+    this.end = s.end;
+    this.count = s.count;
+    return true;
+  }
+
+  close(): void {
+    this.#src.close();
+    this.#onEnd();
+  }
+}
