@@ -1,76 +1,92 @@
-// word count, mrpipe shuffle cores: readChunks → splitLines (latin1) → tokenize on space/tab in one loop →
-// HashCombiner('sum') under the budget → (spills as sorted runs in a Sorter) → reduceSorted('sum').
-// Prints "count word" lines in byte order of the word.
+// word count through mrpipe's shuffle operators: readChunks → countWords (WordCounter: words hashed as bytes
+// into an arena, radix-sorted binary runs under the budget, merged by bytes) → wordCountLines. Prints
+// "count word" lines in byte order of the word.
+// MRPIPE_WC_STRINGS=1: the string path instead (splitLines latin1 → a JS string per token →
+// HashCombiner('sum') → Sorter runs → reduceSorted), for comparison.
 //   node bench/scripts/shuffle-wordcount.ts INPUT [TMPDIR] [MEMORY_MB=64]
 import fs from 'node:fs';
 import v8 from 'node:v8';
-// Keep V8's young generation from growing to its default maximum (tens of MB of RSS that the budget does
-// not see): every token makes short-lived garbage here, and a larger nursery buys little speed.
-v8.setFlagsFromString('--semi-space-growth-factor=1');
 import { pipeline } from 'node:stream/promises';
 import { readChunks, splitLines } from '../../operators/lines/index.ts';
-import { HashCombiner, Sorter, reduceSorted } from '../../operators/shuffle/index.ts';
+import { HashCombiner, Sorter, countWords, reduceSorted, wordCountLines } from '../../operators/shuffle/index.ts';
 import type { Pair } from '../../operators/types.ts';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;
-// One budget for the whole process, not one each: the Sorter only sizes its I/O buffers from it (merge
-// readers and a writer), and the input chunks in flight take a few MiB more. The table gets the rest.
-const IO_RESERVE = Math.min(memory / 4, 16 * 2 ** 20);
-// A wide fan-in merges every run in one pass with small (64 KiB) read buffers. Narrow passes left each
-// group's 16 × 1 MiB buffers as garbage for V8 to notice late: +140 MB RSS with 171 runs.
-const sorter = new Sorter<Pair<number>>({ memory: IO_RESERVE, fanIn: 256, tmpDir: tmpDir || undefined, encoding: 'latin1' });
-// Each spill goes straight to a run file (held: the table alone, never a previous spill as well), except
-// the final one when nothing was spilled before: then it is the whole answer and stays in memory.
-let last: Pair<number>[] | undefined;
-let atEnd = false;
-const trace = Boolean(process.env.MRPIPE_BENCH_TRACE);
-const table = new HashCombiner<number, number>('sum', {
-  memory: memory - IO_RESERVE,
-  onSpill(sorted) {
-    if (trace) {
-      const m = process.memoryUsage();
-      console.error(`spill ${sorted.length} rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} ext ${m.external >> 20} MiB`);
-    }
-    if (atEnd && sorter.stats.runs === 0) last = sorted;
-    else sorter.addSortedRun(sorted);
-  },
-});
 
-await pipeline(readChunks(input), splitLines({ encoding: 'latin1', strings: 'copy' }), async (batches: AsyncIterable<string[]>) => {
-  for await (const lines of batches) {
-    for (const line of lines) {
-      const n = line.length;
-      let start = -1;
-      for (let i = 0; i <= n; i++) {
-        const c = i < n ? line.charCodeAt(i) : 32;
-        if (c === 32 || c === 9) {
-          if (start >= 0) {
-            table.add(line.slice(start, i), 1);
-            start = -1;
-          }
-        } else if (start < 0) start = i;
+if (process.env.MRPIPE_WC_STRINGS) await stringPath();
+else {
+  await pipeline(
+    readChunks(input),
+    countWords({ memory, tmpDir: tmpDir || undefined }),
+    wordCountLines({ countFirst: true }),
+    fs.createWriteStream('', { fd: 1, highWaterMark: 1 << 20 }),
+  );
+  if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+}
+
+async function stringPath(): Promise<void> {
+// Keep V8's young generation from growing to its default maximum (tens of MB of RSS that the budget does
+// not see): every token makes short-lived garbage here, and a larger nursery buys little speed.
+v8.setFlagsFromString('--semi-space-growth-factor=1');
+  // One budget for the whole process, not one each: the Sorter only sizes its I/O buffers from it (merge
+  // readers and a writer), and the input chunks in flight take a few MiB more. The table gets the rest.
+  const IO_RESERVE = Math.min(memory / 4, 16 * 2 ** 20);
+  // A wide fan-in merges every run in one pass with small (64 KiB) read buffers. Narrow passes left each
+  // group's 16 × 1 MiB buffers as garbage for V8 to notice late: +140 MB RSS with 171 runs.
+  const sorter = new Sorter<Pair<number>>({ memory: IO_RESERVE, fanIn: 256, tmpDir: tmpDir || undefined, encoding: 'latin1' });
+  // Each spill goes straight to a run file (held: the table alone, never a previous spill as well), except
+  // the final one when nothing was spilled before: then it is the whole answer and stays in memory.
+  let last: Pair<number>[] | undefined;
+  let atEnd = false;
+  const trace = Boolean(process.env.MRPIPE_BENCH_TRACE);
+  const table = new HashCombiner<number, number>('sum', {
+    memory: memory - IO_RESERVE,
+    onSpill(sorted) {
+      if (trace) {
+        const m = process.memoryUsage();
+        console.error(`spill ${sorted.length} rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} ext ${m.external >> 20} MiB`);
+      }
+      if (atEnd && sorter.stats.runs === 0) last = sorted;
+      else sorter.addSortedRun(sorted);
+    },
+  });
+
+  await pipeline(readChunks(input), splitLines({ encoding: 'latin1', strings: 'copy' }), async (batches: AsyncIterable<string[]>) => {
+    for await (const lines of batches) {
+      for (const line of lines) {
+        const n = line.length;
+        let start = -1;
+        for (let i = 0; i <= n; i++) {
+          const c = i < n ? line.charCodeAt(i) : 32;
+          if (c === 32 || c === 9) {
+            if (start >= 0) {
+              table.add(line.slice(start, i), 1);
+              start = -1;
+            }
+          } else if (start < 0) start = i;
+        }
       }
     }
-  }
-});
-atEnd = true;
-table.flush();
-if (trace) console.error(`flushed maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+  });
+  atEnd = true;
+  table.flush();
+  if (trace) console.error(`flushed maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
 
-// One spill in all (nothing written): it is the answer, already sorted. Otherwise merge the spills as runs.
-let sorted: Iterable<Pair<number>> = last ?? [];
-if (sorter.stats.runs > 0) sorted = sorter.finish();
-if (trace) console.error(`runs ${sorter.stats.runs} passes ${sorter.stats.mergePasses} maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
-const out = Buffer.allocUnsafe(1 << 20);
-let pos = 0;
-reduceSorted(sorted, 'sum', (word, count) => {
-  if (pos + word.length + 24 > out.length) {
-    fs.writeSync(1, out, 0, pos);
-    pos = 0;
-  }
-  pos += out.write(`${count} ${word}\n`, pos, 'latin1');
-});
-fs.writeSync(1, out, 0, pos);
-sorter.dispose();
-if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+  // One spill in all (nothing written): it is the answer, already sorted. Otherwise merge the spills as runs.
+  let sorted: Iterable<Pair<number>> = last ?? [];
+  if (sorter.stats.runs > 0) sorted = sorter.finish();
+  if (trace) console.error(`runs ${sorter.stats.runs} passes ${sorter.stats.mergePasses} maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+  const out = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  reduceSorted(sorted, 'sum', (word, count) => {
+    if (pos + word.length + 24 > out.length) {
+      fs.writeSync(1, out, 0, pos);
+      pos = 0;
+    }
+    pos += out.write(`${count} ${word}\n`, pos, 'latin1');
+  });
+  fs.writeSync(1, out, 0, pos);
+  sorter.dispose();
+  if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+}
