@@ -24,27 +24,15 @@ const MONTHS: Record<string, string> = {
   Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12',
 };
 
-type Value = number | number[];
-
-/** Element-wise sum of counts and count vectors. */
-function add(a: Value, b: Value): Value {
-  if (typeof a === 'number') return a + (b as number);
-  const out = a.slice();
-  const bb = b as number[];
-  for (let i = 0; i < out.length; i++) out[i] += bb[i];
-  return out;
-}
-
-function sum(values: Iterable<Value>): Value {
-  let acc: Value | undefined;
-  for (const v of values) acc = acc === undefined ? v : add(acc, v);
-  return acc as Value;
+/** The field after the last separator of an internal key: which tally of its row a count belongs to. */
+function fieldOfKey(key: string): string {
+  return key.slice(key.lastIndexOf(SEP) + 1);
 }
 
 export function logs(k = 10) {
   return {
     name: 'logs',
-    map(line: string, emit: Emit<Value>, ctx: MapContext): void {
+    map(line: string, emit: Emit<number>, ctx: MapContext): void {
       const m = CLF.exec(line);
       const month = m ? MONTHS[m[3]] : undefined;
       if (!m || !month) {
@@ -53,10 +41,16 @@ export function logs(k = 10) {
         ctx.counter('logs', 'malformed lines');
         return;
       }
+      // Plain numbers under the built-in 'sum': the runtime's counting path (one table probe per emit,
+      // counts in a typed array) instead of [requests, bytes] arrays through a user combine, which made
+      // this job 2x slower. A row's tallies are keys of one reduce group (see group).
       const status = Number(m[7]);
-      const bytes = m[8] === '-' ? 0 : Number(m[8]);
-      emit(`s${SEP}${m[7]}`, [1, bytes]);
-      emit(`h${SEP}${m[4]}-${month}-${m[2]}T${m[5]}`, [1, status >= 400 && status < 500 ? 1 : 0, status >= 500 ? 1 : 0]);
+      emit(`s${SEP}${m[7]}${SEP}r`, 1);
+      if (m[8] !== '-') emit(`s${SEP}${m[7]}${SEP}b`, Number(m[8]));
+      const hour = `h${SEP}${m[4]}-${month}-${m[2]}T${m[5]}${SEP}`;
+      emit(`${hour}r`, 1);
+      if (status >= 500) emit(`${hour}5`, 1);
+      else if (status >= 400) emit(`${hour}4`, 1);
       emit(`i${SEP}${m[1]}`, 1);
       const target = m[6].split(' ')[1];
       if (target !== undefined) {
@@ -64,10 +58,11 @@ export function logs(k = 10) {
         emit(`u${SEP}${q === -1 ? target : target.slice(0, q)}`, 1);
       }
     },
-    combine: (_key: string, values: Iterable<Value>): Value => sum(values),
-    // ip and url keys group by section (one streamed group each); the others by themselves.
-    group: (key: string): string => (key[0] === 'i' || key[0] === 'u' ? key[0] : key),
-    reduce(group: string, values: Iterable<Value>, ctx: ReduceContext): undefined {
+    combine: 'sum' as const,
+    // ip and url keys group by section (one streamed group each); a status or hour row's tallies (r, b,
+    // 4, 5) group by the row; 'm' by itself.
+    group: (key: string): string => (key[0] === 'i' || key[0] === 'u' ? key[0] : key === 'm' ? key : key.slice(0, key.lastIndexOf(SEP))),
+    reduce(group: string, values: Iterable<number>, ctx: ReduceContext): undefined {
       if (group === 'i' || group === 'u') {
         const best = new TopK(k);
         let key: string | null = null;
@@ -78,21 +73,27 @@ export function logs(k = 10) {
             key = ctx.key;
             count = 0;
           }
-          count += n as number;
+          count += n;
         }
         if (key !== null) best.add(key.slice(2), count);
         const what = group === 'i' ? 'ip' : 'url';
         best.sorted().forEach(([item, requests], i) => ctx.emit(`top-${what} ${i + 1}`, { [what]: item, requests }));
         return undefined;
       }
-      const total = sum(values);
+      if (group === 'm') {
+        let total = 0;
+        for (const n of values) total += n;
+        ctx.emit('malformed', total);
+        return undefined;
+      }
+      const tally: Record<string, number> = { r: 0, b: 0, 4: 0, 5: 0 };
+      for (const n of values) tally[fieldOfKey(ctx.key)] += n;
       const item = group.slice(2);
-      if (group === 'm') ctx.emit('malformed', total);
-      else if (group[0] === 's') {
-        const [requests, bytes] = total as number[];
-        ctx.emit(`status ${item}`, { requests, bytes });
-      } else {
-        const [requests, e4, e5] = total as number[];
+      if (group[0] === 's') ctx.emit(`status ${item}`, { requests: tally.r, bytes: tally.b });
+      else {
+        const requests = tally.r;
+        const e4 = tally[4];
+        const e5 = tally[5];
         ctx.emit(`errors ${item}`, { requests, '4xx': e4, '5xx': e5, errorRate: Math.round(((e4 + e5) / requests) * 1e6) / 1e6 });
       }
       return undefined;

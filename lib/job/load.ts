@@ -24,6 +24,10 @@ export interface ResolvedJob {
   agg?: Aggregator;
   /** A user combine on raw map values (ignored when reduce is a built-in, which combines itself). */
   combine?: CombineFn;
+  /** Set when combine, not reduce, is a built-in name: the map side then aggregates with it in place (the
+   * collector's typed-array counting path for sum/count) rather than batching values for `combine`. Each
+   * built-in's result() is the identity, so what it writes to runs is what `combine` would have given. */
+  combineAgg?: Aggregator;
   /** On map-output values (accumulators when agg is set). Undefined: a map-only job. */
   reduce?: (key: string, values: Iterable<any>, ctx: ReduceContext) => unknown;
   group?: (key: string) => string;
@@ -153,6 +157,7 @@ export function resolveJob(job: Job): ResolvedJob {
     split: job.split !== false,
     agg,
     combine: agg ? undefined : resolveCombine(job.combine),
+    combineAgg: !agg && isBuiltinName(job.combine) ? builtins[job.combine] : undefined,
     reduce,
     group: job.group,
     setup: job.setup,

@@ -160,3 +160,38 @@ test('setup/teardown run once per task; output to a stream is in key order; inli
     cleanup();
   }
 });
+
+test('a built-in combine (sum, max, collect) with a function reduce: the reduce gets combined values, one per key per map task', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const lines = Array.from({ length: 3000 }, (_, i) => `k${i % 7} k${i % 3} ${i % 11 === 0 ? 'rare' : ''}`);
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, lines.join('\n'));
+    const expected = new Map<string, number>();
+    for (const l of lines) for (const w of l.split(' ')) if (w) expected.set(w, (expected.get(w) ?? 0) + 2);
+    for (const combine of ['sum', 'max', 'collect'] as const) {
+      const job: Job = {
+        map: (l: string, emit) => { for (const w of l.split(' ')) if (w) emit(w, 2); },
+        combine,
+        // Reports how many values reached it, and their total (collect's values are arrays).
+        reduce: (_k, values: Iterable<number | number[]>) => {
+          let n = 0;
+          let total = 0;
+          for (const v of values) { n++; total += Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v; }
+          return `${n} ${total}`;
+        },
+      };
+      const out = join(dir, `out-${combine}`);
+      await runJob(job, { inputs: [file], output: out, mapTasks: 3, streaming: true, reducers: 2, chunkSize: 4096 });
+      const got = new Map(allLines(out).map((l) => { const [k, v] = l.split('\t'); return [k, v.split(' ').map(Number)] as const; }));
+      t.deepEqual([...got.keys()].sort(), [...expected.keys()].sort(), combine);
+      for (const [k, [n, total]] of got) {
+        t.true(n <= 3, `${combine} ${k}: ${n} values reached reduce, one per map task`);
+        if (combine !== 'max') t.is(total, expected.get(k), `${combine} ${k}`);
+        else t.is(total / n, 2, `${combine} ${k}: max of 2s`);
+      }
+    }
+  } finally {
+    cleanup();
+  }
+});
