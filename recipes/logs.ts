@@ -15,8 +15,9 @@ import type { Emit } from '../operators/types.ts';
 import { intParam } from './support/params.ts';
 import { TopK } from './support/topk.ts';
 
-// Internal keys: a section letter, \x01, the item. \x01 sorts before any printable byte, so each section
-// is one contiguous run of keys.
+// Internal keys: a section letter, \x01, the item, and for status and hour rows \x01 and the tally (r
+// requests, b bytes, 4 or 5 errors). \x01 sorts before any printable byte, so each section is one
+// contiguous run of keys and each row's tallies are adjacent.
 const SEP = '\x01';
 const CLF = /^(\S+) \S+ \S+ \[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):\d{2}:\d{2} [^\]]*\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-) "(?:[^"\\]|\\.)*" "(?:[^"\\]|\\.)*"\s*$/;
 const MONTHS: Record<string, string> = {
