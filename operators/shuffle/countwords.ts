@@ -38,7 +38,7 @@ export class WordCountBatch {
 }
 
 const BATCH_WORDS = 8192;
-/** Chunks passing through die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
+/** Chunks and batches die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
 const GC_EVERY = 4 * 1024 * 1024;
 
 export interface CountWordsOptions extends WordCounterOptions {
@@ -77,21 +77,29 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
   const counter = new WordCounter(options);
   let cursor: WordCountCursor | undefined;
   let sinceGc = 0;
+  const passed = (n: number): void => {
+    sinceGc += n;
+    if (sinceGc >= GC_EVERY) {
+      sinceGc = 0;
+      collectYoungGarbage();
+    }
+  };
   return sortingStage<Buffer, WordCountBatch>({
     objectMode: true,
     readableHighWaterMark: 4,
     writableHighWaterMark: 4,
     add: (chunk) => {
       counter.write(chunk);
-      sinceGc += chunk.length;
-      if (sinceGc >= GC_EVERY) {
-        sinceGc = 0;
-        collectYoungGarbage();
-      }
+      passed(chunk.length);
     },
     finish: () => {
       const c = (cursor = counter.finish());
-      return () => nextWordCountBatch(c);
+      return () => {
+        const batch = nextWordCountBatch(c);
+        // A batch and its text lines die young, outside the heap: count both.
+        if (batch) passed(2 * batch.bytes.length + batch.length * 24);
+        return batch;
+      };
     },
     dispose: () => {
       if (cursor) cursor.close();

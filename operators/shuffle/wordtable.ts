@@ -1,56 +1,57 @@
 // A hash table from byte strings to counts that never builds a JS string: words are hashed while they
 // are scanned (wordscan.ts), compared byte by byte against an arena, and copied into it once. Its
-// footprint — arena, entry arrays, hash slots and the radix sort's scratch — is counted in bytes and
-// never grows past `limit`: add() answers false instead, and the caller spills the table as a sorted run.
-import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
+// footprint — hash slots, entries, the sort's scratch and arena bytes in use — never grows past `limit`:
+// add() answers false instead, and the caller spills the table as a sorted run.
+import { sortWords, type WordSortScratch } from './wordsort.ts';
 
-/** Bytes each entry capacity costs besides its word: start, length, hash, count, and sortRanges' scratch. */
-const ENTRY_BYTES = 4 + 4 + 4 + 8 + 10;
-
-/** The smallest power of two ≥ 2n: hash slots at a load of at most 1/2. */
-function slotsFor(n: number): number {
-  let s = 2;
-  while (s < 2 * n) s *= 2;
-  return s;
-}
-
-function footprintOf(entries: number, arena: number): number {
-  return entries * ENTRY_BYTES + slotsFor(entries) * 4 + arena;
-}
+/** Bytes each entry costs besides its word: count, start, length, hash, and the sort's key and order. */
+const ENTRY_BYTES = 8 + 4 + 4 + 4 + 8 + 4;
 
 export class WordTable {
-  /** Byte budget for everything the table allocates. */
+  /** Byte budget for the memory the table touches. */
   readonly limit: number;
   arena: Buffer;
   /** Arena bytes in use. */
   used = 0;
   /** Entries in use. */
   size = 0;
-  starts: Uint32Array;
-  lengths: Uint32Array;
-  hashes: Int32Array;
-  counts: Float64Array;
-  /** Open addressing, linear probing; 0 = empty, else entry index + 1. */
-  slots: Int32Array;
-  mask: number;
-  #scratch: SortScratch | undefined;
+  readonly starts: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly hashes: Int32Array;
+  readonly counts: Float64Array;
+  /** Open addressing, linear probing, load ≤ 1/2; 0 = empty, else entry index + 1. */
+  readonly slots: Int32Array;
+  readonly mask: number;
+  readonly #scratch: WordSortScratch;
 
+  /**
+   * Everything is views of one allocation sized for the worst case (1-byte words), made once: the pages
+   * are only made resident as they are first written, so what counts against `limit` is what is touched
+   * — the slots, `size` entries and `used` arena bytes. No growth: no garbage copies, no fragmentation.
+   */
   constructor(limit: number) {
     this.limit = limit;
-    let entries = 1 << 12;
-    while (entries > 4 && footprintOf(entries, entries * 8) > limit) entries >>= 1;
-    this.arena = Buffer.allocUnsafeSlow(entries * 8);
-    this.starts = new Uint32Array(entries);
-    this.lengths = new Uint32Array(entries);
-    this.hashes = new Int32Array(entries);
-    this.counts = new Float64Array(entries);
-    this.slots = new Int32Array(slotsFor(entries));
-    this.mask = this.slots.length - 1;
+    let slots = 2;
+    while (slots * 2 * 4 <= limit / 3) slots *= 2;
+    const cap = Math.max(1, Math.min(slots / 2, Math.floor((limit - slots * 4) / (ENTRY_BYTES + 1))));
+    const arena = Math.max(16, limit - slots * 4);
+    const one = new ArrayBuffer(cap * ENTRY_BYTES + slots * 4 + arena);
+    let off = 0;
+    const take = (bytes: number): number => { const at = off; off += bytes; return at; };
+    this.counts = new Float64Array(one, take(cap * 8), cap);
+    const keys = new BigUint64Array(one, take(cap * 8), cap);
+    this.starts = new Uint32Array(one, take(cap * 4), cap);
+    this.lengths = new Uint32Array(one, take(cap * 4), cap);
+    this.hashes = new Int32Array(one, take(cap * 4), cap);
+    this.#scratch = { keys, order: new Uint32Array(one, take(cap * 4), cap) };
+    this.slots = new Int32Array(one, take(slots * 4), slots);
+    this.mask = slots - 1;
+    this.arena = Buffer.from(one, take(arena), arena);
   }
 
-  /** Bytes allocated now (the sort scratch counted as if allocated). */
+  /** Bytes the table has touched so far (its resident memory at most). */
   get footprint(): number {
-    return footprintOf(this.starts.length, this.arena.length);
+    return this.slots.length * 4 + this.size * ENTRY_BYTES + this.used;
   }
 
   /**
@@ -77,11 +78,9 @@ export class WordTable {
       i = (i + 1) & mask;
     }
     // A new word.
-    if (this.size === this.starts.length) {
-      if (!this.#growEntries()) return false;
-      return this.add(buf, start, end, hash, n);
-    }
-    if (this.used + len > this.arena.length && !this.#growArena(len)) return false;
+    if (this.size > 0 && (this.size === this.starts.length || this.footprint + ENTRY_BYTES + len > this.limit ||
+      this.used + len > this.arena.length)) return false;
+    if (this.used + len > this.arena.length) this.arena = Buffer.allocUnsafeSlow(len); // one word longer than the arena
     const e = this.size++;
     this.starts[e] = this.used;
     this.lengths[e] = len;
@@ -94,57 +93,15 @@ export class WordTable {
     return true;
   }
 
-  /** Entry indexes in byte order of their words: a radix sort of arena ranges (valid until the next call). */
+  /** Entry indexes in byte order of their words (a view of scratch, valid until the next call). */
   sortedOrder(): Uint32Array {
-    this.#scratch = sortScratch(this.starts.length, this.#scratch);
-    return sortRanges(this.arena, this.starts, this.lengths, this.size, this.#scratch);
+    return sortWords(this.arena, this.starts, this.lengths, this.size, this.#scratch);
   }
 
-  /** Empties the table, keeping its arrays (no churn of large allocations between spills). */
+  /** Empties the table, keeping its memory. */
   clear(): void {
     this.used = 0;
     this.size = 0;
     this.slots.fill(0);
-  }
-
-  #growEntries(): boolean {
-    const old = this.starts.length;
-    let cap = old * 2;
-    while (cap > old && footprintOf(cap, this.arena.length) > this.limit) cap = Math.floor((cap + old) / 2);
-    if (cap <= old) {
-      if (this.size > 0) return false;
-      cap = old + 1;
-    }
-    const grow = <T extends Uint32Array | Int32Array | Float64Array>(a: T, b: T): T => { b.set(a); return b; };
-    this.starts = grow(this.starts, new Uint32Array(cap));
-    this.lengths = grow(this.lengths, new Uint32Array(cap));
-    this.hashes = grow(this.hashes, new Int32Array(cap));
-    this.counts = grow(this.counts, new Float64Array(cap));
-    if (slotsFor(cap) !== this.slots.length) {
-      this.slots = new Int32Array(slotsFor(cap));
-      this.mask = this.slots.length - 1;
-      for (let e = 0; e < this.size; e++) {
-        let i = this.hashes[e] & this.mask;
-        while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-        this.slots[i] = e + 1;
-      }
-    }
-    return true;
-  }
-
-  #growArena(need: number): boolean {
-    const entries = this.starts.length;
-    let cap = this.arena.length * 2;
-    while (cap < this.used + need) cap *= 2;
-    const room = this.limit - footprintOf(entries, 0);
-    if (cap > room) cap = room;
-    if (cap < this.used + need) {
-      if (this.size > 0) return false;
-      cap = this.used + need;
-    }
-    const next = Buffer.allocUnsafeSlow(cap);
-    this.arena.copy(next, 0, 0, this.used);
-    this.arena = next;
-    return true;
   }
 }
