@@ -1,7 +1,7 @@
 // sort lines, mrpipe: readChunks → sortLines (bytes in, sorted bytes out; no strings) → stdout.
 //   node bench/scripts/shuffle-sort.ts INPUT [TMPDIR] [MEMORY_MB=64]
 // (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison;
-//  MRPIPE_SORT_THREADS=1: sort runs on a worker thread.)
+//  MRPIPE_SORT_THREADS=1: sort runs on a worker thread; MRPIPE_SORT_FAN_IN=N: the merge fan-in.)
 import { pipeline } from 'node:stream/promises';
 import { joinLines, readChunks, splitLines } from '../../operators/lines/index.ts';
 import { externalSort, sortLines } from '../../operators/shuffle/index.ts';
@@ -18,6 +18,7 @@ if (process.env.MRPIPE_SORT_STRINGS) {
   );
 } else {
   const threads = process.env.MRPIPE_SORT_THREADS === '1'; // the sort worker thread (off by default)
-  await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined, threads }), process.stdout);
+  const fanIn = process.env.MRPIPE_SORT_FAN_IN ? Number(process.env.MRPIPE_SORT_FAN_IN) : undefined;
+  await pipeline(readChunks(input), sortLines({ memory, tmpDir: tmpDir || undefined, threads, fanIn }), process.stdout);
 }
 if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);

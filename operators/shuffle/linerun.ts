@@ -153,73 +153,91 @@ function compareLines(a: LineCursor, b: LineCursor): number {
   return la - lb;
 }
 
-/** k-way heap merge of line cursors in byte order (descending if `reverse`); ties: earlier source first. */
+/**
+ * k-way merge of line cursors in byte order (descending if `reverse`); ties: earlier source first. A loser
+ * tree: each line out costs log2(k) comparisons (a binary heap's sift-down costs up to twice that), and
+ * most are one comparison of cached 6-byte prefixes held as numbers (an exhausted source holds Infinity).
+ */
 export class LineMerge implements LineCursor {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
   private readonly src: LineCursor[];
-  private readonly pfx: Float64Array;
-  private readonly heap: number[] = [];
+  /** Per source: its line's prefix (negated when reverse), Infinity once exhausted. */
+  private readonly key: Float64Array;
+  /** tree[1..k-1]: the loser at each internal node; tree[0]: the current winner. */
+  private readonly tree: Int32Array;
   private readonly sign: number;
   private started = false;
-  private top = -1;
 
   constructor(sources: LineCursor[], reverse = false) {
     this.src = sources;
-    this.pfx = new Float64Array(sources.length);
+    this.key = new Float64Array(sources.length);
+    this.tree = new Int32Array(Math.max(1, sources.length));
     this.sign = reverse ? -1 : 1;
   }
 
+  /** True when source i's line goes out before source j's. */
   private less(i: number, j: number): boolean {
-    const pi = this.pfx[i];
-    const pj = this.pfx[j];
-    if (pi !== pj) return (pi < pj) === (this.sign > 0);
+    const ki = this.key[i];
+    const kj = this.key[j];
+    if (ki !== kj) return ki < kj;
+    if (ki === Infinity) return i < j;
     const c = compareLines(this.src[i], this.src[j]) * this.sign;
     return c < 0 || (c === 0 && i < j);
   }
 
-  private siftDown(pos: number): void {
-    const heap = this.heap;
-    const n = heap.length;
-    const item = heap[pos];
-    while (true) {
-      let child = 2 * pos + 1;
-      if (child >= n) break;
-      if (child + 1 < n && this.less(heap[child + 1], heap[child])) child++;
-      if (!this.less(heap[child], item)) break;
-      heap[pos] = heap[child];
-      pos = child;
-    }
-    heap[pos] = item;
+  private next(i: number): void {
+    const s = this.src[i];
+    this.key[i] = s.advance() ? this.sign * prefixOf(s.buf, s.start, s.end) : Infinity;
   }
 
-  private next(i: number): boolean {
-    const s = this.src[i];
-    if (!s.advance()) return false;
-    this.pfx[i] = prefixOf(s.buf, s.start, s.end);
-    return true;
+  /** Leaves at k..2k-1, internal node p over 2p and 2p+1: winners built bottom-up, losers kept. */
+  private build(): void {
+    const k = this.src.length;
+    for (let i = 0; i < k; i++) this.next(i);
+    const win = new Int32Array(2 * k);
+    for (let i = 0; i < k; i++) win[k + i] = i;
+    for (let p = k - 1; p >= 1; p--) {
+      const a = win[2 * p];
+      const b = win[2 * p + 1];
+      if (this.less(b, a)) {
+        win[p] = b;
+        this.tree[p] = a;
+      } else {
+        win[p] = a;
+        this.tree[p] = b;
+      }
+    }
+    this.tree[0] = k > 1 ? win[1] : 0;
   }
 
   advance(): boolean {
-    const heap = this.heap;
+    const k = this.src.length;
+    if (k === 0) return false;
+    const tree = this.tree;
     if (!this.started) {
       this.started = true;
-      for (let i = 0; i < this.src.length; i++) if (this.next(i)) heap.push(i);
-      for (let i = (heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-    } else if (this.top >= 0) {
-      if (!this.next(this.top)) {
-        const last = heap.pop() as number;
-        if (heap.length > 0) heap[0] = last;
+      this.build();
+    } else {
+      // the last winner moves on and plays its way back up from its leaf
+      let w = tree[0];
+      this.next(w);
+      for (let p = (w + k) >> 1; p >= 1; p >>= 1) {
+        const l = tree[p];
+        if (this.less(l, w)) {
+          tree[p] = w;
+          w = l;
+        }
       }
-      if (heap.length > 1) this.siftDown(0);
+      tree[0] = w;
     }
-    if (heap.length === 0) {
-      this.top = -1;
+    const w = tree[0];
+    if (this.key[w] === Infinity) {
       this.close();
       return false;
     }
-    const s = this.src[(this.top = heap[0])];
+    const s = this.src[w];
     this.buf = s.buf;
     this.start = s.start;
     this.end = s.end;
@@ -228,7 +246,7 @@ export class LineMerge implements LineCursor {
 
   close(): void {
     for (const s of this.src) s.close();
-    this.heap.length = 0;
+    this.key.fill(Infinity);
   }
 }
 

@@ -19,6 +19,13 @@ import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 export const LINE_OVERHEAD = 18;
 const MIN_ARENA = 1 << 20;
 const DEFAULT_RUN_BYTES = 16 * 1024 * 1024;
+/**
+ * Runs merged at once. 64 (one pass for 1 GB under 64 MB: ~80 runs) measured no faster than 16 with a
+ * partial first pass (29.9 vs 29.5 s CPU, docs/SHUFFLE.md) and held 25 MB more of read buffers.
+ */
+const LINE_FAN_IN = DEFAULT_FAN_IN;
+/** Smallest run read/write buffer (a wide merge under a small budget). */
+const MIN_IO = 64 * 1024;
 /** What a sort worker thread costs in RSS, counted against the budget in threaded mode. */
 const WORKER_COST = 16 * 1024 * 1024;
 
@@ -88,7 +95,7 @@ export class LineSorter {
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     this.opts = options;
     this.memory = options.memory ?? 64 * 1024 * 1024;
-    this.fanIn = options.fanIn ?? DEFAULT_FAN_IN;
+    this.fanIn = options.fanIn ?? LINE_FAN_IN;
     this.ioFanIn = this.fanIn;
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
@@ -250,8 +257,10 @@ export class LineSorter {
     this.pushBytes(line, 0, line.length);
   }
 
+  /** One run's I/O buffer: fanIn readers + a writer share what the held buffer (which may join the final merge) leaves. */
   private ioBuffer(): number {
-    return Math.max(64 * 1024, Math.min(1 << 20, Math.floor(this.memory / (this.ioFanIn + 1))));
+    const spare = Math.max(0, this.memory - this.limit);
+    return Math.max(MIN_IO, Math.min(1 << 20, Math.floor(spare / (this.ioFanIn + 1))));
   }
 
   private runPath(): string {
@@ -393,20 +402,22 @@ export class LineSorter {
   }
 
   /**
-   * Merge consecutive groups of runs until at most fanIn (or fanIn - 1 when a held buffer joins the
-   * final merge) remain. A group that hits the fd limit lowers the fan-in and the pass starts over on
-   * the runs as they are now (merged groups stay in place, so run order and stability are kept).
+   * Merge groups of consecutive runs until at most fanIn (or fanIn - 1 when a held buffer joins the final
+   * merge) remain, merging no more runs than that needs (80 runs at fan-in 16: groups of 16, 16, 16, 16 and 5,
+   * not five of 16; at fan-in 64, one group of 17). A group that hits the fd limit lowers the fan-in
+   * and the pass starts over on the runs as they are now (merged groups stay in place, so run order and
+   * stability are kept).
    */
   private mergePasses(held: boolean): void {
     while (this.runs.length > (held ? this.fanIn - 1 : this.fanIn)) {
       const limit = held ? this.fanIn - 1 : this.fanIn;
       const r = this.runs.length;
-      const groups = Math.ceil((r - limit) / (this.fanIn - 1));
+      let excess = r - limit; // each merge of g runs removes g - 1
       const old = this.runs;
       this.runs = [];
       let i = 0;
-      for (let g = 0; g < groups && i < r; g++) {
-        const group = old.slice(i, i + this.fanIn);
+      while (excess > 0 && i < r) {
+        const group = old.slice(i, i + Math.min(this.fanIn, excess + 1));
         const sources = this.openRuns(group);
         if (sources === undefined) break;
         const m = new LineMerge(sources, !!this.opts.reverse);
@@ -421,6 +432,7 @@ export class LineSorter {
           break;
         }
         i += group.length;
+        excess -= group.length - 1;
         for (const f of group) fs.rmSync(f, { force: true });
       }
       this.runs.push(...old.slice(i));
