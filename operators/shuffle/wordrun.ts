@@ -97,7 +97,7 @@ export class WordRunReader implements WordCountCursor {
       this.close();
       return false;
     }
-    const b = this.buf;
+    let b = this.buf;
     let p = this.#pos;
     let n = 0;
     let shift = 1;
@@ -112,6 +112,7 @@ export class WordRunReader implements WordCountCursor {
       const head = p - this.#pos;
       this.#fill(head + n + 8);
       p = head;
+      b = this.buf;
     }
     if (p + n >= this.#lim) throw this.#corrupt(p, `word of ${n} bytes cut short`);
     this.start = p;
