@@ -15,8 +15,8 @@ import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor }
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
 import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 
-/** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch and key (10). */
-export const LINE_OVERHEAD = 18;
+/** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */
+export const LINE_OVERHEAD = 22;
 const MIN_ARENA = 1 << 20;
 const DEFAULT_RUN_BYTES = 16 * 1024 * 1024;
 /**
