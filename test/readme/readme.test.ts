@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
-import { readChunks, pipe, splitLines, map, filter, joinLines, externalSort } from '../../operators/index.ts';
+import { readChunks, pipe, splitLines, map, filter, joinLines, externalSort, countWords, wordCountLines } from '../../operators/index.ts';
 import { runJob } from '../../lib/index.ts';
 
 const text = ['the quick brown fox jumps over the lazy dog and then some more words here', 'short line',
@@ -61,4 +61,17 @@ test('3. one operator: externalSort in a plain pipeline equals LC_ALL=C sort', a
   );
   const oracle = execFileSync('sort', [join(dir, 'huge.txt')], { env: { ...process.env, LC_ALL: 'C' } });
   t.true((await readFile(join(dir, 'sorted.txt'))).equals(oracle));
+});
+
+test('3. one operator: countWords + wordCountLines equal tr | sort | uniq -c', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mrpipe-readme-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const lines: string[] = [];
+  for (let i = 0; i < 20000; i++) lines.push(`w${(i * 7919) % 3001} x${i % 7}\tv${(i * 31) % 499}`);
+  await writeFile(join(dir, 'huge.txt'), lines.join('\n') + '\n');
+  // A 64 KiB budget instead of the README's 64 MB, so the words spill and merge.
+  await pipeline(readChunks(join(dir, 'huge.txt')), countWords({ memory: 64 * 1024, tmpDir: dir }), wordCountLines(),
+    createWriteStream(join(dir, 'counts.txt')));
+  const oracle = execFileSync('bash', ['-c', `LC_ALL=C tr -s ' \\t' '\\n' < huge.txt | LC_ALL=C sort | uniq -c | awk '{print $2"\\t"$1}'`], { cwd: dir, encoding: 'utf8' });
+  t.is(await readFile(join(dir, 'counts.txt'), 'utf8'), oracle);
 });
