@@ -3,17 +3,24 @@
 // `word<TAB>count` lines without a string per word. The temp dir goes on completion, error, destroy().
 import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
+import { releaseChunk } from '../lines/chunk-pool.ts';
 import { collectYoungGarbage } from './gc.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { WordCounter, type WordCounterOptions } from './wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
 
-/** Up to BATCH_WORDS pairs in column form: word i is bytes[i ? ends[i-1] : 0, ends[i]). */
+/**
+ * Up to BATCH_WORDS pairs in column form: word i is bytes[i ? ends[i-1] : 0, ends[i]). A consumer done with
+ * a batch may hand it back with releaseWordCountBatch (wordCountLines does): countWords then refills it
+ * instead of allocating (garbage buffers outside V8's heap are freed late and fragment malloc's heap).
+ */
 export class WordCountBatch {
-  readonly length: number;
-  readonly bytes: Buffer;
-  readonly ends: Uint32Array;
-  readonly counts: Float64Array;
+  length: number;
+  bytes: Buffer;
+  ends: Uint32Array;
+  counts: Float64Array;
+  /** Where release() returns the batch (set by countWords). */
+  pool: WordCountBatch[] | undefined;
 
   constructor(length: number, bytes: Buffer, ends: Uint32Array, counts: Float64Array) {
     this.length = length;
@@ -37,7 +44,16 @@ export class WordCountBatch {
   }
 }
 
+/** Hands a batch back to countWords for reuse: call it only when holding nothing of it any more. */
+export function releaseWordCountBatch(batch: WordCountBatch): void {
+  const pool = batch.pool;
+  batch.pool = undefined;
+  if (pool !== undefined && pool.length < POOL_BATCHES) pool.push(batch);
+}
+
 const BATCH_WORDS = 8192;
+/** Batches kept for reuse: the stage's readable buffer (4) and one being formatted, plus slack. */
+const POOL_BATCHES = 8;
 /** Chunks and batches die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
 const GC_EVERY = 4 * 1024 * 1024;
 
@@ -46,27 +62,54 @@ export interface CountWordsOptions extends WordCounterOptions {
   signal?: AbortSignal;
 }
 
-/** Copies up to BATCH_WORDS pairs from the cursor into a batch; null at its end. */
-export function nextWordCountBatch(cursor: WordCountCursor): WordCountBatch | null {
-  const ends = new Uint32Array(BATCH_WORDS);
-  const counts = new Float64Array(BATCH_WORDS);
-  let bytes = Buffer.allocUnsafe(BATCH_WORDS * 16);
+/** The whole buffers behind a pooled batch's views. */
+interface BatchSpace {
+  bytes: Buffer;
+  ends: Uint32Array;
+  counts: Float64Array;
+}
+const space = new WeakMap<WordCountBatch, BatchSpace>();
+
+/**
+ * Copies up to BATCH_WORDS pairs from the cursor into a batch (one from `pool` when there is one); null at
+ * its end.
+ */
+export function nextWordCountBatch(cursor: WordCountCursor, pool?: WordCountBatch[]): WordCountBatch | null {
+  const reused = pool?.pop();
+  const sp = (reused && space.get(reused)) ?? {
+    bytes: Buffer.allocUnsafeSlow(BATCH_WORDS * 16),
+    ends: new Uint32Array(BATCH_WORDS),
+    counts: new Float64Array(BATCH_WORDS),
+  };
+  const { ends, counts } = sp;
+  let bytes = sp.bytes;
   let n = 0;
   let pos = 0;
   while (n < BATCH_WORDS && cursor.advance()) {
     const len = cursor.end - cursor.start;
     if (pos + len > bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * bytes.length, pos + len));
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * bytes.length, pos + len));
       bytes.copy(bigger, 0, 0, pos);
-      bytes = bigger;
+      bytes = sp.bytes = bigger;
     }
-    cursor.buf.copy(bytes, pos, cursor.start, cursor.end);
-    pos += len;
+    const src = cursor.buf;
+    if (len <= 16) for (let i = cursor.start, e = cursor.end; i < e; i++) bytes[pos++] = src[i];
+    else pos += src.copy(bytes, pos, cursor.start, cursor.end);
     ends[n] = pos;
     counts[n++] = cursor.count;
   }
-  if (n === 0) return null;
-  return new WordCountBatch(n, bytes.subarray(0, pos), ends.subarray(0, n), counts.subarray(0, n));
+  if (n === 0) {
+    if (reused) pool?.push(reused);
+    return null;
+  }
+  const batch = reused ?? new WordCountBatch(0, bytes, ends, counts);
+  batch.length = n;
+  batch.bytes = bytes.subarray(0, pos);
+  batch.ends = ends.subarray(0, n);
+  batch.counts = counts.subarray(0, n);
+  batch.pool = pool;
+  space.set(batch, sp);
+  return batch;
 }
 
 /**
@@ -84,18 +127,22 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
       collectYoungGarbage();
     }
   };
+
   return sortingStage<Buffer, WordCountBatch>({
     objectMode: true,
     readableHighWaterMark: 4,
     writableHighWaterMark: 4,
     add: (chunk) => {
       counter.write(chunk);
+      // The counter copied what it keeps: readChunks may read into this buffer again.
+      releaseChunk(chunk);
       passed(chunk.length);
     },
     finish: () => {
       const c = (cursor = counter.finish());
+      const pool: WordCountBatch[] = [];
       return () => {
-        const batch = nextWordCountBatch(c);
+        const batch = nextWordCountBatch(c, pool);
         // A batch and its text lines die young, outside the heap: count both.
         if (batch) passed(2 * batch.bytes.length + batch.length * 24);
         return batch;
@@ -141,7 +188,11 @@ export function formatWordCounts(batch: WordCountBatch, options: WordCountLinesO
 
 /** A stage formatting countWords' batches as text lines (see formatWordCounts). */
 export function wordCountLines(options: WordCountLinesOptions = {}): Stage<WordCountBatch, Buffer> {
-  return pipeStage((batch: WordCountBatch) => formatWordCounts(batch, options));
+  return pipeStage((batch: WordCountBatch) => {
+    const lines = formatWordCounts(batch, options);
+    releaseWordCountBatch(batch);
+    return lines;
+  });
 }
 
 function pipeStage<I, O>(fn: (x: I) => O): Stage<I, O> {
