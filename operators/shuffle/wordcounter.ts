@@ -38,6 +38,8 @@ export class WordCounter {
   readonly #parent: string | undefined;
   readonly #readBytes: number;
   readonly #writeBuf: Buffer;
+  /** fanIn read buffers, one allocation made at the first merge and reused by every merge after it. */
+  #readBufs: Buffer[] | undefined;
   #fanIn: number;
   #dir: string | undefined;
   #runs: string[] = [];
@@ -131,11 +133,22 @@ export class WordCounter {
     table.clear();
   }
 
+  /** The merge's read buffers: allocated once (garbage buffers outside V8's heap are freed late). */
+  #readBuffers(): Buffer[] {
+    if (this.#readBufs === undefined) {
+      const all = Buffer.allocUnsafeSlow(this.#fanIn * this.#readBytes);
+      this.#readBufs = [];
+      for (let i = 0; i < this.#fanIn; i++) this.#readBufs.push(all.subarray(i * this.#readBytes, (i + 1) * this.#readBytes));
+    }
+    return this.#readBufs;
+  }
+
   /** Opens readers on `files` (at most `max` at once), lowering the fan-in if descriptors run out. */
   #open(files: string[], max: number): WordRunReader[] {
     while (true) {
       if (files.length <= max) {
-        const readers = openAll(files, (f) => new WordRunReader(f, Buffer.allocUnsafeSlow(this.#readBytes)));
+        const bufs = this.#readBuffers();
+        const readers = openAll(files, (f, i) => new WordRunReader(f, bufs[i]));
         if (readers) { this.#openReaders = readers; return readers; }
       }
       this.#fanIn = lowerFanIn(this.#fanIn);
@@ -152,7 +165,8 @@ export class WordCounter {
       for (let i = 0; i < this.#runs.length; i += this.#fanIn) {
         const group = this.#runs.slice(i, i + this.#fanIn);
         if (group.length === 1) { next.push(group[0]); continue; }
-        const readers = openAll(group, (f) => new WordRunReader(f, Buffer.allocUnsafeSlow(this.#readBytes)));
+        const bufs = this.#readBuffers();
+        const readers = openAll(group, (f, i) => new WordRunReader(f, bufs[i]));
         if (!readers) {
           this.#fanIn = lowerFanIn(this.#fanIn);
           next.push(...this.#runs.slice(i));
