@@ -6,7 +6,7 @@ import type { Pair, Stage } from '../types.ts';
 import { releaseChunk } from '../lines/chunk-pool.ts';
 import { collectYoungGarbage } from './gc.ts';
 import { sortingStage } from './sorting-stage.ts';
-import { WordCounter, type WordCounterOptions } from './wordcounter.ts';
+import { DEFAULT_WORDCOUNT_MEMORY, WordCounter, type WordCounterOptions } from './wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
 
 /**
@@ -52,6 +52,8 @@ export function releaseWordCountBatch(batch: WordCountBatch): void {
 }
 
 const BATCH_WORDS = 8192;
+/** Bytes the stage holds besides its WordCounter: ~6 input chunks of 256 KiB, POOL_BATCHES of ~200 KiB. */
+const STAGE_RESERVE = 4 * 2 ** 20;
 /** Batches kept for reuse: the stage's readable buffer (4) and one being formatted, plus slack. */
 const POOL_BATCHES = 8;
 /** Chunks and batches die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
@@ -117,7 +119,11 @@ export function nextWordCountBatch(cursor: WordCountCursor, pool?: WordCountBatc
  * budget: one (word, count) per distinct word, in byte order of the word, in batches.
  */
 export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordCountBatch> {
-  const counter = new WordCounter(options);
+  // The stage's own buffers come out of the budget: input chunks queued on both sides (readChunks' 256 KiB)
+  // and the batches in the pool.
+  const memory = options.memory ?? DEFAULT_WORDCOUNT_MEMORY;
+  const reserve = Math.min(Math.floor(memory / 8), STAGE_RESERVE);
+  const counter = new WordCounter({ ...options, memory: memory - reserve });
   let cursor: WordCountCursor | undefined;
   let sinceGc = 0;
   const passed = (n: number): void => {
