@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   WordCounter, countWords, formatWordCounts, wordCountLines, type WordCountBatch, type WordCounterOptions,
 } from '../../operators/shuffle/index.ts';
+import { readChunks } from '../../operators/lines/index.ts';
 import { rng, tempDir } from './helpers.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */
@@ -179,4 +180,23 @@ test('the temp dir goes on completion, error and destroy(); nothing is made with
 
 test('fanIn below 2 is refused', (t) => {
   t.throws(() => new WordCounter({ fanIn: 1 }), { instanceOf: RangeError });
+});
+
+test('readChunks → countWords → wordCountLines reuses input chunks and batches (many of each) and equals uniq -c', async (t) => {
+  const dir = tempDir();
+  try {
+    // 120 k distinct words: ~15 batches of 8192, more than the pool keeps; 64 KiB chunks, released and reread.
+    const parts: string[] = [];
+    for (let i = 0; i < 120_000; i++) parts.push(`w${(i * 7919) % 120_000}${i % 3 === 0 ? '\n' : ' '}x${i % 97} `);
+    const input = Buffer.from(parts.join(''), 'latin1');
+    const file = path.join(dir, 'in.txt');
+    fs.writeFileSync(file, input);
+    const out: Buffer[] = [];
+    await pipeline(readChunks(file, { chunkSize: 1 << 16 }), countWords({ memory: 4 << 20, tmpDir: dir }), wordCountLines(),
+      new Writable({ write(c: Buffer, _e, cb) { out.push(c); cb(); } }));
+    t.true(Buffer.concat(out).equals(gnuCount(input)));
+    t.deepEqual(fs.readdirSync(dir), ['in.txt']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
