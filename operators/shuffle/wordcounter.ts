@@ -61,7 +61,10 @@ export class WordCounter {
     this.#readBytes = Math.min(64 * 1024, Math.max(1024, Math.floor(memory / 4 / fanIn)));
     const writeBytes = Math.min(256 * 1024, Math.max(1024, Math.floor(memory / 8)));
     this.#writeBuf = Buffer.allocUnsafeSlow(writeBytes);
-    const tableLimit = Math.max(memory - fanIn * this.#readBytes - writeBytes, Math.floor(memory / 2), 256);
+    // The table touches all of its limit (its slots are spread over it): 4/5 of the rest keeps Node's own
+    // heap and the merge's buffers inside the budget.
+    const rest = memory - fanIn * this.#readBytes - writeBytes;
+    const tableLimit = Math.max(Math.floor(rest * 0.8), Math.floor(memory / 2), 256);
     this.#table = new WordTable(tableLimit);
     this.#scanner = new WordScanner(this.#table, () => this.#spill());
   }
@@ -118,11 +121,7 @@ export class WordCounter {
     const order = table.sortedOrder();
     const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
     try {
-      const { arena, starts, lengths, counts } = table;
-      for (let k = 0; k < order.length; k++) {
-        const e = order[k];
-        w.write(arena, starts[e], starts[e] + lengths[e], counts[e]);
-      }
+      w.writeTable(table.arena, table.starts, table.counts, order);
       w.close();
     } catch (err) {
       w.abort();

@@ -12,8 +12,11 @@ export interface WordSortScratch {
   order: Uint32Array;
 }
 
-/** The permutation that sorts ranges data[starts[i], starts[i] + lens[i]), i < n, by bytes (a view of scratch.order). */
-export function sortWords(data: Uint8Array, starts: Uint32Array, lens: Uint32Array, n: number, scratch: WordSortScratch): Uint32Array {
+/**
+ * The permutation that sorts ranges data[starts[i], starts[i + 1]), i < n (contiguous words, as in
+ * WordTable), by bytes (a view of scratch.order).
+ */
+export function sortWords(data: Uint8Array, starts: Uint32Array, n: number, scratch: WordSortScratch): Uint32Array {
   const order = scratch.order.subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < 2) return order;
@@ -29,15 +32,16 @@ export function sortWords(data: Uint8Array, starts: Uint32Array, lens: Uint32Arr
     const hi = stack.pop() as number;
     const lo = stack.pop() as number;
     if (hi - lo <= SMALL) {
-      insertionSort(data, starts, lens, order, lo, hi, depth);
+      insertionSort(data, starts, order, lo, hi, depth);
       continue;
     }
     let maxLen = 0;
     for (let i = lo; i < hi; i++) {
       const r = order[i];
-      const len = lens[r];
+      const s0 = starts[r];
+      const len = starts[r + 1] - s0;
       if (len > maxLen) maxLen = len;
-      const s = starts[r] + depth;
+      const s = s0 + depth;
       const left = len - depth;
       let h: number;
       if (left >= 4) h = ((data[s] << 24) | (data[s + 1] << 16) | (data[s + 2] << 8) | data[s + 3]) >>> 0;
@@ -52,7 +56,7 @@ export function sortWords(data: Uint8Array, starts: Uint32Array, lens: Uint32Arr
     }
     if (maxLen <= depth) {
       // Every word ended: they tie only on padding (a word and itself plus NULs): compare them whole.
-      insertionSort(data, starts, lens, order, lo, hi, 0);
+      insertionSort(data, starts, order, lo, hi, 0);
       continue;
     }
     keys.subarray(lo, hi).sort();
@@ -75,13 +79,13 @@ function compareFrom(data: Uint8Array, sa: number, la: number, sb: number, lb: n
   return i < n ? data[sa + i] - data[sb + i] : la - lb;
 }
 
-function insertionSort(data: Uint8Array, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lo: number, hi: number, depth: number): void {
+function insertionSort(data: Uint8Array, starts: Uint32Array, order: Uint32Array, lo: number, hi: number, depth: number): void {
   for (let i = lo + 1; i < hi; i++) {
     const r = order[i];
     const sr = starts[r];
-    const lr = lens[r];
+    const lr = starts[r + 1] - sr;
     let j = i - 1;
-    while (j >= lo && compareFrom(data, starts[order[j]], lens[order[j]], sr, lr, depth) > 0) {
+    while (j >= lo && compareFrom(data, starts[order[j]], starts[order[j] + 1] - starts[order[j]], sr, lr, depth) > 0) {
       order[j + 1] = order[j];
       j--;
     }

@@ -1,107 +1,130 @@
 // A hash table from byte strings to counts that never builds a JS string: words are hashed while they
 // are scanned (wordscan.ts), compared byte by byte against an arena, and copied into it once. Its
-// footprint — hash slots, entries, the sort's scratch and arena bytes in use — never grows past `limit`:
+// footprint — slots, entries, the sort's scratch and the arena bytes in use — never grows past `limit`:
 // add() answers false instead, and the caller spills the table as a sorted run.
-import { sortWords, type WordSortScratch } from './wordsort.ts';
+import { sortWords } from './wordsort.ts';
 
-/** Bytes each entry costs besides its word: count, start, length, hash, and the sort's key and order. */
-const ENTRY_BYTES = 8 + 4 + 4 + 4 + 8 + 4;
+/** Bytes per word besides its arena bytes: slots at load ≤ 2/3, start, count, the sort's key and order. */
+const WORD_BYTES = 8 * 1.5 + 4 + 4 + 8 + 4;
+const MAX_COUNT = 0x7fffffff;
+/** Word length assumed for the first split of the budget between entries and arena. */
+const GUESS_LEN = 8;
 
 export class WordTable {
   /** Byte budget for the memory the table touches. */
   readonly limit: number;
-  arena: Buffer;
+  readonly #one: ArrayBuffer;
+  arena!: Buffer;
   /** Arena bytes in use. */
   used = 0;
-  /** Entries in use. */
+  /** Words in the table (entries 0..size-1, in insertion order: arena order). */
   size = 0;
-  readonly starts: Uint32Array;
-  readonly lengths: Uint32Array;
-  readonly hashes: Int32Array;
-  readonly counts: Float64Array;
-  /** Open addressing, linear probing, load ≤ 1/2; 0 = empty, else entry index + 1. */
-  readonly slots: Int32Array;
-  readonly mask: number;
-  readonly #scratch: WordSortScratch;
+  /** Where word e starts in the arena; it ends where word e + 1 starts (starts[size] = used after sortedOrder()). */
+  starts!: Uint32Array;
+  counts!: Int32Array;
+  /**
+   * Pairs (key, entry + 1), 0 = empty: key = hash's high 24 bits | length's low 8 (255: long). 8 bytes a slot
+   * keep them in the last-level cache, so a new word (most words, at high cardinality) costs no DRAM miss.
+   */
+  #slots!: Int32Array;
+  #top = 0;
+  #scale = 0;
+  #cap = 0;
+  #keys!: BigUint64Array;
+  #order!: Uint32Array;
 
   /**
-   * Everything is views of one allocation sized for the worst case (1-byte words), made once: the pages
-   * are only made resident as they are first written, so what counts against `limit` is what is touched
-   * — the slots, `size` entries and `used` arena bytes. No growth: no garbage copies, no fragmentation.
+   * One allocation of `limit` bytes, made once; each clear() re-splits it between entries and arena for the
+   * word length seen. Pages become resident as they are first written: the table touches ≤ `limit` bytes.
    */
   constructor(limit: number) {
-    this.limit = limit;
-    let slots = 2;
-    while (slots * 2 * 4 <= limit / 3) slots *= 2;
-    const cap = Math.max(1, Math.min(slots / 2, Math.floor((limit - slots * 4) / (ENTRY_BYTES + 1))));
-    const arena = Math.max(16, limit - slots * 4);
-    const one = new ArrayBuffer(cap * ENTRY_BYTES + slots * 4 + arena);
+    this.limit = Math.max(256, Math.floor(limit));
+    this.#one = new ArrayBuffer(this.limit);
+    this.#split(GUESS_LEN);
+  }
+
+  #split(wordLen: number): void {
+    const cap = Math.max(1, Math.floor((this.limit - 64) / (WORD_BYTES + 1.1 * wordLen + 1)));
+    const slots = Math.max(2, Math.ceil(cap * 1.5));
     let off = 0;
-    const take = (bytes: number): number => { const at = off; off += bytes; return at; };
-    this.counts = new Float64Array(one, take(cap * 8), cap);
-    const keys = new BigUint64Array(one, take(cap * 8), cap);
-    this.starts = new Uint32Array(one, take(cap * 4), cap);
-    this.lengths = new Uint32Array(one, take(cap * 4), cap);
-    this.hashes = new Int32Array(one, take(cap * 4), cap);
-    this.#scratch = { keys, order: new Uint32Array(one, take(cap * 4), cap) };
-    this.slots = new Int32Array(one, take(slots * 4), slots);
-    this.mask = slots - 1;
-    this.arena = Buffer.from(one, take(arena), arena);
+    const take = (bytes: number): number => { const at = off; off += (bytes + 7) & ~7; return at; };
+    this.#keys = new BigUint64Array(this.#one, take(cap * 8), cap);
+    this.#slots = new Int32Array(this.#one, take(slots * 8), slots * 2);
+    this.starts = new Uint32Array(this.#one, take((cap + 1) * 4), cap + 1);
+    this.counts = new Int32Array(this.#one, take(cap * 4), cap);
+    this.#order = new Uint32Array(this.#one, take(cap * 4), cap);
+    this.arena = Buffer.from(this.#one, off);
+    this.#top = slots * 2;
+    this.#scale = slots / 2 ** 32;
+    this.#cap = cap;
   }
 
   /** Bytes the table has touched so far (its resident memory at most). */
   get footprint(): number {
-    return this.slots.length * 4 + this.size * ENTRY_BYTES + this.used;
+    return this.#top * 4 + this.size * 20 + this.used;
   }
 
   /**
-   * Adds `n` to the count of buf[start, end), whose FNV-1a hash is `hash`. False when the word is new and
-   * would take the table past its limit (nothing changed: spill, then add again). An empty table always
-   * takes a word, however long.
+   * Adds `n` (≥ 1) to the count of buf[start, end), whose FNV-1a hash is `hash`. False when the word is new
+   * and would take the table past its limit, or its count would overflow (nothing changed: spill, then add
+   * again). An empty table always takes a word, however long.
    */
   add(buf: Uint8Array, start: number, end: number, hash: number, n: number): boolean {
     const len = end - start;
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = hash & mask;
+    const key = (hash & ~0xff) | (len < 255 ? len : 255);
+    const slots = this.#slots;
+    const top = this.#top;
+    let x = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    x ^= x >>> 16;
+    let i = ((x >>> 0) * this.#scale | 0) * 2;
     while (true) {
-      const s = slots[i];
-      if (s === 0) break;
-      const e = s - 1;
-      if (this.hashes[e] === hash && this.lengths[e] === len) {
-        const arena = this.arena;
+      const e1 = slots[i + 1];
+      if (e1 === 0) break;
+      if (slots[i] === key) {
+        const e = e1 - 1;
         let a = this.starts[e];
-        let j = start;
-        while (j < end && arena[a] === buf[j]) { a++; j++; }
-        if (j === end) { this.counts[e] += n; return true; }
+        if (len < 255 || (e + 1 < this.size ? this.starts[e + 1] : this.used) - a === len) {
+          const arena = this.arena;
+          let j = start;
+          while (j < end && arena[a] === buf[j]) { a++; j++; }
+          if (j === end) {
+            const c = this.counts[e] + n;
+            if (c > MAX_COUNT) return false;
+            this.counts[e] = c;
+            return true;
+          }
+        }
       }
-      i = (i + 1) & mask;
+      i += 2;
+      if (i === top) i = 0;
     }
     // A new word.
-    if (this.size > 0 && (this.size === this.starts.length || this.footprint + ENTRY_BYTES + len > this.limit ||
-      this.used + len > this.arena.length)) return false;
+    if (this.size > 0 && (this.size >= this.#cap || this.used + len > this.arena.length)) return false;
     if (this.used + len > this.arena.length) this.arena = Buffer.allocUnsafeSlow(len); // one word longer than the arena
     const e = this.size++;
+    slots[i] = key;
+    slots[i + 1] = e + 1;
     this.starts[e] = this.used;
-    this.lengths[e] = len;
-    this.hashes[e] = hash;
     this.counts[e] = n;
-    if (len === 1) this.arena[this.used] = buf[start];
-    else this.arena.set(buf.subarray(start, end), this.used);
-    this.used += len;
-    slots[i] = e + 1;
+    const arena = this.arena;
+    let u = this.used;
+    if (len <= 16) for (let j = start; j < end; j++) arena[u++] = buf[j]; // no subarray object per word
+    else { arena.set(buf.subarray(start, end), u); u += len; }
+    this.used = u;
     return true;
   }
 
   /** Entry indexes in byte order of their words (a view of scratch, valid until the next call). */
   sortedOrder(): Uint32Array {
-    return sortWords(this.arena, this.starts, this.lengths, this.size, this.#scratch);
+    this.starts[this.size] = this.used;
+    return sortWords(this.arena, this.starts, this.size, { keys: this.#keys, order: this.#order });
   }
 
-  /** Empties the table, keeping its memory. */
+  /** Empties the table, keeping its memory, and re-splits it for the word length seen. */
   clear(): void {
+    this.#split(this.size > 0 ? this.used / this.size : GUESS_LEN);
+    this.#slots.fill(0);
     this.used = 0;
     this.size = 0;
-    this.slots.fill(0);
   }
 }

@@ -12,6 +12,8 @@ import {
   WordCounter, countWords, formatWordCounts, wordCountLines, type WordCountBatch, type WordCounterOptions,
 } from '../../operators/shuffle/index.ts';
 import { readChunks } from '../../operators/lines/index.ts';
+import { WordTable } from '../../operators/shuffle/wordtable.ts';
+import { hashBytes } from '../../operators/shuffle/wordscan.ts';
 import { rng, tempDir } from './helpers.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */
@@ -196,6 +198,41 @@ test('readChunks → countWords → wordCountLines reuses input chunks and batch
       new Writable({ write(c: Buffer, _e, cb) { out.push(c); cb(); } }));
     t.true(Buffer.concat(out).equals(gnuCount(input)));
     t.deepEqual(fs.readdirSync(dir), ['in.txt']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('WordTable: same hash at lengths around the 255 escape, a count at its limit asks for a spill', (t) => {
+  const table = new WordTable(1 << 16);
+  const ws = [1, 253, 254, 255, 256, 300].flatMap((n) => [Buffer.alloc(n, 'a'), Buffer.concat([Buffer.alloc(n - 1, 'a'), Buffer.from('b')])]);
+  // One hash for every word: each probe has to tell them apart by length and bytes.
+  for (const w of ws) t.true(table.add(w, 0, w.length, 42, 2));
+  for (const w of ws) t.true(table.add(w, 0, w.length, 42, 1));
+  const big = Buffer.from('big');
+  t.true(table.add(big, 0, 3, hashBytes(big, 0, 3), 0x7fffffff - 1));
+  t.true(table.add(big, 0, 3, hashBytes(big, 0, 3), 1));
+  t.false(table.add(big, 0, 3, hashBytes(big, 0, 3), 1), 'the count would overflow: spill first');
+  const order = table.sortedOrder();
+  const at = (r: number): [string, number] => {
+    return [table.arena.toString('latin1', table.starts[r], table.starts[r + 1]), table.counts[r]];
+  };
+  const want: [string, number][] = [...ws.map((w): [string, number] => [w.toString('latin1'), 3]), ['big', 0x7fffffff]];
+  want.sort((a, b) => Buffer.compare(Buffer.from(a[0], 'latin1'), Buffer.from(b[0], 'latin1')));
+  t.deepEqual([...order].map(at), want);
+  table.clear();
+  t.true(table.add(big, 0, 3, hashBytes(big, 0, 3), 1));
+  t.is(table.size, 1);
+});
+
+test('short words, then long ones, then short again under a small budget (the table re-splits at each spill)', (t) => {
+  const dir = tempDir();
+  try {
+    const r = rng(7);
+    const part = (n: number, len: () => number): string => Array.from({ length: n }, () => 'x'.repeat(len()) + Math.floor(r() * 3000).toString(36)).join(' ');
+    const input = Buffer.from([part(20_000, () => 1), part(3_000, () => 250 + Math.floor(r() * 20)), part(20_000, () => 2)].join('\n'), 'latin1');
+    t.is(count(cut(input, 4096), { memory: 200_000, tmpDir: dir }).out.toString('latin1'), naive(input));
+    t.deepEqual(fs.readdirSync(dir), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
