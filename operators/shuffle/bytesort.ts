@@ -102,7 +102,7 @@ export function sortRanges(
 }
 
 /** Compare two ranges of `data` from `depth` on (their first `depth` bytes are known equal). */
-function compareFrom(data: Uint8Array, sa: number, la: number, sb: number, lb: number, depth: number): number {
+export function compareFrom(data: Uint8Array, sa: number, la: number, sb: number, lb: number, depth: number): number {
   const n = la < lb ? la : lb;
   let i = depth;
   while (i < n && data[sa + i] === data[sb + i]) i++;

@@ -3,6 +3,7 @@
 // std::sort), then go deeper only into groups whose packed bytes tie. Building the keys reads the arena
 // in insertion order (sequential), where a byte-per-level MSD radix sort (bytesort.ts) gathers a byte per
 // word per level in sorted order (a cache miss each): 4x slower on 1M-word tables.
+import { compareFrom } from './bytesort.ts';
 
 const SMALL = 16;
 
@@ -70,13 +71,6 @@ export function sortWords(data: Uint8Array, starts: Uint32Array, n: number, scra
     }
   }
   return order;
-}
-
-function compareFrom(data: Uint8Array, sa: number, la: number, sb: number, lb: number, depth: number): number {
-  const n = la < lb ? la : lb;
-  let i = depth;
-  while (i < n && data[sa + i] === data[sb + i]) i++;
-  return i < n ? data[sa + i] - data[sb + i] : la - lb;
 }
 
 function insertionSort(data: Uint8Array, starts: Uint32Array, order: Uint32Array, lo: number, hi: number, depth: number): void {
