@@ -4,7 +4,7 @@
 import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import { releaseChunk } from '../lines/chunk-pool.ts';
-import { collectYoungGarbage } from './gc.ts';
+import { scavengeEvery } from './gc.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, WordCounter, type WordCounterOptions } from './wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
@@ -56,8 +56,6 @@ const BATCH_WORDS = 8192;
 const STAGE_RESERVE = 4 * 2 ** 20;
 /** Batches kept for reuse: the stage's readable buffer (4) and one being formatted, plus slack. */
 const POOL_BATCHES = 8;
-/** Chunks and batches die young but hold memory outside the heap: a scavenge every 4 MiB frees them. */
-const GC_EVERY = 4 * 1024 * 1024;
 
 export interface CountWordsOptions extends WordCounterOptions {
   /** Abort: destroys the stage with an AbortError and removes its temp files. */
@@ -125,14 +123,8 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
   const reserve = Math.min(Math.floor(memory / 8), STAGE_RESERVE);
   const counter = new WordCounter({ ...options, memory: memory - reserve });
   let cursor: WordCountCursor | undefined;
-  let sinceGc = 0;
-  const passed = (n: number): void => {
-    sinceGc += n;
-    if (sinceGc >= GC_EVERY) {
-      sinceGc = 0;
-      collectYoungGarbage();
-    }
-  };
+  // Chunks and batches die young but hold memory outside the heap.
+  const passed = scavengeEvery();
 
   return sortingStage<Buffer, WordCountBatch>({
     objectMode: true,

@@ -17,6 +17,22 @@ export function collectYoungGarbage(): boolean {
   return true;
 }
 
+/**
+ * Chunks passing through a stage die young but hold their memory outside V8's heap, which a small heap
+ * rarely collects: without a scavenge every few MiB, RSS grows by ~100 MB of dead chunks. Returns the
+ * function to call with each chunk's size; it scavenges every `every` bytes (~0.1 ms each).
+ */
+export function scavengeEvery(every = 4 * 1024 * 1024): (bytes: number) => void {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since >= every) {
+      since = 0;
+      collectYoungGarbage();
+    }
+  };
+}
+
 /** Run a full GC if one can be had (returns false if not). */
 export function collectGarbage(young = false): boolean {
   if (gcFn === undefined) {

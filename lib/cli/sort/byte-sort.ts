@@ -1,11 +1,9 @@
 // `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
-import { LineSorter, TooFewFilesError, collectYoungGarbage, lineChunks } from '../../../operators/shuffle/index.ts';
+import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
 import { describeFsError, failure } from '../errors.ts';
 import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
-
-const GC_EVERY = 4 * 1024 * 1024;
 
 export interface ByteSortOptions {
   reverse: boolean;
@@ -43,11 +41,10 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
     await withOutput(opts.output, 'latin1', async (out) => {
       // Each chunk is a fresh Buffer (an asynchronous write may still hold it), its memory outside the
       // heap: a scavenge every few MB frees the written ones, where V8 would let ~64 MB pile up.
-      let sinceGc = 0;
+      const passed = scavengeEvery();
       for (const chunk of lineChunks(cursor)) {
         if (!out.writeBytes(chunk)) await out.drain();
-        sinceGc += chunk.length;
-        if (sinceGc >= GC_EVERY) { collectYoungGarbage(); sinceGc = 0; }
+        passed(chunk.length);
       }
     });
   } finally {
