@@ -19,6 +19,18 @@ function splitInPieces(data: Buffer, cuts: number[], encoding: 'utf8' | 'latin1'
   return lines;
 }
 
+/** The batch path: data cut at `cuts` (taken mod its length + 1, in order) through split(), then finish(). */
+function splitBatchesAt(splitter: LineSplitter, data: Buffer, cuts: number[]): string[] {
+  const got: string[] = [];
+  let s = 0;
+  for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+    got.push(...splitter.split(data.subarray(s, cut)));
+    s = cut;
+  }
+  got.push(...splitter.split(data.subarray(s)), ...splitter.finish());
+  return got;
+}
+
 test('any chunking gives the reference lines (utf8 and latin1)', (t) => {
   fc.assert(fc.property(textFile, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('utf8', 'latin1'),
     (data, cuts, encoding) => {
@@ -31,13 +43,7 @@ test('the batch path split() gives the same lines in copy and slice modes, for a
     fc.constantFrom('copy', 'slice'), fc.integer({ min: 0, max: 400 }), (data, cuts, encoding, strings, max) => {
       const enc = encoding as 'utf8' | 'latin1';
       const splitter = new LineSplitter({ encoding: enc, strings: strings as 'copy', maxLineBytes: max, onOverlong: 'skip' });
-      const got: string[] = [];
-      let s = 0;
-      for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
-        got.push(...splitter.split(data.subarray(s, cut)));
-        s = cut;
-      }
-      got.push(...splitter.split(data.subarray(s)), ...splitter.finish());
+      const got = splitBatchesAt(splitter, data, cuts);
       const expected = referenceLines(data, enc);
       // Overlong is decided on the raw bytes of a line (a BOM counts), so filter by the raw lengths.
       const raw = referenceLines(data, 'latin1');
@@ -137,13 +143,7 @@ test('strings: slice decodes big runs in pieces: piece boundaries on empty, CRLF
       const text = specs.map(([n, ch, crlf], i) => ch.repeat(n) + String(i) + (crlf ? '\r' : '')).join('\n') + (finalNewline ? '\n' : '');
       const data = Buffer.from(text, 'utf8');
       const splitter = new LineSplitter({ encoding: enc, strings: 'slice' });
-      const got: string[] = [];
-      let s = 0;
-      for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
-        got.push(...splitter.split(data.subarray(s, cut)));
-        s = cut;
-      }
-      got.push(...splitter.split(data.subarray(s)), ...splitter.finish());
+      const got = splitBatchesAt(splitter, data, cuts);
       t.deepEqual(got, referenceLines(data, enc));
     }), { numRuns: 150 });
 });
