@@ -3,6 +3,7 @@
 // Prints "count word" lines in byte order of the word.
 // MRPIPE_WC_STRINGS=1: the string path instead (splitLines latin1 → a JS string per token →
 // HashCombiner('sum') → Sorter runs → reduceSorted), for comparison.
+// MRPIPE_WC_HELPERS=N: N helper threads count beside the main one (countWords' `helpers`; default 0).
 //   node bench/scripts/shuffle-wordcount.ts INPUT [TMPDIR] [MEMORY_MB=64]
 // The modules are imported one by one, not through the index files: type stripping keeps memory for every
 // file it has seen (~8 MB of RSS for the whole shuffle index).
@@ -23,7 +24,7 @@ else {
   // V8's young generation: +15-40 MB of RSS before a full GC frees them.
   await pipeline(
     readChunks(input),
-    countWords({ memory, tmpDir: tmpDir || undefined }),
+    countWords({ memory, tmpDir: tmpDir || undefined, helpers: Number(process.env.MRPIPE_WC_HELPERS ?? 0) }),
     wordCountLines({ countFirst: true }),
     process.stdout,
   );

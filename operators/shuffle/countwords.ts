@@ -6,7 +6,8 @@ import type { Pair, Stage } from '../types.ts';
 import { releaseChunk } from '../lines/chunk-pool.ts';
 import { scavengeEvery } from './gc.ts';
 import { sortingStage } from './sorting-stage.ts';
-import { DEFAULT_WORDCOUNT_MEMORY, WordCounter, type WordCounterOptions } from './wordcounter.ts';
+import { DEFAULT_WORDCOUNT_MEMORY, type WordCounterOptions } from './wordcounter.ts';
+import { ParallelWordCounter } from './parallel-wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
 
 /**
@@ -58,6 +59,11 @@ const STAGE_RESERVE = 4 * 2 ** 20;
 const POOL_BATCHES = 8;
 
 export interface CountWordsOptions extends WordCounterOptions {
+  /**
+   * Helper threads counting beside the stage's own thread (default 0). Each counts its own share of the
+   * budget (a helper's ~16 MB of isolate is taken from it too); the output is the same bytes.
+   */
+  helpers?: number;
   /** Abort: destroys the stage with an AbortError and removes its temp files. */
   signal?: AbortSignal;
 }
@@ -121,7 +127,7 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
   // and the batches in the pool.
   const memory = options.memory ?? DEFAULT_WORDCOUNT_MEMORY;
   const reserve = Math.min(Math.floor(memory / 8), STAGE_RESERVE);
-  const counter = new WordCounter({ ...options, memory: memory - reserve });
+  const counter = new ParallelWordCounter({ ...options, memory: memory - reserve, helpers: options.helpers ?? 0 });
   let cursor: WordCountCursor | undefined;
   // Chunks and batches die young but hold memory outside the heap.
   const passed = scavengeEvery();
@@ -136,8 +142,8 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
       releaseChunk(chunk);
       passed(chunk.length);
     },
-    finish: () => {
-      const c = (cursor = counter.finish());
+    finish: async () => {
+      const c = (cursor = await counter.finish());
       const pool: WordCountBatch[] = [];
       return () => {
         const batch = nextWordCountBatch(c, pool);

@@ -5,6 +5,7 @@ import path from 'node:path';
 export class DiskFullError extends Error {
   readonly code = 'ENOSPC';
   readonly dir: string;
+  readonly file: string;
   readonly bytesWritten: number;
   readonly bytesPending: number;
   constructor(file: string, bytesWritten: number, bytesPending: number, cause: unknown) {
@@ -16,6 +17,7 @@ export class DiskFullError extends Error {
       { cause },
     );
     this.dir = dir;
+    this.file = file;
     this.bytesWritten = bytesWritten;
     this.bytesPending = bytesPending;
   }

@@ -29,4 +29,5 @@ export * from './wordtable.ts';
 export * from './wordscan.ts';
 export * from './wordrun.ts';
 export * from './wordcounter.ts';
+export * from './parallel-wordcounter.ts';
 export * from './countwords.ts';

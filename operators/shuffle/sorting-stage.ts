@@ -10,8 +10,8 @@ export interface SortingStageParts<I, O> {
   writableHighWaterMark?: number;
   /** Takes one input chunk (may spill a run). */
   add(chunk: I): void;
-  /** The input has ended: returns the puller of output chunks (null at the end). */
-  finish(): () => O | null;
+  /** The input has ended: returns the puller of output chunks (null at the end), or a promise of it. */
+  finish(): (() => O | null) | Promise<() => O | null>;
   /** Releases the output and the sorter's temp files; called at the end, on error and on destroy. */
   dispose(): void;
   signal?: AbortSignal;
@@ -54,15 +54,21 @@ export function sortingStage<I, O>(parts: SortingStageParts<I, O>): Stage<I, O> 
       }
     },
     final(cb) {
+      const ready = (pull: () => O | null): void => {
+        next = pull;
+        cb();
+        // read() was already called and is waiting for a push: answer it now
+        if (wanted) pumpOrFail(this);
+      };
+      let pull: ReturnType<SortingStageParts<I, O>['finish']>;
       try {
-        next = parts.finish();
+        pull = parts.finish();
       } catch (err) {
         cb(err as Error);
         return;
       }
-      cb();
-      // read() was already called and is waiting for a push: answer it now
-      if (wanted) pumpOrFail(this);
+      if (typeof pull === 'function') ready(pull);
+      else pull.then(ready, (err: unknown) => cb(err as Error));
     },
     read() {
       if (next === undefined) {

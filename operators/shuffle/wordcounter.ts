@@ -18,6 +18,13 @@ export interface WordCounterOptions {
   tmpDir?: string;
   /** Most runs merged at once (≥ 2, default 64); more runs are merged in passes. Lowered under `ulimit -n`. */
   fanIn?: number;
+  /**
+   * An existing directory to write the runs into instead of a private one made here; its owner removes it
+   * (dispose() only closes the runs). Used by ParallelWordCounter, whose counters share one directory.
+   */
+  runDir?: string;
+  /** Prefix of this counter's run names inside `runDir` (counters sharing a directory need different ones). */
+  runPrefix?: string;
 }
 
 export interface WordCounterStats {
@@ -36,6 +43,8 @@ export class WordCounter {
   readonly #table: WordTable;
   readonly #scanner: WordScanner;
   readonly #parent: string | undefined;
+  readonly #ownsDir: boolean;
+  readonly #prefix: string;
   readonly #readBytes: number;
   readonly #writeBuf: Buffer;
   /** fanIn read buffers, one allocation made at the first merge and reused by every merge after it. */
@@ -56,6 +65,9 @@ export class WordCounter {
     if (!(fanIn >= 2)) throw new RangeError(`mrpipe: WordCounter fanIn must be at least 2, got ${options.fanIn}`);
     this.#fanIn = fanIn;
     this.#parent = options.tmpDir;
+    this.#dir = options.runDir;
+    this.#ownsDir = options.runDir === undefined;
+    this.#prefix = options.runPrefix ?? '';
     // The merge's read buffers and the run writer's buffer come out of the budget; the table gets the rest
     // (at least half: tiny budgets shrink the buffers instead).
     this.#readBytes = Math.min(64 * 1024, Math.max(1024, Math.floor(memory / 4 / fanIn)));
@@ -101,18 +113,39 @@ export class WordCounter {
     return this.#cursor;
   }
 
+  /**
+   * The input has ended: spills what the table holds and returns every run (sorted by word, counts summed
+   * within a run) instead of merging them — for a counter whose runs another counter merges (addRuns).
+   */
+  spillAll(): string[] {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.spillAll() after finish()');
+    this.#finished = true;
+    this.#scanner.end();
+    this.stats.words = this.#scanner.words;
+    if (this.#table.size > 0) this.#spill();
+    const runs = this.#runs;
+    this.#runs = [];
+    return runs;
+  }
+
+  /** Adopts runs another counter wrote (spillAll): they are merged with this counter's, then removed. */
+  addRuns(files: readonly string[]): void {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.addRuns() after finish()');
+    this.#runs.push(...files);
+  }
+
   /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#finished = true;
     this.#openReaders?.forEach((r) => r.close());
-    if (this.#dir !== undefined) removeTempDir(this.#dir);
+    if (this.#dir !== undefined && this.#ownsDir) removeTempDir(this.#dir);
   }
 
   #newRun(): string {
     if (this.#dir === undefined) this.#dir = makeTempDir(this.#parent, 'mrpipe-wc-');
-    return path.join(this.#dir, `run-${String(this.#names++).padStart(5, '0')}.wc`);
+    return path.join(this.#dir, `${this.#prefix}run-${String(this.#names++).padStart(5, '0')}.wc`);
   }
 
   #spill(): void {
@@ -196,7 +229,7 @@ function removeRun(file: string): void {
 }
 
 /** A cursor that calls `onEnd` (removing the temp dir) when it reaches its end or is closed. */
-class DisposingCursor implements WordCountCursor {
+export class DisposingCursor implements WordCountCursor {
   buf: Buffer;
   start = 0;
   end = 0;

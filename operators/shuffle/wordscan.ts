@@ -21,7 +21,9 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 export class WordScanner {
   readonly table: WordTable;
   readonly #onFull: () => void;
+  /** The start of a word the previous chunk ended inside: #carry[0, #carryLen), grown by doubling. */
   #carry: Buffer | null = null;
+  #carryLen = 0;
   /** Words scanned so far. */
   words = 0;
 
@@ -43,10 +45,12 @@ export class WordScanner {
     if (this.#carry !== null) {
       // Finish the word the previous chunk ended inside.
       while (i < n && SPACE[chunk[i]] === 0) i++;
-      const word = Buffer.concat([this.#carry, chunk.subarray(0, i)]);
-      if (i === n) { this.#carry = word; return; }
+      this.#keep(chunk, 0, i);
+      if (i === n) return;
+      const word = this.#carry;
+      const len = this.#carryLen;
       this.#carry = null;
-      this.#add(word, 0, word.length, hashBytes(word, 0, word.length));
+      this.#add(word, 0, len, hashBytes(word, 0, len));
       this.words++;
     }
     let words = 0;
@@ -61,7 +65,7 @@ export class WordScanner {
         h = Math.imul(h ^ c, FNV_PRIME);
         i++;
       } while (i < n && SPACE[(c = chunk[i])] === 0);
-      if (i === n) { this.#carry = Buffer.from(chunk.subarray(start)); break; }
+      if (i === n) { this.#keep(chunk, start, n); break; }
       if (!table.add(chunk, start, i, h, 1)) {
         this.#onFull();
         table.add(chunk, start, i, h, 1);
@@ -71,12 +75,33 @@ export class WordScanner {
     this.words += words;
   }
 
+  /**
+   * Appends chunk[s, e) to the carried word start. Doubling, not a concat per chunk: a long word cut into
+   * many small chunks would otherwise be copied once per chunk (quadratic).
+   */
+  #keep(chunk: Buffer, s: number, e: number): void {
+    const c = this.#carry;
+    if (c === null) {
+      this.#carry = Buffer.allocUnsafeSlow(Math.max(64, e - s));
+      this.#carryLen = chunk.copy(this.#carry, 0, s, e);
+      return;
+    }
+    const need = this.#carryLen + (e - s);
+    if (need > c.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * c.length, need));
+      c.copy(bigger, 0, 0, this.#carryLen);
+      this.#carry = bigger;
+    }
+    this.#carryLen += chunk.copy(this.#carry as Buffer, this.#carryLen, s, e);
+  }
+
   /** The input has ended: counts a word the last chunk ended inside. */
   end(): void {
     if (this.#carry !== null) {
       const w = this.#carry;
+      const len = this.#carryLen;
       this.#carry = null;
-      this.#add(w, 0, w.length, hashBytes(w, 0, w.length));
+      this.#add(w, 0, len, hashBytes(w, 0, len));
       this.words++;
     }
   }
