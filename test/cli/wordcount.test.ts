@@ -40,6 +40,22 @@ test('wordcount equals tr | sort | uniq -c (file and stdin)', async (t) => {
   t.deepEqual(sh(`cat '${file}' | ${MRPIPE} wordcount --memory 16KB -T '${dir}' -`), expected, 'spilled and merged');
 });
 
+test('--workers 2 (helper threads, spilling) equals tr | sort | uniq -c; a budget below the minimum is a usage error', async (t) => {
+  const big = path.join(dir, 'big.txt');
+  const g = await mrpipe(['generate', 'text', '--size', '9MB', '--seed', '5', '--vocabulary', '2000000', '-o', big]);
+  t.is(g.status, 0, g.stderr);
+  const expected = sh(ORACLE(big));
+  const spills = path.join(dir, 'spills');
+  fs.mkdirSync(spills);
+  const r = await mrpipe(['wordcount', '--workers', '2', '--memory', '40MB', '-T', spills, big]);
+  t.is(r.status, 0, r.stderr);
+  t.true(r.stdout.equals(expected));
+  t.deepEqual(fs.readdirSync(spills), [], 'spill dir removed');
+  const small = await mrpipe(['wordcount', '--memory', '8KB', file]);
+  t.is(small.status, 2);
+  t.regex(small.stderr, /minimum is 16KiB/);
+});
+
 test('--top N equals sort | uniq -c | sort -k1,1nr -k2,2', async (t) => {
   const expected = sh(`${ORACLE(file)} | awk -F'\\t' '{print $2" "$1}' | sort -k1,1nr -k2,2 | sed -n '1,25p' | awk '{print $2"\\t"$1}'`);
   const r = await mrpipe(['wordcount', '--top', '25', file]);

@@ -1,12 +1,15 @@
-// Word count in bounded memory for the CLI: the shuffle operators' WordCounter (byte arena, radix-sorted
-// binary runs, byte merge), with its errors turned into CLI messages and progress reported per chunk.
-import { DiskFullError, WordCounter, type WordCountCursor } from '../../../operators/shuffle/index.ts';
+// Word count in bounded memory for the CLI: the shuffle operators' ParallelWordCounter (WordCounters on
+// `workers` threads: byte arenas, radix-sorted binary runs, one byte merge), with its errors turned into CLI
+// messages and progress reported per chunk.
+import { DiskFullError, ParallelWordCounter, type WordCountCursor } from '../../../operators/shuffle/index.ts';
 import { CliError, EXIT_FAILED } from '../errors.ts';
 
 export interface CountOptions {
   /** Byte budget for the counts and their spill buffers (the process adds Node's own ~40-50 MB). */
   memory: number;
   tmpDir?: string;
+  /** Threads that count (default 1: this one only). */
+  workers?: number;
   /** Called after each chunk with the bytes consumed so far. */
   onProgress?: (bytes: number) => void;
 }
@@ -37,13 +40,13 @@ function spillError(err: unknown, dir: string | undefined): unknown {
 export async function countWordsCursor(
   chunks: AsyncIterable<Buffer>, opts: CountOptions, consume: (cursor: WordCountCursor) => Promise<number>,
 ): Promise<CountStats> {
-  const counter = new WordCounter({ memory: opts.memory, tmpDir: opts.tmpDir });
+  const counter = new ParallelWordCounter({ memory: opts.memory, tmpDir: opts.tmpDir, helpers: (opts.workers ?? 1) - 1 });
   try {
     for await (const chunk of chunks) {
       counter.write(chunk);
       opts.onProgress?.(counter.stats.bytes);
     }
-    const distinct = await consume(counter.finish());
+    const distinct = await consume(await counter.finish());
     const { bytes, words, spills } = counter.stats;
     return { bytes, words, distinct, spills };
   } catch (err) {
