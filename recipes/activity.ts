@@ -1,17 +1,22 @@
-// activity: one pass over JSONL user events {"ts","user","event",...} (ts: ISO-8601 text, all in one
-// format, or epoch milliseconds) giving, in this order (the key order of the sections):
-//   dau YYYY-MM-DD     N                                   distinct active users that day (UTC)
+// activity: one pass over JSONL user events {"ts","user","event",...} giving, in this order (the key order
+// of the sections):
+//   dau YYYY-MM-DD     N                                   distinct active users that UTC day
 //   events USER        {"click":N,"view":N,...}            events per user and type
 //   sessions USER      {"sessions","events","longestMinutes"}  sessions with a 30-minute inactivity gap
-// Sessions need each user's events in time order: a secondary sort. The key is USER \x01 TS (TS made
-// byte-sortable), grouped by USER — the runtime's `group` — so reduce streams one user's events in ts order
-// without holding them. DAU keys are DAY \x01 USER grouped by DAY: distinct users are counted as key
-// changes, again in bounded memory. Records without a string user or a readable ts are counted, skipped.
+// ts is ISO-8601 text (any offset and fraction precision, see ./support/time.ts) or epoch milliseconds.
+// Sessions need each user's events in time order: a secondary sort. The key is USER \x01 TIME, TIME the
+// instant's milliseconds as fixed-width digits (byte order = time order, whatever offset or precision the
+// text had), grouped by USER — the runtime's `group` — so reduce streams one user's events in time order
+// without holding them. A gap of exactly the session gap stays in the session; a longer one starts a new one.
+// DAU keys are DAY \x01 USER (DAY: the UTC day of the instant) grouped by DAY: distinct users are counted as
+// key changes, again in bounded memory. Records without a string user or a readable ts are counted
+// (activity/malformed records), skipped, never fatal.
 // Parameters: MRPIPE_SESSION_GAP_MINUTES (default 30).
 // Usage: mrpipe run activity events.jsonl
 import type { MapContext, ReduceContext } from '../lib/job/types.ts';
 import type { Emit } from '../operators/types.ts';
 import { intParam } from './support/params.ts';
+import { instantOf, sortableTime, timeFromSortable, utcDay } from './support/time.ts';
 
 const SEP = '\x01';
 
@@ -19,16 +24,6 @@ interface Event {
   ts?: unknown;
   user?: unknown;
   event?: unknown;
-}
-
-/** A byte-sortable form of ts and its time in ms, or undefined when unreadable. */
-function timeOf(ts: unknown): [sortable: string, ms: number] | undefined {
-  if (typeof ts === 'number' && Number.isFinite(ts) && ts >= 0) return [String(Math.floor(ts)).padStart(16, '0'), ts];
-  if (typeof ts === 'string') {
-    const ms = Date.parse(ts);
-    if (!Number.isNaN(ms)) return [ts, ms];
-  }
-  return undefined;
 }
 
 /** The group of a key: its section and user (or day), without the sort part. */
@@ -44,17 +39,16 @@ export function activity(gapMinutes = 30) {
     name: 'activity',
     input: 'jsonl' as const,
     map(e: Event, emit: Emit<number>, ctx: MapContext): void {
-      const t = e === null || typeof e !== 'object' ? undefined : timeOf(e.ts);
-      if (t === undefined || typeof e.user !== 'string' || e.user.includes(SEP)) {
-        ctx.counter('activity', 'skipped records');
+      const ms = e === null || typeof e !== 'object' ? undefined : instantOf(e.ts);
+      if (ms === undefined || typeof e.user !== 'string' || e.user.includes(SEP)) {
+        ctx.counter('activity', 'malformed records');
         return;
       }
       const user = e.user;
       const type = typeof e.event === 'string' ? e.event : 'unknown';
-      const day = new Date(t[1]).toISOString().slice(0, 10);
       emit(`e${SEP}${user}${SEP}${type}`, 1);
-      emit(`d${SEP}${day}${SEP}${user}`, 1);
-      emit(`s${SEP}${user}${SEP}${t[0]}`, 1);
+      emit(`d${SEP}${utcDay(ms)}${SEP}${user}`, 1);
+      emit(`s${SEP}${user}${SEP}${sortableTime(ms)}`, 1);
     },
     // Map-side: event counts (per type, and per user and instant) are summed, DAU keys deduplicated.
     combine: (key: string, values: Iterable<number>): number => {
@@ -87,8 +81,7 @@ export function activity(gapMinutes = 30) {
         let longest = 0;
         for (const n of values) {
           // The event time is in the key (the value counts the events at that instant).
-          const ts = ctx.key.slice(group.length + 1);
-          const ms = /^\d{16}$/.test(ts) ? Number(ts) : Date.parse(ts);
+          const ms = timeFromSortable(ctx.key.slice(group.length + 1));
           events += n;
           if (ms - prev > gapMs) { sessions++; start = ms; }
           longest = Math.max(longest, ms - start);

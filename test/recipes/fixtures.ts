@@ -72,3 +72,56 @@ export function writeJoinSides(dir: string, json: boolean): [left: string, right
   fs.writeFileSync(right, o);
   return [left, right];
 }
+
+export interface TimedEvent {
+  /** The instant the record's ts means, in ms; undefined for a record the recipe must count as malformed. */
+  ms: number | undefined;
+  user: string;
+  event: string;
+  line: string;
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** `ms` written as ISO-8601 text in the zone `offsetMin` east of UTC, with `frac` fraction digits (0-6). */
+export function isoAt(ms: number, offsetMin: number, frac: number): string {
+  const d = new Date(ms + offsetMin * 60_000);
+  const f = frac === 0 ? '' : '.' + (pad(d.getUTCMilliseconds(), 3) + '789').slice(0, frac);
+  const o = offsetMin === 0 ? 'Z' : `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`;
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${f}${o}`;
+}
+
+/**
+ * Activity events whose ts mix offsets (Z, +02:00, -05:30, +14:00, -11:00), precisions (s, ms, µs) and
+ * epoch-ms numbers; gaps of 0, exactly 30 minutes, 30 minutes + 1 ms, 29:59.999 and hours; sessions
+ * across UTC midnight (and across the writer's local midnight); plus unreadable records. Shuffled. Each
+ * record comes with the instant it means, for an oracle that never parses the text.
+ */
+export function mixedActivity(seed = 5): TimedEvent[] {
+  const r = lcg(seed);
+  const gaps = [0, 60_000, 30 * 60_000, 30 * 60_000 + 1, 30 * 60_000 - 1, 17 * 60_000, 2 * 3_600_000, 123];
+  const offsets = [0, 120, -330, 840, -660];
+  const types = ['view', 'click', 'buy'];
+  const out: TimedEvent[] = [];
+  for (let u = 0; u < 12; u++) {
+    const user = `user${u}`;
+    // Around UTC midnight (23:00-23:59) of 31 Dec 2025 or 1 Jan 2026.
+    let t = Date.UTC(2025, 11, 31 + r(2), 23, r(60), r(60), r(1000));
+    const n = 5 + r(25);
+    for (let i = 0; i < n; i++) {
+      t += gaps[r(gaps.length)];
+      const event = types[r(types.length)];
+      const form = r(4);
+      const ts: string | number = form === 0 ? t : isoAt(t, offsets[r(offsets.length)], form === 1 ? 0 : form === 2 ? 3 : 6);
+      // Whole seconds lose the ms: the instant is what the text says.
+      const ms = typeof ts === 'number' || form !== 1 ? t : t - (t % 1000);
+      out.push({ ms, user, event, line: JSON.stringify({ ts, user, event }) });
+    }
+  }
+  const bad = ['2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:00:00+25:00', 'yesterday', '', '10000-01-01T00:00:00Z'];
+  for (const ts of bad) out.push({ ms: undefined, user: 'user1', event: 'view', line: JSON.stringify({ ts, user: 'user1', event: 'view' }) });
+  out.push({ ms: undefined, user: 'user2', event: 'view', line: JSON.stringify({ ts: '2026-01-01T00:00:00Z', event: 'view' }) });
+  // Shuffled (Fisher-Yates): time order must come from the sort, not the input.
+  for (let i = out.length - 1; i > 0; i--) { const j = r(i + 1); [out[i], out[j]] = [out[j], out[i]]; }
+  return out;
+}
