@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
 import { DiskFullError } from './errors.ts';
 import { collectGarbage } from './gc.ts';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
@@ -61,6 +61,8 @@ export interface LineSorterStats {
   runs: number;
   bytesSpilled: number;
   mergePasses: number;
+  /** Merge-pass groups merged on the worker thread (threaded mode). */
+  workerMerges?: number;
 }
 
 export class LineSorter {
@@ -91,6 +93,10 @@ export class LineSorter {
   private worker: Worker | undefined;
   private status: SharedArrayBuffer | undefined;
   private pending: string | undefined;
+  /** The merge-pass group the worker is merging, and into which file. */
+  private pendingMerge: { group: string[]; file: string } | undefined;
+  /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
+  private noWorkerMerges = false;
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     this.opts = options;
@@ -418,6 +424,11 @@ export class LineSorter {
       let i = 0;
       while (excess > 0 && i < r) {
         const group = old.slice(i, i + Math.min(this.fanIn, excess + 1));
+        if (this.mergeOnWorker(group)) {
+          i += group.length;
+          excess -= group.length - 1;
+          continue;
+        }
         const sources = this.openRuns(group);
         if (sources === undefined) break;
         const m = new LineMerge(sources, !!this.opts.reverse);
@@ -436,8 +447,61 @@ export class LineSorter {
         for (const f of group) fs.rmSync(f, { force: true });
       }
       this.runs.push(...old.slice(i));
+      this.collectMerge();
       if (i > 0) this.stats.mergePasses++;
     }
+  }
+
+  /**
+   * Threaded: hands a merge-pass group to the worker when it is idle (collecting the group it merged
+   * before), so the two threads merge groups side by side. False when this thread must merge it.
+   */
+  private mergeOnWorker(group: string[]): boolean {
+    if (!this.worker || !this.status || this.noWorkerMerges) return false;
+    const st = new Int32Array(this.status, 0, 1);
+    // Still booting (a small input got here first): worth a short wait, the passes take far longer.
+    if (Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, 5000) === 'timed-out') this.noWorkerMerges = true;
+    const state = Atomics.load(st, 0);
+    if (state === 0 || state === RUNNING) return false;
+    this.collectMerge();
+    if (this.noWorkerMerges) return false;
+    const file = this.runPath();
+    const job: MergeJob = { merge: group, file, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, status: this.status };
+    Atomics.store(new Int32Array(this.status, 0, 1), 0, RUNNING);
+    this.pendingMerge = { group, file };
+    this.worker.postMessage(job);
+    return true;
+  }
+
+  /**
+   * Waits for the worker's merge (if any) and adds its output to the runs. If it hit the fd limit its
+   * group goes back among the runs unmerged (the worker removes inputs only after success) and this thread
+   * merges alone from then on; any other failure is thrown.
+   */
+  private collectMerge(): void {
+    const job = this.pendingMerge;
+    if (job === undefined) return;
+    const status = this.status as SharedArrayBuffer;
+    const st = new Int32Array(status, 0, 2);
+    while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+    this.pendingMerge = undefined;
+    if (st[0] === FAILED) {
+      const info = JSON.parse(Buffer.from(status, 24, st[1]).toString()) as { message: string; code?: string };
+      const err = Object.assign(new Error(info.message), { code: info.code });
+      if (isFdLimit(err)) {
+        this.noWorkerMerges = true;
+        this.runs.push(...job.group);
+        return;
+      }
+      this.dispose();
+      throw err;
+    }
+    const nums = new Float64Array(status, 8, 2);
+    this.stats.bytesSpilled += nums[1];
+    this.stats.runs++;
+    this.stats.workerMerges = (this.stats.workerMerges ?? 0) + 1;
+    this.runs.push(job.file);
+    this.opts.onSpill?.({ file: job.file, records: nums[0], bytes: nums[1] });
   }
 
   /** All lines, sorted: from memory if nothing was spilled, else the final merge. Call once. */
@@ -455,7 +519,8 @@ export class LineSorter {
     if (this.count > 0 && runs < this.fanIn) held = this.sortedHeld(); // while the worker finishes its run
     else this.spill();
     this.awaitWorker();
-    this.stopWorker();
+    // With merge passes ahead, the worker stays to merge every other group of them.
+    if (held || this.runs.length <= this.fanIn) this.stopWorker();
     if (!held) {
       this.data = Buffer.alloc(0);
       this.arenas = [];
@@ -469,6 +534,7 @@ export class LineSorter {
       this.mergePasses(!!held);
       sources = this.openRuns(this.runs);
     } while (sources === undefined);
+    this.stopWorker();
     this.stats.mergePasses++;
     if (held) sources.push(held);
     const m = new LineMerge(sources, !!this.opts.reverse);
@@ -479,6 +545,7 @@ export class LineSorter {
     if (this.worker) void this.worker.terminate();
     this.worker = undefined;
     this.pending = undefined;
+    this.pendingMerge = undefined;
   }
 
   /** Close readers, drop the arena, stop the worker, remove the temp dir (idempotent). */

@@ -1,7 +1,8 @@
 // Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
 // hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
 import { sortRanges, type SortScratch } from './bytesort.ts';
-import { ArenaCursor, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
+import fs from 'node:fs';
+import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 
 export interface RunJob {
   file: string;
@@ -17,6 +18,15 @@ export interface WorkerJob extends RunJob {
   starts: Uint32Array;
   lens: Uint32Array;
   /** Int32 [state, errorLength], then Float64 [records, bytes] at byte 8, then error JSON at byte 24. */
+  status: SharedArrayBuffer;
+}
+
+/** A job for the sort worker: merge sorted runs into one (a merge pass's group), then remove them. */
+export interface MergeJob {
+  merge: string[];
+  file: string;
+  ioSize: number;
+  reverse: boolean;
   status: SharedArrayBuffer;
 }
 
@@ -48,5 +58,34 @@ export function writeSortedRun(
     w.abort();
     throw err;
   }
+  return { records: w.records, bytes: w.bytes };
+}
+
+/**
+ * Merge the runs `files` into `file` with ioSize-byte buffers (`buffers`, reused when given), then remove
+ * them; on failure the partial output is removed and the inputs are left as they were.
+ */
+export function mergeRuns(
+  files: readonly string[], file: string, ioSize: number, reverse: boolean, buffers: Buffer[] = [],
+): { records: number; bytes: number } {
+  const sources: LineCursor[] = [];
+  let w: LineRunWriter | undefined;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      if (buffers[i]?.length !== ioSize) buffers[i] = Buffer.allocUnsafeSlow(ioSize);
+      sources.push(new LineRunReader(files[i], ioSize, buffers[i]));
+    }
+    const m = new LineMerge(sources, reverse);
+    if (buffers[files.length]?.length !== ioSize) buffers[files.length] = Buffer.allocUnsafeSlow(ioSize);
+    w = new LineRunWriter(file, ioSize, buffers[files.length]);
+    while (m.advance()) w.write(m.buf, m.start, m.end);
+    w.close();
+  } catch (err) {
+    w?.abort();
+    throw err;
+  } finally {
+    for (const c of sources) c.close();
+  }
+  for (const f of files) fs.rmSync(f, { force: true });
   return { records: w.records, bytes: w.bytes };
 }

@@ -1,16 +1,17 @@
 // The LineSorter's helper thread: sorts a full arena and writes its run while the main thread fills the
-// other arena. Arenas are SharedArrayBuffers (no copy); offsets come transferred with each job. The
+// other arena, and merges every other group of a merge pass while the main thread merges the others. Arenas are SharedArrayBuffers (no copy); offsets come transferred with each job. The
 // result goes back through shared memory (state + numbers + error text), because the main thread waits
 // for it synchronously with Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
 import { parentPort } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
-import { DONE, FAILED, READY, STATUS_BYTES, writeSortedRun, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, READY, STATUS_BYTES, mergeRuns, writeSortedRun, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DiskFullError } from './errors.ts';
 
 let scratch: SortScratch | undefined;
 let ioBuffer: Buffer | undefined;
+const mergeBuffers: Buffer[] = [];
 
-parentPort?.on('message', (job: WorkerJob | { hello: SharedArrayBuffer }) => {
+parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
     const st = new Int32Array(job.hello, 0, 2);
     Atomics.store(st, 0, READY);
@@ -20,9 +21,14 @@ parentPort?.on('message', (job: WorkerJob | { hello: SharedArrayBuffer }) => {
   const state = new Int32Array(job.status, 0, 2);
   const nums = new Float64Array(job.status, 8, 2);
   try {
-    scratch = sortScratch(job.count, scratch);
-    if (ioBuffer?.length !== job.ioSize) ioBuffer = Buffer.allocUnsafeSlow(job.ioSize);
-    const r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch, ioBuffer);
+    let r: { records: number; bytes: number };
+    if ('merge' in job) {
+      r = mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers);
+    } else {
+      scratch = sortScratch(job.count, scratch);
+      if (ioBuffer?.length !== job.ioSize) ioBuffer = Buffer.allocUnsafeSlow(job.ioSize);
+      r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch, ioBuffer);
+    }
     nums[0] = r.records;
     nums[1] = r.bytes;
     Atomics.store(state, 0, DONE);

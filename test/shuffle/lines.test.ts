@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { spawnSync } from 'node:child_process';
-import { LineSorter, lineChunks, sortLines, sortRanges } from '../../operators/shuffle/index.ts';
+import { LineSorter, lineChunks, sortLines, sortRanges, type LineSorterStats } from '../../operators/shuffle/index.ts';
 import { edgeLines, filesIn, tempDir } from './helpers.ts';
 
 function gnu(input: Buffer, args: string[] = []): Buffer {
@@ -28,12 +28,12 @@ function cut(buf: Buffer, points: number[]): Buffer[] {
   return out;
 }
 
-function sortWith(chunks: Buffer[], opts: ConstructorParameters<typeof LineSorter>[0]): { out: Buffer; runs: number } {
+function sortWith(chunks: Buffer[], opts: ConstructorParameters<typeof LineSorter>[0]): { out: Buffer; runs: number; stats: LineSorterStats } {
   const s = new LineSorter(opts);
   try {
     for (const c of chunks) s.write(c);
     const out = Buffer.concat([...lineChunks(s.finish(), 100)]);
-    return { out, runs: s.stats.runs };
+    return { out, runs: s.stats.runs, stats: s.stats };
   } finally {
     s.dispose();
   }
@@ -58,14 +58,15 @@ test('edge lines, tiny budget, fan-in 3, odd chunking: equals LC_ALL=C sort, -r,
   }
 });
 
-test('threads: runs sorted on the worker while the next buffer fills give the same bytes, -r, -u', (t) => {
+test('threads: runs sorted (and merge-pass groups merged) on the worker give the same bytes, -r, -u', (t) => {
   const tmp = tempDir();
   try {
     const input = edgeText(6000, 8, false);
     const chunks = cut(input, [0.05, 0.3, 0.31, 0.7]);
     for (const args of [[], ['-r', '-u']]) {
-      const { out, runs } = sortWith(chunks, { memory: 40_000, fanIn: 4, tmpDir: tmp, threads: true, reverse: args.includes('-r'), unique: args.includes('-u') });
+      const { out, runs, stats } = sortWith(chunks, { memory: 40_000, fanIn: 4, tmpDir: tmp, threads: true, reverse: args.includes('-r'), unique: args.includes('-u') });
       t.true(runs > 10);
+      t.true((stats.workerMerges ?? 0) > 0, 'merge-pass groups merged on the worker too');
       t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
       t.deepEqual(filesIn(tmp), []);
     }
