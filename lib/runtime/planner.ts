@@ -1,8 +1,14 @@
 // Planning map tasks from file sizes alone (no scan): files over the threshold are cut into byte ranges
-// of about splitSize (at least one per worker); small files and .gz files are one task each; an explicit
+// of about splitSize (at least one per worker); a smaller file is still cut into up to `workers` ranges
+// of at least MIN_SPLIT_BYTES, so a mid-size file on the streaming path (forced, or auto over the
+// threshold across several files) does not leave workers idle; .gz files are one task each; an explicit
 // mapTasks shares that many ranges out between the splittable files by size. Ranges follow the
-// LineRecordReader rule, so every line lands in exactly one task.
+// LineRecordReader rule, so every line lands in exactly one task. The in-memory path reads each file
+// whole and uses the plan only in the job's fingerprint.
 import type { InputFile } from './inputs.ts';
+
+/** Below this a range is not worth a task of its own (task start-up, one more run per partition). */
+export const MIN_SPLIT_BYTES = 8 * 1024 * 1024;
 
 export interface PlannedSplit {
   file: InputFile;
@@ -32,6 +38,12 @@ function ranges(file: InputFile, count: number): PlannedSplit[] {
   return out;
 }
 
+/** Map tasks for one splittable file when mapTasks is not given. */
+export function splitCount(size: number, o: PlanOptions): number {
+  const big = size > o.threshold ? Math.max(o.workers, Math.ceil(size / o.splitSize)) : 1;
+  return Math.max(1, big, Math.min(o.workers, Math.ceil(size / MIN_SPLIT_BYTES)));
+}
+
 export function planSplits(files: InputFile[], o: PlanOptions): PlannedSplit[] {
   const canSplit = (f: InputFile) => o.splittable && !f.gz;
   if (o.mapTasks !== undefined) {
@@ -40,8 +52,5 @@ export function planSplits(files: InputFile[], o: PlanOptions): PlannedSplit[] {
     const share = Math.max(0, o.mapTasks - fixed);
     return files.flatMap((f) => ranges(f, canSplit(f) && total > 0 ? Math.max(1, Math.round((share * f.size) / total)) : 1));
   }
-  return files.flatMap((f) => {
-    if (!canSplit(f) || f.size <= o.threshold) return ranges(f, 1);
-    return ranges(f, Math.max(o.workers, Math.ceil(f.size / o.splitSize)));
-  });
+  return files.flatMap((f) => ranges(f, canSplit(f) ? splitCount(f.size, o) : 1));
 }
