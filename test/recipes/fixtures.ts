@@ -62,7 +62,8 @@ export function writeJoinSides(dir: string, json: boolean): [left: string, right
   const right = path.join(dir, json ? 'orders.jsonl' : 'orders.tsv');
   const r = lcg(4);
   let l = '';
-  for (let i = 0; i < 40; i++) l += json ? JSON.stringify({ id: `u${i}`, name: `name${i}` }) + '\n' : `u${i}\tname${i}\tcity${i % 5}\n`;
+  // u0-u39 and two users with no orders (u90, u91); orders go to u0-u54, some of them without a user.
+  for (const i of [...Array(40).keys(), 90, 91]) l += json ? JSON.stringify({ id: `u${i}`, name: `name${i}` }) + '\n' : `u${i}\tname${i}\tcity${i % 5}\n`;
   let o = '';
   for (let i = 0; i < 300; i++) {
     const u = `u${r(55)}`;

@@ -114,10 +114,8 @@ test('activity: events per user and type, DAU, 30-minute sessions; Hadoop equiva
 });
 
 for (const json of [false, true]) {
-  test(`join (${json ? 'JSONL' : 'TSV'}): inner and left joins equal a nested-loop join; Hadoop equivalence`, async (t) => {
+  test(`join (${json ? 'JSONL' : 'TSV'}): inner, left, right and full joins equal a nested-loop join; Hadoop equivalence`, async (t) => {
     const [left, right] = writeJoinSides(path.join(dir), json);
-    const env = { MRPIPE_LEFT: 'users' };
-    const inner = await checkHadoop(t, 'join', [left, right], 2, env);
     const parse = (l: string): [string, unknown] => {
       if (json) { const o = JSON.parse(l); return [o.id, o]; }
       const f = l.split('\t');
@@ -125,19 +123,29 @@ for (const json of [false, true]) {
     };
     const L = fs.readFileSync(left, 'utf8').trim().split('\n').map(parse);
     const R = fs.readFileSync(right, 'utf8').trim().split('\n').map(parse);
-    const rows: string[] = [];
-    const keys = [...new Set(L.map(([k]) => k))].sort();
-    for (const k of keys) {
-      for (const [, rv] of R.filter(([rk]) => rk === k)) {
-        for (const [, lv] of L.filter(([lk]) => lk === k)) {
-          rows.push(`${k}\t${json ? JSON.stringify({ ...(lv as object), ...(rv as object) }) : `${lv}\t${rv}`}`);
+    const row = (k: string, lv: unknown, rv: unknown): string =>
+      `${k}\t${json ? JSON.stringify({ ...(lv as object), ...(rv as object) }) : `${lv ?? ''}\t${rv ?? ''}`}\n`;
+    /** Nested loops: for each right row in input order, every left row of its key (or the missing side). */
+    const oracle = (kind: string): string => {
+      let out = '';
+      for (const k of [...new Set([...L, ...R].map(([key]) => key))].sort()) {
+        const ls = L.filter(([lk]) => lk === k);
+        const rs = R.filter(([rk]) => rk === k);
+        for (const [, rv] of rs) {
+          if (ls.length > 0) for (const [, lv] of ls) out += row(k, lv, rv);
+          else if (kind === 'right' || kind === 'full') out += row(k, undefined, rv);
         }
+        if (rs.length === 0 && (kind === 'left' || kind === 'full')) for (const [, lv] of ls) out += row(k, lv, undefined);
       }
+      return out;
+    };
+    t.true(L.some(([k]) => !R.some(([rk]) => rk === k)) && R.some(([k]) => !L.some(([lk]) => lk === k)), 'both sides have unmatched keys');
+    const env = { MRPIPE_LEFT: 'users' };
+    t.is(await checkHadoop(t, 'join', [left, right], 2, env), oracle('inner'));
+    t.is(await checkHadoop(t, 'join', [left, right], 2, { ...env, MRPIPE_JOIN: 'full' }), oracle('full'));
+    for (const kind of ['left', 'right']) {
+      t.is(await run(['join', left, right, '--streaming', 'on', '--map-tasks', '3'], { ...env, MRPIPE_JOIN: kind }), oracle(kind), kind);
     }
-    t.is(inner, rows.map((r) => r + '\n').join(''));
-    const leftJoin = await checkHadoop(t, 'join', [left, right], 2, { ...env, MRPIPE_JOIN: 'left' });
-    const unmatched = L.filter(([k]) => !R.some(([rk]) => rk === k)).length;
-    t.is(leftJoin.trimEnd().split('\n').length, rows.length + unmatched);
   });
 }
 
