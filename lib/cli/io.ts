@@ -1,13 +1,12 @@
 // Shell I/O conventions shared by every command: inputs are the files named, or stdin when none or '-';
-// data goes to stdout (or -o FILE, written under a temporary name and renamed, so FILE may also be an
-// input); a reader that goes away (`| head`) ends the command quietly.
+// data goes to stdout (or -o FILE by the rules of ./output-target.ts: a regular FILE is written aside and
+// renamed, so it may also be an input); a reader that goes away (`| head`) ends the command quietly.
 import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
 import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
-import { registerTempDir, removeTempDir } from '../../operators/shuffle/tempdirs.ts';
+import { describeOutputError, OutputTarget } from './output-target.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -114,9 +113,18 @@ export async function* readInputs(specs: readonly InputSpec[], highWaterMark = 1
       for await (const chunk of stream) yield chunk as Buffer;
     } catch (err) {
       if (err instanceof BrokenPipe) throw err;
-      throw failure(`reading ${describeFsError(err, spec.name)}`);
+      throw failure(`reading ${describeReadError(err, spec.name)}`);
     }
   }
+}
+
+/** describeFsError, plus what to do about a .gz that zlib cannot decompress. */
+export function describeReadError(err: unknown, name: string): string {
+  const code = (err as { code?: string })?.code;
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
+    return `${name}: ${(err as Error).message} — the gzip stream is truncated or corrupt: check the file (gzip -t ${name})`;
+  }
+  return describeFsError(err, name);
 }
 
 const FLUSH_AT = 1 << 16;
@@ -128,33 +136,32 @@ const FLUSH_AT = 1 << 16;
 export class Output {
   readonly #stream: Writable;
   readonly #encoding: BufferEncoding;
-  readonly #target: string | null;
-  readonly #temp: string | null;
+  readonly #name: string;
+  readonly #target: OutputTarget | null;
   #parts: string[] = [];
   #length = 0;
   #error: Error | null = null;
   #full = false;
 
-  private constructor(stream: Writable, encoding: BufferEncoding, target: string | null, temp: string | null) {
+  private constructor(stream: Writable, encoding: BufferEncoding, name: string, target: OutputTarget | null) {
     this.#stream = stream;
     this.#encoding = encoding;
+    this.#name = name;
     this.#target = target;
-    this.#temp = temp;
     stream.on('error', (err) => { this.#error = isEpipe(err) ? new BrokenPipe() : err; });
   }
 
-  /** stdout when `file` is undefined or '-'; else a temp file beside `file`, renamed onto it by close(). */
-  static open(file: string | undefined, encoding: BufferEncoding = 'utf8'): Output {
-    if (file === undefined || file === '-') return new Output(process.stdout, encoding, null, null);
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.mrpipe-${process.pid}.tmp`);
-    // Registered like a temp dir: removed at exit and on SIGINT/SIGTERM if the command never finishes.
-    registerTempDir(temp);
-    const stream = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
-    return new Output(stream, encoding, file, temp);
+  /** stdout when `file` is undefined or '-'; else FILE opened by OutputTarget's rules (exit 1 if it cannot be). */
+  static async open(file: string | undefined, encoding: BufferEncoding = 'utf8'): Promise<Output> {
+    if (file === undefined || file === '-') return new Output(process.stdout, encoding, 'stdout', null);
+    let target: OutputTarget;
+    try { target = await OutputTarget.open(file); } catch (err) { throw failure(`cannot write ${describeOutputError(err, file)}`); }
+    const stream = fs.createWriteStream(target.real, { fd: target.fd, highWaterMark: 1 << 20 });
+    return new Output(stream, encoding, file, target);
   }
 
   #check(): void {
-    if (this.#error) throw this.#error instanceof BrokenPipe ? this.#error : failure(`writing ${describeFsError(this.#error, this.#target ?? 'stdout')}`);
+    if (this.#error) throw this.#error instanceof BrokenPipe ? this.#error : failure(`writing ${describeFsError(this.#error, this.#name)}`);
   }
 
   /** Queue text; returns false when the caller should `await drain()` before writing more. */
@@ -199,37 +206,41 @@ export class Output {
     this.#check();
   }
 
-  /** Flushes everything; for a file, closes it and renames it onto the target. */
+  /** Flushes everything; for a file, closes it and puts it in place (a temp file renamed onto FILE). */
   async close(): Promise<void> {
     this.#flush();
     await new Promise<void>((resolve) => {
-      if (this.#temp === null) {
+      if (this.#target === null) {
         // stdout is never ended; wait for the last write to be handed to the OS (or to fail).
         this.#stream.write('', () => resolve());
         this.#stream.once('error', () => resolve());
       } else {
-        this.#stream.end(() => resolve());
-        this.#stream.once('error', () => resolve());
+        // 'close' comes after the fd is closed, also after an error: only then is the file complete.
+        if (this.#stream.closed) { resolve(); return; }
+        this.#stream.once('close', () => resolve());
+        this.#stream.end();
       }
     });
     this.#check();
-    if (this.#temp !== null && this.#target !== null) {
-      await fs.promises.rename(this.#temp, this.#target);
-      removeTempDir(this.#temp);
+    if (this.#target !== null) {
+      try { this.#target.commit(); } catch (err) { throw failure(`writing ${describeFsError(err, this.#name)}`); }
     }
   }
 
-  /** Abandons a file output (the temp file is removed); stdout is left alone. */
+  /** Abandons a file output (a temp file is removed; a FIFO or device is left as is); stdout is left alone. */
   async abort(): Promise<void> {
-    if (this.#temp === null) return;
-    this.#stream.destroy();
-    removeTempDir(this.#temp);
+    if (this.#target === null) return;
+    // destroy() closes the fd once a write in flight is done: wait, so the fd is never closed under it.
+    if (!this.#stream.closed) {
+      await new Promise<void>((resolve) => { this.#stream.once('close', () => resolve()); this.#stream.destroy(); });
+    }
+    this.#target.abort();
   }
 }
 
 /** Runs `body` with an Output, closing it on success and removing a half-written file on failure. */
 export async function withOutput<T>(file: string | undefined, encoding: BufferEncoding, body: (out: Output) => Promise<T>): Promise<T> {
-  const out = Output.open(file, encoding);
+  const out = await Output.open(file, encoding);
   try {
     const result = await body(out);
     await out.close();

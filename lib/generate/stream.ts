@@ -1,8 +1,11 @@
-// The three ways out of the generator: a Readable, a file (written under a temporary name, renamed when
-// complete, double-buffered so generating overlaps writing), and any Writable with backpressure that ends
+// The three ways out of the generator: a Readable, a file (by the -o rules of ../cli/output-target.ts:
+// a regular file written under a random temporary name and renamed when complete, a FIFO or device written
+// directly; double-buffered so generating overlaps writing), and any Writable with backpressure that ends
 // quietly when the reader goes away (`mrpipe generate ... | head`).
-import { open, rename, rm } from 'node:fs/promises';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
 import { Readable, type Writable } from 'node:stream';
+import { describeOutputError, OutputTarget } from '../cli/output-target.ts';
 import { LineProducer } from './line-source.ts';
 import { DEFAULT_CHUNK_SIZE, lineSource, parseSize, type GenerateKind, type GenerateOptions } from './options.ts';
 
@@ -64,38 +67,49 @@ export function generate(kind: GenerateKind | string, opts: GenerateOptions): Ge
   return new GenerateStream(kind, opts);
 }
 
+const write = promisify(fs.write);
+const close = promisify(fs.close);
+
 /**
- * Writes a dataset to `path`. The file appears complete or not at all: bytes go to `path.partial-PID` first
- * and are renamed on success, removed on failure or abort.
+ * Writes a dataset to `path`. A regular file appears complete or not at all: bytes go to a temp file beside
+ * it (`.NAME.mrpipe-RANDOM.tmp`, created O_EXCL) renamed on success, removed on failure or abort; a
+ * symlink is written through, a FIFO or device directly.
  */
 export async function generateToFile(kind: GenerateKind | string, path: string, opts: WriteOptions): Promise<GenerateResult> {
   const { p, chunkSize } = producer(kind, opts);
-  const tmp = `${path}.partial-${process.pid}`;
-  const fh = await open(tmp, 'w');
+  let target: OutputTarget;
+  try { target = await OutputTarget.open(path); } catch (err) {
+    throw Object.assign(new Error(`cannot write ${describeOutputError(err, path)}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
+  }
+  const fd = target.fd;
+  let open = true;
+  let pending: Promise<unknown> = Promise.resolve();
   try {
     // Two buffers: fill one while the other is being written.
     const bufs = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
-    let pending: Promise<unknown> = Promise.resolve();
     for (let i = 0; ; i ^= 1) {
       opts.signal?.throwIfAborted();
       const n = p.fill(bufs[i]);
       await pending;
       if (n === 0) break;
-      pending = writeAll(fh, bufs[i], n);
+      pending = writeAll(fd, bufs[i], n);
       opts.onProgress?.({ bytesWritten: p.bytes, bytesTotal: p.size, lines: p.lines });
     }
-    await fh.close();
-    await rename(tmp, path);
+    open = false;
+    await close(fd);
+    target.commit();
     return { bytes: p.bytes, lines: p.lines };
   } catch (err) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
+    // Never close the fd under a write still in flight (the number could be reused meanwhile).
+    await pending.catch(() => undefined);
+    if (open) await close(fd).catch(() => undefined);
+    target.abort();
     throw err;
   }
 }
 
-async function writeAll(fh: import('node:fs/promises').FileHandle, buf: Buffer, n: number): Promise<void> {
-  for (let off = 0; off < n;) off += (await fh.write(buf, off, n - off)).bytesWritten;
+async function writeAll(fd: number, buf: Buffer, n: number): Promise<void> {
+  for (let off = 0; off < n;) off += (await write(fd, buf, off, n - off)).bytesWritten;
 }
 
 /** true for the errors a writer gets when its reader has gone (EPIPE from `| head`, a destroyed stream). */

@@ -82,6 +82,30 @@ test('-o may name an input file: written aside, then renamed', async (t) => {
   t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('inplace.txt.mrpipe')), []);
 });
 
+test('-o may name an input through a symlink, on the keyed path too: the link stays, the input gets the output', async (t) => {
+  const file = path.join(dir, 'linked.txt');
+  fs.writeFileSync(file, 'c 1\nb 2\na 3\n');
+  const link = path.join(dir, 'linked-link');
+  fs.symlinkSync('linked.txt', link);
+  const r = await mrpipe(['sort', '-k2,2nr', '-o', link, link]);
+  t.is(r.status, 0, r.stderr);
+  t.true(fs.lstatSync(link).isSymbolicLink());
+  t.is(fs.readFileSync(file, 'utf8'), 'a 3\nb 2\nc 1\n');
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('linked.txt.mrpipe')), []);
+});
+
+test('--tmp-dir is the same as -T (spill runs go there, output equals GNU sort)', async (t) => {
+  const runs = path.join(dir, 'runs');
+  fs.mkdirSync(runs);
+  const r = await mrpipe(['sort', '-S', '1', '--tmp-dir', runs, '-k2,2', big]);
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.stdout, gnuSort(['-k2,2'], big));
+  t.deepEqual(fs.readdirSync(runs), []);
+  const missing = await mrpipe(['sort', '--tmp-dir', path.join(dir, 'nope')], 'a\n');
+  t.is(missing.status, 2);
+  t.regex(missing.stderr, /--tmp-dir .*nope: no such directory/);
+});
+
 test('empty input gives empty output', async (t) => {
   const r = await mrpipe(['sort', '-n'], '');
   t.is(r.status, 0);

@@ -1,12 +1,14 @@
 // Security on a shared machine: the job temp dir is private (0700, made by mkdtemp with a random name),
-// spill files are 0600 whatever the umask, output files follow the umask, and input data is only ever
-// data (never evaluated, never a prototype key).
+// spill files are 0600 whatever the umask, output files follow the umask, -o never follows a planted temp
+// name and never replaces a FIFO, device or symlink, and input data is only ever data (never evaluated,
+// never a prototype key).
 import test from 'ava';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  byteSortedLines, cli, emptyDir, gnuWordCount, inTempDir, isRunning, pollWhileRunning, sleep, sortedLines, startCli, tree,
-  wordcountJobFiles,
+  byteSortedLines, cli, emptyDir, gnuWordCount, inTempDir, isRunning, pollWhileRunning, q, sh, sleep, sortedLines, startCli,
+  tree, wordcountJobFiles,
 } from './helpers.ts';
 import { FAULTY_WORDCOUNT, FIELD_COUNT, writeJob } from './jobs.ts';
 
@@ -155,4 +157,126 @@ test('input is data, never code or object keys: JS-looking lines and prototype n
   t.is(j.stdout.toString(), '"a"\t1\nnull\t1\n');
   t.false(existsSync(marker), 'nothing in the input ran');
   t.is(readFileSync(file, 'utf8'), evil.join('\n') + '\n');
+}));
+
+// -o FILE (sort, wordcount, generate, map): temp names are random and opened O_EXCL, and FILE is handled as
+// GNU sort -o handles it: a symlink written through, a FIFO or device written directly, a file's mode kept.
+const WRITERS: Array<{ cmd: string; args: (input: string) => string[] }> = [
+  { cmd: 'sort', args: (input) => ['sort', input] },
+  { cmd: 'wordcount', args: (input) => ['wordcount', input] },
+  { cmd: 'generate', args: () => ['generate', 'text', '--size', '20KB', '--seed', '3'] },
+  { cmd: 'map', args: (input) => ['map', 'wordcount', input] },
+];
+
+const INPUT = 'b a\nc a\nd\n';
+/** What each writer prints on stdout for INPUT: the expected content of its -o FILE. */
+const stdoutOf = new Map<string, Buffer>();
+test.before(() => inTempDir(async (dir) => {
+  const input = join(dir, 'in.txt');
+  writeFileSync(input, INPUT);
+  await Promise.all(WRITERS.map(async ({ cmd, args }) => {
+    const r = await cli(args(input));
+    if (r.status !== 0 || r.stdout.length === 0) throw new Error(`${args(input).join(' ')}: ${r.stderr}`);
+    stdoutOf.set(cmd, r.stdout);
+  }));
+}));
+
+/** INPUT as dir/in.txt, and what `cmd` writes for it. */
+function expectedOutput(dir: string, cmd: string): { input: string; want: Buffer } {
+  const input = join(dir, 'in.txt');
+  writeFileSync(input, INPUT);
+  return { input, want: stdoutOf.get(cmd)! };
+}
+
+for (const { cmd, args } of WRITERS) {
+  test(`${cmd} -o: symlinks planted at the old PID-based temp names are never followed`, (t) => inTempDir(async (dir) => {
+    const { input, want } = expectedOutput(dir, cmd);
+    writeFileSync(join(dir, 'victim'), 'precious\n');
+    // $$ is the pid the CLI will have: bash execs it. These were the names of sort/wordcount, map and generate.
+    const planted = ['.out.txt.mrpipe-$$.tmp', 'out.txt.mrpipe-$$.tmp', 'out.txt.partial-$$'];
+    const r = await cli([...args(input), '-o', 'out.txt'], { cwd: dir, prelude: planted.map((n) => `ln -s victim ${n}`).join('; ') });
+    t.is(r.status, 0, r.stderr);
+    t.is(readFileSync(join(dir, 'victim'), 'utf8'), 'precious\n', 'the victim is untouched');
+    t.true(readFileSync(join(dir, 'out.txt')).equals(want));
+    const links = readdirSync(dir).filter((n) => n.includes('.mrpipe-') || n.includes('.partial-'));
+    t.is(links.length, planted.length, links.join(' '));
+    for (const n of links) t.true(lstatSync(join(dir, n)).isSymbolicLink(), `${n} left as it was`);
+  }));
+
+  test(`${cmd} -o FIFO: a reader gets the bytes and the FIFO stays a FIFO`, (t) => inTempDir(async (dir) => {
+    const { input, want } = expectedOutput(dir, cmd);
+    const fifo = join(dir, 'pipe');
+    sh(`mkfifo ${q(fifo)}`);
+    const reader = spawn('cat', [fifo]);
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (d: Buffer) => got.push(d));
+    const readerDone = new Promise((resolve) => reader.on('close', resolve));
+    const r = await cli([...args(input), '-o', fifo]);
+    if (r.status !== 0) reader.kill(); // never opened: cat would wait forever
+    await readerDone;
+    t.is(r.status, 0, r.stderr);
+    t.true(Buffer.concat(got).equals(want), 'the reader got the output');
+    t.true(lstatSync(fifo).isFIFO(), 'still a FIFO');
+    t.deepEqual(readdirSync(dir).sort(), ['in.txt', 'pipe'], 'no temp file left');
+  }));
+
+  test(`${cmd} -o LINK writes through the symlink (existing and dangling target), as GNU sort -o`, (t) => inTempDir(async (dir) => {
+    const { input, want } = expectedOutput(dir, cmd);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'real'), 'old\n');
+    symlinkSync('sub/real', join(dir, 'link'));
+    symlinkSync('sub/new', join(dir, 'dangling'));
+    for (const [link, target] of [['link', 'sub/real'], ['dangling', 'sub/new']]) {
+      const r = await cli([...args(input), '-o', join(dir, link)]);
+      t.is(r.status, 0, r.stderr);
+      t.true(lstatSync(join(dir, link)).isSymbolicLink(), `${link} is still a link`);
+      t.is(readlinkSync(join(dir, link)), target);
+      t.true(readFileSync(join(dir, target)).equals(want), `${target} got the output`);
+    }
+    t.deepEqual(readdirSync(join(dir, 'sub')).sort(), ['new', 'real'], 'no temp file left');
+    // GNU sort does the same with the same links.
+    writeFileSync(join(dir, 'sub', 'greal'), 'old\n');
+    symlinkSync('sub/greal', join(dir, 'glink'));
+    sh(`sort -o ${q(join(dir, 'glink'))} ${q(input)}`);
+    t.true(lstatSync(join(dir, 'glink')).isSymbolicLink());
+    t.is(readFileSync(join(dir, 'sub', 'greal'), 'utf8'), INPUT);
+  }));
+
+  test(`${cmd} -o onto an existing 0600 file keeps 0600 (umask 022), as GNU sort -o`, (t) => inTempDir(async (dir) => {
+    const { input, want } = expectedOutput(dir, cmd);
+    const target = join(dir, 'private.txt');
+    writeFileSync(target, 'old\n', { mode: 0o600 });
+    const r = await cli([...args(input), '-o', target], { prelude: 'umask 022' });
+    t.is(r.status, 0, r.stderr);
+    t.is(octal(mode(target)), '600');
+    t.true(readFileSync(target).equals(want));
+    const gnu = join(dir, 'gnu.txt');
+    writeFileSync(gnu, 'old\n', { mode: 0o600 });
+    sh(`umask 022; sort -o ${q(gnu)} ${q(input)}`);
+    t.is(octal(mode(gnu)), '600', 'GNU sort keeps it too');
+  }));
+}
+
+test('wordcount -o FILE FILE: the output may be the input', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'words.txt');
+  writeFileSync(file, 'b a\nc a\n');
+  const want = gnuWordCount(file);
+  const r = await cli(['wordcount', '-o', file, file]);
+  t.is(r.status, 0, r.stderr);
+  t.true(readFileSync(file).equals(want));
+  t.deepEqual(readdirSync(dir), ['words.txt']);
+}));
+
+test('-o onto a directory fails at once with exit 1 and a clear message, leaving nothing', (t) => inTempDir(async (dir) => {
+  const input = join(dir, 'in.txt');
+  writeFileSync(input, 'a\n');
+  const sub = join(dir, 'sub');
+  mkdirSync(sub);
+  for (const args of [['sort', input], ['wordcount', input], ['map', 'wordcount', input]]) {
+    const r = await cli([...args, '-o', sub]);
+    t.is(r.status, 1, args[0]);
+    t.regex(r.stderr, /cannot write .*sub: is a directory/, args[0]);
+  }
+  t.deepEqual(readdirSync(sub), []);
+  t.deepEqual(readdirSync(dir).sort(), ['in.txt', 'sub']);
 }));

@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
-import { checkInputs, checkTmpDir, inputSpecs, openInput, withOutput } from '../io.ts';
+import { checkInputs, checkTmpDir, describeReadError, inputSpecs, openInput, withOutput } from '../io.ts';
 import { parseSize } from '../sizes.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
@@ -28,6 +28,7 @@ interface SortFlags {
   bufferSize?: string;
   memory?: string;
   temporaryDirectory?: string;
+  tmpDir?: string;
   output?: string;
 }
 
@@ -58,6 +59,7 @@ export function registerSort(program: Command): void {
     .option('-S, --buffer-size <SIZE>', 'memory for sorting before spilling runs (GNU units: 64M, 1G, 50%; bare = KiB)')
     .option('--memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes); no -m: GNU sort -m means merge')
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
+    .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
     .option('-o, --output <FILE>', 'write to FILE (may be one of the inputs: written aside, then renamed)')
     .addHelpText('after', `
 Lines are compared as bytes (LC_ALL=C): the output matches GNU sort byte for byte, including -k with
@@ -81,13 +83,14 @@ Examples:
       });
       const specs = inputSpecs(files);
       await checkInputs(specs);
-      await checkTmpDir(flags.temporaryDirectory, '-T');
+      const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
+      await checkTmpDir(tmpDir, flags.temporaryDirectory !== undefined ? '-T' : '--tmp-dir');
       const bar = progressBar('sort', await totalInputBytes(specs));
       if (keys.length === 0 && separator === undefined && !flags.numericSort) {
         // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
         try {
           await sortByteLines(specs, {
-            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir: flags.temporaryDirectory,
+            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir,
             output: flags.output, onRead: (n) => bar.update(n),
           });
         } finally {
@@ -100,7 +103,7 @@ Examples:
       try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
       const sorter = new Sorter<string>({
         reverse: flags.reverse, numeric: flags.numericSort, unique: flags.unique, stable: flags.stable,
-        keys, separator, encoding: 'latin1', memory, tmpDir: flags.temporaryDirectory,
+        keys, separator, encoding: 'latin1', memory, tmpDir,
       });
       let read = 0;
       let spilling = false;
@@ -116,8 +119,8 @@ Examples:
             }
           } catch (err) {
             // Spilling happens inside push(): only errors of the input itself are reading errors.
-            if (spilling) throw failure(`writing a sorted run: ${describeFsError(err, flags.temporaryDirectory ?? 'the temp dir')}`);
-            throw failure(`reading ${describeFsError(err, spec.name)}`);
+            if (spilling) throw failure(`writing a sorted run: ${describeFsError(err, tmpDir ?? 'the temp dir')}`);
+            throw failure(`reading ${describeReadError(err, spec.name)}`);
           }
           lines.end(push);
         }

@@ -12,7 +12,7 @@ import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
-import { registerTempDir, removeTempDir } from '../../../operators/shuffle/tempdirs.ts';
+import { describeOutputError, OutputTarget } from '../output-target.ts';
 
 interface StreamingFlags extends JobFlags {
   badRecords?: string;
@@ -24,8 +24,10 @@ type Task = (job: ResolvedJob, opts: TaskOptions) => Promise<StreamingCounters>;
 
 const EXAMPLES: Record<string, string> = {
   map: `
-Writes one key<TAB>value line per emitted pair: the key as is (\\, TAB, LF, CR escaped as \\\\ \\t \\n \\r),
-the value as JSON. The input file's name comes from Hadoop's mapreduce_map_input_file when set.
+Writes one key<TAB>value line per emitted pair: the key as is, except that its bytes 0x00-0x0D (TAB, LF
+and CR among them) are written as a NUL byte then the byte + 0x10, so a byte-order sort of the lines still
+orders the keys by their bytes; the value as JSON (no TAB at all for an undefined value). The input
+file's name comes from Hadoop's mapreduce_map_input_file when set.
 
 Examples:
   mrpipe map wordcount < in.txt | LC_ALL=C sort -t$'\\t' -k1,1 -s | mrpipe reduce wordcount
@@ -65,19 +67,24 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     const gz = files.find((f) => f.endsWith('.gz'));
     if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
     const job = await loadJobSpec(spec);
-    let fd = 1;
-    const temp = flags.output !== undefined && flags.output !== '-' ? `${flags.output}.mrpipe-${process.pid}.tmp` : null;
-    if (temp !== null) {
-      registerTempDir(temp);
-      try { fd = fs.openSync(temp, 'w'); } catch (err) { throw failure(`cannot write ${describeFsError(err, flags.output as string)}`); }
+    // -o by the rules of ../output-target.ts (a symlink written through, a FIFO or device written directly).
+    let target: OutputTarget | null = null;
+    if (flags.output !== undefined && flags.output !== '-') {
+      try { target = await OutputTarget.open(flags.output); } catch (err) { throw failure(`cannot write ${describeOutputError(err, flags.output)}`); }
     }
+    const fd = target?.fd ?? 1;
+    let open = target !== null;
     const encoding = job.encoding === 'latin1' ? 'latin1' : 'utf8';
     try {
       const counters = await task(job, { inputs: files, out: new SyncOutput(fd, encoding, flags.output ?? 'stdout'), badRecords, maxLineBytes });
       counters.flush();
-      if (temp !== null) { fs.closeSync(fd); fs.renameSync(temp, flags.output as string); removeTempDir(temp); }
+      if (target !== null) {
+        open = false;
+        try { fs.closeSync(fd); target.commit(); } catch (err) { throw failure(`writing ${describeFsError(err, target.name)}`); }
+      }
     } catch (err) {
-      if (temp !== null) { fs.closeSync(fd); removeTempDir(temp); }
+      if (open) fs.closeSync(fd);
+      target?.abort();
       throw err;
     }
   });
