@@ -6,10 +6,13 @@ import { parentPort } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
 import { DONE, FAILED, READY, STATUS_BYTES, mergeRuns, writeSortedRun, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DiskFullError } from './errors.ts';
+import { collectGarbage } from './gc.ts';
 
 let scratch: SortScratch | undefined;
 let ioBuffer: Buffer | undefined;
 const mergeBuffers: Buffer[] = [];
+/** A sort job ran since the last GC: this isolate may still reference a shared arena. */
+let sorted = false;
 
 parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
@@ -23,8 +26,17 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffe
   try {
     let r: { records: number; bytes: number };
     if ('merge' in job) {
+      if (sorted) {
+        // The merge passes come after the last sort: let the arenas (shared with the main thread, which has
+        // dropped them) and the sort scratch go before the merge's buffers come on top of them.
+        sorted = false;
+        scratch = undefined;
+        ioBuffer = undefined;
+        collectGarbage();
+      }
       r = mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers);
     } else {
+      sorted = true;
       scratch = sortScratch(job.count, scratch);
       if (ioBuffer?.length !== job.ioSize) ioBuffer = Buffer.allocUnsafeSlow(job.ioSize);
       r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch, ioBuffer);
