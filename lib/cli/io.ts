@@ -122,7 +122,8 @@ export async function* readInputs(specs: readonly InputSpec[], highWaterMark = 1
 export function describeReadError(err: unknown, name: string): string {
   const code = (err as { code?: string })?.code;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-    return `${name}: ${(err as Error).message} — the gzip stream is truncated or corrupt: check the file (gzip -t ${name})`;
+    const quoted = /^[\w./+-]+$/.test(name) ? name : `'${name.replaceAll("'", "'\\''")}'`;
+    return `${name}: ${(err as Error).message} — the gzip stream is truncated or corrupt (or not gzip at all): check the file (gzip -t ${quoted})`;
   }
   return describeFsError(err, name);
 }

@@ -4,6 +4,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { mrpipe, tempDir } from './helpers.ts';
 
@@ -104,6 +105,18 @@ test('--tmp-dir is the same as -T (spill runs go there, output equals GNU sort)'
   const missing = await mrpipe(['sort', '--tmp-dir', path.join(dir, 'nope')], 'a\n');
   t.is(missing.status, 2);
   t.regex(missing.stderr, /--tmp-dir .*nope: no such directory/);
+});
+
+test('a truncated .gz fails with exit 1, saying what to check', async (t) => {
+  const gz = path.join(dir, 'trunc.gz');
+  const whole = zlib.gzipSync(EDGE);
+  fs.writeFileSync(gz, whole.subarray(0, whole.length >> 1));
+  for (const flags of [[], ['-k2,2']]) {
+    const r = await mrpipe(['sort', ...flags, gz]);
+    t.is(r.status, 1);
+    t.regex(r.stderr, /trunc\.gz: .*truncated or corrupt.*gzip -t .*trunc\.gz/);
+    t.is(r.stdout.length, 0);
+  }
 });
 
 test('empty input gives empty output', async (t) => {
