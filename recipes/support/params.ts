@@ -26,9 +26,20 @@ export function separatorParam(name: string): string | RegExp {
   return v;
 }
 
-/** Field n (1-based) of `line`, or the whole line for n = 0; undefined when the line has fewer fields. */
+const EDGE_BLANKS = /^[ \t]+|[ \t]+$/g;
+
+/**
+ * Field n (1-based) of `line`, or the whole line for n = 0; undefined when the line has fewer fields. A
+ * RegExp separator (space: runs of blanks) ignores blanks at both ends, like awk. Only spaces and tabs:
+ * String#trim would also cut byte 0xA0 (U+00A0 in latin1), the last byte of UTF-8 'à'.
+ */
 export function fieldOf(line: string, n: number, sep: string | RegExp): string | undefined {
   if (n === 0) return line;
-  const parts = typeof sep === 'string' ? line.split(sep, n) : line.trim().split(sep, n);
+  if (typeof sep === 'string') {
+    const parts = line.split(sep, n);
+    return parts.length >= n ? parts[n - 1] : undefined;
+  }
+  const inner = line.replace(EDGE_BLANKS, '');
+  const parts = inner === '' ? [] : inner.split(sep, n); // a blank line has no fields (awk: NF = 0)
   return parts.length >= n ? parts[n - 1] : undefined;
 }
