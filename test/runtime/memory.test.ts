@@ -1,6 +1,7 @@
 // Memory stays bounded: a job with far more distinct keys than its budget holds finishes with peak RSS
 // under the budget plus the runtime's fixed overhead (the peak RSS of the same job on a one-line input).
-// Default: 32 MB of input under --memory 16MB. MRPIPE_LONG_TESTS=1: 1 GB under --memory 64MB.
+// Default: 24 MB of input under --memory 16MB. MRPIPE_LONG_TESTS=1 (`npm run test:long`): 1 GB under
+// --memory 64MB. The fixed overhead must also stay within docs/RUNTIME.md's figure, so the doc cannot drift.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,12 @@ import { FIXTURES, tempDir } from './helpers.ts';
 const LONG = process.env.MRPIPE_LONG_TESTS === '1';
 const SIZE = LONG ? 1 << 30 : 24 << 20;
 const MEMORY = LONG ? 64 << 20 : 16 << 20;
+/** docs/RUNTIME.md, "Fixed overhead": about 150 MB. Runs measured 145.9-151.9 MB; the margin is that spread. */
+const DOCUMENTED_OVERHEAD = 150 << 20;
+const OVERHEAD_MARGIN = 8 << 20;
+/** Under ava's timeout (5m in package.json, 60m in `npm run test:long`): the job is killed here, by us,
+ * rather than left running when ava kills the timed-out test process. */
+const DEADLINE_MS = LONG ? 50 * 60_000 : 4 * 60_000;
 
 /** Lines of 12 random lowercase letters (some repeated), written in 4 MiB blocks. */
 function randomLines(path: string, size: number): void {
@@ -35,31 +42,44 @@ function randomLines(path: string, size: number): void {
   closeSync(fd);
 }
 
-function runInChild(input: string, out: string, tmp: string): { maxRSS: number; counters: Record<string, Record<string, number>> } {
+function remaining(deadline: number): number {
+  const ms = deadline - Date.now();
+  if (ms <= 0) throw new Error(`past the test's deadline (${DEADLINE_MS / 60_000} min)`);
+  return ms;
+}
+
+function runInChild(input: string, out: string, tmp: string, deadline: number): { maxRSS: number; counters: Record<string, Record<string, number>> } {
   const opts = { inputs: [input], output: out, workers: 2, memory: MEMORY, streaming: true, tmpDir: tmp, reducers: 2 };
-  const r = spawnSync(process.execPath, [join(FIXTURES, 'run-job.ts'), join(FIXTURES, 'distinct.ts'), JSON.stringify(opts)], { encoding: 'utf8' });
+  // SIGTERM on timeout: the job cleans up its temp dirs and exits.
+  const r = spawnSync(process.execPath, [join(FIXTURES, 'run-job.ts'), join(FIXTURES, 'distinct.ts'), JSON.stringify(opts)],
+    { encoding: 'utf8', timeout: remaining(deadline), killSignal: 'SIGTERM' });
+  if (r.error || r.signal) throw new Error(`job killed (${r.error?.message ?? r.signal}) at the test's deadline (${DEADLINE_MS / 60_000} min)`);
   if (r.status !== 0) throw new Error(`job failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 test(`${SIZE >> 20} MB of distinct keys under --memory ${MEMORY >> 20}MB: peak RSS within budget + fixed overhead`, async (t) => {
   if (LONG) t.timeout(60 * 60_000);
+  const deadline = Date.now() + DEADLINE_MS;
   const { dir, cleanup } = tempDir();
   try {
     const tiny = join(dir, 'tiny.txt');
     writeFileSync(tiny, 'abcdefghijkl\n');
     const big = join(dir, 'big.txt');
     randomLines(big, SIZE);
-    // The fixed overhead is the larger of two runs on the tiny input: one run's RSS varies by ~3 MB
-    // (145-148 MB seen), and a low outlier alone once failed a peak that other runs passed with.
-    const bases = [runInChild(tiny, join(dir, 'out-tiny'), dir), runInChild(tiny, join(dir, 'out-tiny2'), dir)];
+    // The fixed overhead is the larger of two runs on the tiny input: one run's RSS varies by ~3-6 MB
+    // (145.9-151.9 MB seen), and a low outlier alone once failed a peak that other runs passed with.
+    const bases = [runInChild(tiny, join(dir, 'out-tiny'), dir, deadline), runInChild(tiny, join(dir, 'out-tiny2'), dir, deadline)];
     const base = bases[0].maxRSS >= bases[1].maxRSS ? bases[0] : bases[1];
-    const r = runInChild(big, join(dir, 'out'), dir);
+    const r = runInChild(big, join(dir, 'out'), dir, deadline);
     const mb = (n: number) => `${(n / (1 << 20)).toFixed(1)} MB`;
     t.log(`fixed overhead ${mb(base.maxRSS)}, peak ${mb(r.maxRSS)}, spills ${r.counters.mrpipe.spills}, merge passes ${r.counters.mrpipe.mergePasses}`);
+    t.true(base.maxRSS <= DOCUMENTED_OVERHEAD + OVERHEAD_MARGIN,
+      `fixed overhead ${mb(base.maxRSS)} > docs/RUNTIME.md's ${mb(DOCUMENTED_OVERHEAD)} + ${mb(OVERHEAD_MARGIN)}: measure it again and restate it there`);
     t.true(r.counters.mrpipe.spills > 4, 'the budget forced spills');
     t.true(r.maxRSS < base.maxRSS + MEMORY, `peak ${mb(r.maxRSS)} >= ${mb(base.maxRSS)} + ${mb(MEMORY)}`);
-    const distinct = Number(execFileSync('sh', ['-c', `sort -u '${big}' | wc -l`], { env: { ...process.env, LC_ALL: 'C' } }).toString());
+    const distinct = Number(execFileSync('sh', ['-c', `sort -u '${big}' | wc -l`],
+      { env: { ...process.env, LC_ALL: 'C' }, timeout: remaining(deadline) }).toString());
     t.is(r.counters.mrpipe.outputRecords, distinct);
     t.is(r.counters.mrpipe.reduceInputGroups, distinct);
   } finally {
