@@ -25,9 +25,10 @@ const wordcount: BenchCase = {
       normalize: 'LC_ALL=C sort',
     },
   ],
-  notes: 'mrpipe wordcount is a dedicated loop (lib/cli/wordcount): bytes are hashed while scanned, words live in '
-    + 'an arena (no string per word), and the table spills sorted runs beyond --memory (default 256MB). Reads stdin '
-    + 'synchronously into one reused buffer.',
+  notes: 'mrpipe wordcount runs on the shuffle operators\' word-count engine (WordCounter, the core of countWords; '
+    + 'lib/cli/wordcount/count.ts only adds the CLI\'s messages and progress), on --workers threads (default: cores) '
+    + 'through ParallelWordCounter: bytes are hashed while scanned, words live in byte arenas (no string per word), '
+    + 'tables beyond --memory (default 256MB) spill radix-sorted binary runs, merged comparing bytes.',
 };
 
 const sort: BenchCase = {
@@ -38,8 +39,9 @@ const sort: BenchCase = {
     { name: 'LC_ALL=C sort -S 64M', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },
     { name: 'LC_ALL=C sort -S 64M --parallel=1', command: 'LC_ALL=C sort -S 64M --parallel=1 -T {tmp} {input}', peer: true },
   ],
-  notes: 'Outputs are compared byte for byte. mrpipe sort runs on the shuffle Sorter (prefix sort of latin1 lines, '
-    + 'runs of -S bytes, fan-in 16 merge); GNU sort uses 2 threads unless --parallel=1.',
+  notes: 'Outputs are compared byte for byte. mrpipe sort without -k/-n/-t runs on the shuffle LineSorter (one thread): '
+    + 'raw lines copied into a -S byte arena, MSD radix sort over their offsets, runs spilled and merged comparing '
+    + 'bytes (fan-in 16), no string per line; GNU sort uses 2 threads unless --parallel=1.',
 };
 
 // The same figures as recipes/logs.ts; only the status and malformed rows are compared (the other sections
