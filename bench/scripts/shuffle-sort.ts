@@ -3,12 +3,17 @@
 // (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison;
 //  MRPIPE_SORT_THREADS=1: sort runs on a worker thread; MRPIPE_SORT_FAN_IN=N: the merge fan-in.)
 import { pipeline } from 'node:stream/promises';
-import { joinLines, readChunks, splitLines } from '../../operators/lines/index.ts';
-import { externalSort, sortLines } from '../../operators/shuffle/index.ts';
+// The byte path runs the built package (dist/, as users get it; `npm run bench` builds first), module by
+// module: type stripping costs RSS per file seen (~8 MB for the shuffle index) and ~20 MB more in each
+// worker thread, which must instantiate its own stripper (a .js worker: ~20 MB in all; a .ts one: ~41).
+import { readChunks } from '../../dist/operators/lines/read-chunks.js';
+import { sortLines } from '../../dist/operators/shuffle/sortlines.js';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;
 if (process.env.MRPIPE_SORT_STRINGS) {
+  const { joinLines, splitLines } = await import('../../operators/lines/index.ts');
+  const { externalSort } = await import('../../operators/shuffle/index.ts');
   await pipeline(
     readChunks(input),
     splitLines({ encoding: 'latin1', strings: 'copy' }),

@@ -139,7 +139,7 @@ test('countWords({helpers: 1}) as a stage equals one thread; a failing helper fa
     const run = async (helpers: number): Promise<Buffer> => {
       const parts: Buffer[] = [];
       const chunks = Readable.from(cutAt(input, Array.from({ length: 100 }, (_, i) => i * 125_000)));
-      await pipeline(chunks, countWords({ memory: 40 << 20, helpers, tmpDir: dir }), new Writable({
+      await pipeline(chunks, countWords({ memory: 48 << 20, helpers, tmpDir: dir }), new Writable({
         objectMode: true,
         write(b: WordCountBatch, _e, cb) { parts.push(formatWordCounts(b)); cb(); },
       }));
