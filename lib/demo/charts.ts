@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 
 interface AsciiChart {
-  plot(series: number[] | number[][], cfg?: { height?: number; min?: number; colors?: string[]; format?: (x: number) => string }): string;
+  plot(series: number[] | number[][], cfg?: { height?: number; min?: number; max?: number; colors?: string[]; symbols?: string[]; format?: (x: number) => string }): string;
   blue: string; green: string; red: string; yellow: string; magenta: string; cyan: string; reset: string;
 }
 const asciichart = createRequire(import.meta.url)('asciichart') as AsciiChart;
@@ -30,6 +30,27 @@ function resample(xs: number[], ys: number[], width: number): number[] {
 }
 
 const COLORS = ['red', 'green', 'cyan', 'yellow'] as const;
+// Without colour each series gets its own line glyphs (asciichart's order: axis ┼ ┤, ╶ ╴, then the line
+// ─ ╰ ╭ ╮ ╯ │), so the legend can tell them apart.
+const GLYPHS = [
+  ['┼', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'],
+  ['┼', '┤', '╶', '╴', '═', '╚', '╔', '╗', '╝', '║'],
+  ['┼', '┤', '╶', '╴', '·', '·', '·', '·', '·', ':'],
+  ['┼', '┤', '╶', '╴', '~', '+', '+', '+', '+', '¦'],
+];
+
+/** Plots each series alone on the same axes and overlays them: later series over earlier ones. */
+function plotPlain(data: number[][], cfg: { height: number; min: number; max: number; format: (x: number) => string }): string {
+  const grids = data.map((d, i) => asciichart.plot(d, { ...cfg, symbols: GLYPHS[i % GLYPHS.length] }).split('\n'));
+  const axis = grids[0].map((row) => row.search(/[┼┤]/));
+  return grids[0].map((row, y) => {
+    const cells = [...row];
+    for (const g of grids.slice(1)) {
+      [...g[y]].forEach((ch, x) => { if (x > axis[y] && ch !== ' ') cells[x] = ch; });
+    }
+    return cells.join('');
+  }).join('\n');
+}
 
 export function terminalChart(title: string, xs: number[], series: Series[], unit: string, color: boolean): string {
   const ok = series.filter((s) => s.values.every((v) => Number.isFinite(v)));
@@ -39,8 +60,12 @@ export function terminalChart(title: string, xs: number[], series: Series[], uni
   const colors = ok.map((_, i) => (color ? asciichart[COLORS[i % COLORS.length]] : ''));
   const format = (x: number) => `${x.toFixed(x >= 100 ? 0 : 1).padStart(7)} ${unit}`;
   // The y axis starts at 0, so a flat line looks flat. Without colours asciichart adds no escapes.
-  const plot = asciichart.plot(data, color ? { height: 10, min: 0, colors, format } : { height: 10, min: 0, format });
-  const legend = ok.map((s, i) => `${colors[i]}── ${s.label}${color ? asciichart.reset : ''}`).join('   ');
+  const max = Math.max(...data.flat());
+  const plot = color ? asciichart.plot(data, { height: 10, min: 0, colors, format }) : plotPlain(data, { height: 10, min: 0, max, format });
+  const legend = ok.map((s, i) => {
+    const glyph = color ? '──' : GLYPHS[i % GLYPHS.length][4].repeat(2);
+    return `${colors[i]}${glyph} ${s.label}${color ? asciichart.reset : ''}`;
+  }).join('   ');
   return `${title}\n${plot}\n${' '.repeat(11)}${fmtSize(xs[0])} … ${fmtSize(xs[xs.length - 1])} (input size)\n${legend}\n`;
 }
 

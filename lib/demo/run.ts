@@ -1,20 +1,20 @@
 // `mrpipe demo`: word count three ways over growing inputs, each run in its own process so peak RSS is
-// the process's own: (a) the in-memory ("traditional") path, (b) streaming on one worker, (c) streaming with
-// file splitting on every core. Then the in-memory path under a heap cap on a high-cardinality input, failing,
-// while streaming finishes under the same cap. Prints a table and terminal charts; writes demo-results.json
+// the process's own: (a) the in-memory ("traditional") way — the whole file read into one string, counted in
+// a Map (traditional.ts), (b) mrpipe streaming on one worker, (c) streaming with file splitting on every
+// core. Then (a) under a heap cap, failing, while streaming finishes under the same cap. Prints a table and terminal charts; writes demo-results.json
 // and demo-chart.svg into the demo directory.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, generateToFile, parseSize, progressBar } from '../generate/index.ts';
 import { fmtSize, svgChart, terminalChart, type Series } from './charts.ts';
 import { measure, type Measured } from './measure.ts';
 
 export interface DemoOptions {
-  /** Input sizes (bytes or '100MB'). Default 100MB, 500MB, 1GB; --quick: 16MB, 32MB, 64MB. */
+  /** Input sizes (bytes or '100MB'). Default 100MB, 500MB, 1GB; --quick: QUICK_SIZES. */
   sizes?: Array<number | string>;
   /** Where inputs (reused when present), results and charts go. Default: <tmpdir>/mrpipe-demo. */
   dir?: string;
@@ -23,16 +23,20 @@ export interface DemoOptions {
   workers?: number;
   /** --memory for the streaming runs. Default 128MB. */
   memory?: string;
-  /** The heap cap section: input size of high-cardinality text and the cap in MB. Default 100MB / 64 (quick: 16MB / 64). */
-  capped?: { size: number | string; heapMb: number } | false;
+  /** The heap-cap section: its input size (default: the largest size, at most 100MB, at least CAPPED_FLOOR)
+   * and the cap in MB (default 16). */
+  capped?: { size?: number | string; heapMb?: number } | false;
   seed?: number;
   /** Where the table and charts go. Default process.stdout. */
   out?: NodeJS.WritableStream;
   /** Where progress goes. Default process.stderr. */
   log?: (line: string) => void;
-  /** Colours in the terminal charts. Default: out is a TTY. */
+  /** Colours in the terminal charts. Default: out is a TTY and NO_COLOR is unset. */
   color?: boolean;
 }
+
+/** --quick: small enough for about a minute on 2 cores, large enough that (a)'s memory visibly grows. */
+export const QUICK_SIZES = ['8MB', '16MB', '32MB'];
 
 export interface DemoRun {
   size: number;
@@ -58,6 +62,21 @@ export interface DemoReport {
 }
 
 export class DemoUnavailableError extends Error {}
+
+/** The heap cap of the memory-bounded section, in MB. */
+export const CAPPED_HEAP_MB = 16;
+/** The smallest default input for that section: (a) needs about 1–2× the file in heap (measured: fails
+ * from 8 MB under a 16 MB cap; under 32 MB it holds 16 MB), so twice the cap fails with a margin. */
+export const CAPPED_FLOOR = 32 * 2 ** 20;
+const CAPPED_CEILING = 100 * 2 ** 20;
+
+/** The heap-cap section's input size when none is given: the largest demo size within [floor, 100MB]. */
+export function defaultCappedSize(sizes: number[]): number {
+  return Math.max(CAPPED_FLOOR, Math.min(Math.max(...sizes), CAPPED_CEILING));
+}
+
+// traditional.ts beside this file (.ts from source, .js from dist).
+const TRADITIONAL = fileURLToPath(new URL(`./traditional${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** The repository (package) root: where bin/mrpipe.js lives, from lib/demo or dist/lib/demo. */
 function packageRoot(): string {
@@ -96,42 +115,47 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   }
   const out = opts.out ?? process.stdout;
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const color = opts.color ?? Boolean((out as NodeJS.WriteStream).isTTY);
+  const color = opts.color ?? (Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR);
   const quick = opts.quick ?? false;
-  const sizes = (opts.sizes ?? (quick ? ['16MB', '32MB', '64MB'] : ['100MB', '500MB', '1GB'])).map(parseSize).sort((a, b) => a - b);
+  const sizes = (opts.sizes ?? (quick ? QUICK_SIZES : ['100MB', '500MB', '1GB'])).map(parseSize).sort((a, b) => a - b);
   if (sizes.length === 0 || sizes.some((s) => s <= 0)) throw new RangeError('demo sizes must be positive');
   const dir = opts.dir ?? join(tmpdir(), 'mrpipe-demo');
   const workers = opts.workers ?? availableParallelism();
   const memory = opts.memory ?? '128MB';
   const seed = opts.seed ?? 1;
-  const capped = opts.capped === false ? null : opts.capped ?? (quick ? { size: '16MB', heapMb: 64 } : { size: '100MB', heapMb: 64 });
+  const capped = opts.capped === false ? null : {
+    size: opts.capped?.size === undefined ? defaultCappedSize(sizes) : parseSize(opts.capped.size),
+    heapMb: opts.capped?.heapMb ?? CAPPED_HEAP_MB,
+  };
+  if (capped && (!(capped.size > 0) || !(capped.heapMb > 0))) throw new RangeError('the capped size and heap cap must be positive');
   await mkdir(dir, { recursive: true });
 
-  const input = async (size: number, vocabulary?: number): Promise<string> => {
-    const path = join(dir, `text-${size}-s${seed}${vocabulary ? `-v${vocabulary}` : ''}-g${GENERATOR_VERSION}.txt`);
+  const input = async (size: number): Promise<string> => {
+    const path = join(dir, `text-${size}-s${seed}-g${GENERATOR_VERSION}.txt`);
     if (existsSync(path)) { log(`reusing ${path}`); return path; }
     log(`generating ${path}`);
     const bar = progressBar(`generate ${fmtSize(size)}`, size);
-    await generateToFile('text', path, { size, seed, vocabulary, onProgress: (p) => bar.update(p) });
+    await generateToFile('text', path, { size, seed, onProgress: (p) => bar.update(p) });
     bar.stop();
     return path;
   };
 
+  const wordcount = (args: string[]) => (path: string, outDir: string) => [cli, 'run', 'wordcount', path, '-o', outDir, '-q', ...args];
   const modes = [
-    { mode: 'in-memory', label: 'in-memory (traditional)', args: () => ['--streaming', 'off', '--workers', '1', '--map-tasks', '1'] },
-    { mode: 'streaming-1', label: 'streaming, 1 worker', args: () => ['--streaming', 'on', '--workers', '1', '--map-tasks', '1', '--memory', memory] },
-    { mode: 'streaming-n', label: `streaming, ${workers} workers, split`, args: (size: number) => ['--streaming', 'on', '--workers', String(workers), '--map-tasks', String(Math.max(workers, Math.ceil(size / (64 << 20)))), '--memory', memory] },
+    { mode: 'in-memory', label: 'in-memory (traditional)', argv: (_size: number, _mem?: string) => (path: string, outDir: string) => [TRADITIONAL, path, outDir] },
+    { mode: 'streaming-1', label: 'streaming, 1 worker', argv: (_size: number, mem = memory) => wordcount(['--streaming', 'on', '--workers', '1', '--map-tasks', '1', '--memory', mem]) },
+    { mode: 'streaming-n', label: `streaming, ${workers} workers, split`, argv: (size: number) => wordcount(['--streaming', 'on', '--workers', String(workers), '--map-tasks', String(Math.max(workers, Math.ceil(size / (64 << 20)))), '--memory', memory]) },
   ] as const;
 
   const runsDir = join(dir, 'runs');
   let step = 0;
   const steps = sizes.length * modes.length + (capped ? 2 : 0);
-  const runOne = async (size: number, path: string, m: (typeof modes)[number], nodeArgs: string[] = [], extra: string[] = []): Promise<DemoRun> => {
+  const runOne = async (size: number, path: string, m: (typeof modes)[number], nodeArgs: string[] = [], mem?: string): Promise<DemoRun> => {
     const outDir = join(runsDir, `${m.mode}-${size}`);
     await rm(outDir, { recursive: true, force: true });
     await mkdir(runsDir, { recursive: true });
     step++;
-    const r = await measure([process.execPath, ...nodeArgs, cli, 'run', 'wordcount', path, '-o', outDir, '-q', ...m.args(size), ...extra], root);
+    const r = await measure([process.execPath, ...nodeArgs, ...m.argv(size, mem)(path, outDir)], root);
     const ok = r.exitCode === 0 && existsSync(join(outDir, '_SUCCESS'));
     const run: DemoRun = {
       size, mode: m.mode, label: m.label, ok, seconds: r.seconds, peakRss: r.peakRss,
@@ -151,12 +175,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   }
   let cappedResult: DemoReport['capped'] = null;
   if (capped) {
-    const size = parseSize(capped.size);
-    const path = await input(size, 50_000_000);
+    const { size } = capped;
+    const path = await input(size);
     const cap = [`--max-old-space-size=${capped.heapMb}`];
-    log(`heap cap ${capped.heapMb} MB on ${fmtSize(size)} of high-cardinality text (50M-word vocabulary):`);
+    log(`heap cap ${capped.heapMb} MB on ${fmtSize(size)} of text:`);
     const inMemory = await runOne(size, path, modes[0], cap);
-    const streaming = await runOne(size, path, modes[1], cap, ['--memory', `${capped.heapMb}MB`]);
+    const streaming = await runOne(size, path, modes[1], cap, `${capped.heapMb}MB`);
     cappedResult = { size, heapMb: capped.heapMb, inMemory, streaming };
   }
 
@@ -204,7 +228,7 @@ export function renderTable(r: DemoReport): string {
   out.push('', r.outputsIdentical ? 'All paths printed identical counts.' : 'WARNING: the paths did not print identical counts (or a run failed).');
   if (r.capped) {
     const { inMemory: a, streaming: b, heapMb, size } = r.capped;
-    out.push('', `Memory-bounded: ${fmtSize(size)} of high-cardinality text (tens of millions of possible words) with a ${heapMb} MB heap cap (--max-old-space-size=${heapMb}):`,
+    out.push('', `Memory-bounded: ${fmtSize(size)} of text with a ${heapMb} MB heap cap (--max-old-space-size=${heapMb}):`,
       `  in-memory: ${a.ok ? `finished in ${a.seconds.toFixed(1)} s, peak RSS ${fmtSize(a.peakRss)}` : `failed cleanly after ${a.seconds.toFixed(1)} s: ${a.error}`}`,
       `  streaming (--memory ${heapMb}MB): ${b.ok ? `finished in ${b.seconds.toFixed(1)} s, peak RSS ${fmtSize(b.peakRss)}` : `FAILED: ${b.error}`}`);
   }

@@ -1,11 +1,15 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runDemo, type DemoReport } from '../../lib/demo/index.ts';
+import { CAPPED_FLOOR, defaultCappedSize } from '../../lib/demo/run.ts';
+import { countWords } from '../../lib/demo/traditional.ts';
 
 const built = existsSync(fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url)));
 
@@ -35,6 +39,36 @@ const built = existsSync(fileURLToPath(new URL('../../dist/lib/cli/main.js', imp
     const again = await runDemo({ sizes: ['256KB'], dir, capped: false, out, log: (l) => progress.push(l), color: false });
     t.true(progress.some((l) => l.startsWith('reusing ')));
     t.is(again.runs.length, 3);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+const MB = 2 ** 20;
+
+test('the heap-capped input follows the sizes asked for: the largest, at most 100MB, at least the floor', (t) => {
+  t.is(defaultCappedSize([2 * MB, 4 * MB, 8 * MB]), CAPPED_FLOOR);
+  t.is(defaultCappedSize([16 * MB, 64 * MB, 48 * MB]), 64 * MB);
+  t.is(defaultCappedSize([100 * MB, 500 * MB, 1024 * MB]), 100 * MB);
+});
+
+test('the traditional count splits words like the wordcount recipe (ASCII whitespace only)', (t) => {
+  const c = countWords('a b  a\n\tb\u00a0c\r\n\n  \x0bz\f');
+  t.deepEqual([...c].sort(), [['a', 2], ['b', 1], ['b\u00a0c', 1], ['z', 1]]);
+});
+
+(built ? test : test.skip)('mrpipe demo --capped-size runs the heap-capped section at that size', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mrpipe-demo-test-'));
+  try {
+    const bin = fileURLToPath(new URL('../../bin/mrpipe.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath,
+      [bin, 'demo', '--sizes', '128KB', '--capped-size', '320KB', '--workers', '2', '--dir', dir], { env: { ...process.env, NO_COLOR: '1' } });
+    const json = JSON.parse(await readFile(join(dir, 'demo-results.json'), 'utf8')) as DemoReport;
+    t.is(json.capped?.size, 320 * 1024);
+    t.is(json.capped?.heapMb, 16);
+    t.true(json.capped?.streaming.ok, 'streaming finishes under the cap');
+    t.regex(stdout, /Memory-bounded: 320 KB of text with a 16 MB heap cap/);
+    t.regex(stdout, /── in-memory \(traditional\) {3}══ streaming, 1 worker {3}·· streaming, 2 workers, split/, 'distinct glyphs without colour');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

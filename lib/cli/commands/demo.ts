@@ -14,18 +14,20 @@ interface DemoFlags {
   memory?: string;
   seed?: string;
   capped?: boolean;
+  cappedSize?: string;
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('show what streaming buys: in-memory vs streaming word count, time and peak RSS per input size')
-    .option('--sizes <LIST>', 'input sizes, comma-separated (default 100MB,500MB,1GB; --quick: 16MB,32MB,64MB)')
+    .option('--sizes <LIST>', 'input sizes, comma-separated (default 100MB,500MB,1GB; --quick: 8MB,16MB,32MB)')
     .option('--dir <DIR>', 'where inputs (reused), demo-results.json and demo-chart.svg go (default: <tmp>/mrpipe-demo)')
-    .option('--quick', 'small sizes: about a minute on 2 cores (what npm start runs)')
+    .option('--quick', 'small sizes (8MB,16MB,32MB): about a minute on 2 cores (what npm start runs)')
     .option('--workers <N>', 'workers for the splitting run (default: cores)')
     .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 128MB)')
     .option('--seed <N>', 'generator seed (default 1)')
+    .option('--capped-size <SIZE>', 'input of the heap-capped run (default: the largest size, within 32MB..100MB)')
     .option('--no-capped', 'skip the heap-capped run (in-memory failing where streaming finishes)')
     .addHelpText('after', `
 Examples:
@@ -44,6 +46,7 @@ Examples:
       if (flags.workers !== undefined) opts.workers = parseCount(flags.workers, '--workers');
       if (flags.memory !== undefined) { parseSize(flags.memory, '--memory'); opts.memory = flags.memory; }
       if (flags.seed !== undefined) opts.seed = parseCount(flags.seed, '--seed', 0);
+      if (flags.cappedSize !== undefined) opts.capped = { size: parseSize(flags.cappedSize, '--capped-size') };
       if (flags.capped === false) opts.capped = false;
       let report;
       try {
