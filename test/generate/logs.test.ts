@@ -1,4 +1,11 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { STATUS_MIX } from '../../lib/generate/index.ts';
 import { collect, lines } from './helpers.ts';
 
@@ -45,4 +52,28 @@ test('logs: the malformed option gives about the asked share of lines that are n
     t.true(Math.abs(bad - share) < 0.01 + share * 0.1, `asked ${share}, got ${bad}`);
   }
   await t.throwsAsync(collect('logs', { size: 10, malformed: 2 }), { message: /malformed/ });
+});
+
+const BIN = fileURLToPath(new URL('../../bin/mrpipe.js', import.meta.url));
+const run = promisify(execFile);
+const built = existsSync(fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url)));
+
+(built ? test : test.skip)('logs: `mrpipe run logs` parses every generated line; --malformed p gives about p malformed', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mrpipe-gen-logs-'));
+  try {
+    for (const share of [0, 0.05]) {
+      const file = join(dir, `access-${share}.log`);
+      await run(process.execPath, [BIN, 'generate', 'logs', '--size', '2000000', '--seed', '21', ...(share ? ['--malformed', String(share)] : []), '-o', file]);
+      const n = (await readFile(file, 'latin1')).split('\n').length - 1;
+      const { stdout } = await run(process.execPath, [BIN, 'run', 'logs', file], { maxBuffer: 1 << 24 });
+      const malformed = Number(/^malformed\t(\d+)$/m.exec(stdout)?.[1] ?? 0);
+      const parsed = [...stdout.matchAll(/^status \d{3}\t\{"requests":(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+      t.log(`malformed ${share}: ${malformed} of ${n} lines`);
+      t.is(malformed + parsed, n, 'every line is either counted by status or malformed');
+      if (share === 0) t.is(malformed, 0);
+      else t.true(Math.abs(malformed / n - share) < 0.01 + share * 0.1, `asked ${share}, got ${malformed / n}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
