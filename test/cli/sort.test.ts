@@ -95,6 +95,22 @@ test('-o may name an input through a symlink, on the keyed path too: the link st
   t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('linked.txt.mrpipe')), []);
 });
 
+test('--parallel 2 (runs sorted and merge passes merged on a second thread) and --parallel 1 equal GNU sort', async (t) => {
+  const many = path.join(dir, 'many.txt');
+  fs.writeFileSync(many, Buffer.concat(Array.from({ length: 4 }, () => BIG)));
+  for (const flags of [[], ['-r', '-u']]) {
+    const expected = gnuSort(flags, many);
+    for (const parallel of ['2', '1']) {
+      const r = await mrpipe(['sort', '-S', '1', '--parallel', parallel, '-T', dir, ...flags, many]);
+      t.is(r.status, 0, r.stderr);
+      t.true(r.stdout.equals(expected), `--parallel ${parallel} ${flags.join(' ')}`);
+    }
+  }
+  const bad = await mrpipe(['sort', '--parallel', '0'], 'a\n');
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /--parallel/);
+});
+
 test('--tmp-dir is the same as -T (spill runs go there, output equals GNU sort)', async (t) => {
   const runs = path.join(dir, 'runs');
   fs.mkdirSync(runs);

@@ -3,12 +3,13 @@
 // merged. Plain byte order (no -k/-n/-t) runs on the LineSorter over raw bytes (../sort/byte-sort.ts);
 // keyed and numeric sorts on the Sorter with GNU key semantics, lines as latin1 strings so any bytes
 // round-trip and JS string order is byte order.
+import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
 import { checkInputs, checkTmpDir, describeReadError, inputSpecs, openInput, withOutput } from '../io.ts';
-import { parseSize } from '../sizes.ts';
+import { parseCount, parseSize } from '../sizes.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
@@ -30,6 +31,7 @@ interface SortFlags {
   temporaryDirectory?: string;
   tmpDir?: string;
   output?: string;
+  parallel?: string;
 }
 
 /** GNU sort's -t: one character; '\0' names the NUL byte. */
@@ -60,6 +62,7 @@ export function registerSort(program: Command): void {
     .option('--memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes); no -m: GNU sort -m means merge')
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
+    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (plain byte order); default: cores')
     .option('-o, --output <FILE>', 'write to FILE (may be one of the inputs: written aside, then renamed)')
     .addHelpText('after', `
 Lines are compared as bytes (LC_ALL=C): the output matches GNU sort byte for byte, including -k with
@@ -77,6 +80,7 @@ Examples:
       // As GNU sort does, a tiny buffer is silently raised to a workable minimum (-S 1 would otherwise write
       // a run every few dozen lines and merge hundreds of them).
       memory = Math.max(memory, MIN_SORT_BUFFER);
+      const parallel = flags.parallel === undefined ? availableParallelism() : parseCount(flags.parallel, '--parallel');
       const separator = separatorOf(flags.fieldSeparator);
       const keys = (flags.key ?? []).map((k) => {
         try { return parseKeyDef(k); } catch (err) { throw usageError(`-k ${k}: ${(err as Error).message.replace(/^mrpipe: /, '')}`); }
@@ -90,7 +94,7 @@ Examples:
         // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
         try {
           await sortByteLines(specs, {
-            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir,
+            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1,
             output: flags.output, onRead: (n) => bar.update(n),
           });
         } finally {

@@ -10,6 +10,8 @@ export interface ByteSortOptions {
   unique: boolean;
   memory: number;
   tmpDir: string | undefined;
+  /** Sort runs and merge on a worker thread too (LineSorter `threads`). */
+  threads?: boolean;
   output: string | undefined;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
@@ -17,7 +19,7 @@ export interface ByteSortOptions {
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
 export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
-  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique });
+  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads });
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
