@@ -367,12 +367,9 @@ export class LineSorter {
     if (file === undefined) return;
     const status = this.status as SharedArrayBuffer;
     const st = new Int32Array(status, 0, 2);
-    while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+    const info = waitForWorker(status);
     this.pending = undefined;
-    if (st[0] === FAILED) {
-      const info = JSON.parse(Buffer.from(status, 24, st[1]).toString()) as {
-        disk?: boolean; written?: number; pending?: number; message: string; code?: string;
-      };
+    if (info) {
       this.dispose();
       if (info.disk) throw new DiskFullError(file, info.written ?? 0, info.pending ?? 0, undefined);
       throw Object.assign(new Error(info.message), { code: info.code });
@@ -485,11 +482,9 @@ export class LineSorter {
     const job = this.pendingMerge;
     if (job === undefined) return;
     const status = this.status as SharedArrayBuffer;
-    const st = new Int32Array(status, 0, 2);
-    while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+    const info = waitForWorker(status);
     this.pendingMerge = undefined;
-    if (st[0] === FAILED) {
-      const info = JSON.parse(Buffer.from(status, 24, st[1]).toString()) as { message: string; code?: string };
+    if (info) {
       const err = Object.assign(new Error(info.message), { code: info.code });
       if (isFdLimit(err)) {
         this.noWorkerMerges = true;
@@ -572,6 +567,23 @@ export class LineSorter {
       this.dir = undefined;
     }
   }
+}
+
+/** What the worker reports when a job failed (its status block's error text). */
+interface WorkerFailure {
+  disk?: boolean;
+  written?: number;
+  pending?: number;
+  message: string;
+  code?: string;
+}
+
+/** Waits while the worker's job runs; its failure, or undefined when it succeeded. */
+function waitForWorker(status: SharedArrayBuffer): WorkerFailure | undefined {
+  const st = new Int32Array(status, 0, 2);
+  while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+  if (st[0] !== FAILED) return undefined;
+  return JSON.parse(Buffer.from(status, 24, st[1]).toString()) as WorkerFailure;
 }
 
 /**
