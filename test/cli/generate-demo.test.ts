@@ -52,4 +52,9 @@ test('demo: bad flags exit 2 before anything is generated', async (t) => {
   t.regex(r.stderr, /--sizes/);
   const w = await mrpipe(['demo', '--workers', '0']);
   t.is(w.status, 2);
+  for (const size of ['big', '0']) {
+    const c = await mrpipe(['demo', '--capped-size', size, '--sizes', '1KB', '--dir', '/nonexistent/mrpipe-demo']);
+    t.is(c.status, 2, size);
+    t.regex(c.stderr, /capped/);
+  }
 });
