@@ -40,6 +40,17 @@ class MemorySink implements MapSink {
   }
 }
 
+/**
+ * Keys in byte order of their UTF-8 encoding. V8's comparator-less sort (native, code-unit order) is that
+ * order unless a surrogate meets a unit in U+E000–FFFF: only keys with a unit ≥ U+D800 need compareKeys
+ * (with it, 800 k keys took ~1.5 s; natively ~0.3 s).
+ */
+function sortKeys(keys: string[]): string[] {
+  keys.sort();
+  for (const k of keys) if (/[\ud800-\uffff]/.test(k)) return keys.sort(compareKeys);
+  return keys;
+}
+
 export function partName(p: number): string {
   return `part-${String(p).padStart(5, '0')}`;
 }
@@ -59,7 +70,7 @@ export async function runInMemory(
     }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : Math.min(f.size, 1 << 30)) }, onProgress, sink);
     mergeCounters(counters, r.counters);
   }
-  const keys = [...sink.map.keys()].sort(compareKeys);
+  const keys = sortKeys([...sink.map.keys()]);
   const R = env.partitions;
   const byPart: string[][] = Array.from({ length: R }, () => []);
   for (const k of keys) byPart[partitionOf(job.group ? job.group(k) : k, R, job.encoding)].push(k);
@@ -81,7 +92,12 @@ export async function runInMemory(
           emit: (k, v) => out.write(formatRecord(k, v, fmt)),
         };
         const agg = job.agg;
-        for (let i = 0; i < ks.length;) {
+        if (agg && !job.group) {
+          // A built-in reduce over one held accumulator per key: its result, without a generator per key.
+          for (const k of ks) out.write(formatRecord(k, agg.result(roundTrip(sink.map.get(k))), fmt));
+          groups += ks.length;
+        }
+        for (let i = agg && !job.group ? ks.length : 0; i < ks.length;) {
           const g = job.group ? job.group(ks[i]) : ks[i];
           let j = i + 1;
           if (job.group) while (j < ks.length && job.group(ks[j]) === g) j++;
