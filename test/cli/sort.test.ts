@@ -95,7 +95,9 @@ test('-o may name an input through a symlink, on the keyed path too: the link st
   t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('linked.txt.mrpipe')), []);
 });
 
-test('--parallel 2 (runs sorted and merge passes merged on a second thread) and --parallel 1 equal GNU sort', async (t) => {
+// The threaded LineSorter itself (runs and merge-pass groups on its worker) is tested in test/shuffle/lines;
+// here the flag: below -S 40M the CLI keeps one thread (the worker would take over half the budget).
+test('--parallel 2 and --parallel 1 equal GNU sort through merge passes; --parallel 0 is a usage error', async (t) => {
   const many = path.join(dir, 'many.txt');
   fs.writeFileSync(many, Buffer.concat(Array.from({ length: 4 }, () => BIG)));
   for (const flags of [[], ['-r', '-u']]) {

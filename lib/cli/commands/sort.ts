@@ -19,6 +19,9 @@ import { totalInputBytes } from '../inputs-size.ts';
 /** The smallest sort buffer: smaller -S / --memory values are raised to it (docs/CLI.md). */
 export const MIN_SORT_BUFFER = 64 * 1024;
 
+/** Below this -S the sort worker's isolate (~20 MB, charged to the budget) would take over half of it: one thread. */
+const MIN_THREADED_BUFFER = 40 * 1024 * 1024;
+
 interface SortFlags {
   reverse?: boolean;
   numericSort?: boolean;
@@ -62,7 +65,7 @@ export function registerSort(program: Command): void {
     .option('--memory <SIZE>', 'same as -S, in mrpipe units (bare number = bytes); no -m: GNU sort -m means merge')
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
-    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (plain byte order); default: cores')
+    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (plain byte order, -S of 40MiB or more); default: cores')
     .option('-o, --output <FILE>', 'write to FILE (may be one of the inputs: written aside, then renamed)')
     .addHelpText('after', `
 Lines are compared as bytes (LC_ALL=C): the output matches GNU sort byte for byte, including -k with
@@ -94,7 +97,7 @@ Examples:
         // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
         try {
           await sortByteLines(specs, {
-            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1,
+            reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
             output: flags.output, onRead: (n) => bar.update(n),
           });
         } finally {
