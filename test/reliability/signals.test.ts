@@ -79,8 +79,9 @@ function signalWhileSpilling(t: import('ava').ExecutionContext, cmd: string, fla
     const run = startCli([cmd, ...flags, '-T', tmp, '-o', target], { openStdin: true });
     try {
       const chunk = Array.from({ length: 20_000 }, (_, i) => `k${(i * 7919) % 20_011} v${i}`).join('\n') + '\n';
-      for (let i = 0; i < 60 && tree(tmp).filter((p) => p.includes('/')).length < 2; i++) {
-        run.child.stdin!.write(chunk);
+      // Up to 30 s: on a loaded machine (the suite runs two files at once) the CLI can take seconds to start.
+      for (let i = 0; i < 600 && run.child.exitCode === null && tree(tmp).filter((p) => p.includes('/')).length < 2; i++) {
+        if (run.child.stdin!.writableLength < 1 << 20) run.child.stdin!.write(chunk);
         await sleep(50);
       }
       t.true(tree(tmp).length > 0, 'spilled something');
