@@ -6,6 +6,7 @@
 // hold and the calling thread merges all runs with its last table (WordMerge sums a word's counts across
 // runs). Output is the same as WordCounter's, byte for byte.
 import { Worker } from 'node:worker_threads';
+import { ByteCarry } from './carry.ts';
 import { DiskFullError } from './errors.ts';
 import { makeTempDir, removeTempDir } from './tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
@@ -59,8 +60,7 @@ export class ParallelWordCounter {
   #helpers: Helper[] = [];
   #dir: string | undefined;
   /** Bytes after the last separator seen, waiting for the rest of their word. */
-  #carry: Buffer = Buffer.alloc(0);
-  #carryLen = 0;
+  readonly #carry = new ByteCarry();
   /** The local counter holds the start of an unfinished word: what follows up to a separator is its. */
   #localWord = false;
   #next = 0;
@@ -118,7 +118,7 @@ export class ParallelWordCounter {
       this.#localWord = false;
     }
     while (s < n) {
-      const e = Math.min(n, s + SLOT_BYTES - this.#carryLen);
+      const e = Math.min(n, s + SLOT_BYTES - this.#carry.length);
       let cut = e;
       while (cut > s && SPACE[chunk[cut - 1]] === 0) cut--;
       if (cut > s) {
@@ -128,8 +128,8 @@ export class ParallelWordCounter {
       }
       if (e === n) {
         // No separator in the rest: it waits for the end of its word.
-        this.#keep(chunk, s, n);
-        if (this.#carryLen > SLOT_BYTES / 2) this.#goLocal(undefined, 0, 0);
+        this.#carry.append(chunk, s, n);
+        if (this.#carry.length > SLOT_BYTES / 2) this.#goLocal(undefined, 0, 0);
         return;
       }
       // A word longer than a slot: this thread counts it and the rest of the chunk.
@@ -146,19 +146,8 @@ export class ParallelWordCounter {
   }
 
   #carryLocal(): void {
-    if (this.#carryLen > 0) this.#local.write(this.#carry.subarray(0, this.#carryLen));
-    this.#carryLen = 0;
-  }
-
-  /** Appends chunk[s, e) to the carry (the chunk may be reused by its reader): grown by doubling. */
-  #keep(chunk: Buffer, s: number, e: number): void {
-    const need = this.#carryLen + (e - s);
-    if (need > this.#carry.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(256, 2 * this.#carry.length, need));
-      this.#carry.copy(bigger, 0, 0, this.#carryLen);
-      this.#carry = bigger;
-    }
-    this.#carryLen += chunk.copy(this.#carry, this.#carryLen, s, e);
+    if (this.#carry.length > 0) this.#local.write(this.#carry.bytes());
+    this.#carry.length = 0;
   }
 
   /**
@@ -167,7 +156,7 @@ export class ParallelWordCounter {
    * counting it.
    */
   #dispatch(chunk: Buffer, s: number, e: number): void {
-    const need = this.#carryLen + (e - s);
+    const need = this.#carry.length + (e - s);
     let fill = this.#fill;
     if (fill && fill.length + need > SLOT_BYTES) {
       this.#send(fill);
@@ -181,10 +170,10 @@ export class ParallelWordCounter {
     }
     const view = fill.view;
     let p = fill.length;
-    p += this.#carry.copy(view, p, 0, this.#carryLen);
+    p += this.#carry.buf.copy(view, p, 0, this.#carry.length);
     p += chunk.copy(view, p, s, e);
     fill.length = p;
-    this.#carryLen = 0;
+    this.#carry.length = 0;
     if (p >= SLOT_BYTES / 2) this.#send(fill);
   }
 

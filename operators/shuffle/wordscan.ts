@@ -1,6 +1,7 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
 // boundary is carried into the next chunk.
+import { ByteCarry } from './carry.ts';
 import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
@@ -21,9 +22,8 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 export class WordScanner {
   readonly table: WordTable;
   readonly #onFull: () => void;
-  /** The start of a word the previous chunk ended inside: #carry[0, #carryLen), grown by doubling. */
-  #carry: Buffer | null = null;
-  #carryLen = 0;
+  /** The start of a word the previous chunk ended inside. */
+  readonly #carry = new ByteCarry();
   /** Words scanned so far. */
   words = 0;
 
@@ -42,16 +42,12 @@ export class WordScanner {
     const table = this.table;
     const n = chunk.length;
     let i = 0;
-    if (this.#carry !== null) {
+    if (this.#carry.length > 0) {
       // Finish the word the previous chunk ended inside.
       while (i < n && SPACE[chunk[i]] === 0) i++;
-      this.#keep(chunk, 0, i);
+      this.#carry.append(chunk, 0, i);
       if (i === n) return;
-      const word = this.#carry;
-      const len = this.#carryLen;
-      this.#carry = null;
-      this.#add(word, 0, len, hashBytes(word, 0, len));
-      this.words++;
+      this.#addCarry();
     }
     let words = 0;
     while (i < n) {
@@ -65,7 +61,7 @@ export class WordScanner {
         h = Math.imul(h ^ c, FNV_PRIME);
         i++;
       } while (i < n && SPACE[(c = chunk[i])] === 0);
-      if (i === n) { this.#keep(chunk, start, n); break; }
+      if (i === n) { this.#carry.append(chunk, start, n); break; }
       if (!table.add(chunk, start, i, h, 1)) {
         this.#onFull();
         table.add(chunk, start, i, h, 1);
@@ -75,34 +71,17 @@ export class WordScanner {
     this.words += words;
   }
 
-  /**
-   * Appends chunk[s, e) to the carried word start. Doubling, not a concat per chunk: a long word cut into
-   * many small chunks would otherwise be copied once per chunk (quadratic).
-   */
-  #keep(chunk: Buffer, s: number, e: number): void {
-    const c = this.#carry;
-    if (c === null) {
-      this.#carry = Buffer.allocUnsafeSlow(Math.max(64, e - s));
-      this.#carryLen = chunk.copy(this.#carry, 0, s, e);
-      return;
-    }
-    const need = this.#carryLen + (e - s);
-    if (need > c.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * c.length, need));
-      c.copy(bigger, 0, 0, this.#carryLen);
-      this.#carry = bigger;
-    }
-    this.#carryLen += chunk.copy(this.#carry as Buffer, this.#carryLen, s, e);
+  /** Counts the carried word (the table copies it) and empties the carry. */
+  #addCarry(): void {
+    const w = this.#carry.buf;
+    const len = this.#carry.length;
+    this.#carry.length = 0;
+    this.#add(w, 0, len, hashBytes(w, 0, len));
+    this.words++;
   }
 
   /** The input has ended: counts a word the last chunk ended inside. */
   end(): void {
-    if (this.#carry !== null) {
-      const w = this.#carry;
-      const len = this.#carryLen;
-      this.#carry = null;
-      this.#add(w, 0, len, hashBytes(w, 0, len));
-      this.words++;
-    }
+    if (this.#carry.length > 0) this.#addCarry();
   }
 }
