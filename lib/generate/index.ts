@@ -1,7 +1,7 @@
 // The dataset generator: deterministic, size-exact, fast test data (text, logs, activity). See docs/GENERATOR.md.
 
 /** Bumped whenever any kind's bytes change for a given seed (benchmark inputs are cached under it). */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export { generate, generateToFile, generateToStream, isBrokenPipe, GenerateStream } from './stream.ts';
 export type { GenerateProgress, GenerateResult, StreamResult, WriteOptions } from './stream.ts';
 export { KINDS, isKind, parseSize, lineSource, DEFAULT_SEED, DEFAULT_CHUNK_SIZE } from './options.ts';

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { MAX_WORDS_PER_LINE } from '../../lib/generate/index.ts';
+import { zipfVocabulary } from '../../lib/generate/text.ts';
 import { collect, lines } from './helpers.ts';
 
 /** Least-squares slope of log(frequency) against log(rank) over ranks from..to (1-based). */
@@ -33,6 +34,32 @@ test('text: word frequencies follow Zipf with slope -1 ± 0.1 (log-log fit, rank
   const slope = zipfSlope(counts, 1, 1000);
   t.log(`slope ${slope.toFixed(3)}, distinct ${counts.length}`);
   t.true(slope > -1.1 && slope < -0.9, `slope ${slope}`);
+});
+
+test('text: every word is in the distinct vocabulary, and the stem blocks past rank 8,192 hold their Zipf share', async (t) => {
+  const n = 200_000;
+  const vocabulary = zipfVocabulary(n);
+  t.is(vocabulary.length, n);
+  t.is(new Set(vocabulary).size, n, 'head words and stem+suffix words never collide');
+  const rankOf = new Map(vocabulary.map((w, r) => [w, r]));
+  // Shares of the words drawn in three rank ranges, against the exact Zipf (s = 1) mass of each range.
+  const cuts = [0, 8192, 32_768, n];
+  const seen = [0, 0, 0];
+  let total = 0;
+  for (const [w, c] of wordCounts(await collect('text', { size: 8_000_000, seed: 5 }))) {
+    const r = rankOf.get(w);
+    if (r === undefined) { t.fail(`word not in the vocabulary: ${w}`); return; }
+    seen[cuts.findIndex((cut, i) => r >= cut && r < cuts[i + 1])] += c;
+    total += c;
+  }
+  let mass = 0;
+  const expected = [0, 0, 0];
+  for (let r = 0; r < n; r++) { mass += 1 / (r + 1); expected[cuts.findIndex((cut, i) => r >= cut && r < cuts[i + 1])] += 1 / (r + 1); }
+  for (let i = 0; i < 3; i++) {
+    const share = seen[i] / total, want = expected[i] / mass;
+    t.log(`ranks ${cuts[i]}..${cuts[i + 1]}: ${(share * 100).toFixed(2)}% (Zipf ${(want * 100).toFixed(2)}%)`);
+    t.true(Math.abs(share - want) < 0.005, `ranks ${cuts[i]}..${cuts[i + 1]}: ${share} vs ${want}`);
+  }
 });
 
 test('text: the zipf option sets the slope; the vocabulary option bounds the distinct words', async (t) => {
