@@ -133,7 +133,7 @@ class ZipfText implements LineSource {
   /** Suffix letters and the space after them, one little-endian int32 per index in a block. */
   private readonly suffixes: Int32Array;
   private target: Buffer | null = null;
-  private view = new DataView(new ArrayBuffer(0));
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(opts: TextOptions) {
     const rng = new Sfc32(opts.seed, 1);
