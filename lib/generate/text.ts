@@ -68,8 +68,7 @@ const HEAD_WORDS = 8192;
 const BLOCK = 64;
 const SUFFIX_FIRST = 'eaionrst';
 const SUFFIX_SECOND = 'ydsnlerk';
-/** Int32s per sampling record (32 bytes): threshold, alias, slot bytes, suffix bytes, then a 16-byte slot. */
-const RECORD = 8;
+/** A word slot: up to 15 bytes of word (and space, or stem), then one byte = kept bytes | suffix bytes << 4. */
 const SLOT_BYTES = 16;
 
 /** The normal-mode vocabulary's shape: which ranks are stored whole and how many stem blocks follow. */
@@ -115,21 +114,24 @@ export function zipfVocabulary(n: number): string[] {
 }
 
 /**
- * Alias sampling over "items": each head rank, and each tail block with its block's total Zipf mass. A word
- * then touches one 32-byte record, not three tables: a uniformly random column of the alias table is the one
- * memory access no alias method avoids, and the records (8,192 + (n − 8,192) / 64 of them, 360 KB for the
- * default 200,000 words) stay in a core's L2 cache, where one table entry per rank (6 MB) missed it on every
- * word. Inside a block the word is drawn uniformly, within 0.8% of its exact Zipf probability (the weights
- * of 64 consecutive ranks past 8,192 differ by less than that).
+ * Alias sampling over "items": each head rank, and each tail block with its block's total Zipf mass, padded
+ * with weightless items to a power of two of columns. A uniformly random column is the one memory access an
+ * alias method cannot avoid, so the column table is what must stay small: one int32 per column packs the
+ * threshold and the alias (64 KB for the default 200,000 words; one entry per rank, as in version 1, was
+ * 1.6 MB with 2.2 MB of word tables beside it, and missed the cache on every word). The item's 16-byte slot
+ * is then read where frequent words are: hot. Inside a block the word is drawn uniformly, within 0.8% of its
+ * exact Zipf probability (the weights of 64 consecutive ranks past 8,192 differ by less than that).
  */
 class ZipfText implements LineSource {
   readonly maxLineBytes: number;
   private a: number; private b: number; private c: number; private d: number;
-  private readonly items: number;
-  /** The records, as int32 fields (threshold shifted by -2^31 so it stays a small integer in V8)... */
-  private readonly fields: Int32Array;
-  /** ...and the same bytes as float64s, to move a record's 16-byte word slot in two 8-byte stores. */
+  /** 2^colBits columns: a random number's top colBits bits pick one, its low 32 - colBits bits decide. */
+  private readonly colBits: number;
+  /** Per column: threshold << colBits | alias. The column keeps itself when the low bits are below threshold. */
+  private readonly columns: Int32Array;
+  /** Per item, the 16-byte slot as two float64s (moved by two 8-byte stores) and as bytes (its last: lengths). */
   private readonly slots: Float64Array;
+  private readonly slotBytes: Uint8Array;
   /** Suffix letters and the space after them, one little-endian int32 per index in a block. */
   private readonly suffixes: Int32Array;
   private target: Buffer | null = null;
@@ -142,8 +144,12 @@ class ZipfText implements LineSource {
     const { head, blocks } = vocabularyShape(n);
     const headWords = buildVocabulary(head);
     const stems = buildStems(headWords, blocks);
-    const items = (this.items = head + blocks);
-    const weights = new Float64Array(items);
+    const items = head + blocks;
+    let colBits = 1;
+    while (1 << colBits < items) colBits++;
+    this.colBits = colBits;
+    const columns = 1 << colBits, fracBits = 32 - colBits;
+    const weights = new Float64Array(columns);
     for (let r = 0; r < head; r++) weights[r] = Math.pow(r + 1, -s);
     for (let j = 0; j < blocks; j++) {
       let mass = 0;
@@ -151,23 +157,27 @@ class ZipfText implements LineSource {
       weights[head + j] = mass;
     }
     const table = buildAlias(weights);
-    const records = new ArrayBuffer(items * RECORD * 4);
-    this.fields = new Int32Array(records);
-    this.slots = new Float64Array(records);
-    const slotBytes = new Uint8Array(records);
+    this.columns = new Int32Array(columns);
+    for (let i = 0; i < columns; i++) {
+      let threshold = Math.floor(table.threshold[i] / columns), alias = table.alias[i];
+      // A weightless padding column always defers (rounding could have left it keeping itself).
+      if (i >= items) { threshold = 0; if (alias >= items) alias = 0; }
+      this.columns[i] = (Math.min(threshold, 2 ** fracBits - 1) * columns + alias) | 0;
+    }
+    const slotMemory = new ArrayBuffer(items * SLOT_BYTES);
+    this.slots = new Float64Array(slotMemory);
+    this.slotBytes = new Uint8Array(slotMemory);
     let longest = 0;
     for (let i = 0; i < items; i++) {
-      const f = i * RECORD;
-      // A head record's slot is its word and the space; a block's is its stem, and a suffix follows.
+      // A head slot is its word and the space; a block's is its stem, and a suffix follows.
       const slot = i < head ? headWords[i] + ' ' : stems[i - head];
-      this.fields[f] = (table.threshold[i] - 2147483648) | 0;
-      this.fields[f + 1] = table.alias[i];
-      this.fields[f + 2] = slot.length;
-      this.fields[f + 3] = i < head ? 0 : 3;
-      // The slot's last byte stays 0, so neither float64 of a slot is ever a NaN (whose bits V8 may change).
+      const suffix = i < head ? 0 : 3;
       if (slot.length >= SLOT_BYTES) throw new Error(`word slot overflow: ${slot}`);
-      slotBytes.set(Buffer.from(slot, 'latin1'), f * 4 + SLOT_BYTES);
-      longest = Math.max(longest, slot.length + this.fields[f + 3]);
+      this.slotBytes.set(Buffer.from(slot, 'latin1'), i * SLOT_BYTES);
+      // At most 0x3f: the slot's second float64 never has an all-ones exponent, so it is never a NaN (whose
+      // bits V8 may change on the way through a register).
+      this.slotBytes[i * SLOT_BYTES + 15] = slot.length | (suffix << 4);
+      longest = Math.max(longest, slot.length + suffix);
     }
     this.suffixes = new Int32Array(BLOCK);
     for (let k = 0; k < BLOCK; k++) this.suffixes[k] = SUFFIX_FIRST.charCodeAt(k >> 3) | (SUFFIX_SECOND.charCodeAt(k & 7) << 8) | (32 << 16);
@@ -178,27 +188,28 @@ class ZipfText implements LineSource {
   nextLine(buf: Buffer, pos: number): number {
     if (buf !== this.target) { this.target = buf; this.view = new DataView(buf.buffer, buf.byteOffset, buf.length); }
     let a = this.a, b = this.b, c = this.c, d = this.d, t: number;
-    const fields = this.fields, slots = this.slots, suffixes = this.suffixes, view = this.view, scale = this.items * U32;
+    const columns = this.columns, slots = this.slots, slotBytes = this.slotBytes, suffixes = this.suffixes, view = this.view;
+    const colBits = this.colBits, fracBits = 32 - colBits, fracMask = (1 << fracBits) - 1, aliasMask = (1 << colBits) - 1;
     // sfc32 step, inlined; the output is t >>> 0.
     t = (((a + b) | 0) + d) | 0; d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (((c << 21) | (c >>> 11)) + t) | 0;
     const words = 1 + Math.floor((t >>> 0) * U32 * MAX_WORDS_PER_LINE);
     for (let w = 0; w < words; w++) {
       t = (((a + b) | 0) + d) | 0; d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (((c << 21) | (c >>> 11)) + t) | 0;
-      // One number picks the column (integer part) and decides column vs alias (fraction), without a
-      // branch: a mispredicted branch per word costs more than the rest of the word.
-      const x = (t >>> 0) * scale;
-      const col = x | 0;
-      const al = fields[col * RECORD + 1];
-      const item = al ^ ((col ^ al) & -(((x - col) * 4294967296 - 2147483648 < fields[col * RECORD]) as unknown as number));
-      const f = item * RECORD;
-      view.setFloat64(pos, slots[(f >> 1) + 2], true);
-      view.setFloat64(pos + 8, slots[(f >> 1) + 3], true);
-      pos += fields[f + 2];
+      // Integer-only and branch-free: top bits = column, low bits < threshold keeps it (a mispredicted
+      // branch per word costs more than the rest of the word; float conversions cost a third of it).
+      const col = t >>> fracBits;
+      const e = columns[col];
+      const al = e & aliasMask;
+      const item = al ^ ((col ^ al) & (((t & fracMask) - (e >>> colBits)) >> 31));
+      view.setFloat64(pos, slots[2 * item], true);
+      view.setFloat64(pos + 8, slots[2 * item + 1], true);
+      const lengths = slotBytes[item * SLOT_BYTES + 15];
+      pos += lengths & 15;
       // The suffix is drawn and stored for every word and kept only for a block's (3 bytes, or 0): cheaper
       // than a branch that would mispredict on about a quarter of the words.
       t = (((a + b) | 0) + d) | 0; d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (((c << 21) | (c >>> 11)) + t) | 0;
       view.setInt32(pos, suffixes[t >>> 26], true);
-      pos += fields[f + 3];
+      pos += lengths >> 4;
     }
     buf[pos - 1] = 10;
     this.a = a; this.b = b; this.c = c; this.d = d;
