@@ -94,7 +94,7 @@ export interface RunOptions {
   output: string | NodeJS.WritableStream;
   /** Number of map tasks (default: split by size, see splitSize). */
   mapTasks?: number;
-  /** Bytes per split for files over the threshold (default 64 MB). */
+  /** Bytes per split for files over the threshold (default 128 MB). */
   splitSize?: number | string;
   reducers?: number;
   workers?: number;

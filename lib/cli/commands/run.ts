@@ -67,7 +67,7 @@ export function registerRun(program: Command): void {
     .argument('[FILE...]', "inputs (paths or globs, .gz read through zlib); stdin when none or '-'")
     .option('-o, --output <DIR>', 'write OUT/part-00000…, _SUCCESS and _COUNTERS.json (default: stdout, in key order)')
     .option('--map-tasks <N>', 'number of map tasks (default: split by size)')
-    .option('--split-size <SIZE>', 'bytes per split for files over the threshold (default 64MB)')
+    .option('--split-size <SIZE>', 'bytes per split for files over the threshold (default 128MB)')
     .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout)')
     .option('--workers <N>', 'worker threads (default: cores)')
     .option('-m, --memory <SIZE>', 'one memory budget for the whole job (default 256MB)')
