@@ -57,7 +57,8 @@ const wordcountCase: BenchCase = {
   ],
   notes: 'Streaming path, --memory 256MB, output to a directory with reducers = workers (so the reduce phase is '
     + 'not single-threaded, as it is with output on stdout), then `cat OUT/part-*`: the parts\' concatenation, sorted, '
-    + 'is compared with the peers\'. Runs before 2026-12-01 17:00 UTC wrote to stdout with 1 reducer. Targets: 2 workers '
+    + 'is compared with the peers\'. Runs before 2026-12-01 17:00 UTC wrote to stdout with 1 reducer; runs before 19:30 UTC '
+    + 'used 64 MiB splits (now 128 MiB) and generator version 1 text. Targets: 2 workers '
     + '>= 1.8x faster than 1, and >= 2x faster than the fastest peer. The job is bench/scripts/runtime-wordcount-job.ts '
     + '(latin1 lines, a hand-written whitespace scan, reduce: sum, combined map-side).',
 };

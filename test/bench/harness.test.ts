@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { GENERATOR_VERSION } from '../../lib/generate/index.ts';
 import { mergeResults } from '../../bench/lib/report.ts';
 import { parseTimeV, substitute } from '../../bench/lib/measure.ts';
 
@@ -34,7 +35,7 @@ test('the harness generates the input once, measures, agrees on outputs, flags a
     t.notRegex(md, /dataset generator/, 'the filter left the generator case out');
     // One input file, reused by the second run (same mtime), no temp files left.
     const files = await readdir(join(dir, 'data'));
-    t.deepEqual(files, ['text-1000000-s3-g1.txt']);
+    t.deepEqual(files, [`text-1000000-s3-g${GENERATOR_VERSION}.txt`]);
     const before = (await stat(join(dir, 'data', files[0]))).mtimeMs;
     const r2 = await bench(dir, '--filter', 'count lines');
     t.is(r2.code, 0, r2.stderr);
