@@ -1,5 +1,6 @@
 // KeyTable (the map side's aggregation table) against a Map: same ids in first-seen order, across growth
-// (many keys from a tiny initial capacity), clear() and keys that collide in their low hash bits.
+// (many keys from a tiny initial capacity), clear() and keys that collide in their low hash bits; and the
+// packed short keys at their edges (lengths around 11, NUL and 255 chars, chars above 255).
 import test from 'ava';
 import fc from 'fast-check';
 import { KeyTable } from '../../lib/runtime/key-table.ts';
@@ -34,6 +35,21 @@ test('ids equal a Map of first-seen order, through growth and clear()', (t) => {
       }
     },
   ), { numRuns: 200 });
+});
+
+test('packed keys at their edges: lengths 0-14, NUL, 255 and wider chars, equal prefixes of other lengths', (t) => {
+  const char = fc.constantFrom('\0', '\x01', 'a', 'z', '\xff', '\u0100', '\u4e00', '\ud83d');
+  fc.assert(fc.property(
+    fc.array(fc.array(char, { maxLength: 14 }).map((cs) => cs.join('')), { minLength: 1, maxLength: 300 }),
+    fc.integer({ min: 1, max: 8 }),
+    (keys, capacity) => {
+      const table = new KeyTable(capacity);
+      const ref = new Map<string, number>();
+      // Each key also with a NUL appended and its last char dropped: same packed prefix, another length.
+      addAll(table, keys.flatMap((k) => [k, `${k}\0`, k.slice(0, -1)]), ref);
+      t.deepEqual(table.keys, [...ref.keys()]);
+    },
+  ), { numRuns: 300 });
 });
 
 test('its hash is partitionOf for latin1 byte-string keys', (t) => {
