@@ -48,18 +48,24 @@ export function buildVocabulary(n: number): string[] {
   const seen = new Set<string>();
   const words: string[] = new Array(n);
   for (let r = 0; r < n; r++) {
-    let len = Math.max(1, Math.min(14, Math.round(1 + Math.log2(r + 2) * 0.5) + rng.below(4) - 1));
-    let w: string;
-    for (;;) {
-      w = '';
-      for (let i = 0; i < len; i++) w += String.fromCharCode(97 + rng.below(26));
-      if (!seen.has(w)) break;
-      if (len < 14) len++;
-    }
-    seen.add(w);
-    words[r] = w;
+    const len = Math.max(1, Math.min(14, Math.round(1 + Math.log2(r + 2) * 0.5) + rng.below(4) - 1));
+    words[r] = freshWord(rng, len, 14, seen);
   }
   return words;
+}
+
+/** Random lower-case letters, `len` of them, one more (up to maxLen) after each draw already taken; the
+ * word is added to `taken`. */
+function freshWord(rng: Sfc32, len: number, maxLen: number, taken: Set<string>): string {
+  for (;;) {
+    let w = '';
+    for (let i = 0; i < len; i++) w += String.fromCharCode(97 + rng.below(26));
+    if (!taken.has(w)) {
+      taken.add(w);
+      return w;
+    }
+    if (len < maxLen) len++;
+  }
 }
 
 /** Ranks stored word by word; the ranks beyond come in blocks of BLOCK that share a stem. */
@@ -89,16 +95,8 @@ function buildStems(headWords: readonly string[], blocks: number): string[] {
   const stems: string[] = new Array(blocks);
   for (let j = 0; j < blocks; j++) {
     const rank = headWords.length + j * BLOCK;
-    let len = Math.max(1, Math.min(12, Math.round(Math.log2(rank + 2) * 0.5) - 2 + rng.below(4)));
-    let stem: string;
-    for (;;) {
-      stem = '';
-      for (let i = 0; i < len; i++) stem += String.fromCharCode(97 + rng.below(26));
-      if (!forbidden.has(stem)) break;
-      if (len < 12) len++;
-    }
-    forbidden.add(stem);
-    stems[j] = stem;
+    const len = Math.max(1, Math.min(12, Math.round(Math.log2(rank + 2) * 0.5) - 2 + rng.below(4)));
+    stems[j] = freshWord(rng, len, 12, forbidden);
   }
   return stems;
 }
