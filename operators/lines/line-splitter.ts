@@ -24,6 +24,12 @@ export interface LineSplitterOptions {
    * lines are consumed and dropped (counting, filtering, parsing); keep 'copy' when lines are kept.
    */
   strings?: 'copy' | 'slice';
+  /**
+   * Keep the CR of a CRLF-ended line as its last char (default false: the CR is dropped, Hadoop's rule).
+   * With encoding 'latin1' this is the raw-line mode: each line is every byte before its LF, so
+   * joinLines({ encoding: 'latin1' }) gives the input's bytes back (plus a LF after an unterminated last line).
+   */
+  keepCR?: boolean;
   /** Called for each skipped overlong line (onOverlong: 'skip'). */
   onSkip?: (line: SkippedLine) => void;
 }
@@ -53,6 +59,7 @@ export class LineSplitter {
   readonly source: string;
   readonly maxLineBytes: number;
   readonly latin1: boolean;
+  readonly keepCR: boolean;
   /** Lines delivered or skipped so far (the next line's 0-based index). */
   lines = 0;
   /** Overlong lines skipped so far. */
@@ -74,6 +81,7 @@ export class LineSplitter {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(this.maxLineBytes >= 0)) throw new RangeError(`maxLineBytes must be >= 0, got ${this.maxLineBytes}`);
     this.latin1 = options.encoding === 'latin1';
+    this.keepCR = options.keepCR === true;
     if (options.encoding !== undefined && options.encoding !== 'utf8' && options.encoding !== 'latin1') {
       throw new TypeError(`encoding must be 'utf8' or 'latin1', got ${String(options.encoding)}`);
     }
@@ -148,12 +156,13 @@ export class LineSplitter {
   private scan(chunk: Buffer, s: number, base: number, onLine: LineCallback): number {
     const max = this.maxLineBytes;
     const latin1 = this.latin1;
+    const dropCR = !this.keepCR;
     const fast = chunk as unknown as FastSlices;
     let index = this.lines;
     let nl: number;
     while ((nl = chunk.indexOf(LF, s)) !== -1) {
       let e = nl;
-      if (e > s && chunk[e - 1] === CR) e--;
+      if (dropCR && e > s && chunk[e - 1] === CR) e--;
       if (e - s > max) {
         this.lines = index;
         this.overlong(base + s);
@@ -193,7 +202,7 @@ export class LineSplitter {
       s = e + 1;
     }
     const cr = chunk.indexOf(CR, start);
-    if (cr !== -1 && cr < last) trimCarriageReturns(out);
+    if (!this.keepCR && cr !== -1 && cr < last) trimCarriageReturns(out);
     if (this.lines === 0 && this.startOffset === 0 && !latin1 && out.length > 0 && out[0].charCodeAt(0) === 0xfeff) {
       out[0] = out[0].slice(1);
     }
@@ -232,7 +241,7 @@ export class LineSplitter {
     this.carryBytes += nl;
     const line = this.takeCarry();
     let e = line.length;
-    if (e > 0 && line[e - 1] === CR) e--;
+    if (!this.keepCR && e > 0 && line[e - 1] === CR) e--;
     this.deliver(line, e, onLine);
     return nl + 1;
   }
