@@ -2,6 +2,7 @@
 // hot loop, splitLines() wraps it in a Transform. Lines are found with Buffer.indexOf (memchr) and each one
 // is decoded straight from the chunk into its own string (no intermediate Buffer, no slice of a big string
 // that would pin the whole chunk in memory while a line is kept).
+import { ByteCarry } from './byte-carry.ts';
 import { LineTooLongError } from './line-too-long-error.ts';
 
 export type LineEncoding = 'utf8' | 'latin1';
@@ -70,8 +71,8 @@ export class LineSplitter {
   private readonly skip: boolean;
   private readonly slice: boolean;
   private readonly onSkip: ((line: SkippedLine) => void) | undefined;
-  private carry: Buffer[] = [];
-  private carryBytes = 0;
+  /** The partial line carried over from earlier chunks (one growing buffer: a huge line is held once). */
+  private readonly carry = new ByteCarry();
   /** Absolute offset where the carried (or skipped) partial line starts. */
   private carryStart = 0;
   private skipping = false;
@@ -104,7 +105,7 @@ export class LineSplitter {
     this.offset = base + n;
     if (n === 0) return;
     let s = 0;
-    if (this.carryBytes > 0 || this.skipping) {
+    if (this.carry.length > 0 || this.skipping) {
       s = this.finishCarried(chunk, base, onLine);
       if (s < 0) return;
     }
@@ -126,7 +127,7 @@ export class LineSplitter {
     this.offset = base + n;
     if (n === 0) return out;
     let s = 0;
-    if (this.carryBytes > 0 || this.skipping) {
+    if (this.carry.length > 0 || this.skipping) {
       s = this.finishCarried(chunk, base, push);
       if (s < 0) return out;
     }
@@ -218,9 +219,13 @@ export class LineSplitter {
       this.lines++;
       return;
     }
-    if (this.carryBytes === 0) return;
-    const line = this.takeCarry();
-    this.deliver(line, line.length, onLine);
+    if (this.carry.length === 0) return;
+    const line = this.carry.bytes();
+    try {
+      this.deliver(line, line.length, onLine);
+    } finally {
+      this.carry.clear();
+    }
   }
 
   /** Completes the line carried over from earlier chunks. Returns where the rest starts, or -1 if none. */
@@ -237,12 +242,15 @@ export class LineSplitter {
       this.stash(chunk, 0, base);
       return -1;
     }
-    this.carry.push(chunk.subarray(0, nl));
-    this.carryBytes += nl;
-    const line = this.takeCarry();
+    this.carry.append(chunk, 0, nl);
+    const line = this.carry.bytes();
     let e = line.length;
     if (!this.keepCR && e > 0 && line[e - 1] === CR) e--;
-    this.deliver(line, e, onLine);
+    try {
+      this.deliver(line, e, onLine);
+    } finally {
+      this.carry.clear();
+    }
     return nl + 1;
   }
 
@@ -260,27 +268,18 @@ export class LineSplitter {
 
   /** Keeps the partial line chunk[s..] (copied: the caller may reuse its buffer). Bounded by maxLineBytes. */
   private stash(chunk: Buffer, s: number, absStart: number): void {
-    if (this.carryBytes === 0) this.carryStart = absStart;
+    if (this.carry.length === 0) this.carryStart = absStart;
     const len = chunk.length - s;
     // +1: the byte after the limit may be the CR of a CRLF, which is not part of the line.
-    if (this.carryBytes + len > this.maxLineBytes + 1) {
+    if (this.carry.length + len > this.maxLineBytes + 1) {
       const start = this.carryStart;
-      this.carry = [];
-      this.carryBytes = 0;
+      this.carry.clear();
       if (!this.skip) this.overlong(start);
       this.carryStart = start;
       this.skipping = true;
       return;
     }
-    this.carry.push(Buffer.from(chunk.subarray(s)));
-    this.carryBytes += len;
-  }
-
-  private takeCarry(): Buffer {
-    const line = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
-    this.carry = [];
-    this.carryBytes = 0;
-    return line;
+    this.carry.append(chunk, s, chunk.length);
   }
 
   private overlong(byteOffset: number): void {
