@@ -1,29 +1,50 @@
 // Buffers that hold one huge word or line. A 200 MB line must not be held more than about twice (GNU sort
-// holds it once plus its budget), so a buffer that is outgrown is freed at once, not left to the next GC
-// (a chain of doubled copies waiting for it was ~1x the line on top), and the pages past what is copied
-// are never touched (never resident).
+// holds it once plus its budget). So a buffer that must grow is a view of a resizable ArrayBuffer, which
+// grows in place (no copy: the pages past what is written are committed but never touched, so never
+// resident), and a buffer that is outgrown or done with is freed at once, not left to the next GC.
 
-/** The 'ArrayBuffer.prototype.transfer' of Node ≥ 22 (ES2024): transfer(0) detaches and frees now. */
-interface Transferable {
+/** ArrayBuffer as of ES2024 (Node >= 22): resizable buffers, and transfer(0), which detaches and frees now. */
+interface Es2024ArrayBuffer {
   transfer?: (length?: number) => ArrayBuffer;
+  resizable?: boolean;
+  maxByteLength?: number;
+  resize?: (length: number) => void;
 }
+
+/** Address space a growable buffer reserves (only what it grows to is committed): 16 GiB, its longest line. */
+const GROWABLE_MAX = 2 ** 34;
 
 /**
  * Frees buf's memory now instead of at the next GC. Only for a Buffer that owns its whole (non-shared,
  * non-pooled) ArrayBuffer and that nothing else still views: every view of it becomes empty.
  */
 export function freeNow(buf: Buffer): void {
-  const ab = buf.buffer as ArrayBuffer & Transferable;
+  const ab = buf.buffer as ArrayBuffer & Es2024ArrayBuffer;
   if (buf.length === 0 || buf.byteOffset !== 0 || ab.byteLength !== buf.length) return;
   if (typeof SharedArrayBuffer !== 'undefined' && (ab as unknown) instanceof SharedArrayBuffer) return;
   ab.transfer?.(0);
 }
 
-/** A new Buffer of `size` bytes holding buf[0, used); buf (if it owns its memory) is freed at once. */
-export function growBuffer(buf: Buffer, used: number, size: number): Buffer {
-  const bigger = Buffer.allocUnsafeSlow(size);
+/**
+ * A Buffer of `size` bytes holding buf[0, used). In place when buf is a growable buffer made here (its
+ * views stay valid); else a new growable buffer (a plain one where resizable buffers cannot be made), and
+ * buf is freed at once unless `borrowed` (the caller's own buffer, still in use elsewhere).
+ */
+export function growBuffer(buf: Buffer, used: number, size: number, borrowed = false): Buffer {
+  const ab = buf.buffer as ArrayBuffer & Es2024ArrayBuffer;
+  if (!borrowed && ab.resizable && ab.resize && buf.byteOffset === 0 && size <= (ab.maxByteLength ?? 0)) {
+    ab.resize(size);
+    return Buffer.from(ab, 0, size);
+  }
+  let bigger: Buffer;
+  try {
+    const rab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: Math.max(size, GROWABLE_MAX) });
+    bigger = Buffer.from(rab, 0, size);
+  } catch {
+    bigger = Buffer.allocUnsafeSlow(size); // no address space to reserve (ulimit -v): copy on growth
+  }
   buf.copy(bigger, 0, 0, used);
-  freeNow(buf);
+  if (!borrowed) freeNow(buf);
   return bigger;
 }
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
-import { freeNow } from '../lines/byte-carry.ts';
+import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 
 export interface LineCursor {
   buf: Buffer;
@@ -110,10 +110,7 @@ export class LineRunReader implements LineCursor {
       this.pos = 0;
     }
     if (need > this.buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.lim);
-      if (this.grown) freeNow(this.buf);
-      this.buf = bigger;
+      this.buf = growBuffer(this.buf, this.lim, Math.max(need, this.buf.length * 2), !this.grown);
       this.grown = true;
     }
     while (this.lim < need && !this.eof) {
