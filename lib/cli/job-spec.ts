@@ -4,7 +4,7 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { isBuiltinName } from '../job/builtins.ts';
+import { builtin, looksLikeName } from '../../operators/shuffle/builtins.ts';
 import { jobRefOf, loadJob, type ResolvedJob } from '../job/load.ts';
 import type { InlineJob } from '../job/types.ts';
 import { failure, usageError } from './errors.ts';
@@ -78,7 +78,11 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
   checkExpression(flags.map, '--map');
   for (const f of ['combine', 'reduce'] as const) {
     const v = flags[f];
-    if (v !== undefined && !isBuiltinName(v)) checkExpression(v, `--${f}`);
+    if (v === undefined) continue;
+    if (!looksLikeName(v)) checkExpression(v, `--${f}`);
+    else {
+      try { builtin(v, `--${f}`); } catch (err) { throw usageError((err as Error).message); }
+    }
   }
   if (flags.group !== undefined) checkExpression(flags.group, '--group');
   const input = flags.inputFormat;

@@ -1,7 +1,7 @@
 // Jobs and the local runner: defineJob, runJob, and what the CLI and Hadoop Streaming mode build on.
 export type * from './types.ts';
 export { defineJob } from './define.ts';
-export { builtins, isBuiltinName, type Aggregator } from './builtins.ts';
+export { builtins, builtin, isBuiltinName, type Aggregator } from '../../operators/shuffle/builtins.ts';
 export { formatRecord } from './format.ts';
 export { loadJob, loadRef, jobRefOf, resolveJob, jobFromInline, evalFunction, recipeUrl, type JobRef, type ResolvedJob } from './load.ts';
 export { runJob, startJob, JobRun } from '../runtime/run-job.ts';
