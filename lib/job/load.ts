@@ -22,18 +22,17 @@ export interface ResolvedJob {
   split: boolean;
   /** Set when reduce is a built-in: map values are lifted with agg.init and merged map-side. */
   agg?: Aggregator;
-  /** A user combine on raw map values (ignored when reduce is a built-in, which combines itself). */
+  /** A user combine function on raw map values (unset when reduce is a built-in, which combines itself). */
   combine?: CombineFn;
-  /** Set when combine, not reduce, is a built-in name: the map side then aggregates with it in place (the
-   * collector's typed-array counting path for sum/count) rather than batching values for `combine`. Each
-   * built-in's result() is the identity, so what it writes to runs is what `combine` would have given. */
+  /** Set when combine, not reduce, is a built-in name: the map side aggregates with it (the collector's
+   * typed-array counting path for sum/count), so the reduce always receives its partial results. */
   combineAgg?: Aggregator;
   /** On map-output values (accumulators when agg is set). Undefined: a map-only job. */
   reduce?: (key: string, values: Iterable<any>, ctx: ReduceContext) => unknown;
   group?: (key: string) => string;
   setup?: (ctx: TaskContext) => void | Promise<void>;
   teardown?: (ctx: TaskContext) => void | Promise<void>;
-  /** Map-output value for Hadoop Streaming mode: agg.init(v) when reduce is a built-in, else v. */
+  /** Map-output value for Hadoop Streaming mode: init(v) of the built-in reduce or combine, else v. */
   liftValue(key: string, value: unknown): unknown;
 }
 
@@ -121,17 +120,6 @@ function named(name: unknown, what: string): Aggregator {
   return builtin(typeof name === 'string' ? name : String(name), `job ${what}`);
 }
 
-function resolveCombine(c: Job['combine']): CombineFn | undefined {
-  if (c === undefined || typeof c === 'function') return c;
-  const agg = named(c, 'combine');
-  return (key, values) => {
-    let acc: unknown;
-    let first = true;
-    for (const v of values) { acc = first ? agg.init(v, key) : agg.add(acc, v, key); first = false; }
-    return agg.result(acc, key);
-  };
-}
-
 /** Checks a job and turns built-in names into functions. */
 export function resolveJob(job: Job): ResolvedJob {
   if (!job || typeof job.map !== 'function') throw new TypeError('a job needs a map(record, emit, ctx) function');
@@ -146,6 +134,8 @@ export function resolveJob(job: Job): ResolvedJob {
     reduce = (key, partials) => mergePartials(a, key, partials);
   }
   if (job.group !== undefined && typeof job.group !== 'function') throw new TypeError('job group must be a function key => groupKey');
+  const combineAgg = agg || job.combine === undefined || typeof job.combine === 'function' ? undefined : named(job.combine, 'combine');
+  const lift = agg ?? combineAgg;
   return {
     name: job.name ?? 'job',
     map: job.map,
@@ -154,12 +144,12 @@ export function resolveJob(job: Job): ResolvedJob {
     encoding: check(job.encoding, ['utf8', 'latin1'] as const, 'encoding', 'utf8'),
     split: job.split !== false,
     agg,
-    combine: agg ? undefined : resolveCombine(job.combine),
-    combineAgg: !agg && typeof job.combine === 'string' ? named(job.combine, 'combine') : undefined,
+    combine: agg || typeof job.combine !== 'function' ? undefined : job.combine,
+    combineAgg,
     reduce,
     group: job.group,
     setup: job.setup,
     teardown: job.teardown,
-    liftValue: agg ? (k, v) => agg.init(v, k) : (_k, v) => v,
+    liftValue: lift ? (k, v) => lift.init(v, k) : (_k, v) => v,
   };
 }

@@ -29,7 +29,8 @@ class MemorySink implements MapSink {
   }
   add(key: string, value: unknown): void {
     const v = roundTrip(value, key);
-    const agg = this.job.agg;
+    // A built-in reduce or combine aggregates as it goes (one partial per key), as the collector does.
+    const agg = this.job.agg ?? this.job.combineAgg;
     const m = this.map;
     const cur = m.get(key);
     if (agg) {
@@ -84,8 +85,9 @@ export async function runInMemory(
     try {
       const ks = byPart[p];
       const reduce = job.reduce;
+      const held = job.agg ?? job.combineAgg;
       if (!reduce) {
-        for (const k of ks) for (const v of sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
+        for (const k of ks) for (const v of held ? [roundTrip(sink.map.get(k), k)] : sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
       } else {
         const ctx: ReduceContext = {
           key: '', taskId: `reduce-${p}`, counter: (g, n, c = 1) => addCounter(counters, g, n, c),
@@ -105,7 +107,7 @@ export async function runInMemory(
           const values = (function* () {
             for (const k of members) {
               ctx.key = k;
-              if (agg) yield roundTrip(sink.map.get(k), k);
+              if (held) yield roundTrip(sink.map.get(k), k);
               else yield* sink.map.get(k) as unknown[];
             }
           })();

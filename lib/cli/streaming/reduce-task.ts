@@ -122,7 +122,8 @@ export async function runCombineTask(job: ResolvedJob, opts: TaskOptions): Promi
     // Combining is per full key, whatever the job's grouping.
     const [src, groups] = wireGroups(input, job, opts, {});
     for (let key = groups.nextGroup(); key !== null; key = groups.nextGroup()) {
-      const { agg, combine } = job;
+      const agg = job.agg ?? job.combineAgg;
+      const combine = job.combine;
       atLine(src, () => {
         if (agg !== undefined) put(key, mergePartials(agg, key, groups.values()));
         else if (combine !== undefined) put(key, combine(key, groups.values()));
