@@ -75,6 +75,16 @@ export function callReduce<C>(
   return r;
 }
 
+/** Calls a user combine for one key; a throw becomes "combine failed for key …". */
+export function callCombine(combine: (key: string, values: Iterable<any>) => unknown, key: string, values: Iterable<unknown>): unknown {
+  try {
+    return combine(key, values);
+  } catch (err) {
+    if (isDeterministic(err)) throw err;
+    throw markDeterministic(new Error(`combine failed for key ${quoteKey(key)}: ${describeError(err)}`, { cause: err }));
+  }
+}
+
 /** Rejects what JSON would change silently: nested NaN/±Infinity (→ null), Map/Set (→ {}), functions. */
 function strictReplacer(this: unknown, _k: string, v: unknown): unknown {
   if (typeof v === 'number' && v - v !== 0) throw new TypeError(`it holds ${v}`);

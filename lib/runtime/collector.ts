@@ -3,7 +3,7 @@
 // partition when the budget is full and at the end of the task.
 import { join } from 'node:path';
 import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/index.ts';
-import { valueJson } from '../job/checks.ts';
+import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
 import { sortOrder } from '../../operators/shuffle/index.ts';
@@ -138,7 +138,7 @@ export class Collector {
   }
 
   private collapse(key: string, pending: unknown[]): void {
-    const v = (this.o.combine as CombineFn)(key, pending);
+    const v = callCombine(this.o.combine as CombineFn, key, pending);
     for (const x of pending) this.bytes -= 8 + valueCost(x);
     pending.length = 0;
     pending.push(v);
@@ -194,7 +194,7 @@ export class Collector {
             else if (combine) {
               // Pending raw values: combine what is left once more, write one value.
               const arr = this.accs[id] as unknown[];
-              w.add(k, valueJson(k, arr.length === 1 ? arr[0] : combine(k, arr)));
+              w.add(k, valueJson(k, arr.length === 1 ? arr[0] : callCombine(combine, k, arr)));
             } else w.add(k, valueJson(k, this.accs[id]));
           }
         });

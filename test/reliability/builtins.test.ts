@@ -69,9 +69,9 @@ test('a sum that overflows (1e308 + 1e308) is an error naming the key on every p
   t.regex(wire.stderr, /\(stdin\):2 \(byte offset 8\): sum for key "a" is Infinity/);
 }));
 
-test('a map that throws is not retried as if its worker had crashed', (t) => inTempDir(async (dir) => {
+test('a map or combine that throws is not retried as if its worker had crashed', (t) => inTempDir(async (dir) => {
   const file = join(dir, 'in.txt');
-  writeFileSync(file, 'a\nBOOM\nc\n');
+  writeFileSync(file, 'a\nBOOM\nc\na\n');
   const seen = join(dir, 'seen');
   const job = writeJob(dir, 'boom.mjs', `import fs from 'node:fs';
 export default { map(l, emit) { if (l === 'BOOM') { fs.appendFileSync(${JSON.stringify(seen)}, 'x'); throw new Error('boom'); } emit(l, 1); }, reduce: 'sum' };`);
@@ -79,6 +79,13 @@ export default { map(l, emit) { if (l === 'BOOM') { fs.appendFileSync(${JSON.str
   t.is(r.status, 1, r.stderr);
   t.regex(r.stderr, /in\.txt line 2 \(byte 2\): Error: boom \[task map-0/);
   t.is(readFileSync(seen, 'utf8'), 'x', 'the map ran on the record once');
+  const combined = join(dir, 'combined');
+  const combiner = writeJob(dir, 'combine.mjs', `import fs from 'node:fs';
+export default { map(l, emit) { emit(l, 1); }, combine(k) { fs.appendFileSync(${JSON.stringify(combined)}, 'x'); throw new Error('no'); }, reduce: (k, vs) => 1 };`);
+  const c = await cli(['run', combiner, file, '--streaming', 'on', '--max-attempts', '3'], { input: '' });
+  t.is(c.status, 1, c.stderr);
+  t.regex(c.stderr, /combine failed for key "(a|c|BOOM)": Error: no \[task map-0/);
+  t.is(readFileSync(combined, 'utf8'), 'x', 'the combine ran once');
 }));
 
 test('mrpipe reduce --reduce sum/count: a wire line without a TAB or with null fails naming line and key', async (t) => {

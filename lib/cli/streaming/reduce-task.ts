@@ -5,7 +5,7 @@
 import type { ResolvedJob } from '../../job/load.ts';
 import { formatRecord } from '../../job/format.ts';
 import type { ReduceContext } from '../../job/types.ts';
-import { callReduce, reduceEmit } from '../../job/checks.ts';
+import { callCombine, callReduce, reduceEmit } from '../../job/checks.ts';
 import { KeyGroups, mergePartials, type GroupOptions, type KeyedSource } from '../../../operators/shuffle/index.ts';
 import { BrokenPipe, CliError, failure } from '../errors.ts';
 import { describeWhere } from './records.ts';
@@ -126,7 +126,7 @@ export async function runCombineTask(job: ResolvedJob, opts: TaskOptions): Promi
       const combine = job.combine;
       atLine(src, () => {
         if (agg !== undefined) put(key, mergePartials(agg, key, groups.values()));
-        else if (combine !== undefined) put(key, combine(key, groups.values()));
+        else if (combine !== undefined) put(key, callCombine(combine, key, groups.values()));
         else for (const v of groups.values()) put(key, v);
       });
     }
