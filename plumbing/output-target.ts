@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { registerTempDir, removeTempDir } from './tempdirs.ts';
-import { describeFsError } from '../lib/cli/errors.ts';
+import { describeFsError } from './fs-errors.ts';
 
 const openFd = promisify(fs.open);
 const MAX_LINKS = 40; // as Linux's ELOOP limit
