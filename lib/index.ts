@@ -1,6 +1,6 @@
 // mrpipe runtime: jobs and the local runner, the dataset generator and the demo.
 // Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
-export const VERSION = '0.1.0';
+export { VERSION } from '../plumbing/version.ts';
 export * from './job/index.ts';
 export { runJob, startJob, JobRun } from './runtime/run-job.ts';
 export { compareKeys, partitionOf } from './runtime/keys.ts';
