@@ -22,6 +22,8 @@ class WireSource implements KeyedSource<unknown> {
   readonly #reader: SyncLineReader;
   #key = '';
   #text: string | undefined;
+  /** Where the value taken last (or the group's first line) is, for messages. */
+  #where = '';
 
   constructor(reader: SyncLineReader) {
     this.#reader = reader;
@@ -41,20 +43,26 @@ class WireSource implements KeyedSource<unknown> {
   }
 
   value(): unknown {
+    this.mark();
     const text = this.#text;
     if (text === undefined) return undefined;
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw failure(`${this.where()}: the value ${JSON.stringify(text.slice(0, 60))} is not JSON (${(err as Error).message}) — reduce and combine read what \`mrpipe map\` of the same job writes`);
+      throw failure(`${this.#where}: the value ${JSON.stringify(text.slice(0, 60))} is not JSON (${(err as Error).message}) — reduce and combine read what \`mrpipe map\` of the same job writes`);
     }
   }
 
-  /** The line the source holds, for messages. */
-  where(): string {
+  /** Remembers the line the source holds as the place messages name. */
+  mark(): void {
     const r = this.#reader;
     const what = describeWhere({ file: r.name === '(stdin)' ? '-' : r.name, line: r.lineNumber, offset: r.offset });
-    return this.#text === undefined ? `${what} (a line without a TAB: no value)` : what;
+    this.#where = this.#text === undefined ? `${what} (a line without a TAB: no value)` : what;
+  }
+
+  /** The line of the value taken last, or of the group's first line. */
+  where(): string {
+    return this.#where;
   }
 }
 
@@ -62,6 +70,7 @@ const notTheJobs = (err: unknown): boolean => err instanceof CliError || err ins
 
 /** Runs one group's work; a failure of the job's code or data names the line the reader is at. */
 function atLine(src: WireSource, work: () => void): void {
+  src.mark();
   try {
     work();
   } catch (err) {
