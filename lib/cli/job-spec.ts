@@ -23,8 +23,8 @@ export interface JobFlags {
 export function addJobFlags(cmd: Command): Command {
   return cmd
     .option('--map <EXPR>', "inline map: a JS function expression, e.g. '(line, emit) => emit(line, 1)'")
-    .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, or (key, values) => value')
-    .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, or (key, values, ctx) => value')
+    .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, collect:N, or (key, values) => value')
+    .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, collect:N, or (key, values, ctx) => value')
     .option('--group <EXPR>', 'inline secondary sort: key => group key (values reach reduce in full-key order)')
     .option('--input-format <FORMAT>', 'inline job input: lines (default), jsonl or json')
     .option('--output-format <FORMAT>', 'inline job output: tsv (default) or jsonl')
