@@ -174,3 +174,15 @@ test('a built-in combine gives the reduce the same partial results on every path
   const viaCombine = await cli(['reduce', ...job], { input: combined.stdout });
   t.is(viaCombine.stdout.toString(), want, viaCombine.stderr);
 }));
+
+test('collect:N is a built-in on every path: the values up to N, beyond that an error naming the key', (t) => inTempDir(async (dir) => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, 'a\nb\na\n');
+  for (const [path, flags] of PATHS) {
+    const ok = await cli(['run', '--map', '(l, emit) => emit(l, 1)', '--reduce', 'collect:2', file, ...flags]);
+    t.is(ok.stdout.toString(), 'a\t[1,1]\nb\t[1]\n', `${path}: ${ok.stderr}`);
+    const over = await cli(['run', '--map', '(l, emit) => emit(l, 1)', '--reduce', 'collect:1', file, ...flags]);
+    t.is(over.status, 1, path);
+    t.regex(over.stderr, /collect:1: key "a" has more than 1 values/, path);
+  }
+}));
