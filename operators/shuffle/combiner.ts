@@ -4,6 +4,7 @@
 // onSpill and the table starts again — the caller writes them as a sorted run or passes them on.
 import type { Pair } from '../types.ts';
 import { resolveCombiner, type Combiner, type CombinerSpec } from './builtins.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { collectGarbage } from './gc.ts';
 import { sortOrder } from './prefixsort.ts';
 import { STRING_OVERHEAD, valueBytes } from './size.ts';
@@ -40,7 +41,7 @@ export class HashCombiner<V = unknown, A = V> {
   constructor(spec: CombinerSpec<V>, options: CombinerOptions<A>) {
     this.combiner = resolveCombiner(spec) as unknown as Combiner<V, A>;
     this.numeric = spec === 'sum' || spec === 'count';
-    this.memory = options.memory ?? 64 * 1024 * 1024;
+    this.memory = options.memory ?? DEFAULT_MEMORY;
     this.onSpill = options.onSpill;
     this.gcAfterSpill = options.gcAfterSpill ?? true;
   }
@@ -50,7 +51,7 @@ export class HashCombiner<V = unknown, A = V> {
     const slot = this.slots.get(key);
     if (this.numeric) {
       if (slot !== undefined) {
-        this.nums[slot] = this.combiner.add(this.nums[slot] as A, value) as number;
+        this.nums[slot] = this.combiner.add(this.nums[slot] as A, value, key) as number;
         return;
       }
       const s = this.keys.length;
@@ -59,16 +60,16 @@ export class HashCombiner<V = unknown, A = V> {
         bigger.set(this.nums);
         this.nums = bigger;
       }
-      this.nums[s] = this.combiner.init(value) as number;
+      this.nums[s] = this.combiner.init(value, key) as number;
       this.newKey(key, s, 8);
       return;
     }
     if (slot !== undefined) {
-      this.accs[slot] = this.combiner.add(this.accs[slot], value);
+      this.accs[slot] = this.combiner.add(this.accs[slot], value, key);
       return;
     }
     const s = this.keys.length;
-    const acc = this.combiner.init(value);
+    const acc = this.combiner.init(value, key);
     this.accs.push(acc);
     this.newKey(key, s, 8 + valueBytes(acc));
   }
