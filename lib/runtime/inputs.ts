@@ -3,6 +3,7 @@
 import { createWriteStream, promises as fsp, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isGzip } from '../../plumbing/open-input.ts';
 import { compareKeys } from './keys.ts';
 
 export interface InputFile {
@@ -35,7 +36,7 @@ function statInput(name: string, path: string): InputFile {
   }
   if (st.isDirectory()) throw new Error(`input ${name}: is a directory; pass the files inside it (e.g. ${join(name, '*')})`);
   if (!st.isFile()) throw new Error(`input ${name}: not a regular file (a FIFO or device cannot be split); pipe it on stdin with '-' instead`);
-  return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: /\.gz$/i.test(path) };
+  return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: isGzip(path) };
 }
 
 /** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. The copy stops when
