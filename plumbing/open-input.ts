@@ -1,9 +1,30 @@
 // Opening inputs, one way for every reader: a file as a handle (readChunks) or as a byte stream (the CLI,
-// the runtime's .gz and JSON reads), stdin as '-', and the one rule for compressed input (isGzip).
+// the runtime's .gz and JSON reads), stdin as '-', the one rule for globs (isGlob, expandGlob) and the one
+// for compressed input (isGzip).
 import fs, { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+
+const GLOB_CHARS = /[*?[{]/;
+
+/** A name is a glob when it has glob characters (* ? [ {) and no file of that very name exists. */
+export function isGlob(name: string): boolean {
+  if (!GLOB_CHARS.test(name)) return false;
+  try {
+    fs.statSync(name);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The paths a glob matches (fs.glob), in byte order as `LC_ALL=C ls` lists them; [] when none. */
+export async function expandGlob(pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of fsp.glob(pattern)) out.push(p);
+  return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
 
 /** The one rule for compressed input: a name ending in .gz (any case) is read through gunzip. */
 export function isGzip(path: string): boolean {
