@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
-import { taskBudget } from './budget.ts';
+import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
@@ -43,6 +43,12 @@ function rangeText(spec: MapTaskSpec): string {
   return `reads bytes ${spec.start}-${spec.end === Infinity ? 'EOF' : spec.end}`;
 }
 
+function tooBig(key: string, value: unknown, maxChars: number): RangeError {
+  const what = key.length > maxChars ? `a key of ${key.length} chars` : `a value of ${(value as string).length} chars`;
+  return new RangeError(`emit: ${what} (key ${JSON.stringify(key.slice(0, 40))}${key.length > 40 ? '…' : ''}) is more than `
+    + `the ${maxChars} a task can hold in its share of the memory budget; raise memory or lower workers`);
+}
+
 /** Where emitted pairs go: the spilling collector, or the in-memory path's maps. */
 export interface MapSink {
   add(key: string, value: unknown): void;
@@ -72,10 +78,13 @@ export async function runMapTask(
   /** An I/O error from spilling (disk full…), kept so that neither --bad-records nor a map that catches
    * what emit throws can swallow it: it fails the task. */
   let ioFailure: unknown;
+  const maxChars = recordCap(env.budget);
   const emit = (key: string, value?: unknown): void => {
     if (typeof key !== 'string') {
       throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
     }
+    // A key or string value bigger than the task's heap can copy would abort V8 (budget.ts, recordCap).
+    if (key.length > maxChars || (typeof value === 'string' && value.length > maxChars)) throw tooBig(key, value, maxChars);
     if (ioFailure) throw ioFailure;
     out++;
     try {

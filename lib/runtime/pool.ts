@@ -6,6 +6,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
 import { taskBudget } from './budget.ts';
+import { explainLineLimit, keepFatal } from './line-limit.ts';
 import { runMapTask } from './map-task.ts';
 import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
@@ -122,7 +123,7 @@ export class WorkerExecutor implements Executor {
       if (this.failure) throw this.failure;
       return await pool.run({ spec, env, port: port2 }, { transferList: [port2], signal: this.abort.signal });
     } catch (err) {
-      throw this.failure ?? err;
+      throw this.failure ?? keepFatal(err);
     } finally {
       port1.close();
       if (pool !== this.pool) {
@@ -144,8 +145,12 @@ export class InProcessExecutor implements Executor {
   constructor(job: ResolvedJob) {
     this.job = job;
   }
-  run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
-    return spec.kind === 'map' ? runMapTask(this.job, spec, env, onProgress) : runReduceTask(this.job, spec, env, onProgress);
+  async run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
+    try {
+      return spec.kind === 'map' ? await runMapTask(this.job, spec, env, onProgress) : await runReduceTask(this.job, spec, env, onProgress);
+    } catch (err) {
+      throw await explainLineLimit(err, env, spec);
+    }
   }
   async destroy(): Promise<void> { /* nothing held */ }
 }

@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import { runMapTask } from './map-task.ts';
+import { explainLineLimit } from './line-limit.ts';
 import { runReduceTask } from './reduce-task.ts';
 import type { TaskEnv, TaskResult, TaskSpec } from './task-types.ts';
 
@@ -37,6 +38,8 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult> {
     return task.spec.kind === 'map'
       ? await runMapTask(job, task.spec, task.env, onProgress)
       : await runReduceTask(job, task.spec, task.env, onProgress);
+  } catch (err) {
+    throw await explainLineLimit(err, task.env, task.spec);
   } finally {
     task.port?.close();
   }

@@ -31,8 +31,25 @@ interface RunFlags extends JobFlags {
   quiet?: boolean;
 }
 
+/** A flag this run cannot honour is a usage error naming it, never silently ignored. */
+function checkHonoured(flags: RunFlags): void {
+  if (flags.map === undefined) {
+    for (const [value, flag, what] of [[flags.inputFormat, '--input-format', 'input'], [flags.outputFormat, '--output-format', 'output']] as const) {
+      if (value !== undefined) throw usageError(`${flag} applies to an inline job (--map); a job file or recipe sets its own ${what} format`);
+    }
+  }
+  if (flags.output === undefined) {
+    if (flags.resume) throw usageError('--resume needs -o OUT (it reuses the map tasks of a killed run into OUT)');
+    if (flags.overwrite) throw usageError('--overwrite needs -o OUT (output on stdout replaces nothing)');
+    if (flags.reducers !== undefined && parseCount(flags.reducers, '--reducers') > 1) {
+      throw usageError('--reducers above 1 needs -o OUT: output on stdout is one key-ordered part');
+    }
+  }
+}
+
 /** Flags → RunOptions, each checked with a message naming the flag (usage errors, exit 2). */
 export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
+  checkHonoured(flags);
   const o: RunOptions = { inputs: files.length === 0 ? ['-'] : files, output: flags.output ?? '-' };
   if (flags.mapTasks !== undefined) o.mapTasks = parseCount(flags.mapTasks, '--map-tasks');
   if (flags.splitSize !== undefined) o.splitSize = parseSize(flags.splitSize, '--split-size');
@@ -113,7 +130,9 @@ Examples:
         // The runner speaks in option names; point CLI users to the flags.
         throw failure(e.message
           .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
-          .replace(/\braise memory\b/g, 'raise --memory'));
+          .replace(/\braise memory\b/g, 'raise --memory')
+          .replace(/\blower workers\b/g, 'lower --workers')
+          .replace(/\bwith badRecords\b/g, 'with --bad-records N'));
       } finally {
         bar.stop();
       }
