@@ -33,14 +33,16 @@ export function taskBudget(b: number, fanIn: number): TaskBudget {
 }
 
 /**
- * The longest line (bytes) or emitted key/string value (chars) a task holds with a share of b bytes. A
- * record is copied a few times on its way through (bytes, decoded string, the map's pieces, the key written
- * to a run), each a single V8 allocation; one larger than the heap cap's headroom aborts the whole process
- * (V8's "FATAL … heap out of memory") rather than failing the worker. An eighth of the heap cap leaves room
- * for four copies beside the map side's share. Never below 1 MiB (the default --max-line-bytes).
+ * The longest line (bytes) a task holds with a share of b bytes: half its heap cap. A record is copied a
+ * few times on its way through (bytes, decoded string, the map's pieces, the key written to a run), each a
+ * single V8 allocation, and one larger than the heap's headroom aborts the whole process (V8's "FATAL …
+ * heap out of memory") instead of failing the worker: at --memory 16MB per worker (20 MiB heap) a 30 MB
+ * line did, a 16 MB one failed the task cleanly and a 12 MB one worked. Never below 1 MiB (the default
+ * --max-line-bytes). The same number caps the chars of an emitted key or string value (a 20 MB two-byte key
+ * worked at that budget).
  */
 export function recordCap(b: number): number {
-  return Math.max(MiB, Math.floor((taskBudget(b, 1).heapMb * MiB) / 8));
+  return Math.max(MiB, Math.floor((taskBudget(b, 1).heapMb * MiB) / 2));
 }
 
 /**

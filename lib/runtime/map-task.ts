@@ -44,9 +44,12 @@ function rangeText(spec: MapTaskSpec): string {
 }
 
 function tooBig(key: string, value: unknown, maxChars: number): RangeError {
-  const what = key.length > maxChars ? `a key of ${key.length} chars` : `a value of ${(value as string).length} chars`;
-  return new RangeError(`emit: ${what} (key ${JSON.stringify(key.slice(0, 40))}${key.length > 40 ? '…' : ''}) is more than `
-    + `the ${maxChars} a task can hold in its share of the memory budget; raise memory or lower workers`);
+  // A key that long is not quoted: taking a slice of it would copy (flatten) the whole string first.
+  const what = key.length > maxChars
+    ? `a key of ${key.length} chars`
+    : `a value of ${(value as string).length} chars for key ${JSON.stringify(key.slice(0, 40))}${key.length > 40 ? '…' : ''}`;
+  return new RangeError(`emit: ${what} is more than the ${maxChars} a task can hold in its share of the memory budget; `
+    + 'raise memory or lower workers');
 }
 
 /** Where emitted pairs go: the spilling collector, or the in-memory path's maps. */
