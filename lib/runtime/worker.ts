@@ -5,7 +5,8 @@ import { loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import { runMapTask } from './map-task.ts';
 import { explainLineLimit } from './line-limit.ts';
 import { runReduceTask } from './reduce-task.ts';
-import type { TaskEnv, TaskResult, TaskSpec } from './task-types.ts';
+import { isDeterministic } from '../job/checks.ts';
+import type { TaskEnv, TaskFailure, TaskResult, TaskSpec } from './task-types.ts';
 
 export interface WorkerTask {
   spec: TaskSpec;
@@ -25,7 +26,7 @@ function jobFor(env: TaskEnv): Promise<ResolvedJob> {
   return p;
 }
 
-export default async function runTask(task: WorkerTask): Promise<TaskResult> {
+export default async function runTask(task: WorkerTask): Promise<TaskResult | TaskFailure> {
   const job = await jobFor(task.env);
   let last = 0;
   const onProgress = task.port
@@ -39,7 +40,9 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult> {
       ? await runMapTask(job, task.spec, task.env, onProgress)
       : await runReduceTask(job, task.spec, task.env, onProgress);
   } catch (err) {
-    throw await explainLineLimit(err, task.env, task.spec);
+    const e = await explainLineLimit(err, task.env, task.spec);
+    if (isDeterministic(e)) return { deterministicFailure: e instanceof Error ? e.message : String(e) };
+    throw e;
   } finally {
     task.port?.close();
   }
