@@ -2,6 +2,7 @@
 // Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
 export const VERSION = '0.1.0';
 export * from './job/index.ts';
+export { submitJob, type SubmitOptions, type SubmitResult } from './dask/submit-job.ts';
 export {
   generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
   type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,
