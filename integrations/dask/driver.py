@@ -190,6 +190,10 @@ def run(plan):
         for f in as_completed(counters + reduces):
             task = names[f.key]
             if f.status != 'finished':
+                # A reduce fails with the map task it waited for: name that map task when it is known.
+                failed = [i for i, m in enumerate(maps) if m.status == 'error']
+                if failed:
+                    task = 'map-%d' % failed[0]
                 return {'ok': False, 'error': describe(f.exception(), task), 'task': task}
             results[f.key] = f.result()
             emit({'event': 'done', 'task': task})

@@ -21,7 +21,7 @@ import { runReduceTask } from '../../runtime/reduce-task.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY, FAN_IN, MIN_MEMORY_PER_WORKER } from '../../runtime/options.ts';
 import type { TaskEnv } from '../../runtime/task-types.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/index.ts';
-import { failure, usageError } from '../errors.ts';
+import { CliError, failure, usageError } from '../errors.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 
 export interface RunTaskFlags {
@@ -73,8 +73,17 @@ function byteFlag(v: string | undefined, flag: string, dflt: number): number {
   return Number(v);
 }
 
-/** Runs a run-file form; its result is one JSON line on stdout. */
+/** Runs a run-file form; its result is one JSON line on stdout. A failure is the task's own message (exit 1). */
 export async function runTask(name: 'map' | 'reduce', spec: JobSpec, job: ResolvedJob, files: string[], flags: RunTaskFlags): Promise<void> {
+  try {
+    await runTaskOf(name, spec, job, files, flags);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw failure(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function runTaskOf(name: 'map' | 'reduce', spec: JobSpec, job: ResolvedJob, files: string[], flags: RunTaskFlags): Promise<void> {
   const ref = jobRefOf(spec);
   if (name === 'map') {
     if (flags.runs) throw usageError('--runs belongs to `mrpipe reduce`');
