@@ -3,6 +3,10 @@
 export const VERSION = '0.1.0';
 export * from './job/index.ts';
 export { submitJob, type SubmitOptions, type SubmitResult } from './dask/submit-job.ts';
+export { runJob, startJob, JobRun } from './runtime/run-job.ts';
+export { compareKeys, partitionOf } from './runtime/keys.ts';
+export { formatCounters, sortedCounters } from './runtime/counters.ts';
+export { parseSize, DEFAULT_MEMORY, DEFAULT_THRESHOLD, MIN_MEMORY_PER_WORKER } from './runtime/options.ts';
 export {
   generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
   type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,

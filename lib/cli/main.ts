@@ -11,7 +11,7 @@ import { registerSubmit } from './commands/submit.ts';
 import { registerRecipes } from './commands/recipes.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../../plumbing/version.ts';
 
 /** Builds the program: every subcommand with its flags, help text and examples. */
 export function buildProgram(): Command {

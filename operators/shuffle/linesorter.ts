@@ -12,7 +12,7 @@ import { collectGarbage } from './gc.ts';
 import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 
 /** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */

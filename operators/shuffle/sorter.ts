@@ -12,7 +12,7 @@ import { makeOrder, type Order, type SortOptions } from './order.ts';
 import { sortByKey } from './prefixsort.ts';
 import { RunReader, RunWriter } from './runfile.ts';
 import { recordBytes } from './size.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { LineSorter } from './linesorter.ts';
 import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 import type { LineCursor } from './linerun.ts';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lowerFanIn, openAll } from './fdlimit.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { WordScanner } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';

@@ -12,7 +12,7 @@ import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
-import { describeOutputError, OutputTarget } from '../output-target.ts';
+import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
 import { addRunTaskFlags, isRunTask, runTask, type RunTaskFlags } from './run-tasks.ts';
 
 interface StreamingFlags extends JobFlags, RunTaskFlags {
