@@ -209,6 +209,12 @@ def run(plan):
 
 
 def main():
+    import signal
+    # Stopped by mrpipe (SIGTERM, SIGINT): unwind through run()'s finally, which cancels the job's tasks.
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     plan = json.load(sys.stdin)
     try:
         import distributed  # noqa: F401

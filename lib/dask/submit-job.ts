@@ -4,11 +4,12 @@
 // the runs between workers; mrpipe then sums the counters and commits OUT (_COUNTERS.json, _SUCCESS last,
 // one rename). Inputs and OUT must be on a file system mounted at the same path on every node.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadRef, resolveJob } from '../job/load.ts';
 import type { BadRecordsPolicy, Counters, InlineJob, Job, JobSpec } from '../job/types.ts';
-import { OutputDir } from '../runtime/commit.ts';
+import { dirsOf, OutputDir } from '../runtime/commit.ts';
+import { onStopSignals } from '../../plumbing/signals.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from '../runtime/counters.ts';
 import { partName } from '../runtime/in-memory.ts';
 import { expandInputs } from '../runtime/inputs.ts';
@@ -47,6 +48,8 @@ export interface SubmitOptions {
   /** Seconds to wait for the scheduler (default 30). */
   connectTimeout?: number;
   signal?: AbortSignal;
+  /** Stop on SIGINT/SIGTERM: cancel the tasks, remove the staging dir, then die of the signal (default false). */
+  handleSignals?: boolean;
   /** Called as tasks finish ('map-3', 'reduce-0'). */
   onTask?: (task: string) => void;
 }
@@ -115,7 +118,18 @@ export async function submitJob(spec: JobSpec, options: SubmitOptions): Promise<
 
   const out = new OutputDir(options.output);
   out.checkTarget(options.overwrite ?? false);
-  out.lock();
+  // What a killed earlier job on this OUT left (its temp and staging dirs) goes now.
+  for (const d of dirsOf(out.lock())) {
+    if (basename(d).startsWith('mrpipe-') || basename(d).startsWith(`.${out.base}.mrpipe-out-`)) rmSync(d, { recursive: true, force: true });
+  }
+  const controller = new AbortController();
+  const forward = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) forward();
+  let caught: NodeJS.Signals | undefined;
+  const stopListening = options.handleSignals
+    ? onStopSignals((sig) => { caught = sig; controller.abort(new Error(`interrupted by ${sig}`)); })
+    : undefined;
   let stage: string | undefined;
   let committed = false;
   try {
@@ -130,7 +144,7 @@ export async function submitJob(spec: JobSpec, options: SubmitOptions): Promise<
       parts: parts.map((p) => resolve(stage as string, p)),
       splits: splits.map((s) => ({ path: resolve(s.file.path), start: s.start, end: s.end === Infinity ? 'EOF' : s.end })),
     };
-    const result = await runDriver(plan, { python: options.python, signal: options.signal, onTask: options.onTask });
+    const result = await runDriver(plan, { python: options.python, signal: controller.signal, onTask: options.onTask });
     const counters: Counters = {};
     for (const c of result.counters) mergeCounters(counters, c);
     const badSeen = counters[BUILTIN_GROUP]?.badRecords ?? 0;
@@ -146,7 +160,13 @@ export async function submitJob(spec: JobSpec, options: SubmitOptions): Promise<
     committed = true;
     return { output: out.out, parts, counters: final, mapTasks: splits.length, reducers, elapsedMs: Date.now() - started };
   } finally {
+    options.signal?.removeEventListener('abort', forward);
     if (stage && !committed) rmSync(stage, { recursive: true, force: true });
     out.unlock();
+    if (stopListening) {
+      stopListening();
+      // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
+      if (caught) process.kill(process.pid, caught);
+    }
   }
 }

@@ -5,10 +5,11 @@
 // beyond 127.0.0.1. CI installs python3-distributed (.ci/run) and sets MRPIPE_REQUIRE_DASK=1: there a
 // missing `distributed` fails this file; elsewhere the cluster tests are skipped with the reason logged.
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { mrpipe, tempDir, type Result } from '../cli/helpers.ts';
+import { BIN, mrpipe, tempDir, type Result } from '../cli/helpers.ts';
 import { daskPython, listenersOf, startCluster, type Cluster } from './cluster.ts';
 
 const python = daskPython();
@@ -124,6 +125,24 @@ withCluster('a map that throws fails the job after its attempts with the job\'s 
   t.notRegex(r.stderr, /Traceback|File ".*\.py"/);
   t.false(fs.existsSync(out));
   clean(t, c);
+});
+
+withCluster('SIGINT mid-job: submit dies of the signal, no OUT, no staging dir, no lock', async (t) => {
+  const c = need();
+  const input = await generate('text', '2MB');
+  const out = path.join(tmp.dir, 'int-out');
+  const child = spawn(process.execPath, [BIN, 'submit', '--scheduler', c.address, 'wordcount', input, '-o', out, '--split-size', '256KB'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('close', (code, sig) => res([code, sig])));
+  while (!fs.readdirSync(c.workerTmp).some((n) => n.startsWith('mrpipe-dask-'))) await delay(50);
+  child.kill('SIGINT');
+  const [code, sig] = await exited;
+  t.is(sig, 'SIGINT', `exit ${code}: ${stderr}`);
+  t.false(fs.existsSync(out));
+  t.deepEqual(fs.readdirSync(tmp.dir).filter((n) => n.startsWith('.')), [], 'staging dir or lock left beside OUT');
+  // The cancelled job's tasks end on their own; the next job must not be disturbed by them (checked below).
 });
 
 withCluster('wordcount with a worker killed (SIGKILL) mid-job: Dask re-runs its tasks, the same part files', async (t) => {
