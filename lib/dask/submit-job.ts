@@ -13,7 +13,8 @@ import { onStopSignals } from '../../plumbing/signals.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from '../runtime/counters.ts';
 import { partName } from '../runtime/in-memory.ts';
 import { expandInputs } from '../runtime/inputs.ts';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MEMORY, DEFAULT_SPLIT_SIZE, MIN_MEMORY_PER_WORKER, parseSize } from '../runtime/options.ts';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MEMORY, DEFAULT_SPLIT_SIZE, MIN_MEMORY_PER_WORKER } from '../runtime/options.ts';
+import { parseSize } from '../../plumbing/sizes.ts';
 import { planSplits } from '../runtime/planner.ts';
 import { packageRoot, runDriver, type DriverPlan } from './driver.ts';
 
