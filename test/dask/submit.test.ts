@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BIN, mrpipe, tempDir, type Result } from '../cli/helpers.ts';
+import { submitJob } from '../../lib/index.ts';
 import { daskPython, listenersOf, startCluster, type Cluster } from './cluster.ts';
 
 const python = daskPython();
@@ -68,16 +69,25 @@ function clean(t: import('ava').ExecutionContext, c: Cluster): void {
   t.deepEqual(fs.readdirSync(tmp.dir).filter((n) => n.startsWith('.')), [], 'staging dirs or locks left beside OUT');
 }
 
-async function compare(t: import('ava').ExecutionContext, job: string, kind: string, size: string): Promise<void> {
+/** The job through the CLI, or through submitJob in code (api). */
+async function compare(t: import('ava').ExecutionContext, job: string, kind: string, size: string, api = false): Promise<void> {
   const c = need();
   const input = await generate(kind, size);
   const want = path.join(tmp.dir, `${job}-run`);
   const got = path.join(tmp.dir, `${job}-dask`);
   const local = await mrpipe(['run', job, input, '-o', want, '--reducers', '3', '-q']);
   t.is(local.status, 0, local.stderr);
-  const r = await submit(c, [job, input, '-o', got, '--reducers', '3', '--split-size', '256KB']);
-  t.is(r.status, 0, r.stderr);
-  t.regex(r.stderr, /^mrpipe\.mapTasks\t[2-9]$/m, 'several map tasks');
+  if (api) {
+    const done: string[] = [];
+    const res = await submitJob(job, { scheduler: c.address, inputs: [input], output: got, reducers: 3, splitSize: '256KB', onTask: (id) => done.push(id) });
+    t.true(res.mapTasks > 1, 'several map tasks');
+    t.deepEqual(res.parts, ['part-00000', 'part-00001', 'part-00002']);
+    t.deepEqual(done.sort(), [...Array.from({ length: res.mapTasks }, (_, i) => `map-${i}`), 'reduce-0', 'reduce-1', 'reduce-2'].sort());
+  } else {
+    const r = await submit(c, [job, input, '-o', got, '--reducers', '3', '--split-size', '256KB']);
+    t.is(r.status, 0, r.stderr);
+    t.regex(r.stderr, /^mrpipe\.mapTasks\t[2-9]$/m, 'several map tasks');
+  }
   sameParts(t, got, want);
   const counters = JSON.parse(fs.readFileSync(path.join(got, '_COUNTERS.json'), 'utf8'));
   const wantCounters = JSON.parse(fs.readFileSync(path.join(want, '_COUNTERS.json'), 'utf8'));
@@ -111,7 +121,7 @@ withCluster('the cluster listens on 127.0.0.1 only', (t) => {
 
 withCluster('activity (secondary sort by group) with 3 reducers: the same part files as mrpipe run', (t) => compare(t, 'activity', 'activity', '1MB'));
 
-withCluster('logs with 3 reducers: the same part files as mrpipe run', (t) => compare(t, 'logs', 'logs', '1MB'));
+withCluster('logs with 3 reducers through submitJob in code: the same part files as mrpipe run', (t) => compare(t, 'logs', 'logs', '1MB', true));
 
 withCluster('a map that throws fails the job after its attempts with the job\'s message; no OUT', async (t) => {
   const c = need();

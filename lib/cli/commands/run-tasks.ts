@@ -41,7 +41,7 @@ export interface RunTaskFlags {
 export function addRunTaskFlags(cmd: Command, name: 'map' | 'combine' | 'reduce'): void {
   if (name === 'map') {
     cmd.option('--partitions <R>', 'run-file form: write R sorted runs (the runtime map side) to --run-dir, a manifest on stdout')
-      .option('--run-dir <DIR>', 'run-file form: where the runs go (an existing, empty directory)')
+      .option('--run-dir <DIR>', 'run-file form: where the runs go (created if missing)')
       .option('--start <BYTE>', 'run-file form: first byte of the split (the line starting after it, unless 0)')
       .option('--end <BYTE>', 'run-file form: lines starting at or before this byte belong to the split (default: EOF)');
   }
