@@ -97,6 +97,9 @@ Examples:
       if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
       const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
       const options = runOptionsOf(files, flags);
+      // The command is the whole process: SIGINT/SIGTERM stop the job, clean up, and end it by the signal.
+      options.handleSignals = true;
+      options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
