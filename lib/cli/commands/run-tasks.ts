@@ -22,6 +22,7 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY, FAN_IN, MIN_MEMORY_PER_WORKER } fro
 import type { TaskEnv } from '../../runtime/task-types.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/index.ts';
 import { CliError, failure, usageError } from '../errors.ts';
+import { isGzip } from '../../../plumbing/open-input.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 
 export interface RunTaskFlags {
@@ -93,7 +94,7 @@ async function runTaskOf(name: 'map' | 'reduce', spec: JobSpec, job: ResolvedJob
     const path = resolve(files[0]);
     let st;
     try { st = statSync(path); } catch (err) { throw failure(`input ${files[0]}: ${(err as Error).message}`); }
-    const gz = /\.gz$/i.test(path);
+    const gz = isGzip(path);
     const start = byteFlag(flags.start, '--start', 0);
     const end = byteFlag(flags.end, '--end', Infinity);
     if (gz && (start !== 0 || end !== Infinity)) throw usageError(`${files[0]}: a .gz file is read whole (no --start/--end)`);

@@ -7,6 +7,7 @@ import { submitJob, type SubmitOptions } from '../../dask/submit-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
 import { checkInputs, inputSpecs } from '../io.ts';
+import { isGlob } from '../../../plumbing/open-input.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { failure, usageError } from '../errors.ts';
 
@@ -62,7 +63,7 @@ Examples:
       if (!flags.scheduler && !flags.schedulerFile) throw usageError('give the scheduler: --scheduler tcp://HOST:PORT or --scheduler-file FILE');
       if (flags.output === undefined || flags.output === '-') throw usageError('-o DIR is required: submit writes an output directory on the shared file system');
       if (files.length === 0 || files.includes('-')) throw usageError('name input files on the shared file system (stdin cannot be shared with the workers)');
-      await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
+      await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
       const params: Record<string, string> = {};
       for (const d of flags.define ?? []) params[d.slice(0, d.indexOf('='))] = d.slice(d.indexOf('=') + 1);
       const o: SubmitOptions = {
