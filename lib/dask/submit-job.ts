@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadRef, resolveJob } from '../job/load.ts';
 import type { BadRecordsPolicy, Counters, InlineJob, Job, JobSpec } from '../job/types.ts';
 import { dirsOf, OutputDir } from '../runtime/commit.ts';
-import { onStopSignals } from '../../plumbing/signals.ts';
+import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from '../runtime/counters.ts';
 import { partName } from '../runtime/in-memory.ts';
 import { expandInputs } from '../runtime/inputs.ts';
@@ -49,8 +49,10 @@ export interface SubmitOptions {
   /** Seconds to wait for the scheduler (default 30). */
   connectTimeout?: number;
   signal?: AbortSignal;
-  /** Stop on SIGINT/SIGTERM: cancel the tasks, remove the staging dir, then die of the signal (default false). */
+  /** Stop on SIGINT/SIGTERM: cancel the tasks, remove the staging dir; the result rejects (default false). */
   handleSignals?: boolean;
+  /** With handleSignals: once cleaned up, end the process by that signal (default false; the CLI sets it). */
+  exitOnSignal?: boolean;
   /** Called as tasks finish ('map-3', 'reduce-0'). */
   onTask?: (task: string) => void;
 }
@@ -166,8 +168,7 @@ export async function submitJob(spec: JobSpec, options: SubmitOptions): Promise<
     out.unlock();
     if (stopListening) {
       stopListening();
-      // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
-      if (caught) process.kill(process.pid, caught);
+      if (caught && options.exitOnSignal) dieOfSignal(caught);
     }
   }
 }

@@ -68,7 +68,7 @@ Examples:
       for (const d of flags.define ?? []) params[d.slice(0, d.indexOf('='))] = d.slice(d.indexOf('=') + 1);
       const o: SubmitOptions = {
         engine: 'dask', scheduler: flags.scheduler, schedulerFile: flags.schedulerFile, inputs: files, output: flags.output,
-        overwrite: flags.overwrite ?? false, params, python: flags.python, handleSignals: true,
+        overwrite: flags.overwrite ?? false, params, python: flags.python, handleSignals: true, exitOnSignal: true,
       };
       if (flags.reducers !== undefined) o.reducers = parseCount(flags.reducers, '--reducers');
       if (flags.splitSize !== undefined) o.splitSize = parseSize(flags.splitSize, '--split-size');
