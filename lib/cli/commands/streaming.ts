@@ -14,8 +14,9 @@ import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
+import { addRunTaskFlags, isRunTask, runTask, type RunTaskFlags } from './run-tasks.ts';
 
-interface StreamingFlags extends JobFlags {
+interface StreamingFlags extends JobFlags, RunTaskFlags {
   badRecords?: string;
   maxLineBytes?: string;
   output?: string;
@@ -59,9 +60,11 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
+  addRunTaskFlags(cmd, name);
   addJobFlags(cmd).addHelpText('after', EXAMPLES[name]).action(async (jobArg: string | undefined, files: string[], flags: StreamingFlags) => {
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
+    if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
