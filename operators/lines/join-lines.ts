@@ -24,5 +24,5 @@ export function joinLines(options: JoinLinesOptions = {}): Stage<string[], Buffe
       // One join and one encode per batch: far cheaper than a write per line.
       callback(null, Buffer.from(lines.join('\n') + '\n', encoding));
     },
-  }) as Stage<string[], Buffer>;
+  }) as unknown as Stage<string[], Buffer>;
 }

@@ -127,5 +127,5 @@ export function mapAsync<A, B>(fn: (record: A) => Promise<B> | B, options: MapAs
     if (!stage.destroyed) stage.destroy(err instanceof Error ? err : new Error(String(err)));
   }
 
-  return stage as Stage<A[], B[]>;
+  return stage as unknown as Stage<A[], B[]>;
 }

@@ -40,5 +40,5 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
       }
     },
   });
-  return stage as Stage<Pair<V>[], Pair<A>[]>;
+  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
 }

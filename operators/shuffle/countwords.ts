@@ -210,5 +210,5 @@ function pipeStage<I, O>(fn: (x: I) => O): Stage<I, O> {
         cb(err as Error);
       }
     },
-  }) as Stage<I, O>;
+  }) as unknown as Stage<I, O>;
 }

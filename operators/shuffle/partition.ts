@@ -51,7 +51,7 @@ export function partition<V>(n: number, options: PartitionOptions = {}): Stage<P
         cb(err as Error);
       }
     },
-  }) as Stage<Pair<V>[], PartitionedBatch<V>>;
+  }) as unknown as Stage<Pair<V>[], PartitionedBatch<V>>;
 }
 
 /** n output streams of pair batches fed by one writable input. */

@@ -68,5 +68,5 @@ export function reduce<V, R>(reducer: ReducerSpec<V, R>, options: ReduceOptions 
       }
       cb(null, out.length > 0 ? out : undefined);
     },
-  }) as Stage<Pair<V>[], Pair<R>[]>;
+  }) as unknown as Stage<Pair<V>[], Pair<R>[]>;
 }
