@@ -92,27 +92,3 @@ export interface Progress {
   bytesTotal?: number;
   records?: number;
 }
-
-// The built-ins, typed by their values. The registry (operators/shuffle/builtins.ts) gives each name one
-// meaning at run time; these types say which values each accepts, so `combine('sum')` over string values is
-// a compile error at the stage that does not fit, and `reduce('sum')` yields numbers.
-
-/** Built-in combiners that need numbers (`sum`) and the ones that take any value. */
-export type NumericCombinerName = 'sum';
-/** `count` counts values of any type; `min`/`max` keep the least/greatest value. */
-export type AnyCombinerName = 'count' | 'min' | 'max';
-/** Every built-in combiner name. */
-export type CombinerName = NumericCombinerName | AnyCombinerName;
-
-/** Built-in reducers by what they give back: `sum` numbers; `count` a number; the others a value or values. */
-export type ReducerName = 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect' | `collect:${number}`;
-
-/** The value type a combiner name accepts, given the record values V. */
-export type CombinerInput<N extends CombinerName, V> = N extends 'sum' ? number : V;
-/** The value type a combiner name emits, given the input values V. */
-export type CombinerOutput<N extends CombinerName, V> = N extends 'sum' | 'count' ? number : V;
-/** The value type a reducer name accepts, given the values V. */
-export type ReducerInput<N extends ReducerName, V> = N extends 'sum' ? number : V;
-/** The value type a reducer name gives, given the values V. */
-export type ReducerOutput<N extends ReducerName, V> =
-  N extends 'sum' | 'count' ? number : N extends 'collect' | `collect:${number}` ? V[] : V;

@@ -9,6 +9,14 @@ export interface JoinLinesOptions {
   encoding?: LineEncoding;
 }
 
+/**
+ * Lines to bytes: arrays of strings in, one Buffer per array out, every line ended by '\n' (the inverse of
+ * splitLines, for writing files and stdout).
+ *
+ * @param options `encoding`: 'utf8' (default) or 'latin1' (one byte per char, the inverse of latin1 splitting).
+ * @example
+ * await pipeline(readChunks('in.txt'), splitLines(), map((l: string) => l.trim()), joinLines(), process.stdout);
+ */
 export function joinLines(options: JoinLinesOptions = {}): Stage<string[], Buffer> {
   const encoding = options.encoding ?? 'utf8';
   return new Transform({

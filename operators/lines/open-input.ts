@@ -2,6 +2,10 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
+/**
+ * An input that cannot be read (missing, a directory, no permission): `code` and `path` set, and a message
+ * that names the file and says what to do.
+ */
 export class InputError extends Error {
   readonly code: string;
   readonly path: string;

@@ -32,6 +32,16 @@ export interface SplitLinesStage extends Stage<Buffer, string[]> {
   readonly splitter: LineSplitter;
 }
 
+/**
+ * Bytes to lines: Buffers in (any chunking), arrays of line strings out, one array per chunk. LF and CRLF
+ * end a line (the CR is dropped); a lone CR is data; the last line may lack its newline; empty lines are kept.
+ *
+ * @param options `encoding` ('utf8' default, BOM at byte 0 dropped; 'latin1' byte-exact),
+ *   `maxLineBytes` (default 1 MiB), `onOverlong` ('error' default, or 'skip': counted in `.skipped`),
+ *   `source` (names the input in errors), `strings` ('copy' default, or 'slice'), `startOffset` (default 0).
+ * @example
+ * pipe(readChunks('in.txt'), splitLines({ encoding: 'latin1' }), filter((l: string) => l !== ''))
+ */
 export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
   const emitter: { stage?: Transform } = {};
   const splitter = new LineSplitter({

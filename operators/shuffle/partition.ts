@@ -36,7 +36,15 @@ function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): 
   return parts;
 }
 
-/** One stage: each input batch becomes up to n tagged batches (empty ones are skipped). */
+/**
+ * Route [key, value] pairs to n partitions by a hash of the key (FNV-1a of its bytes, the runtime's
+ * partitioner): each input batch becomes up to n tagged batches `{partition, pairs}` (empty ones skipped).
+ *
+ * @param n partitions (a positive integer).
+ * @param options `hash` ((key, n) => index in [0, n)), `encoding` of keys for the default hash ('utf8').
+ * @example
+ * pipe(splitLines(), map((l: string): Pair<number> => [l, 1]), partition(4))
+ */
 export function partition<V>(n: number, options: PartitionOptions = {}): Stage<Pair<V>[], PartitionedBatch<V>> {
   const route = router(n, options);
   return new Transform({
@@ -54,7 +62,14 @@ export function partition<V>(n: number, options: PartitionOptions = {}): Stage<P
   }) as unknown as Stage<Pair<V>[], PartitionedBatch<V>>;
 }
 
-/** n output streams of pair batches fed by one writable input. */
+/**
+ * partition() as n streams: one Writable of pair batches in, n Readables of pair batches out (the input
+ * waits while any output is full).
+ *
+ * @example
+ * const { input, outputs } = partitionStreams<number>(2);
+ * outputs.forEach((out, i) => pipeline(out, externalSort(), reduce('sum'), sinkFor(i)));
+ */
 export function partitionStreams<V>(n: number, options: PartitionOptions = {}): { input: Writable; outputs: Readable[] } {
   const route = router(n, options);
   let waiting: (() => void) | undefined;
