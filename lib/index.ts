@@ -1,7 +1,21 @@
-// mrpipe runtime: jobs and the local runner, the dataset generator and the demo.
-// Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
+/// <reference types="node" preserve="true" />
+// mrpipe: jobs and the local runner, the dataset generator and the demo. Explicit names only: the runtime's
+// parts (planner, workers, run files, loaders) are internal. Stream stages live in mrpipe/operators;
+// ready-made jobs in mrpipe/recipes/<name>.
+
+/** The package version (semver), the one in package.json. */
 export const VERSION = '0.1.0';
-export * from './job/index.ts';
+
+// Jobs: define one, run it.
+export { defineJob } from './job/define.ts';
+export { runJob, startJob, JobRun } from './runtime/run-job.ts';
+export type {
+  Job, JobSpec, InlineJob, MapFn, ReduceFn, CombineFn, BuiltinName, MapContext, ReduceContext, TaskContext,
+  InputFormat, OutputFormat, RunOptions, BadRecordsPolicy, JobResult, JobProgress, TaskEvent, TaskState, Counters,
+} from './job/types.ts';
+export type { Emit } from '../operators/types.ts';
+
+// Test data and the demo.
 export {
   generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
   type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,

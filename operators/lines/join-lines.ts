@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import type { Stage } from '../types.ts';
 import type { LineEncoding } from './line-splitter.ts';
 
+/** Options of joinLines: how strings become bytes. */
 export interface JoinLinesOptions {
   /** How strings become bytes: 'utf8' (default) or 'latin1' (one byte per char, the inverse of latin1 splitting). */
   encoding?: LineEncoding;

@@ -4,6 +4,7 @@
 // that would pin the whole chunk in memory while a line is kept).
 import { LineTooLongError } from './line-too-long-error.ts';
 
+/** How line bytes become strings: 'utf8' (BOM dropped, invalid bytes become U+FFFD) or 'latin1' (byte-exact). */
 export type LineEncoding = 'utf8' | 'latin1';
 
 export interface LineSplitterOptions {

@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import type { Stage } from '../types.ts';
 import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
 
+/** Options of mapAsync: calls in flight and whether results keep input order. */
 export interface MapAsyncOptions {
   /** Calls in flight at once. Default 8. */
   concurrency?: number;

@@ -1,11 +1,13 @@
 // planRanges: cut a file into byte ranges from its size alone. readChunks({start, end}) applies the
 // LineRecordReader rule to each, so together they cover every line exactly once without a scan.
 
+/** A byte range of a file, for readChunks' `start`/`end` (LineRecordReader rule). */
 export interface ByteRange {
   start: number;
   end: number;
 }
 
+/** Options of planRanges: `splitSize` (bytes per range, default 64 MiB) or `count` (number of ranges). */
 export interface PlanRangesOptions {
   /** Target bytes per range (default 64 MiB, ignored when count is given). */
   splitSize?: number;

@@ -8,6 +8,7 @@ import { openInput } from './open-input.ts';
 import { streamChunks } from './stream-chunks.ts';
 import fs from 'node:fs';
 
+/** Options of readChunks: a byte range, the read size, abort, and where the range really starts. */
 export interface ReadChunksOptions {
   /** First byte of the range (LineRecordReader rule, see docs/OPERATORS.md). Files only. Default 0. */
   start?: number;

@@ -6,6 +6,7 @@ import { releaseChunk } from './chunk-pool.ts';
 import type { Progress, Stage } from '../types.ts';
 import { LineSplitter, type LineEncoding, type SkippedLine } from './line-splitter.ts';
 
+/** Options of splitLines: encoding, the longest line, what to do with longer ones, names in errors. */
 export interface SplitLinesOptions {
   /** 'utf8' (default; a BOM at byte 0 is dropped) or 'latin1' (byte-exact: every byte kept, BOM included). */
   encoding?: LineEncoding;
@@ -24,6 +25,7 @@ export interface SplitLinesOptions {
 /** Marks a splitLines stage so pipe() can fuse it with the record stages after it. */
 export const LINE_SPLITTER: unique symbol = Symbol.for('mrpipe.lineSplitter');
 
+/** The stage splitLines returns: Buffers in, line batches out, with its skip count and splitter. */
 export interface SplitLinesStage extends Stage<Buffer, string[]> {
   readonly [LINE_SPLITTER]: true;
   /** Overlong lines skipped so far. */

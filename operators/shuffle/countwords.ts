@@ -59,6 +59,7 @@ const STAGE_RESERVE = 4 * 2 ** 20;
 /** Batches kept for reuse: the stage's readable buffer (4) and one being formatted, plus slack. */
 const POOL_BATCHES = 8;
 
+/** Options of countWords: the byte budget, where runs spill, helper threads, abort. */
 export interface CountWordsOptions extends WordCounterOptions {
   /**
    * Helper threads counting beside the stage's own thread (default 0). Each counts its own share of the
@@ -168,6 +169,7 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
   });
 }
 
+/** Options of wordCountLines: `word<TAB>count` (default) or `count word` lines. */
 export interface WordCountLinesOptions {
   /** `count word` (true, like `uniq -c` without its padding) or `word<TAB>count` (false, the default). */
   countFirst?: boolean;

@@ -8,6 +8,7 @@ import { Sorter, type SorterOptions } from './sorter.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { checkTmpDir } from '../check-options.ts';
 
+/** Options of externalSort: the byte budget, where runs spill, the order (SortOptions), batch size, abort. */
 export interface ExternalSortOptions<T> extends SorterOptions<T> {
   /** Records per output batch (default 4096). */
   batchSize?: number;

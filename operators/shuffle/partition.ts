@@ -7,6 +7,7 @@ import type { Pair, Stage } from '../types.ts';
 import type { StringEncoding } from './codec.ts';
 import { partitionOf } from './hash.ts';
 
+/** Options of partition: a custom hash, or the encoding of keys for the default one. */
 export interface PartitionOptions {
   /** Custom hash: key → partition index in [0, n). Default partitionOf(key, n, encoding). */
   hash?: (key: string, n: number) => number;
@@ -14,6 +15,7 @@ export interface PartitionOptions {
   encoding?: StringEncoding;
 }
 
+/** What partition passes on: the pairs of one input batch bound for one partition. */
 export interface PartitionedBatch<V> {
   partition: number;
   pairs: Pair<V>[];

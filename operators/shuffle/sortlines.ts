@@ -7,6 +7,7 @@ import { LineSorter, lineChunks, type LineSorterOptions } from './linesorter.ts'
 import { sortingStage } from './sorting-stage.ts';
 import { checkTmpDir } from '../check-options.ts';
 
+/** Options of sortLines: the byte budget, where runs spill, -r/-u, a second thread, output chunk size, abort. */
 export interface SortLinesOptions extends LineSorterOptions {
   /** Bytes per output chunk (default 256 KiB). */
   chunkSize?: number;
