@@ -3,8 +3,7 @@
 // parts (planner, workers, run files, loaders) are internal. Stream stages live in mrpipe/operators;
 // ready-made jobs in mrpipe/recipes/<name>.
 
-/** The package version (semver), the one in package.json. */
-export const VERSION = '0.1.0';
+export { VERSION } from '../plumbing/version.ts';
 
 // Jobs: define one, run it.
 export { defineJob } from './job/define.ts';
@@ -14,6 +13,9 @@ export type {
   InputFormat, OutputFormat, RunOptions, BadRecordsPolicy, JobResult, JobProgress, TaskEvent, TaskState, Counters,
 } from './job/types.ts';
 export type { Emit } from '../operators/types.ts';
+export { parseSize } from '../plumbing/sizes.ts';
+// Operators and runJob never listen for signals: a program that wants its temp dirs removed on Ctrl-C opts in.
+export { removeTempDirsOnSignals } from '../plumbing/tempdirs.ts';
 
 // Test data and the demo.
 export {

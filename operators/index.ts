@@ -38,6 +38,6 @@ export {
 } from './shuffle/countwords.ts';
 
 // Errors a caller may want to tell apart.
-export { InputError } from './lines/open-input.ts';
+export { InputError } from '../plumbing/open-input.ts';
 export { LineTooLongError } from './lines/line-too-long-error.ts';
 export { DiskFullError, CorruptRunError } from './shuffle/errors.ts';

@@ -15,7 +15,7 @@ const OPERATORS = [
 ];
 const ROOT_API = [
   'VERSION', 'defineJob', 'runJob', 'startJob', 'JobRun', 'generate', 'generateToFile', 'generateToStream',
-  'GenerateStream', 'GENERATOR_VERSION', 'KINDS', 'DEFAULT_SEED', 'runDemo',
+  'GenerateStream', 'GENERATOR_VERSION', 'KINDS', 'DEFAULT_SEED', 'runDemo', 'parseSize', 'removeTempDirsOnSignals',
 ];
 /** Errors and constants: documented, but an example would say nothing. */
 const NO_EXAMPLE = new Set(['InputError', 'LineTooLongError', 'DiskFullError', 'CorruptRunError', 'VERSION',
