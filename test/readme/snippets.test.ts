@@ -76,6 +76,7 @@ for (const s of snippets.filter((x) => x.run)) {
     const r = run(s);
     t.is(r.status, 0, `${s.where} (${s.file}) failed:\n${r.stderr}`);
     if (/aggregate\('sum'/.test(s.code) && /Readable\.from\(sales\)/.test(s.code)) t.is(r.stdout, 'ink 2\npens 7\n');
+    if (/highland\(pairs\)/.test(s.code)) t.is(r.stdout, "[ [ 'a', 2 ], [ 'b', 1 ] ]\n");
     if (/externalSort\(/.test(s.code) && /sorted\.txt/.test(s.code)) {
       const oracle = spawnSync('sort', ['huge.txt'], { cwd: dir, env: { ...process.env, LC_ALL: 'C' } }).stdout;
       t.true(fs.readFileSync(path.join(dir, 'sorted.txt')).equals(oracle), 'sorted.txt = LC_ALL=C sort');
