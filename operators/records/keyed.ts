@@ -9,6 +9,7 @@ import { externalSort } from '../shuffle/externalsort.ts';
 import { mergingReducerOf, type CombinerSpec, type Fold } from '../shuffle/builtins.ts';
 import { pipeSteps } from '../lines/pipe.ts';
 import { checkTmpDir } from '../check-options.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import type { StringEncoding } from '../shuffle/codec.ts';
 
 export type { CombineOptions, ReduceOptions, Fold };
@@ -41,7 +42,7 @@ export interface ReduceFunction {
 
 /** Options of {@link aggregate}. */
 export interface AggregateOptions {
-  /** Byte budget for the whole stage: half for the map-side table, half for the sort. Default 64 MiB. */
+  /** Byte budget for the whole stage: half for the map-side table, half for the sort. Default 256 MiB. */
   memory?: number;
   /** Where sorted runs spill when the keys do not fit (must exist). Default os.tmpdir(). */
   tmpDir?: string;
@@ -68,7 +69,7 @@ export interface AggregateFunction {
  * {@link aggregate}, which does all three.
  *
  * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, or a merge function `(a, b) => merged`.
- * @param options `memory` (bytes of table, default 64 MiB), `batchSize` (pairs per output batch, default 4096).
+ * @param options `memory` (bytes of table, default 256 MiB), `batchSize` (pairs per output batch, default 4096).
  * @example
  * pipe(splitLines(), flatMap((l: string) => l.split(' ').map((w): Pair<number> => [w, 1])), combine('sum'))
  */
@@ -95,7 +96,7 @@ export const reduce: ReduceFunction = ((spec: never, options?: ReduceOptions) =>
  * each key once, with its total, in byte order of the key, out.
  *
  * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, or a merge function `(a, b) => merged`.
- * @param options `memory` (default 64 MiB), `tmpDir` (default os.tmpdir(), checked here), `encoding`
+ * @param options `memory` (default 256 MiB), `tmpDir` (default os.tmpdir(), checked here), `encoding`
  *   ('utf8'), `batchSize` (4096), `signal`.
  * @example
  * // word counts of a file bigger than RAM, in 64 MB
@@ -105,7 +106,7 @@ export const reduce: ReduceFunction = ((spec: never, options?: ReduceOptions) =>
  */
 export const aggregate: AggregateFunction = ((spec: CombinerSpec, options: AggregateOptions = {}) => {
   checkTmpDir(options.tmpDir, 'aggregate');
-  const memory = options.memory ?? 64 * 2 ** 20;
+  const memory = options.memory ?? DEFAULT_MEMORY;
   if (!(memory >= 2)) throw new RangeError(`mrpipe: aggregate: memory must be a positive number of bytes, got ${String(memory)}`);
   const half = Math.floor(memory / 2);
   return pipeSteps([

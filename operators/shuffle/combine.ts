@@ -6,7 +6,7 @@ import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner } from './combiner.ts';
 
-/** Options of combine: the table's byte budget (default 64 MiB) and pairs per output batch. */
+/** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
   memory?: number;
   /** Pairs per output batch (default 4096). */

@@ -125,7 +125,7 @@ export function nextWordCountBatch(cursor: WordCountCursor, pool?: WordCountBatc
  * budget: bytes in, one (word, count) per distinct word, in byte order of the word, in WordCountBatch
  * columns (no string per word; `batch.pairs()` gives [word, count]). The engine of `mrpipe wordcount`.
  *
- * @param options `memory` (default 64 MiB), `tmpDir` (must exist, checked here), `helpers` (extra counting
+ * @param options `memory` (default 256 MiB), `tmpDir` (must exist, checked here), `helpers` (extra counting
  *   threads, default 0), `fanIn` (64), `signal`.
  * @example
  * await pipeline(readChunks('huge.txt'), countWords({ memory: 64 * 2 ** 20 }), wordCountLines(), process.stdout);

@@ -22,7 +22,7 @@ export interface ExternalSortOptions<T> extends SorterOptions<T> {
  * destroy and abort). Strings sort by their bytes, [key, value] pairs by key (stable), or by the options.
  * Latin1 lines in plain byte order take a byte-level fast path: the output is `LC_ALL=C sort`'s.
  *
- * @param options `memory` (bytes held, default 64 MiB), `tmpDir` (must exist, checked here; default
+ * @param options `memory` (bytes held, default 256 MiB), `tmpDir` (must exist, checked here; default
  *   os.tmpdir()), `encoding` ('utf8' | 'latin1'), `key`, `compare`, `reverse`, `numeric`, `unique`,
  *   `stable`, `keys` (GNU -k definitions), `separator`, `fanIn` (16), `batchSize` (4096), `signal`.
  * @example

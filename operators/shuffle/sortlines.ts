@@ -20,7 +20,7 @@ export interface SortLinesOptions extends LineSorterOptions {
  * chunking), the lines sorted by their bytes out, each ended by LF (a CR stays part of its line). No string
  * per line: the engine of `mrpipe sort`. Temp files go on end, error, destroy and abort.
  *
- * @param options `memory` (default 64 MiB), `tmpDir` (must exist, checked here), `reverse`, `unique`,
+ * @param options `memory` (default 256 MiB), `tmpDir` (must exist, checked here), `reverse`, `unique`,
  *   `threads` (sort on a second core), `chunkSize` (bytes per output chunk, 256 KiB), `signal`.
  * @example
  * await pipeline(readChunks('huge.txt'), sortLines({ memory: 64 * 2 ** 20 }), createWriteStream('sorted.txt'));
