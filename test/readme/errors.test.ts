@@ -64,6 +64,14 @@ test('runJob speaks options (overwrite: true), the CLI speaks flags (--overwrite
   t.false(cli.stderr.includes('overwrite: true'), 'no option names in a CLI message');
 });
 
+test('a job that is not found: the message says which file was looked for and where relative paths start', async (t) => {
+  const err = await t.throwsAsync(runJob('./no-such-job.ts', { inputs: ['-'], output: '-' }));
+  t.is(err.message, `job "./no-such-job.ts" not found: no file ${path.resolve('no-such-job.ts')} (relative paths start from ${process.cwd()}); `
+    + 'give a job file path or a recipe name (mrpipe recipes lists them)');
+  const name = await t.throwsAsync(runJob('wordcont', { inputs: ['-'], output: '-' }));
+  t.regex(name.message, /no file .*wordcont .* and no recipe of that name/);
+});
+
 test('flagWords: each option phrase the library uses becomes its flag', (t) => {
   t.is(flagWords('refusing to replace it without overwrite: true'), 'refusing to replace it without --overwrite');
   t.is(flagWords('(16 MiB per worker); raise memory or lower workers [task map-0]'), '(16 MiB per worker); raise --memory or lower --workers [task map-0]');
