@@ -22,7 +22,7 @@ export { batch, unbatch, type BatchOptions } from './records/batch.ts';
 // Keyed stages: [key, value] pairs, typed by their values.
 export {
   combine, reduce, aggregate,
-  type CombineOptions, type ReduceOptions, type AggregateOptions, type Fold,
+  type CombineOptions, type ReduceOptions, type AggregateOptions, type Fold, type Combiner,
   type CombineFunction, type ReduceFunction, type AggregateFunction, type PairStage,
 } from './records/keyed.ts';
 export { partition, partitionStreams, type PartitionOptions, type PartitionedBatch } from './shuffle/partition.ts';

@@ -6,13 +6,13 @@ import type { Pair, Stage } from '../types.ts';
 import { combine as combineStage, type CombineOptions } from '../shuffle/combine.ts';
 import { reduce as reduceStage, type ReduceOptions } from '../shuffle/reduce.ts';
 import { externalSort } from '../shuffle/externalsort.ts';
-import { mergingReducerOf, type CombinerSpec, type Fold } from '../shuffle/builtins.ts';
+import { mergingReducerOf, type Combiner, type CombinerSpec, type Fold } from '../shuffle/builtins.ts';
 import { pipeSteps } from '../lines/pipe.ts';
 import { checkTmpDir } from '../check-options.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import type { StringEncoding } from '../shuffle/codec.ts';
 
-export type { CombineOptions, ReduceOptions, Fold };
+export type { CombineOptions, ReduceOptions, Fold, Combiner };
 
 /** A stage over batches of [key, value] pairs. */
 export type PairStage<V, R> = Stage<Pair<V>[], Pair<R>[]>;
@@ -23,10 +23,14 @@ export interface CombineFunction {
   (builtin: 'sum', options?: CombineOptions): PairStage<number, number>;
   /** `count`: how many values each key had (merge the partial counts with `reduce('sum')`). */
   <V = unknown>(builtin: 'count', options?: CombineOptions): PairStage<V, number>;
-  /** `min` / `max`: the least / greatest value. */
-  <V = unknown>(builtin: 'min' | 'max', options?: CombineOptions): PairStage<V, V>;
+  /** `min` / `max`: the least / greatest value; `first`: the first value in input order. */
+  <V = unknown>(builtin: 'min' | 'max' | 'first', options?: CombineOptions): PairStage<V, V>;
+  /** `collect` / `collect:N`: the values as an array (at most N; merge the partial arrays with aggregate). */
+  <V = unknown>(builtin: 'collect' | `collect:${number}`, options?: CombineOptions): PairStage<V, V[]>;
   /** A merge function: two values of a key become one (associative; called in any grouping). */
   <V>(merge: (a: V, b: V) => V, options?: CombineOptions): PairStage<V, V>;
+  /** A Combiner object: init(first value), add(acc, value). */
+  <V>(combiner: Combiner<V, V>, options?: CombineOptions): PairStage<V, V>;
 }
 
 /** The signatures of {@link reduce}: each built-in by the values it takes and gives. */
@@ -58,8 +62,10 @@ export interface AggregateOptions {
 export interface AggregateFunction {
   (builtin: 'sum', options?: AggregateOptions): PairStage<number, number>;
   <V = unknown>(builtin: 'count', options?: AggregateOptions): PairStage<V, number>;
-  <V = unknown>(builtin: 'min' | 'max', options?: AggregateOptions): PairStage<V, V>;
+  <V = unknown>(builtin: 'min' | 'max' | 'first', options?: AggregateOptions): PairStage<V, V>;
+  <V = unknown>(builtin: 'collect' | `collect:${number}`, options?: AggregateOptions): PairStage<V, V[]>;
   <V>(merge: (a: V, b: V) => V, options?: AggregateOptions): PairStage<V, V>;
+  <V>(combiner: Combiner<V, V>, options?: AggregateOptions): PairStage<V, V>;
 }
 
 /**
@@ -68,7 +74,8 @@ export interface AggregateFunction {
  * once per spill: follow with `externalSort()` and `reduce()` of the merging built-in — or use
  * {@link aggregate}, which does all three.
  *
- * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, or a merge function `(a, b) => merged`.
+ * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, `'first'`, `'collect'`/`'collect:N'`, a merge
+ *   function `(a, b) => merged`, or a Combiner.
  * @param options `memory` (bytes of table, default 256 MiB), `batchSize` (pairs per output batch, default 4096).
  * @example
  * pipe(splitLines(), flatMap((l: string) => l.split(' ').map((w): Pair<number> => [w, 1])), combine('sum'))
@@ -95,7 +102,8 @@ export const reduce: ReduceFunction = ((spec: never, options?: ReduceOptions) =>
  * key; spills runs under `tmpDir`) → reduce with the merging built-in. Batches of [key, value] pairs in;
  * each key once, with its total, in byte order of the key, out.
  *
- * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, or a merge function `(a, b) => merged`.
+ * @param combiner as for {@link combine}: `'sum'` (numbers), `'count'`, `'min'`, `'max'`, `'first'`, `'collect'`,
+ *   a merge function or a Combiner.
  * @param options `memory` (default 256 MiB), `tmpDir` (default os.tmpdir(), checked here), `encoding`
  *   ('utf8'), `batchSize` (4096), `signal`.
  * @example

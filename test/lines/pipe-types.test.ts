@@ -61,7 +61,8 @@ async function typeChecksKeyed(file: string): Promise<void> {
   const summed: Stage<Pair<number>[], Pair<number>[]> = aggregate('sum', { memory: 2 ** 20 });
   const collected: Stage<Pair<string>[], Pair<string[]>[]> = reduce<string>('collect');
   const folded: Stage<Pair<number>[], Pair<string>[]> = reduce((key: string, values: Iterable<number>) => `${key}:${[...values].length}`);
-  void [totals, counted, summed, collected, folded];
+  const gathered: Stage<Pair<string>[], Pair<string[]>[]> = aggregate<string>('collect');
+  void [totals, counted, summed, collected, folded, gathered];
   pipe(
     splitLines(),
     map((l: string): Pair<string> => [l, l]),

@@ -91,6 +91,18 @@ test('aggregate(count | min | max | a merge function) equals a Map fold, keys in
     }), { numRuns: 40 });
 });
 
+test('aggregate(collect) gathers each key\'s values across spills; aggregate(first) keeps one of them', async (t) => {
+  const pairs = Array.from({ length: 3000 }, (_, i): Pair<string> => [`k${(i * 7) % 50}`, `v${i}`]);
+  const want = new Map<string, string[]>();
+  for (const [k, v] of pairs) want.set(k, [...(want.get(k) ?? []), v]);
+  const got = await collect<Pair<string[]>>(Readable.from([pairs.slice(0, 1500), pairs.slice(1500)], { objectMode: true }),
+    aggregate<string>('collect', { memory: 4096 }), unbatch());
+  t.deepEqual(got.map(([k, vs]) => [k, [...vs].sort()]), [...want].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, vs]) => [k, vs.sort()]));
+  const first = await collect<Pair<string>>(Readable.from([pairs], { objectMode: true }), aggregate<string>('first', { memory: 4096 }), unbatch());
+  t.is(first.length, want.size);
+  for (const [k, v] of first) t.true(want.get(k)?.includes(v));
+});
+
 test('stream-json users: a JSON array of events → batch → aggregate(sum) → unbatch gives each key\'s total', async (t) => {
   const dir = tempDir(t);
   const events = Array.from({ length: 5000 }, (_, i) => ({ user: `u${(i * 13) % 97}`, bytes: (i * 7) % 1000 }));
