@@ -18,6 +18,11 @@ export interface SplitLinesOptions {
   source?: string;
   /** 'copy' (default) or 'slice' (faster; lines pin their chunk's string while kept: see LineSplitter). */
   strings?: 'copy' | 'slice';
+  /**
+   * Keep the CR of CRLF lines (default false: dropped, Hadoop's rule). With encoding 'latin1' this is the
+   * raw-line mode: lines are the input's bytes, so latin1 externalSort + joinLines is `LC_ALL=C sort`.
+   */
+  keepCR?: boolean;
   /** Absolute byte offset of the first byte (when splitting a range that starts mid-file). */
   startOffset?: number;
 }
@@ -36,9 +41,11 @@ export interface SplitLinesStage extends Stage<Buffer, string[]> {
 
 /**
  * Bytes to lines: Buffers in (any chunking), arrays of line strings out, one array per chunk. LF and CRLF
- * end a line (the CR is dropped); a lone CR is data; the last line may lack its newline; empty lines are kept.
+ * end a line (the CR is dropped unless `keepCR`); a lone CR is data; the last line may lack its newline;
+ * empty lines are kept.
  *
  * @param options `encoding` ('utf8' default, BOM at byte 0 dropped; 'latin1' byte-exact),
+ *   `keepCR` (default false; with 'latin1' the raw-line mode: lines are the input's bytes),
  *   `maxLineBytes` (default 1 MiB), `onOverlong` ('error' default, or 'skip': counted in `.skipped`),
  *   `source` (names the input in errors), `strings` ('copy' default, or 'slice'), `startOffset` (default 0).
  * @example

@@ -2,6 +2,7 @@
 // are scanned (wordscan.ts), compared byte by byte against an arena, and copied into it once. Its
 // footprint — slots, entries, the sort's scratch and the arena bytes in use — never grows past `limit`:
 // add() answers false instead, and the caller spills the table as a sorted run.
+import { freeNow } from '../lines/byte-carry.ts';
 import { sortWords } from './wordsort.ts';
 
 /** Bytes per word besides its arena bytes: slots at load ≤ 2/3, start, count, the sort's key and order. */
@@ -122,6 +123,7 @@ export class WordTable {
 
   /** Empties the table, keeping its memory, and re-splits it for the word length seen. */
   clear(): void {
+    if (this.arena.buffer !== this.#one) freeNow(this.arena); // one huge word's own arena: freed now, not at a GC
     this.#split(this.size > 0 ? this.used / this.size : GUESS_LEN);
     this.#slots.fill(0);
     this.used = 0;
