@@ -7,6 +7,7 @@ import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-in
 import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
 import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
+import { tmpDirProblem } from '../../operators/check-options.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -38,17 +39,8 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
 /** Checks a temp-dir flag before any work: it must be an existing, writable directory (usage error, 2). */
 export async function checkTmpDir(dir: string | undefined, flag: string): Promise<void> {
   if (dir === undefined) return;
-  try {
-    const st = await fs.promises.stat(dir);
-    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory — create it or name another one'
-      : code === 'ENOTDIR' ? 'not a directory — name a directory for the temporary files'
-        : 'not writable — name a directory this user can write to';
-    throw usageError(`${flag} ${dir}: ${why}`);
-  }
+  const why = tmpDirProblem(dir);
+  if (why) throw usageError(`${flag} ${dir}: ${why}`);
 }
 
 /** A byte stream of one input; `.gz` files are decompressed on the way (plumbing/open-input.ts). */

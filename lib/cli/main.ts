@@ -13,6 +13,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
 import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
+import { flagWords } from './flag-words.ts';
 
 /** Builds the program: every subcommand with its flags, help text and examples. */
 export function buildProgram(): Command {
@@ -73,10 +74,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof BrokenPipe || isEpipe(err) || brokenPipe) return EXIT_OK;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (err instanceof CliError) {
-      process.stderr.write(`mrpipe ${commandName(argv)}: ${err.message}\n`);
+      process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords(err.message)}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`mrpipe ${commandName(argv)}: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords((err as Error)?.stack ?? String(err))}\n`);
     return EXIT_FAILED;
   } finally {
     removeTempDirsOnSignals(false);

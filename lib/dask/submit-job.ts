@@ -18,6 +18,7 @@ import { parseSize } from '../../plumbing/sizes.ts';
 import { planSplits } from '../runtime/planner.ts';
 import { packageRoot, runDriver, type DriverPlan } from './driver.ts';
 
+/** Options of submitJob: where the cluster is, where the data is, and the runJob options that make sense there. */
 export interface SubmitOptions {
   /** 'dask' (the one engine so far). */
   engine?: 'dask';
@@ -57,6 +58,7 @@ export interface SubmitOptions {
   onTask?: (task: string) => void;
 }
 
+/** What a committed submitJob produced: OUT, its part files and the counters summed from every task. */
 export interface SubmitResult {
   output: string;
   parts: string[];
@@ -91,7 +93,12 @@ function positive(v: number | undefined, what: string, dflt: number): number {
   return v;
 }
 
-/** Runs a job on a Dask cluster; resolves when OUT is committed, rejects with the failing task's message. */
+/**
+ * Runs a job on a Dask distributed cluster (docs/DISTRIBUTED.md): one mrpipe process per split and per
+ * partition; resolves when OUT is committed, rejects with the failing task's own message.
+ * @example
+ * await submitJob('wordcount', { engine: 'dask', scheduler: 'tcp://10.0.0.5:8786', inputs: ['/shared/in/*.txt'], output: '/shared/out', reducers: 4 });
+ */
 export async function submitJob(spec: JobSpec, options: SubmitOptions): Promise<SubmitResult> {
   const started = Date.now();
   if ((options.engine ?? 'dask') !== 'dask') throw new RangeError(`engine must be dask, got ${String(options.engine)}`);

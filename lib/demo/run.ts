@@ -13,6 +13,7 @@ import { GENERATOR_VERSION, generateToFile, parseSize, progressBar } from '../ge
 import { fmtSize, svgChart, terminalChart, type Series } from './charts.ts';
 import { measure, type Measured } from './measure.ts';
 
+/** Options of runDemo: the sizes, the quick variant, where inputs and results go, workers and memory (docs/DEMO.md). */
 export interface DemoOptions {
   /** Input sizes (bytes or '100MB'). Default 100MB, 500MB, 1GB; --quick: QUICK_SIZES. */
   sizes?: Array<number | string>;
@@ -51,6 +52,7 @@ export interface DemoRun {
   error?: string;
 }
 
+/** What runDemo resolves with (and writes as demo-results.json): each size's runs with time and peak RSS. */
 export interface DemoReport {
   date: string;
   machine: { cpu: string; cores: number; ramGiB: number; node: string };
@@ -107,6 +109,15 @@ function failure(m: Measured): string {
   return oom ? why : `${why}${last ? `: ${last.slice(0, 160)}` : ''}`;
 }
 
+/**
+ * The word-count demo: the traditional path (whole file in memory) vs streaming vs split over all cores,
+ * timed with peak RSS, printed as a table and chart and saved as JSON + SVG. Needs the built CLI.
+ *
+ * @param opts `sizes` (default 100MB, 500MB, 1GB), `quick`, `dir`, `workers`, `memory`, `capped`, `seed`,
+ *   `out`, `log`, `color` (docs/DEMO.md).
+ * @example
+ * const report = await runDemo({ quick: true });
+ */
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   const root = packageRoot();
   const cli = join(root, 'bin', 'mrpipe.js');

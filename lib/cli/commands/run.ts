@@ -131,12 +131,7 @@ Examples:
         if (err instanceof CliError) throw err;
         const e = err as Error;
         if (e instanceof RangeError) throw usageError(e.message);
-        // The runner speaks in option names; point CLI users to the flags.
-        throw failure(e.message
-          .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
-          .replace(/\braise memory\b/g, 'raise --memory')
-          .replace(/\blower workers\b/g, 'lower --workers')
-          .replace(/\bwith badRecords\b/g, 'with --bad-records N'));
+        throw failure(e.message); // in API words: main.ts puts them in flag words
       } finally {
         bar.stop();
       }
