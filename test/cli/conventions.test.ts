@@ -1,6 +1,9 @@
 // Shell conventions every command shares: exit codes, usage errors, missing inputs, EPIPE, help.
 import test from 'ava';
-import { mrpipe, sh, MRPIPE } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, ROOT, mrpipe, sh, tempDir, MRPIPE } from './helpers.ts';
 
 test('no command prints the help on stderr and exits 2', async (t) => {
   const r = await mrpipe([]);
@@ -60,4 +63,42 @@ test('a temp dir that does not exist is a usage error naming it, for every comma
     t.is(r.status, 2, args.join(' '));
     t.regex(r.stderr, /\/nonexistent\/tmp: no such directory/);
   }
+});
+
+// bin/mrpipe.js runs under whatever `node` is first on PATH: an old one must get a clear message, not a
+// crash deep inside (`fsp.glob is not a function`, `Unknown file extension ".ts"`).
+const SYSTEM_NODE = '/usr/bin/node';
+const systemNodeVersion = fs.existsSync(SYSTEM_NODE) ? spawnSync(SYSTEM_NODE, ['-p', 'process.versions.node']).stdout.toString().trim() : '';
+const systemNodeIsOld = /^(\d+)\./.test(systemNodeVersion) && Number(systemNodeVersion.split('.')[0]) < 22;
+
+(systemNodeIsOld ? test : test.skip)(`an old Node (${SYSTEM_NODE} ${systemNodeVersion}) is told what is needed and how to get it, exit 1`, (t) => {
+  const r = spawnSync(SYSTEM_NODE, [BIN, 'run', 'wordcount', 'in.txt'], { cwd: ROOT, env: { ...process.env, MRPIPE_NO_PROGRESS: '1' } });
+  t.is(r.status, 1);
+  const err = r.stderr.toString();
+  t.regex(err, /^mrpipe: needs Node\.js 22\.18 or newer on the 22 line, or 24\.3 or newer; this is Node \d+\.\d+\.\d+ \(\/usr\/bin\/node\)\./);
+  t.regex(err, /Install Node 24 .*nodejs\.org/);
+  t.regex(err, /npx mrpipe/);
+  t.notRegex(err, /glob|Unknown file extension|at /, 'no stack, no internal failure');
+  t.is(r.stdout.length, 0);
+});
+
+test('a .ts job file over a glob of inputs runs on this Node without an ExperimentalWarning', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    fs.writeFileSync(path.join(dir, 'job.ts'), "export default { map(l: string, emit: (k: string, v: number) => void) { emit(l, 1); }, reduce: 'sum' };\n");
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'x\ny\n');
+    fs.writeFileSync(path.join(dir, 'b.txt'), 'x\n');
+    const r = await mrpipe(['run', path.join(dir, 'job.ts'), path.join(dir, '*.txt'), '--streaming', 'on', '--workers', '2'], '', {}, dir);
+    t.is(r.status, 0, r.stderr);
+    t.is(r.stdout.toString(), 'x\t2\ny\t1\n');
+    t.notRegex(r.stderr, /Warning/);
+  } finally {
+    cleanup();
+  }
+});
+
+test("package.json's engines names the versions the start-up check accepts", (t) => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+  t.is(pkg.engines.node, '^22.18.0 || >=24.3.0');
+  t.regex(fs.readFileSync(BIN, 'utf8'), /major === 22 \? minor >= 18 : major > 24 \|\| \(major === 24 && minor >= 3\)/);
 });
