@@ -4,10 +4,11 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { isBuiltinName } from '../job/builtins.ts';
+import { builtins, isBuiltinName } from '../job/builtins.ts';
 import { jobRefOf, loadJob, type ResolvedJob } from '../job/load.ts';
 import type { InlineJob } from '../job/types.ts';
 import { failure, usageError } from './errors.ts';
+import { parseCount } from './sizes.ts';
 
 export interface JobFlags {
   map?: string;
@@ -39,6 +40,13 @@ export function applyDefines(defs: readonly string[] | undefined): void {
     if (eq <= 0) throw usageError(`-D '${d}': write a parameter as NAME=VALUE, e.g. -D MRPIPE_TOP=20`);
     process.env[d.slice(0, eq)] = d.slice(eq + 1);
   }
+}
+
+/** --bad-records, the same in `run` and `map`: 'fail' (the default: stop at the first) or N to skip and count. */
+export function parseBadRecords(text: string): 'fail' | number {
+  if (text === 'fail') return 'fail';
+  if (!/^\d+$/.test(text.trim())) throw usageError(`--bad-records must be 'fail' or a count (0 or more); got '${text}'`);
+  return parseCount(text, '--bad-records', 0);
 }
 
 /** Checks that `source` compiles as a function expression; a usage error showing the syntax error if not. */
@@ -78,7 +86,12 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
   checkExpression(flags.map, '--map');
   for (const f of ['combine', 'reduce'] as const) {
     const v = flags[f];
-    if (v !== undefined && !isBuiltinName(v)) checkExpression(v, `--${f}`);
+    if (v === undefined || isBuiltinName(v)) continue;
+    // A bare word is meant as a built-in's name (`--reduce summ`): say which names there are.
+    if (/^[A-Za-z_$][\w$]*$/.test(v)) {
+      throw usageError(`--${f}: '${v}' is not a built-in (${Object.keys(builtins).join(', ')}); or write a function, e.g. --${f} '(key, values) => …'`);
+    }
+    checkExpression(v, `--${f}`);
   }
   if (flags.group !== undefined) checkExpression(flags.group, '--group');
   const input = flags.inputFormat;

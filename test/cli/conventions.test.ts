@@ -102,3 +102,45 @@ test("package.json's engines names the versions the start-up check accepts", (t)
   t.is(pkg.engines.node, '^22.18.0 || >=24.3.0');
   t.regex(fs.readFileSync(BIN, 'utf8'), /major === 22 \? minor >= 18 : major > 24 \|\| \(major === 24 && minor >= 3\)/);
 });
+
+test("commander's own errors name the subcommand (mrpipe sort: …), as the commands' errors do", async (t) => {
+  for (const cmd of ['sort', 'wordcount', 'run', 'map', 'generate']) {
+    const r = await mrpipe([cmd, '--no-such-flag']);
+    t.is(r.status, 2, cmd);
+    t.regex(r.stderr, new RegExp(`^mrpipe ${cmd}: unknown option '--no-such-flag'`), cmd);
+  }
+  const top = await mrpipe(['--no-such-flag']);
+  t.regex(top.stderr, /^mrpipe: unknown option '--no-such-flag'/);
+});
+
+test('--bad-records takes fail|N in run and in map alike; anything else is a usage error naming both', async (t) => {
+  const bad = '{"k":1}\nnot json\n';
+  for (const cmd of [['run'], ['map']]) {
+    const args = [...cmd, '--map', '(r, emit) => emit(String(r.k), 1)', '--input-format', 'jsonl'];
+    const failed = await mrpipe([...args, '--bad-records', 'fail'], bad);
+    t.is(failed.status, 1, `${cmd[0]} --bad-records fail`);
+    t.regex(failed.stderr, /(line 2\b|:2 \(byte offset 8\))/);
+    const skipped = await mrpipe([...args, '--bad-records', '1'], bad);
+    t.is(skipped.status, 0, `${cmd[0]} --bad-records 1: ${skipped.stderr}`);
+    t.regex(skipped.stdout.toString(), /^1\t1$/m);
+    const wrong = await mrpipe([...args, '--bad-records', 'some'], bad);
+    t.is(wrong.status, 2);
+    t.regex(wrong.stderr, new RegExp(`^mrpipe ${cmd[0]}: --bad-records must be 'fail' or a count \\(0 or more\\); got 'some'`));
+  }
+});
+
+test('run -o in a directory that takes no files (/proc) fails up front with a clear message, not a raw ENOENT', async (t) => {
+  const r = await mrpipe(['run', 'wordcount', '-o', '/proc/mrpipe-out'], 'a b\n');
+  t.is(r.status, 1);
+  t.regex(r.stderr, /^mrpipe run: -o \/proc\/mrpipe-out: cannot create files in \/proc \(\w+\) — choose a directory this user can write to\n$/);
+  t.notRegex(r.stderr, /mrpipe-lock/);
+  const missing = await mrpipe(['run', 'wordcount', '-o', '/nonexistent/dir/out'], 'a b\n');
+  t.is(missing.status, 1);
+  t.regex(missing.stderr, /-o \/nonexistent\/dir\/out: the directory \/nonexistent\/dir does not exist — create it first/);
+});
+
+test('an inline --reduce or --combine that names no built-in lists the built-ins', async (t) => {
+  const r = await mrpipe(['run', '--map', '(l, emit) => emit(l, 1)', '--reduce', 'summ'], 'a\n');
+  t.is(r.status, 2);
+  t.regex(r.stderr, /--reduce: 'summ' is not a built-in \(sum, count, [a-z, ]+\); or write a function/);
+});

@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { runJob } from '../../job/index.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { RunOptions } from '../../job/types.ts';
-import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkTmpDir, inputSpecs } from '../io.ts';
+import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { checkInputs, checkOutputParent, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
@@ -52,9 +52,7 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
   if (flags.resume) o.resume = true;
   if (flags.overwrite) o.overwrite = true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
-  if (flags.badRecords !== undefined) {
-    o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
-  }
+  if (flags.badRecords !== undefined) o.badRecords = parseBadRecords(flags.badRecords);
   if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
   return o;
 }
@@ -100,6 +98,7 @@ Examples:
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
+      if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
       const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
       options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
       let result;
