@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateToFile, parseSize, progressBar } from '../generate/index.ts';
+import { GENERATOR_VERSION, generateToFile, parseSize } from '../generate/index.ts';
 import { fmtSize, svgChart, terminalChart, type Series } from './charts.ts';
 import { measure, type Measured } from './measure.ts';
 
@@ -29,8 +29,10 @@ export interface DemoOptions {
   seed?: number;
   /** Where the table and charts go. Default process.stdout. */
   out?: NodeJS.WritableStream;
-  /** Where progress goes. Default process.stderr. */
+  /** Where the step lines go. Default process.stderr. */
   log?: (line: string) => void;
+  /** A progress display for generating an input of `total` bytes (the CLI passes its progress line). Default: none. */
+  progress?: (label: string, total: number) => { update(done: number): void; stop(): void };
   /** Colours in the terminal charts. Default: out is a TTY and NO_COLOR is unset. */
   color?: boolean;
 }
@@ -134,9 +136,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
     const path = join(dir, `text-${size}-s${seed}-g${GENERATOR_VERSION}.txt`);
     if (existsSync(path)) { log(`reusing ${path}`); return path; }
     log(`generating ${path}`);
-    const bar = progressBar(`generate ${fmtSize(size)}`, size);
-    await generateToFile('text', path, { size, seed, onProgress: (p) => bar.update(p) });
-    bar.stop();
+    const bar = opts.progress?.(`generate ${fmtSize(size)}`, size);
+    try {
+      await generateToFile('text', path, { size, seed, onProgress: (p) => bar?.update(p.bytesWritten) });
+    } finally {
+      bar?.stop();
+    }
     return path;
   };
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { runDemo, DemoUnavailableError, type DemoOptions } from '../../demo/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { failure, usageError } from '../errors.ts';
+import { progress } from '../progress.ts';
 
 interface DemoFlags {
   sizes?: string;
@@ -35,7 +36,7 @@ Examples:
   mrpipe demo --sizes 100MB,500MB,1GB,4GB --dir /scratch/demo
   npm start                       # = mrpipe demo --quick`)
     .action(async (flags: DemoFlags) => {
-      const opts: DemoOptions = {};
+      const opts: DemoOptions = { progress: (label, total) => progress('demo', label, 'bytes', total) };
       if (flags.sizes !== undefined) {
         const sizes = flags.sizes.split(',').map((s) => s.trim()).filter(Boolean);
         if (sizes.length === 0) throw usageError('--sizes: give one or more sizes, e.g. --sizes 100MB,500MB');

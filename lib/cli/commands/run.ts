@@ -4,12 +4,12 @@
 import type { Command } from 'commander';
 import { runJob } from '../../job/index.ts';
 import { formatCounters } from '../../runtime/counters.ts';
-import type { RunOptions } from '../../job/types.ts';
+import type { JobProgress, RunOptions } from '../../job/types.ts';
 import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
 import { checkInputs, checkOutputParent, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { progress, type Progress } from '../progress.ts';
 
 interface RunFlags extends JobFlags {
   output?: string;
@@ -29,6 +29,22 @@ interface RunFlags extends JobFlags {
   maxLineBytes?: string;
   counters?: boolean;
   quiet?: boolean;
+}
+
+/** The job's phases on the progress line: map over the input bytes (total unknown on stdin), then reduce
+ * (it merges the sorted runs as it goes) counting the records out, then commit. */
+function progressOfJob(bar: Progress): (p: JobProgress) => void {
+  let phase = '';
+  return (p) => {
+    if (p.phase !== phase) {
+      phase = p.phase;
+      if (phase === 'map') bar.phase('map', 'bytes', p.bytesTotal);
+      else if (phase === 'reduce') bar.phase('merge + reduce', 'records');
+      else if (phase !== 'done') bar.phase(phase);
+    }
+    if (phase === 'map') bar.update(p.bytesRead, p.bytesTotal);
+    else if (phase === 'reduce') bar.update(p.recordsOut);
+  };
 }
 
 /** Flags → RunOptions, each checked with a message naming the flag (usage errors, exit 2). */
@@ -99,8 +115,8 @@ Examples:
       await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
       if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
-      const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
-      options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
+      const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
+      options.onProgress = progressOfJob(bar);
       let result;
       try {
         result = await runJob(spec, options);
