@@ -1,12 +1,13 @@
 // `mrpipe demo`: word count three ways over growing inputs, each run in its own process so peak RSS is
 // the process's own: (a) the in-memory ("traditional") way — the whole file read into one string, counted in
-// a Map (traditional.ts), (b) mrpipe streaming on one worker, (c) streaming with file splitting on every
-// core. Then (a) under a heap cap, failing, while streaming finishes under the same cap. Prints a table and terminal charts; writes demo-results.json
-// and demo-chart.svg into the demo directory.
+// a Map (traditional.ts, the demo's own, so the contrast does not depend on which path mrpipe's runtime
+// would choose), (b) mrpipe streaming (--streaming on) on one worker, (c) streaming with file splitting on every core. Then (a) under a heap cap, failing, while
+// streaming finishes under the same cap. Prints a table, what it shows (summary()) and terminal charts;
+// writes demo-results.json and demo-chart.svg into the demo directory.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, generateToFile, parseSize } from '../generate/index.ts';
@@ -37,8 +38,9 @@ export interface DemoOptions {
   color?: boolean;
 }
 
-/** --quick: small enough for about a minute on 2 cores, large enough that (a)'s memory visibly grows. */
-export const QUICK_SIZES = ['8MB', '16MB', '32MB'];
+/** --quick (npm start): about a minute on an idle 2-core machine, and large enough that start-up (~0.5 s per
+ * process, worker threads and module loading) no longer decides the times: docs/DEMO.md. */
+export const QUICK_SIZES = ['64MB', '128MB', '256MB'];
 
 export interface DemoRun {
   size: number;
@@ -60,7 +62,20 @@ export interface DemoReport {
   runs: DemoRun[];
   outputsIdentical: boolean;
   capped: null | { size: number; heapMb: number; inMemory: DemoRun; streaming: DemoRun };
+  summary: DemoSummary;
   files: { json: string; svg: string };
+}
+
+/** What the runs show, computed from them (null where a run it needs failed). */
+export interface DemoSummary {
+  /** Streaming (1 worker, and split) peak RSS: (max − min) / min across the sizes; flat when within 0.10. */
+  streamingRssSpread: { one: number | null; split: number | null };
+  /** The traditional path's peak RSS at the largest size over that at the smallest. */
+  traditionalRssGrowth: number | null;
+  /** At the largest size: one worker's time over the split run's (above 1: splitting across cores is faster). */
+  splitSpeedup: number | null;
+  /** The 1-minute load average before and after the runs (other processes share the cores). */
+  load: { before: number; after: number };
 }
 
 export class DemoUnavailableError extends Error {}
@@ -72,9 +87,29 @@ export const CAPPED_HEAP_MB = 16;
 export const CAPPED_FLOOR = 32 * 2 ** 20;
 const CAPPED_CEILING = 100 * 2 ** 20;
 
-/** The heap-cap section's input size when none is given: the largest demo size within [floor, 100MB]. */
+/** The heap-cap section's input size when none is given: the smallest demo size at or above the floor
+ * (an input already generated), else the floor; at most 100MB. */
 export function defaultCappedSize(sizes: number[]): number {
-  return Math.max(CAPPED_FLOOR, Math.min(Math.max(...sizes), CAPPED_CEILING));
+  const fit = sizes.filter((s) => s >= CAPPED_FLOOR);
+  return Math.min(fit.length > 0 ? Math.min(...fit) : CAPPED_FLOOR, CAPPED_CEILING);
+}
+
+/** What the runs show: streaming's memory flat, the traditional path's growing, splitting's speed-up. */
+export function summarize(sizes: number[], runs: DemoRun[], load: DemoSummary['load']): DemoSummary {
+  const of = (mode: DemoRun['mode'], size: number): DemoRun | undefined => runs.find((r) => r.mode === mode && r.size === size && r.ok);
+  const spread = (mode: DemoRun['mode']): number | null => {
+    const rss = sizes.map((s) => of(mode, s)?.peakRss ?? NaN);
+    if (rss.some((r) => !(r > 0))) return null;
+    return (Math.max(...rss) - Math.min(...rss)) / Math.min(...rss);
+  };
+  const small = of('in-memory', Math.min(...sizes)), large = of('in-memory', Math.max(...sizes));
+  const one = of('streaming-1', Math.max(...sizes)), split = of('streaming-n', Math.max(...sizes));
+  return {
+    streamingRssSpread: { one: spread('streaming-1'), split: spread('streaming-n') },
+    traditionalRssGrowth: small && large && sizes.length > 1 ? large.peakRss / small.peakRss : null,
+    splitSpeedup: one && split ? one.seconds / split.seconds : null,
+    load,
+  };
 }
 
 // traditional.ts beside this file (.ts from source, .js from dist).
@@ -131,6 +166,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   };
   if (capped && (!(capped.size > 0) || !(capped.heapMb > 0))) throw new RangeError('the capped size and heap cap must be positive');
   await mkdir(dir, { recursive: true });
+  const loadBefore = loadavg()[0];
 
   const input = async (size: number): Promise<string> => {
     const path = join(dir, `text-${size}-s${seed}-g${GENERATOR_VERSION}.txt`);
@@ -195,7 +231,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   const report: DemoReport = {
     date: new Date().toISOString(),
     machine: { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, ramGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    sizes, runs, outputsIdentical, capped: cappedResult,
+    sizes, runs, outputsIdentical, capped: cappedResult, summary: summarize(sizes, runs, { before: loadBefore, after: loadavg()[0] }),
     files: { json: join(dir, 'demo-results.json'), svg: join(dir, 'demo-chart.svg') },
   };
   out.write(renderTable(report));
@@ -208,6 +244,27 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   await writeFile(report.files.svg, svgChart('mrpipe demo: word count', sizes, rss, time));
   out.write(`\nwrote ${report.files.json}\n      ${report.files.svg}\n`);
   return report;
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** The summary in words, as measured: what holds and what did not on this run. */
+export function describeSummary(r: Pick<DemoReport, 'sizes' | 'runs' | 'summary'>): string[] {
+  const { streamingRssSpread: spread, traditionalRssGrowth: growth, splitSpeedup: speedup, load } = r.summary;
+  const range = `${fmtSize(Math.min(...r.sizes))}–${fmtSize(Math.max(...r.sizes))}`;
+  const lines: string[] = [];
+  if (spread.one !== null) {
+    const rss = r.runs.filter((x) => x.mode === 'streaming-1' && x.ok).map((x) => x.peakRss);
+    lines.push(`Memory: streaming (1 worker) peaked at ${fmtSize(Math.min(...rss))}–${fmtSize(Math.max(...rss))} over ${range} ` +
+      `(${spread.one <= 0.1 ? 'flat: ' : ''}within ${pct(spread.one)})` +
+      (growth !== null ? `; the traditional path grew ${growth.toFixed(1)}× with the input.` : '.'));
+  }
+  if (speedup !== null) {
+    const workers = /(\d+) workers/.exec(r.runs.find((x) => x.mode === 'streaming-n')?.label ?? '')?.[1] ?? 'all';
+    lines.push(`Speed: at ${fmtSize(Math.max(...r.sizes))}, streaming split across ${workers} workers ran ${speedup.toFixed(2)}× as fast as on 1` +
+      (speedup < 1.2 ? ` — the cores were busy (load average ${load.before.toFixed(1)} → ${load.after.toFixed(1)} on ${cpus().length} cores).` : '.'));
+  }
+  return lines;
 }
 
 function pad(s: string, n: number, right = false): string {
@@ -231,6 +288,7 @@ export function renderTable(r: DemoReport): string {
   const out = ['', 'Word count, each run in its own process (speedup and memory saving against the in-memory path):', '',
     line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];
   out.push('', r.outputsIdentical ? 'All paths printed identical counts.' : 'WARNING: the paths did not print identical counts (or a run failed).');
+  out.push('', ...describeSummary(r));
   if (r.capped) {
     const { inMemory: a, streaming: b, heapMb, size } = r.capped;
     out.push('', `Memory-bounded: ${fmtSize(size)} of text with a ${heapMb} MB heap cap (--max-old-space-size=${heapMb}):`,
