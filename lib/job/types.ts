@@ -116,8 +116,12 @@ export interface RunOptions {
   badRecords?: BadRecordsPolicy;
   /** Abort the job from outside. */
   signal?: AbortSignal;
-  /** Install SIGINT/SIGTERM handlers that stop the job, clean up, and re-raise (default true). */
+  /** Stop the job on SIGINT/SIGTERM and remove its temp files (default false: signals are the program's;
+   * stop a job yourself with `signal` or JobRun.abort()). The result then rejects "interrupted by SIGINT". */
   handleSignals?: boolean;
+  /** With handleSignals: once cleaned up, end the process by that signal (status 128 + n) unless another
+   * listener is there to decide (default false; the CLI sets it). */
+  exitOnSignal?: boolean;
   /** Progress callback (also emitted as 'progress' on the JobRun). */
   onProgress?: (p: JobProgress) => void;
 }

@@ -2,7 +2,7 @@
 // the local runner. Without -o the output comes out on stdout in key order; with -o OUT it is a
 // Hadoop-shaped directory (part-00000…, _SUCCESS, _COUNTERS.json). Every runJob option is a flag.
 import type { Command } from 'commander';
-import { runJob } from '../../job/index.ts';
+import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { JobProgress, RunOptions } from '../../job/types.ts';
 import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
@@ -111,6 +111,9 @@ Examples:
       if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
       const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
       const options = runOptionsOf(files, flags);
+      // The command is the whole process: SIGINT/SIGTERM stop the job, clean up, and end it by the signal.
+      options.handleSignals = true;
+      options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
