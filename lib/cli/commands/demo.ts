@@ -26,7 +26,7 @@ export function registerDemo(program: Command): void {
     .option('--dir <DIR>', 'where inputs (reused), demo-results.json and demo-chart.svg go (default: <tmp>/mrpipe-demo)')
     .option('--quick', '64MB,128MB,256MB: about a minute on 2 idle cores (what npm start runs)')
     .option('--workers <N>', 'workers for the splitting run (default: cores)')
-    .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 128MB)')
+    .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 256MB)')
     .option('--seed <N>', 'generator seed (default 1)')
     .option('--capped-size <SIZE>', 'input of the heap-capped run (default: the smallest size of 32MB or more, at most 100MB)')
     .option('--no-capped', 'skip the heap-capped run (in-memory failing where streaming finishes)')
