@@ -48,6 +48,8 @@ export interface DemoRun {
   label: string;
   ok: boolean;
   seconds: number;
+  /** User + system CPU seconds (null without GNU time): comparable across loads, where `seconds` is not. */
+  cpuSeconds: number | null;
   peakRss: number;
   throughputMBs: number;
   /** sha256 of the sorted output lines (equal across modes when all is well). */
@@ -202,7 +204,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
     const r = await measure([process.execPath, ...nodeArgs, ...m.argv(size, mem)(path, outDir)], root);
     const ok = r.exitCode === 0 && existsSync(join(outDir, '_SUCCESS'));
     const run: DemoRun = {
-      size, mode: m.mode, label: m.label, ok, seconds: r.seconds, peakRss: r.peakRss,
+      size, mode: m.mode, label: m.label, ok, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRss: r.peakRss,
       throughputMBs: size / 2 ** 20 / r.seconds, outputHash: ok ? await outputHash(outDir) : null,
       ...(ok ? {} : { error: failure(r) }),
     };
@@ -275,20 +277,21 @@ function pad(s: string, n: number, right = false): string {
 }
 
 export function renderTable(r: DemoReport): string {
-  const head = ['size', 'path', 'time', 'throughput', 'peak RSS', 'speedup', 'memory saving'];
+  const head = ['size', 'path', 'time', 'CPU time', 'throughput', 'peak RSS', 'speedup', 'memory saving'];
   const rows: string[][] = [];
   for (const size of r.sizes) {
     const base = r.runs.find((x) => x.size === size && x.mode === 'in-memory');
     for (const x of r.runs.filter((y) => y.size === size)) {
       const speed = base?.ok && x.ok && x !== base ? `${(base.seconds / x.seconds).toFixed(2)}×` : x === base ? '1.00×' : '—';
       const save = base?.ok && x.ok && x !== base ? `${Math.round((1 - x.peakRss / base.peakRss) * 100)}%` : x === base ? '—' : '—';
-      rows.push([fmtSize(size), x.label, x.ok ? `${x.seconds.toFixed(2)} s` : 'FAILED', x.ok ? `${x.throughputMBs.toFixed(0)} MB/s` : '',
+      rows.push([fmtSize(size), x.label, x.ok ? `${x.seconds.toFixed(2)} s` : 'FAILED', x.ok && x.cpuSeconds !== null ? `${x.cpuSeconds.toFixed(2)} s` : '—',
+        x.ok ? `${x.throughputMBs.toFixed(0)} MB/s` : '',
         fmtSize(x.peakRss), x.ok ? speed : '', x.ok ? save : '']);
     }
   }
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, w[i], i >= 2)).join('  ');
-  const out = ['', 'Word count, each run in its own process (speedup and memory saving against the in-memory path):', '',
+  const out = ['', 'Word count, each run in its own process (speedup and memory saving against the in-memory path;', 'CPU time = user + system, the work done whatever else runs on the machine):', '',
     line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];
   out.push('', r.outputsIdentical ? 'All paths printed identical counts.' : 'WARNING: the paths did not print identical counts (or a run failed).');
   out.push('', ...describeSummary(r));

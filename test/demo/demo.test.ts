@@ -24,6 +24,8 @@ const built = existsSync(fileURLToPath(new URL('../../dist/lib/cli/main.js', imp
     t.is(report.runs.length, 6);
     for (const r of report.runs) t.true(r.ok, `${r.label} at ${r.size}: ${r.error}`);
     t.true(report.runs.every((r) => r.peakRss > 10 * 2 ** 20), 'peak RSS measured for each process');
+    if (existsSync('/usr/bin/time')) t.true(report.runs.every((r) => typeof r.cpuSeconds === 'number' && r.cpuSeconds > 0), 'CPU time of each process');
+    t.regex(printed, /size +path +time +CPU time +throughput +peak RSS/);
     t.true(report.outputsIdentical, 'the three paths print the same counts');
     t.true(report.capped?.streaming.ok, 'streaming finishes under the heap cap');
     const json = JSON.parse(await readFile(join(dir, 'demo-results.json'), 'utf8')) as DemoReport;
@@ -66,7 +68,7 @@ test('npm start sizes: 64MB to 256MB, where start-up no longer decides the times
 // Figures of a real run (64/128/256 MB on 2 busy cores), to check what the summary computes and says.
 const run = (mode: DemoRun['mode'], size: number, seconds: number, peakMb: number, ok = true): DemoRun => ({
   size: size * MB, mode, label: mode === 'in-memory' ? 'in-memory (traditional)' : mode === 'streaming-1' ? 'streaming, 1 worker' : 'streaming, 2 workers, split',
-  ok, seconds, peakRss: peakMb * MB, throughputMBs: size / seconds, outputHash: ok ? 'h' : null,
+  ok, seconds, cpuSeconds: null, peakRss: peakMb * MB, throughputMBs: size / seconds, outputHash: ok ? 'h' : null,
 });
 const SIZES = [64 * MB, 128 * MB, 256 * MB];
 const RUNS = [
