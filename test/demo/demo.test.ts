@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runDemo, type DemoReport } from '../../lib/demo/index.ts';
-import { CAPPED_FLOOR, QUICK_SIZES, defaultCappedSize, describeSummary, summarize, type DemoRun } from '../../lib/demo/run.ts';
+import { CAPPED_SIZE, QUICK_SIZES, describeSummary, summarize, type DemoRun } from '../../lib/demo/run.ts';
 import { parseSize } from '../../lib/generate/index.ts';
 import { countWords } from '../../lib/demo/traditional.ts';
 
@@ -53,12 +53,8 @@ const built = existsSync(fileURLToPath(new URL('../../dist/lib/cli/main.js', imp
 
 const MB = 2 ** 20;
 
-test('the heap-capped input reuses a demo input: the smallest at or above the floor, at most 100MB', (t) => {
-  t.is(defaultCappedSize([2 * MB, 4 * MB, 8 * MB]), CAPPED_FLOOR);
-  t.is(defaultCappedSize([16 * MB, 64 * MB, 48 * MB]), 48 * MB);
-  t.is(defaultCappedSize([64 * MB, 128 * MB, 256 * MB]), 64 * MB);
-  t.is(defaultCappedSize([100 * MB, 500 * MB, 1024 * MB]), 100 * MB);
-  t.is(defaultCappedSize([200 * MB]), 100 * MB);
+test('the heap-capped input is 32MB, twice the 16MB cap, whatever the sizes', (t) => {
+  t.is(CAPPED_SIZE, 32 * MB);
 });
 
 test('npm start sizes: 64MB to 256MB, where start-up no longer decides the times', (t) => {

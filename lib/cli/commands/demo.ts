@@ -28,7 +28,7 @@ export function registerDemo(program: Command): void {
     .option('--workers <N>', 'workers for the splitting run (default: cores)')
     .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 256MB)')
     .option('--seed <N>', 'generator seed (default 1)')
-    .option('--capped-size <SIZE>', 'input of the heap-capped run (default: the smallest size of 32MB or more, at most 100MB)')
+    .option('--capped-size <SIZE>', 'input of the heap-capped run (default 32MB)')
     .option('--no-capped', 'skip the heap-capped run (in-memory failing where streaming finishes)')
     .addHelpText('after', `
 Examples:
