@@ -1,9 +1,10 @@
 // The shape of a job and of the options runJob takes. A job is a plain object (usually a module's default
 // export); defineJob() only adds types, so a job file never needs to import mrpipe.
 import type { Emit } from '../../operators/types.ts';
+import type { BuiltinName } from '../../operators/shuffle/builtins.ts';
 
 /** Names of the built-in combiners/reducers (associative, so they also run map-side). */
-export type BuiltinName = 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect';
+export type { BuiltinName };
 
 export type InputFormat = 'lines' | 'jsonl' | 'json';
 export type OutputFormat = 'tsv' | 'jsonl';

@@ -2,6 +2,7 @@
 // the local runner. Without -o the output comes out on stdout in key order; with -o OUT it is a
 // Hadoop-shaped directory (part-00000…, _SUCCESS, _COUNTERS.json). Every runJob option is a flag.
 import type { Command } from 'commander';
+import { isGlob } from '../../../plumbing/open-input.ts';
 import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { JobProgress, RunOptions } from '../../job/types.ts';
@@ -115,7 +116,7 @@ Examples:
       options.handleSignals = true;
       options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
-      await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
+      await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
       if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
       const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
