@@ -33,8 +33,9 @@ const BAR_WIDTH = 20;
 /** No ETA before this much of a phase has passed: the first rates are start-up, not throughput. */
 const ETA_AFTER_SECONDS = 1;
 
+/** Whole units: a fraction of a byte or record (an early rate) would print as `2e-7B`. */
 const amount = (n: number, unit: ProgressUnit): string =>
-  unit === 'bytes' ? bytes(n, { decimalPlaces: 1 }) ?? `${n}B` : `${Math.round(n).toLocaleString('en-US')} records`;
+  unit === 'bytes' ? bytes(Math.round(n), { decimalPlaces: 1 }) ?? `${Math.round(n)}B` : `${Math.round(n).toLocaleString('en-US')} records`;
 
 /** `4s`, `2m05s`, `1h02m`. */
 export function formatDuration(seconds: number): string {
@@ -48,9 +49,8 @@ export function formatDuration(seconds: number): string {
 export function formatProgress(p: ProgressState): string {
   const parts = [`${p.label} · ${p.phase}`];
   const finite = (n: number): boolean => Number.isFinite(n) && n >= 0;
-  const done = finite(p.done) ? p.done : 0;
-  const total = finite(p.total) ? p.total : 0;
-  const seconds = finite(p.seconds) ? p.seconds : 0;
+  const positive = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0); // -0 too: it prints as "-0"
+  const done = positive(p.done), total = positive(p.total), seconds = positive(p.seconds);
   if (p.unit !== 'none') {
     if (total > 0) {
       const frac = Math.min(done / total, 1);
@@ -61,7 +61,7 @@ export function formatProgress(p: ProgressState): string {
       parts.push(amount(done, p.unit));
     }
     const rate = seconds > 0 ? done / seconds : 0;
-    if (rate > 0 && finite(rate)) parts.push(`${amount(rate, p.unit)}/s`);
+    if (rate >= 1 && finite(rate)) parts.push(`${amount(rate, p.unit)}/s`);
     const eta = (total - done) / rate;
     if (total > 0 && done < total && seconds >= ETA_AFTER_SECONDS && rate > 0 && finite(eta)) parts.push(`ETA ${formatDuration(eta)}`);
   }
