@@ -2,6 +2,7 @@
 // data goes to stdout (or -o FILE by the rules of plumbing/output-target.ts: a regular FILE is written aside and
 // renamed, so it may also be an input); a reader that goes away (`| head`) ends the command quietly.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-input.ts';
 import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
@@ -41,6 +42,22 @@ export async function checkTmpDir(dir: string | undefined, flag: string): Promis
   if (dir === undefined) return;
   const why = tmpDirProblem(dir);
   if (why) throw usageError(`${flag} ${dir}: ${why}`);
+}
+
+/** The directory that will hold the output `out` must take new files. Probed by creating one: access()
+ * passes root on /proc and on read-only mounts, where the job would only fail later, at its lock file. */
+export async function checkOutputParent(out: string, flag: string): Promise<void> {
+  const parent = path.dirname(path.resolve(out));
+  const probe = path.join(parent, `.${path.basename(out)}.mrpipe-probe.${process.pid}`);
+  try {
+    await (await fs.promises.open(probe, 'wx')).close();
+    await fs.promises.rm(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // a leftover probe: the directory takes files
+    if (!fs.existsSync(parent)) throw failure(`${flag} ${out}: the directory ${parent} does not exist — create it first`);
+    throw failure(`${flag} ${out}: cannot create files in ${parent} (${code ?? (err as Error).message}) — choose a directory this user can write to`);
+  }
 }
 
 /** A byte stream of one input; `.gz` files are decompressed on the way (plumbing/open-input.ts). */

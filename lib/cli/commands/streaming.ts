@@ -3,8 +3,8 @@
 //   mrpipe map JOB < in | LC_ALL=C sort -t$'\t' -k1,1 -s | mrpipe reduce JOB   ==   mrpipe run JOB in
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
-import { parseCount, parseSize } from '../sizes.ts';
+import { addJobFlags, jobSpecOf, loadJobSpec, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { parseSize } from '../sizes.ts';
 import { checkInputs, inputSpecs } from '../io.ts';
 import { SyncOutput } from '../streaming/sync-io.ts';
 import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
@@ -57,7 +57,7 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     .description(summary)
     .argument('[JOB]', 'a job file (.js/.ts, default export) or a recipe name; omit with --map')
     .argument('[FILE...]', "inputs (default stdin; Hadoop always uses stdin)")
-    .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
+    .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
   addRunTaskFlags(cmd, name);
@@ -65,7 +65,8 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
     if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
-    const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
+    const bad = parseBadRecords(flags.badRecords ?? 'fail');
+    const badRecords = bad === 'fail' ? 0 : bad;
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
     const gz = files.find(isGzip);
