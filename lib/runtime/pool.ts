@@ -6,6 +6,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
 import { taskBudget } from './budget.ts';
+import { explainLineLimit } from './line-limit.ts';
 import { runMapTask } from './map-task.ts';
 import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
@@ -41,10 +42,10 @@ function raiseMinSemiSpace(mb: number): void {
 export function poolFailure(err: unknown, workers: number): Error {
   const message = err instanceof Error ? err.message : String(err);
   const failure = /EMFILE|ENFILE/.test(message)
-    ? new Error(`too many open files (EMFILE) starting a worker thread: the open-file limit is too low for --workers ${workers}; `
-      + 'raise ulimit -n or lower --workers', { cause: err })
+    ? new Error(`too many open files (EMFILE) starting a worker thread: the open-file limit is too low for workers: ${workers}; `
+      + 'raise ulimit -n or lower workers', { cause: err })
     : /ERR_WORKER_INIT_FAILED|initialization/.test(`${(err as { code?: unknown })?.code} ${message}`)
-      ? new Error(`a worker thread failed to start (${message}); try lower --workers`, { cause: err })
+      ? new Error(`a worker thread failed to start (${message}); try lower workers`, { cause: err })
       // Piscina also emits 'error' for a worker that fails while it runs no task (a job's stray timer).
       : new Error(`a worker thread failed outside any task: ${message}`, { cause: err });
   return Object.assign(failure, { fatal: true });
@@ -73,8 +74,8 @@ export function fdLimitFailure(err: unknown, workers: number): unknown {
   const message = err instanceof Error ? err.message : String(err);
   if (/raise ulimit -n|ulimit -n\)/.test(message)) return err;
   const what = message.replace(/\s+/g, ' ').replace(/^[\s,:;-]+/, '').trim();
-  return new Error(`too many open files (${what}): the open-file limit is too low for --workers ${workers}; `
-    + 'raise ulimit -n or lower --workers', { cause: err });
+  return new Error(`too many open files (${what}): the open-file limit is too low for workers: ${workers}; `
+    + 'raise ulimit -n or lower workers', { cause: err });
 }
 
 export class WorkerExecutor implements Executor {
@@ -147,8 +148,12 @@ export class InProcessExecutor implements Executor {
   constructor(job: ResolvedJob) {
     this.job = job;
   }
-  run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
-    return spec.kind === 'map' ? runMapTask(this.job, spec, env, onProgress) : runReduceTask(this.job, spec, env, onProgress);
+  async run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
+    try {
+      return spec.kind === 'map' ? await runMapTask(this.job, spec, env, onProgress) : await runReduceTask(this.job, spec, env, onProgress);
+    } catch (err) {
+      throw await explainLineLimit(err, env, spec);
+    }
   }
   async destroy(): Promise<void> { /* nothing held */ }
 }

@@ -10,6 +10,9 @@ const WORD_BYTES = 8 * 1.5 + 4 + 4 + 8 + 4;
 const MAX_COUNT = 0x7fffffff;
 /** Word length assumed for the first split of the budget between entries and arena. */
 const GUESS_LEN = 8;
+/** The most one table uses: arena positions are 32-bit (`starts`), and the split's offsets are int32
+ * arithmetic. A larger budget (`--workers 1 --memory 9GB`) is clamped here rather than overflowing. */
+export const MAX_TABLE_BYTES = 2 ** 31 - 4096;
 
 export class WordTable {
   /** Byte budget for the memory the table touches. */
@@ -39,7 +42,7 @@ export class WordTable {
    * word length seen. Pages become resident as they are first written: the table touches ≤ `limit` bytes.
    */
   constructor(limit: number) {
-    this.limit = Math.max(256, Math.floor(limit));
+    this.limit = Math.max(256, Math.floor(Math.min(limit, MAX_TABLE_BYTES)));
     this.#one = new ArrayBuffer(this.limit);
     this.#split(GUESS_LEN);
   }

@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { isGlob } from '../../../plumbing/open-input.ts';
 import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
-import type { RunOptions } from '../../job/types.ts';
-import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkTmpDir, inputSpecs } from '../io.ts';
+import type { JobProgress, RunOptions } from '../../job/types.ts';
+import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { checkInputs, checkOutputParent, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { progress, type Progress } from '../progress.ts';
 
 interface RunFlags extends JobFlags {
   output?: string;
@@ -32,8 +32,41 @@ interface RunFlags extends JobFlags {
   quiet?: boolean;
 }
 
+/** The job's phases on the progress line: map over the input bytes (total unknown on stdin), then reduce
+ * (it merges the sorted runs as it goes) counting the records out, then commit. */
+function progressOfJob(bar: Progress): (p: JobProgress) => void {
+  let phase = '';
+  return (p) => {
+    if (p.phase !== phase) {
+      phase = p.phase;
+      if (phase === 'map') bar.phase('map', 'bytes', p.bytesTotal);
+      else if (phase === 'reduce') bar.phase('merge + reduce', 'records');
+      else if (phase !== 'done') bar.phase(phase);
+    }
+    if (phase === 'map') bar.update(p.bytesRead, p.bytesTotal);
+    else if (phase === 'reduce') bar.update(p.recordsOut);
+  };
+}
+
+/** A flag this run cannot honour is a usage error naming it, never silently ignored. */
+function checkHonoured(flags: RunFlags): void {
+  if (flags.map === undefined) {
+    for (const [value, flag, what] of [[flags.inputFormat, '--input-format', 'input'], [flags.outputFormat, '--output-format', 'output']] as const) {
+      if (value !== undefined) throw usageError(`${flag} applies to an inline job (--map); a job file or recipe sets its own ${what} format`);
+    }
+  }
+  if (flags.output === undefined) {
+    if (flags.resume) throw usageError('--resume needs -o OUT (it reuses the map tasks of a killed run into OUT)');
+    if (flags.overwrite) throw usageError('--overwrite needs -o OUT (output on stdout replaces nothing)');
+    if (flags.reducers !== undefined && parseCount(flags.reducers, '--reducers') > 1) {
+      throw usageError('--reducers above 1 needs -o OUT: output on stdout is one key-ordered part');
+    }
+  }
+}
+
 /** Flags → RunOptions, each checked with a message naming the flag (usage errors, exit 2). */
 export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
+  checkHonoured(flags);
   const o: RunOptions = { inputs: files.length === 0 ? ['-'] : files, output: flags.output ?? '-' };
   if (flags.mapTasks !== undefined) o.mapTasks = parseCount(flags.mapTasks, '--map-tasks');
   if (flags.splitSize !== undefined) o.splitSize = parseSize(flags.splitSize, '--split-size');
@@ -53,9 +86,7 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
   if (flags.resume) o.resume = true;
   if (flags.overwrite) o.overwrite = true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
-  if (flags.badRecords !== undefined) {
-    o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
-  }
+  if (flags.badRecords !== undefined) o.badRecords = parseBadRecords(flags.badRecords);
   if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
   return o;
 }
@@ -69,13 +100,13 @@ export function registerRun(program: Command): void {
     .option('-o, --output <DIR>', 'write OUT/part-00000…, _SUCCESS and _COUNTERS.json (default: stdout, in key order)')
     .option('--map-tasks <N>', 'number of map tasks (default: split by size)')
     .option('--split-size <SIZE>', 'bytes per split for files over the threshold (default 128MB)')
-    .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout)')
+    .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout, more need -o)')
     .option('--workers <N>', 'worker threads (default: cores)')
     .option('-m, --memory <SIZE>', 'one memory budget for the whole job (default 256MB)')
     .option('-T, --tmp-dir <DIR>', 'where spills and the job temp dir go (default: the system temp dir)')
     .option('--chunk-size <SIZE>', 'bytes read per input chunk (default 256KiB)')
-    .option('--streaming <MODE>', 'auto (default: streaming above --threshold), on, or off (in-memory)')
-    .option('--threshold <SIZE>', "input size where 'auto' switches to streaming and files are cut by --split-size (default 100MB)")
+    .option('--streaming <MODE>', 'auto (default: in-memory only when the input surely fits --memory), on, or off (in-memory)')
+    .option('--threshold <SIZE>', "the most input 'auto' runs in memory; files above it are cut by --split-size (default 100MB)")
     .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
     .option('--overwrite', 'replace an existing output directory')
     .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
@@ -104,8 +135,9 @@ Examples:
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
-      const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
-      options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
+      if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
+      const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
+      options.onProgress = progressOfJob(bar);
       let result;
       try {
         result = await runJob(spec, options);
@@ -114,10 +146,7 @@ Examples:
         if (err instanceof CliError) throw err;
         const e = err as Error;
         if (e instanceof RangeError) throw usageError(e.message);
-        // The runner speaks in option names; point CLI users to the flags.
-        throw failure(e.message
-          .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
-          .replace(/\braise memory\b/g, 'raise --memory'));
+        throw failure(e.message); // in API words: main.ts puts them in flag words
       } finally {
         bar.stop();
       }

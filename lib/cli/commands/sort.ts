@@ -14,7 +14,7 @@ import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
-import { progressBar } from '../progress.ts';
+import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
 /** The smallest sort buffer: smaller -S / --memory values are raised to it (docs/CLI.md). */
@@ -93,13 +93,13 @@ Examples:
       await checkInputs(specs);
       const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
       await checkTmpDir(tmpDir, flags.temporaryDirectory !== undefined ? '-T' : '--tmp-dir');
-      const bar = progressBar('sort', await totalInputBytes(specs));
+      const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
       if (keys.length === 0 && separator === undefined && !flags.numericSort) {
         // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
         try {
           await sortByteLines(specs, {
             reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
-            output: flags.output, onRead: (n) => bar.update(n),
+            output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'),
           });
         } finally {
           bar.stop();
@@ -132,7 +132,7 @@ Examples:
           }
           lines.end(push);
         }
-        bar.stop();
+        bar.phase('merge');
         let sorted: Iterable<string>;
         try { sorted = sorter.finish(); } catch (err) {
           if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
