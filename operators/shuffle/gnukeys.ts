@@ -274,15 +274,17 @@ export function gnuLineOrder(o: LineOrderOptions): LineOrder {
     return { compare: cmp, keyCompare: cmp };
   }
   const seed = o.randomSeed ?? new Uint8Array(16);
-  const compiled = keys.map((k) => ({ k, cmp: keyRangeCompare(k, seed), sign: k.reverse ? -1 : 1 }));
+  const cmps = keys.map((k) => keyRangeCompare(k, seed));
+  const n = keys.length;
   const keyCompare: Comparator<string> = (a, b) => {
-    for (const { k, cmp, sign } of compiled) {
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
       const as = begField(a, k, tab);
       const ae = Math.max(as, limField(a, k, tab));
       const bs = begField(b, k, tab);
       const be = Math.max(bs, limField(b, k, tab));
-      const d = cmp(a, as, ae, b, bs, be);
-      if (d !== 0) return sign * d;
+      const d = cmps[i](a, as, ae, b, bs, be);
+      if (d !== 0) return k.reverse ? -d : d;
     }
     return 0;
   };
