@@ -12,6 +12,7 @@ import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
+import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
 
 interface StreamingFlags extends JobFlags {
@@ -64,10 +65,10 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
-    const gz = files.find((f) => f.endsWith('.gz'));
+    const gz = files.find(isGzip);
     if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
     const job = await loadJobSpec(spec);
-    // -o by the rules of ../output-target.ts (a symlink written through, a FIFO or device written directly).
+    // -o by the rules of plumbing/output-target.ts (a symlink written through, a FIFO or device written directly).
     let target: OutputTarget | null = null;
     if (flags.output !== undefined && flags.output !== '-') {
       try { target = await OutputTarget.open(flags.output); } catch (err) { throw failure(`cannot write ${describeOutputError(err, flags.output)}`); }
