@@ -155,6 +155,18 @@ test('-m merges sorted inputs as GNU (operands, with -u and keys)', async (t) =>
   }), { numRuns: 20 });
 });
 
+test('-m with more inputs than --batch-size merges in passes through -T, then removes them', async (t) => {
+  const files = ['e\na\nc\n', 'b\nd\n', 'a\na\n', '', 'f\n', 'c\nz\n', 'b\n'].map((x) => inputFile(Buffer.from(x)));
+  const tmp = path.join(dir, 'merge-tmp');
+  fs.mkdirSync(tmp);
+  for (const args of [['--batch-size=2'], ['--batch-size=3', '-u'], ['--batch-size=2', '-r']]) {
+    const [gnu, ours] = await Promise.all([run(GNU, ['-m', ...args, ...files], '', 'pipe'), run(MRPIPE, ['-m', '-T', tmp, ...args, ...files], '', 'pipe')]);
+    t.is(ours.status, 0, ours.stderr);
+    t.is(ours.stdout.toString(), gnu.stdout.toString(), args.join(' '));
+  }
+  t.deepEqual(fs.readdirSync(tmp), []);
+});
+
 test('-R with a --random-source: equal keys stay together, the order is the same run to run', async (t) => {
   const seed = inputFile(Buffer.from('0123456789abcdef0123456789abcdef'));
   await fc.assert(fc.asyncProperty(LINES, fc.constantFrom<string[]>(['-R'], ['-R', '-k1,1'], ['-k2,2R', '-t', ','], ['-fR'], ['-R', '-u']), async (lines, args) => {

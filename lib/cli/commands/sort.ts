@@ -245,7 +245,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
   await checkTmpDir(tmpDir, flags.temporaryDirectory !== undefined ? '-T' : '--tmp-dir');
   if (flags.merge) {
-    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output });
+    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir });
     return;
   }
   const bar = progressBar('sort', await totalInputBytes(specs));

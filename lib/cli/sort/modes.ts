@@ -1,7 +1,10 @@
 // mrpipe sort's modes besides sorting: -c/-C (check, streaming, stops at the first disorder), -m (merge
-// sorted inputs, one small read buffer per input, no sort pass) and --files0-from (the input list).
+// sorted inputs, one small read buffer per input, no sort pass; over --batch-size inputs in passes) and --files0-from (the input list).
 import fs from 'node:fs';
-import { mergeCursors, type Cursor, type LineOrder } from '../../../operators/shuffle/index.ts';
+import path from 'node:path';
+import {
+  DEFAULT_FAN_IN, makeTempDir, mergeCursors, removeTempDir, type Cursor, type LineOrder,
+} from '../../../operators/shuffle/index.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
 import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';
 import { ByteLines } from './byte-lines.ts';
@@ -54,27 +57,69 @@ export interface MergeOptions {
   unique: boolean;
   terminator: number;
   output: string | undefined;
+  /** Inputs merged at once (--batch-size, default 16); more are merged in passes through temp files. */
+  fanIn?: number;
+  tmpDir: string | undefined;
+}
+
+/** Merges consecutive groups of `fanIn` inputs into temp files until at most `fanIn` remain (ties keep input order). */
+function mergePasses(specs: InputSpec[], order: LineOrder, o: MergeOptions, dir: () => string): InputSpec[] {
+  const fanIn = o.fanIn ?? DEFAULT_FAN_IN;
+  let pass = 0;
+  while (specs.length > fanIn) {
+    const next: InputSpec[] = [];
+    for (let i = 0; i < specs.length; i += fanIn) {
+      const group = specs.slice(i, i + fanIn);
+      if (group.length === 1) { next.push(group[0]); continue; }
+      const file = path.join(dir(), `merge-${pass}-${i}`);
+      const fd = fs.openSync(file, 'wx', 0o600);
+      try {
+        const merged = mergeCursors(group.map((s) => lineCursor(s, o.terminator)), order.compare);
+        const end = String.fromCharCode(o.terminator);
+        let parts: string[] = [];
+        let size = 0;
+        const flush = (): void => { fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1')); parts = []; size = 0; };
+        while (merged.advance()) {
+          parts.push(merged.current, end);
+          size += merged.current.length + 1;
+          if (size >= 1 << 20) flush();
+        }
+        flush();
+      } finally {
+        fs.closeSync(fd);
+      }
+      next.push({ name: file, path: file });
+    }
+    specs = next;
+    pass++;
+  }
+  return specs;
 }
 
 /** -m: merges inputs already sorted by `order` (ties: the earlier input first), keeping the first of equal keys with -u. */
 export async function mergeSorted(specs: readonly InputSpec[], order: LineOrder, o: MergeOptions): Promise<void> {
   const gz = specs.find((s) => s.path?.endsWith('.gz'));
   if (gz) throw usageError(`-m ${gz.name}: merge does not decompress .gz inputs; gunzip them first (or sort without -m)`);
-  const cursors: Cursor<string>[] = specs.map((s) => lineCursor(s, o.terminator));
-  const merged = mergeCursors(cursors, order.compare);
+  let tmp: string | undefined;
+  const dir = (): string => (tmp ??= makeTempDir(o.tmpDir, 'mrpipe-merge-'));
+  let merged: Cursor<string> | undefined;
   const end = String.fromCharCode(o.terminator);
   try {
+    const inputs = mergePasses([...specs], order, o, dir);
+    merged = mergeCursors(inputs.map((s) => lineCursor(s, o.terminator)), order.compare);
     await withOutput(o.output, 'latin1', async (out) => {
       let last: string | undefined;
-      while (merged.advance()) {
-        const line = merged.current;
+      const m = merged as Cursor<string>;
+      while (m.advance()) {
+        const line = m.current;
         if (o.unique && last !== undefined && order.keyCompare(last, line) === 0) continue;
         last = line;
         if (!out.write(line + end)) await out.drain();
       }
     });
   } finally {
-    merged.close();
+    merged?.close();
+    if (tmp !== undefined) removeTempDir(tmp);
   }
 }
 
