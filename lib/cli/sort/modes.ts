@@ -50,7 +50,9 @@ export async function checkSorted(spec: InputSpec, order: LineOrder, o: CheckOpt
   }
   if (bad === undefined) return;
   if (o.quiet) throw new CliError('', EXIT_FAILED);
-  throw new CliError(`${spec.path === null ? '-' : spec.name}:${n}: disorder: ${bad}`, EXIT_FAILED);
+  // The line's own bytes, read as UTF-8 for the terminal (the latin1 string would print é as Ã©).
+  const text = Buffer.from(bad, 'latin1').toString();
+  throw new CliError(`${spec.path === null ? '-' : spec.name}:${n}: disorder: ${text}`, EXIT_FAILED);
 }
 
 export interface MergeOptions {
