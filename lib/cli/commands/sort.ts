@@ -1,13 +1,11 @@
 // `mrpipe sort`: an external sort whose output is byte-identical to `LC_ALL=C sort` with the same flags,
 // in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
-// merged. Plain byte order (no -k/-n/-t) runs on the LineSorter over raw bytes (../sort/byte-sort.ts);
-// keyed and numeric sorts on the Sorter with GNU key semantics, lines as latin1 strings so any bytes
-// round-trip and JS string order is byte order.
+// merged. Plain byte order (no keys, ordering flags, -t or -z) runs on the LineSorter over raw bytes
+// (../sort/byte-sort.ts); every other sort on the Sorter with GNU's comparison, lines as latin1 strings so
+// any bytes round-trip and JS string order is byte order. -c/-C and -m are ../sort/modes.ts.
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
-import fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { gnuLineOrder, parseKeyDef, type LineOrder } from '../../../operators/shuffle/gnukeys.ts';
 import { checkInputs, checkTmpDir, describeReadError, inputSpecs, openInput, withOutput } from '../io.ts';
@@ -15,6 +13,7 @@ import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { CliError, describeFsError, failure, usageError } from '../errors.ts';
 import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
+import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
 import { progressBar } from '../progress.ts';
@@ -25,109 +24,6 @@ export const MIN_SORT_BUFFER = 64 * 1024;
 
 /** Below this -S the sort worker's isolate (~20 MB, charged to the budget) would take over half of it: one thread. */
 const MIN_THREADED_BUFFER = 40 * 1024 * 1024;
-
-interface SortFlags {
-  reverse?: boolean;
-  numericSort?: boolean;
-  generalNumericSort?: boolean;
-  humanNumericSort?: boolean;
-  monthSort?: boolean;
-  versionSort?: boolean;
-  randomSort?: boolean;
-  ignoreCase?: boolean;
-  dictionaryOrder?: boolean;
-  ignoreNonprinting?: boolean;
-  ignoreLeadingBlanks?: boolean;
-  sort?: string[];
-  randomSource?: string;
-  unique?: boolean;
-  stable?: boolean;
-  check?: string | boolean;
-  c?: boolean;
-  C?: boolean;
-  merge?: boolean;
-  zeroTerminated?: boolean;
-  fieldSeparator?: string;
-  key?: string[];
-  bufferSize?: string;
-  memory?: string;
-  temporaryDirectory?: string;
-  tmpDir?: string;
-  output?: string;
-  parallel?: string;
-  files0From?: string;
-  batchSize?: string;
-  compressProgram?: string;
-  debug?: boolean;
-}
-
-/** A value option GNU lets appear twice only with the same value (-o x -o x), else `message`. */
-function once(message: string) {
-  return (v: string, prev: string | undefined): string => {
-    if (prev !== undefined && prev !== v) throw usageError(message);
-    return v;
-  };
-}
-
-/** GNU sort's -t: one character; '\0' names the NUL byte. */
-function separatorOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (text === '\\0') return '\0';
-  if (text.length !== 1) {
-    throw usageError(`-t '${text}': the separator must be one character (GNU sort says "multi-character tab"); use -t $'\\t' for a tab`);
-  }
-  // latin1 strings hold bytes: a non-ASCII separator must be given as its single byte.
-  if (text.charCodeAt(0) > 0xff) throw usageError(`-t '${text}': the separator must be a single byte`);
-  return text;
-}
-
-const SORT_WORDS: Record<string, string> = {
-  'general-numeric': 'g', 'human-numeric': 'h', month: 'M', numeric: 'n', random: 'R', version: 'V',
-};
-const CHECK_WORDS: Record<string, 'quiet' | 'diagnose'> = { quiet: 'quiet', silent: 'quiet', 'diagnose-first': 'diagnose' };
-
-/** GNU argmatch: the word, or its unique abbreviation, among `words`; else an error naming the option (exit 1, as GNU's argmatch). */
-function argmatch<T>(value: string, words: Record<string, T>, option: string): T {
-  if (value in words) return words[value];
-  const hits = Object.keys(words).filter((w) => w.startsWith(value));
-  const values = new Set(hits.map((h) => words[h]));
-  if (value !== '' && values.size === 1) return words[hits[0]];
-  throw failure(`invalid argument '${value}' for '${option}' (valid: ${Object.keys(words).join(', ')})`);
-}
-
-/** GNU's global ordering flags as letters (bdfghiMnRV), from the options and --sort=WORD. */
-function orderingOf(f: SortFlags): string {
-  let o = '';
-  if (f.ignoreLeadingBlanks) o += 'b';
-  if (f.dictionaryOrder) o += 'd';
-  if (f.ignoreCase) o += 'f';
-  if (f.generalNumericSort) o += 'g';
-  if (f.humanNumericSort) o += 'h';
-  if (f.ignoreNonprinting) o += 'i';
-  if (f.monthSort) o += 'M';
-  if (f.numericSort) o += 'n';
-  if (f.randomSort) o += 'R';
-  if (f.versionSort) o += 'V';
-  for (const w of f.sort ?? []) o += argmatch(w, SORT_WORDS, '--sort');
-  return o;
-}
-
-/** -R's seed: 16 bytes of --random-source (GNU fails on a shorter one), else fresh random bytes. */
-function randomSeed(source: string | undefined): Uint8Array {
-  if (source === undefined) return randomBytes(16);
-  const seed = Buffer.alloc(16);
-  let n = 0;
-  try {
-    const fd = fs.openSync(source, 'r');
-    try {
-      for (let r; n < 16 && (r = fs.readSync(fd, seed, n, 16 - n, null)) > 0;) n += r;
-    } finally { fs.closeSync(fd); }
-  } catch (err) {
-    throw usageError(`--random-source ${describeFsError(err, source)}`);
-  }
-  if (n < 16) throw usageError(`--random-source ${source}: end of file (it needs at least 16 bytes)`);
-  return seed;
-}
 
 export function registerSort(program: Command): void {
   program
