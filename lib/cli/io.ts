@@ -2,11 +2,13 @@
 // data goes to stdout (or -o FILE by the rules of plumbing/output-target.ts: a regular FILE is written aside and
 // renamed, so it may also be an input); a reader that goes away (`| head`) ends the command quietly.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-input.ts';
 import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
 import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
+import { tmpDirProblem } from '../../operators/check-options.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -38,16 +40,23 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
 /** Checks a temp-dir flag before any work: it must be an existing, writable directory (usage error, 2). */
 export async function checkTmpDir(dir: string | undefined, flag: string): Promise<void> {
   if (dir === undefined) return;
+  const why = tmpDirProblem(dir);
+  if (why) throw usageError(`${flag} ${dir}: ${why}`);
+}
+
+/** The directory that will hold the output `out` must take new files. Probed by creating one: access()
+ * passes root on /proc and on read-only mounts, where the job would only fail later, at its lock file. */
+export async function checkOutputParent(out: string, flag: string): Promise<void> {
+  const parent = path.dirname(path.resolve(out));
+  const probe = path.join(parent, `.${path.basename(out)}.mrpipe-probe.${process.pid}`);
   try {
-    const st = await fs.promises.stat(dir);
-    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+    await (await fs.promises.open(probe, 'wx')).close();
+    await fs.promises.rm(probe, { force: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory — create it or name another one'
-      : code === 'ENOTDIR' ? 'not a directory — name a directory for the temporary files'
-        : 'not writable — name a directory this user can write to';
-    throw usageError(`${flag} ${dir}: ${why}`);
+    if (code === 'EEXIST') return; // a leftover probe: the directory takes files
+    if (!fs.existsSync(parent)) throw failure(`${flag} ${out}: the directory ${parent} does not exist — create it first`);
+    throw failure(`${flag} ${out}: cannot create files in ${parent} (${code ?? (err as Error).message}) — choose a directory this user can write to`);
   }
 }
 

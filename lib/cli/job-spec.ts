@@ -8,6 +8,7 @@ import { builtin, looksLikeName } from '../../operators/shuffle/builtins.ts';
 import { jobRefOf, loadJob, type ResolvedJob } from '../job/load.ts';
 import type { InlineJob } from '../job/types.ts';
 import { failure, usageError } from './errors.ts';
+import { parseCount } from './sizes.ts';
 
 export interface JobFlags {
   map?: string;
@@ -39,6 +40,13 @@ export function applyDefines(defs: readonly string[] | undefined): void {
     if (eq <= 0) throw usageError(`-D '${d}': write a parameter as NAME=VALUE, e.g. -D MRPIPE_TOP=20`);
     process.env[d.slice(0, eq)] = d.slice(eq + 1);
   }
+}
+
+/** --bad-records, the same in `run` and `map`: 'fail' (the default: stop at the first) or N to skip and count. */
+export function parseBadRecords(text: string): 'fail' | number {
+  if (text === 'fail') return 'fail';
+  if (!/^\d+$/.test(text.trim())) throw usageError(`--bad-records must be 'fail' or a count (0 or more); got '${text}'`);
+  return parseCount(text, '--bad-records', 0);
 }
 
 /** Checks that `source` compiles as a function expression; a usage error showing the syntax error if not. */

@@ -9,12 +9,14 @@ import { describeOutputError, OutputTarget } from '../../plumbing/output-target.
 import { LineProducer } from './line-source.ts';
 import { DEFAULT_CHUNK_SIZE, lineSource, parseSize, type GenerateKind, type GenerateOptions } from './options.ts';
 
+/** Progress of a generator: bytes and lines written so far, of the total. */
 export interface GenerateProgress {
   bytesWritten: number;
   bytesTotal: number;
   lines: number;
 }
 
+/** What generateToFile resolves with: the bytes and lines written. */
 export interface GenerateResult {
   bytes: number;
   lines: number;

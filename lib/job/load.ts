@@ -81,7 +81,9 @@ export function jobRefOf(spec: JobSpec): JobRef {
       const url = recipeUrl(spec);
       if (existsSync(fileURLToPath(url))) return { kind: 'module', url: url.href };
     }
-    throw new Error(`job ${JSON.stringify(spec)} not found: give a job file path or a recipe name (mrpipe recipes lists them)`);
+    // Say where it looked: a relative path starts from the current directory, not from the caller's file.
+    throw new Error(`job ${JSON.stringify(spec)} not found: no file ${path} (relative paths start from ${process.cwd()})`
+      + `${/^[a-z0-9][a-z0-9-]*$/.test(spec) ? ' and no recipe of that name' : ''}; give a job file path or a recipe name (mrpipe recipes lists them)`);
   }
   if (isInline(spec)) return { kind: 'inline', source: spec };
   return { kind: 'object' };

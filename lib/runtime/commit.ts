@@ -42,7 +42,7 @@ export class OutputDir {
   checkTarget(overwrite: boolean): void {
     if (!existsSync(this.parent)) throw new Error(`output ${this.out}: its parent directory does not exist`);
     if (existsSync(this.out) && !overwrite) {
-      throw new Error(`output ${this.out} already exists: remove it, choose another -o, or pass --overwrite`);
+      throw new Error(`output ${this.out} already exists: remove it, choose another output, or pass overwrite: true`);
     }
   }
 
@@ -72,7 +72,7 @@ export class OutputDir {
         info = undefined; // half-written by a job killed at that moment: stale
       }
       if (info && info.pid !== process.pid && alive(info.pid)) {
-        throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}); wait for it or choose another -o`);
+        throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}); wait for it or choose another output`);
       }
       if (info) stale = { ...info, orphans: [...new Set([...dirsOf(stale), ...(info.orphans ?? [])])] };
       // Take over in one step (temp + rename): the new lock names every dir the dead holder had, so a kill
@@ -137,7 +137,7 @@ export class OutputDir {
     // mkdtemp made the staging dir 0700; the committed OUT follows the umask like any new dir.
     chmodSync(stage, 0o777 & ~process.umask());
     if (existsSync(this.out)) {
-      if (!overwrite) throw new Error(`output ${this.out} appeared while the job ran; refusing to replace it without --overwrite`);
+      if (!overwrite) throw new Error(`output ${this.out} appeared while the job ran; refusing to replace it without overwrite: true`);
       const old = mkdtempSync(join(this.parent, `.${this.base}.mrpipe-old-`));
       renameSync(this.out, join(old, 'out'));
       renameSync(stage, this.out);

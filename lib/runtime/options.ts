@@ -54,7 +54,7 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
   const min = MIN_MEMORY_PER_WORKER * workers;
   if (memory < min) {
     throw new RangeError(`memory budget ${bytes.format(memory)} is too small: mrpipe needs at least ${bytes.format(min)} `
-      + `(${bytes.format(MIN_MEMORY_PER_WORKER)} per worker, ${workers} worker${workers > 1 ? 's' : ''}); raise --memory or lower --workers`);
+      + `(${bytes.format(MIN_MEMORY_PER_WORKER)} per worker, ${workers} worker${workers > 1 ? 's' : ''}); raise memory or lower workers`);
   }
   const chunkSize = o.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseSize(o.chunkSize, 'chunkSize');
   if (chunkSize < 1) throw new RangeError('chunkSize must be at least 1 byte');

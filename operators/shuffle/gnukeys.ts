@@ -26,6 +26,7 @@ export interface KeyFlags {
   reverse: boolean;
 }
 
+/** A parsed GNU sort key definition (`-k 2,2n`): fields, characters and per-key flags. */
 export interface KeyDef extends KeyFlags {
   /** 0-based field where the key starts. */
   startField: number;

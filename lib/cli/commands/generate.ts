@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { generateToFile, generateToStream, isKind, KINDS, type GenerateOptions } from '../../generate/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { failure, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { progress } from '../progress.ts';
 
 interface GenerateFlags {
   size?: string;
@@ -59,7 +59,7 @@ Examples:
       if (flags.highCardinality) opts.highCardinality = true;
       if (flags.malformed !== undefined) opts.malformed = share(flags.malformed, '--malformed');
       if (flags.users !== undefined) opts.users = parseCount(flags.users, '--users');
-      const bar = progressBar(`generate ${kind}`, opts.size as number);
+      const bar = progress('generate', kind, 'bytes', opts.size as number);
       const onProgress = (p: { bytesWritten: number }): void => bar.update(p.bytesWritten);
       try {
         if (flags.output === undefined || flags.output === '-') {

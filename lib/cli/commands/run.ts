@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { isGlob } from '../../../plumbing/open-input.ts';
 import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
-import type { RunOptions } from '../../job/types.ts';
-import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkTmpDir, inputSpecs } from '../io.ts';
+import type { JobProgress, RunOptions } from '../../job/types.ts';
+import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { checkInputs, checkOutputParent, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { progress, type Progress } from '../progress.ts';
 
 interface RunFlags extends JobFlags {
   output?: string;
@@ -30,6 +30,22 @@ interface RunFlags extends JobFlags {
   maxLineBytes?: string;
   counters?: boolean;
   quiet?: boolean;
+}
+
+/** The job's phases on the progress line: map over the input bytes (total unknown on stdin), then reduce
+ * (it merges the sorted runs as it goes) counting the records out, then commit. */
+function progressOfJob(bar: Progress): (p: JobProgress) => void {
+  let phase = '';
+  return (p) => {
+    if (p.phase !== phase) {
+      phase = p.phase;
+      if (phase === 'map') bar.phase('map', 'bytes', p.bytesTotal);
+      else if (phase === 'reduce') bar.phase('merge + reduce', 'records');
+      else if (phase !== 'done') bar.phase(phase);
+    }
+    if (phase === 'map') bar.update(p.bytesRead, p.bytesTotal);
+    else if (phase === 'reduce') bar.update(p.recordsOut);
+  };
 }
 
 /** A flag this run cannot honour is a usage error naming it, never silently ignored. */
@@ -70,9 +86,7 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
   if (flags.resume) o.resume = true;
   if (flags.overwrite) o.overwrite = true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
-  if (flags.badRecords !== undefined) {
-    o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
-  }
+  if (flags.badRecords !== undefined) o.badRecords = parseBadRecords(flags.badRecords);
   if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
   return o;
 }
@@ -121,8 +135,9 @@ Examples:
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
       await checkTmpDir(flags.tmpDir, '--tmp-dir');
-      const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
-      options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
+      if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
+      const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
+      options.onProgress = progressOfJob(bar);
       let result;
       try {
         result = await runJob(spec, options);
@@ -131,12 +146,7 @@ Examples:
         if (err instanceof CliError) throw err;
         const e = err as Error;
         if (e instanceof RangeError) throw usageError(e.message);
-        // The runner speaks in option names; point CLI users to the flags.
-        throw failure(e.message
-          .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
-          .replace(/\braise memory\b/g, 'raise --memory')
-          .replace(/\blower workers\b/g, 'lower --workers')
-          .replace(/\bwith badRecords\b/g, 'with --bad-records N'));
+        throw failure(e.message); // in API words: main.ts puts them in flag words
       } finally {
         bar.stop();
       }

@@ -16,7 +16,7 @@ import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
-import { progressBar } from '../progress.ts';
+import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
 /** The smallest sort buffer: smaller -S / --memory values are raised to it (docs/CLI.md). */
@@ -144,13 +144,13 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir });
     return;
   }
-  const bar = progressBar('sort', await totalInputBytes(specs));
+  const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
   if (keys.length === 0 && separator === undefined && ordering === '' && terminator === 10) {
     // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
     try {
       await sortByteLines(specs, {
         reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
-        output: flags.output, onRead: (n) => bar.update(n), fanIn,
+        output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'), fanIn,
       });
     } finally {
       bar.stop();
@@ -182,7 +182,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
       }
       lines.end(push);
     }
-    bar.stop();
+    bar.phase('merge');
     let sorted: Iterable<string>;
     try { sorted = sorter.finish(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));

@@ -3,8 +3,8 @@
 //   mrpipe map JOB < in | LC_ALL=C sort -t$'\t' -k1,1 -s | mrpipe reduce JOB   ==   mrpipe run JOB in
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
-import { parseCount, parseSize } from '../sizes.ts';
+import { addJobFlags, jobSpecOf, loadJobSpec, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { parseSize } from '../sizes.ts';
 import { checkInputs, inputSpecs } from '../io.ts';
 import { SyncOutput } from '../streaming/sync-io.ts';
 import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
@@ -14,8 +14,9 @@ import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
+import { addRunTaskFlags, isRunTask, runTask, type RunTaskFlags } from './run-tasks.ts';
 
-interface StreamingFlags extends JobFlags {
+interface StreamingFlags extends JobFlags, RunTaskFlags {
   badRecords?: string;
   maxLineBytes?: string;
   output?: string;
@@ -56,13 +57,16 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     .description(summary)
     .argument('[JOB]', 'a job file (.js/.ts, default export) or a recipe name; omit with --map')
     .argument('[FILE...]', "inputs (default stdin; Hadoop always uses stdin)")
-    .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
+    .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
+  addRunTaskFlags(cmd, name);
   addJobFlags(cmd).addHelpText('after', EXAMPLES[name]).action(async (jobArg: string | undefined, files: string[], flags: StreamingFlags) => {
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
-    const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
+    if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
+    const bad = parseBadRecords(flags.badRecords ?? 'fail');
+    const badRecords = bad === 'fail' ? 0 : bad;
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
     const gz = files.find(isGzip);

@@ -17,6 +17,8 @@ export interface ByteSortOptions {
   fanIn?: number;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
+  /** Called when the input is read and the merge of the sorted runs begins. */
+  onMerge?: () => void;
 }
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
@@ -40,6 +42,7 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
       }
       spill(() => sorter.end()); // each input's last line ends at its end, newline or not (as GNU sort)
     }
+    opts.onMerge?.();
     let cursor!: ReturnType<LineSorter['finish']>;
     spill(() => { cursor = sorter.finish(); });
     await withOutput(opts.output, 'latin1', async (out) => {
