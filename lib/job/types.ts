@@ -107,7 +107,9 @@ export interface RunOptions {
   /** Input size at which 'auto' switches to streaming, and above which files are split (default 100MB). */
   threshold?: number | string;
   resume?: boolean;
-  overwrite?: boolean;
+  /** Replace an existing output dir: true only an earlier mrpipe output (with _SUCCESS) that holds neither
+   * the working directory nor an input; 'force' any directory. */
+  overwrite?: boolean | 'force';
   maxAttempts?: number;
   /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default); longer lines are
    * bad records. */

@@ -3,8 +3,8 @@
 // then _SUCCESS are written last, and the staging dir is renamed to OUT. A lock file beside OUT
 // (.OUT.mrpipe-lock, created with O_EXCL) holds the running job's pid and work dir: a second job on the
 // same OUT is refused while the first lives, and --resume finds the work dir of a killed one through it.
-import { chmodSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
 export interface LockInfo {
   pid: number;
@@ -38,12 +38,41 @@ export class OutputDir {
     this.lockPath = join(this.parent, `.${this.base}.mrpipe-lock`);
   }
 
-  /** Refuses an existing OUT unless overwrite. */
-  checkTarget(overwrite: boolean): void {
+  /**
+   * Refuses an existing OUT unless overwrite; with overwrite (not 'force'), refuses an OUT that is not an
+   * earlier mrpipe output or that holds the working directory or one of `inputs` (see replaceRefusal).
+   */
+  checkTarget(overwrite: boolean | 'force', inputs: readonly string[] = []): void {
     if (!existsSync(this.parent)) throw new Error(`output ${this.out}: its parent directory does not exist`);
-    if (existsSync(this.out) && !overwrite) {
-      throw new Error(`output ${this.out} already exists: remove it, choose another -o, or pass --overwrite`);
+    if (!existsSync(this.out)) return;
+    if (!overwrite) throw new Error(`output ${this.out} already exists: remove it, choose another -o, or pass --overwrite`);
+    const why = overwrite === 'force' ? undefined : this.replaceRefusal(inputs);
+    if (why !== undefined) {
+      throw new Error(`output ${this.out} ${why}: --overwrite replaces only an earlier mrpipe output (a directory with _SUCCESS); `
+        + 'choose another -o, or add --force to replace it anyway');
     }
+  }
+
+  /**
+   * Why replacing the existing OUT would delete something that is not a result: OUT is (or holds) the
+   * working directory or an input, or is not an earlier mrpipe output (no _SUCCESS; an empty dir is fine).
+   */
+  replaceRefusal(inputs: readonly string[]): string | undefined {
+    let real: string;
+    try { real = realpathSync(this.out); } catch { return undefined; } // a dangling link: nothing to lose
+    const inside = (p: string): boolean => p === real || p.startsWith(real.endsWith(sep) ? real : real + sep);
+    let cwd: string | undefined;
+    try { cwd = realpathSync(process.cwd()); } catch { cwd = undefined; }
+    if (cwd !== undefined && inside(cwd)) return cwd === real ? 'is the working directory' : `holds the working directory (${cwd})`;
+    for (const input of inputs) {
+      let p: string;
+      try { p = realpathSync(input); } catch { continue; }
+      if (inside(p)) return p === real ? `is the input ${input}` : `holds the input ${input}`;
+    }
+    if (!lstatSync(real).isDirectory()) return 'is a file, not an earlier mrpipe output';
+    const names = readdirSync(real);
+    if (names.length > 0 && !names.includes('_SUCCESS')) return 'is not an earlier mrpipe output (it has no _SUCCESS)';
+    return undefined;
   }
 
   /** Takes the lock; returns what a dead previous holder left (for resume or cleanup). */
@@ -131,7 +160,7 @@ export class OutputDir {
   }
 
   /** Writes the markers and renames the staging dir to OUT (swapping out an old OUT when overwriting). */
-  commit(stage: string, counters: unknown, overwrite: boolean): void {
+  commit(stage: string, counters: unknown, overwrite: boolean | 'force'): void {
     writeFileSync(join(stage, '_COUNTERS.json'), JSON.stringify(counters, null, 2) + '\n');
     writeFileSync(join(stage, '_SUCCESS'), '');
     // mkdtemp made the staging dir 0700; the committed OUT follows the umask like any new dir.

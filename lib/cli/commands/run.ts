@@ -24,6 +24,7 @@ interface RunFlags extends JobFlags {
   threshold?: string;
   resume?: boolean;
   overwrite?: boolean;
+  force?: boolean;
   maxAttempts?: string;
   badRecords?: string;
   maxLineBytes?: string;
@@ -50,7 +51,8 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
     else throw usageError(`--streaming must be auto, on or off; got '${flags.streaming}'`);
   }
   if (flags.resume) o.resume = true;
-  if (flags.overwrite) o.overwrite = true;
+  if (flags.force && !flags.overwrite) throw usageError('--force goes with --overwrite (it lets --overwrite replace any directory)');
+  if (flags.overwrite) o.overwrite = flags.force ? 'force' : true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
   if (flags.badRecords !== undefined) {
     o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
@@ -76,7 +78,8 @@ export function registerRun(program: Command): void {
     .option('--streaming <MODE>', 'auto (default: streaming above --threshold), on, or off (in-memory)')
     .option('--threshold <SIZE>', "input size where 'auto' switches to streaming and files are cut by --split-size (default 100MB)")
     .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
-    .option('--overwrite', 'replace an existing output directory')
+    .option('--overwrite', 'replace an earlier mrpipe output in -o DIR (one with _SUCCESS, holding no input nor the working dir)')
+    .option('--force', 'with --overwrite: replace DIR even if it is not an earlier mrpipe output')
     .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
     .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
