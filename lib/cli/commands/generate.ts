@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { generateToFile, generateToStream, isKind, KINDS, type GenerateOptions } from '../../generate/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
+import { checkStdout } from '../io.ts';
 import { failure, usageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
 
@@ -59,6 +60,7 @@ Examples:
       if (flags.highCardinality) opts.highCardinality = true;
       if (flags.malformed !== undefined) opts.malformed = share(flags.malformed, '--malformed');
       if (flags.users !== undefined) opts.users = parseCount(flags.users, '--users');
+      checkStdout(flags.output);
       const bar = progressBar(`generate ${kind}`, opts.size as number);
       const onProgress = (p: { bytesWritten: number }): void => bar.update(p.bytesWritten);
       try {

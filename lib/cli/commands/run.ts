@@ -6,7 +6,7 @@ import { runJob } from '../../job/index.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { RunOptions } from '../../job/types.ts';
 import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkTmpDir, inputSpecs } from '../io.ts';
+import { checkInputs, checkStdout, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
@@ -102,7 +102,8 @@ Examples:
       const options = runOptionsOf(files, flags);
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
-      await checkTmpDir(flags.tmpDir, '--tmp-dir');
+      if (flags.output === undefined || flags.output === '-') checkStdout(undefined);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
       const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
       options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
       let result;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
 import { parseCount, parseSize } from '../sizes.ts';
-import { checkInputs, inputSpecs } from '../io.ts';
+import { checkInputs, checkStdout, inputSpecs } from '../io.ts';
 import { SyncOutput } from '../streaming/sync-io.ts';
 import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
 import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
@@ -64,6 +64,7 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     await checkInputs(inputSpecs(files));
+    checkStdout(flags.output);
     const gz = files.find((f) => f.endsWith('.gz'));
     if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
     const job = await loadJobSpec(spec);
