@@ -1,13 +1,25 @@
 // The output commit protocol. OUT is never written in place: part files go to a staging dir beside OUT
 // (same file system, so renames are atomic), each under a temp name renamed when complete; _COUNTERS.json
 // then _SUCCESS are written last, and the staging dir is renamed to OUT. A lock file beside OUT
-// (.OUT.mrpipe-lock, created with O_EXCL) holds the running job's pid and work dir: a second job on the
-// same OUT is refused while the first lives, and --resume finds the work dir of a killed one through it.
-import { chmodSync, existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// (.OUT.mrpipe-lock) holds the running job's identity (pid, its start time, host, a random token) and work
+// dir: a second job on the same OUT is refused while the first lives, and --resume finds the work dir of a
+// killed one through it. Every file made beside OUT has a random name and is created O_EXCL (a planted
+// symlink is never followed); dirs there come from mkdtemp.
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync, closeSync, existsSync, linkSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync,
+  rmSync, writeFileSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 export interface LockInfo {
   pid: number;
+  /** The holder's start time (Linux: boot id and start tick of the pid), so a reused pid is not taken for it. */
+  started?: string;
+  host?: string;
+  /** Random per job: tells this job's lock from any other. */
+  token?: string;
   /** The job temp dir (map outputs, plan) under tmpDir. */
   workDir?: string;
   /** The staging dir beside OUT. */
@@ -30,6 +42,8 @@ export class OutputDir {
   readonly base: string;
   readonly lockPath: string;
   private locked = false;
+  /** Who this job is, written into every version of its lock. */
+  private readonly me = { pid: process.pid, started: startedAt(process.pid), host: hostname(), token: randomBytes(8).toString('hex') };
 
   constructor(output: string) {
     this.out = resolve(output);
@@ -81,8 +95,7 @@ export class OutputDir {
     for (let tries = 0; tries < 3; tries++) {
       // Written whole, then linked into place (link fails if the lock exists): a job starting at the same
       // moment never reads a created-but-empty lock, takes it as a dead holder's and wins too.
-      const tmp = `${this.lockPath}.${process.pid}`;
-      writeFileSync(tmp, JSON.stringify({ pid: process.pid } satisfies LockInfo), { mode: 0o600 });
+      const tmp = this.writeAside({ ...this.me });
       try {
         linkSync(tmp, this.lockPath);
         this.locked = true;
@@ -100,15 +113,17 @@ export class OutputDir {
       } catch {
         info = undefined; // half-written by a job killed at that moment: stale
       }
-      if (info && info.pid !== process.pid && alive(info.pid)) {
-        throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}); wait for it or choose another -o`);
+      if (info && info.token !== this.me.token && info.pid !== process.pid && holderAlive(info)) {
+        const other = info.host !== undefined && info.host !== this.me.host ? ` on host ${info.host}` : '';
+        throw new Error(`output ${this.out} is being written by another mrpipe job (pid ${info.pid}${other}); wait for it or choose another -o. `
+          + `If no such job runs (its machine restarted, or the lock was copied), the lock is stale: delete ${this.lockPath}`);
       }
       if (info) stale = { ...info, orphans: [...new Set([...dirsOf(stale), ...(info.orphans ?? [])])] };
       // Take over in one step (temp + rename): the new lock names every dir the dead holder had, so a kill
       // at this very moment loses track of nothing.
       this.record({ pid: process.pid, orphans: dirsOf(stale) });
       try {
-        if ((JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo).pid !== process.pid) continue; // another job took it
+        if ((JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo).token !== this.me.token) continue; // another job took it
       } catch {
         continue;
       }
@@ -137,11 +152,42 @@ export class OutputDir {
     }
   }
 
-  /** Rewrites the lock (atomically: temp + rename) with the current job's dirs. */
+  /** Rewrites the lock (atomically: temp + rename) with the current job's dirs, as absolute paths (a
+   * --resume from another working directory must find them). */
   record(info: LockInfo): void {
-    const tmp = `${this.lockPath}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
-    renameSync(tmp, this.lockPath);
+    const abs = (d: string | undefined): string | undefined => (d === undefined ? undefined : resolve(d));
+    const tmp = this.writeAside({
+      ...info, ...this.me, workDir: abs(info.workDir), stageDir: abs(info.stageDir), orphans: info.orphans?.map((d) => resolve(d)),
+    });
+    try {
+      renameSync(tmp, this.lockPath);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Writes a lock's text to a new file beside it: a random name, created O_EXCL, mode 0600. */
+  private writeAside(info: LockInfo): string {
+    for (let attempt = 0; ; attempt++) {
+      const tmp = `${this.lockPath}.${randomBytes(6).toString('hex')}`;
+      let fd: number;
+      try {
+        fd = openSync(tmp, 'wx', 0o600);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 8) continue;
+        throw err;
+      }
+      try {
+        writeFileSync(fd, JSON.stringify(info));
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw err;
+      } finally {
+        closeSync(fd);
+      }
+      return tmp;
+    }
   }
 
   unlock(): void {
@@ -175,11 +221,31 @@ export class OutputDir {
   }
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether the job that wrote a lock still runs: its pid is alive and, where both are known, started when
+ * the lock says (a pid reused by an unrelated process after a crash or a reboot does not hold the lock).
+ * A lock from another host cannot be checked from here: it counts as held.
+ */
+function holderAlive(info: LockInfo): boolean {
+  if (info.host !== undefined && info.host !== hostname()) return true;
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(info.pid, 0);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const now = startedAt(info.pid);
+  return info.started === undefined || now === undefined || now === info.started;
+}
+
+/** A pid's start as "boot id/start tick" (Linux /proc), or undefined where that cannot be read. */
+function startedAt(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime), counted after the command name, which is in parentheses and may hold spaces.
+    const tick = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return tick === undefined ? undefined : `${boot}/${tick}`;
+  } catch {
+    return undefined;
   }
 }
