@@ -3,8 +3,10 @@
 // /usr/bin/time -v, and rewrites bench/RESULTS.md with medians, peak RSS and ratios to the peers.
 
 export interface BenchInput {
-  /** What to generate (see lib/generate): 'text' = Zipf words, 'logs', 'activity'. */
-  kind: 'text' | 'logs' | 'activity';
+  /** What to generate (see lib/generate): 'text' = Zipf words, 'logs', 'activity'; or 'real' = the real corpus
+   * (bench/lib/real-corpus.ts: the text files of Debian's gcc-12-source), or 'real-counts' = a `word<TAB>count`
+   * table of the real corpus's words (the input of a keyed sort), in hash order. */
+  kind: 'text' | 'logs' | 'activity' | 'real' | 'real-counts';
   /** Bytes; the harness scales it with BENCH_SCALE (e.g. 0.1 for a quick run). */
   size: number;
   /** Distinct words for 'text' (high-cardinality cases set this large). */

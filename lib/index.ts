@@ -1,7 +1,12 @@
 // mrpipe runtime: jobs and the local runner, the dataset generator and the demo.
 // Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
-export const VERSION = '0.1.0';
+export { VERSION } from '../plumbing/version.ts';
 export * from './job/index.ts';
+export { runJob, startJob, JobRun } from './runtime/run-job.ts';
+export { compareKeys, partitionOf } from './runtime/keys.ts';
+export { formatCounters, sortedCounters } from './runtime/counters.ts';
+export { DEFAULT_THRESHOLD, MIN_MEMORY_PER_WORKER } from './runtime/options.ts';
+export { parseSize, DEFAULT_MEMORY } from '../plumbing/sizes.ts';
 export {
   generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
   type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,

@@ -5,6 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENERATOR_VERSION, generateToFile, progressBar } from '../../lib/generate/index.ts';
 import type { BenchInput } from '../case.ts';
+import { ensureRealCorpus, ensureWordCountTable } from './real-corpus.ts';
 
 export interface ResolvedInput {
   path: string;
@@ -27,6 +28,8 @@ export function inputName(input: BenchInput, scale: number): string {
 
 export async function ensureInput(input: BenchInput, scale: number, dataDir: string, log: (m: string) => void): Promise<ResolvedInput> {
   await mkdir(dataDir, { recursive: true });
+  if (input.kind === 'real') return { ...(await ensureRealCorpus(scaledSize(input, scale), dataDir, log)), generatedIn: 0 };
+  if (input.kind === 'real-counts') return { ...(await ensureWordCountTable(scaledSize(input, scale), dataDir, log)), generatedIn: 0 };
   const path = join(dataDir, inputName(input, scale));
   const existing = await stat(path).catch(() => null);
   if (existing) return { path, bytes: existing.size, generatedIn: 0 };
@@ -34,7 +37,7 @@ export async function ensureInput(input: BenchInput, scale: number, dataDir: str
   log(`generating ${path} (${input.kind}, ${size} bytes)`);
   const bar = progressBar('generate', size);
   const t0 = performance.now();
-  const r = await generateToFile(input.kind, path, { size, seed: input.seed ?? 1, vocabulary: input.vocabulary, onProgress: (p) => bar.update(p) });
+  const r = await generateToFile(input.kind as 'text' | 'logs' | 'activity', path, { size, seed: input.seed ?? 1, vocabulary: input.vocabulary, onProgress: (p) => bar.update(p) });
   bar.stop();
   const secs = (performance.now() - t0) / 1000;
   log(`  ${r.bytes} bytes, ${r.lines} lines in ${secs.toFixed(2)} s (${(r.bytes / 1e6 / secs).toFixed(0)} MB/s)`);

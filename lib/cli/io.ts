@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
 import { BrokenPipe, type CliError, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
-import { describeOutputError, OutputTarget } from './output-target.ts';
+import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {

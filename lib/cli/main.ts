@@ -10,7 +10,7 @@ import { registerStreaming } from './commands/streaming.ts';
 import { registerRecipes } from './commands/recipes.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../../plumbing/version.ts';
 
 /** Builds the program: every subcommand with its flags, help text and examples. */
 export function buildProgram(): Command {

@@ -117,7 +117,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const color = opts.color ?? (Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR);
   const quick = opts.quick ?? false;
-  const sizes = (opts.sizes ?? (quick ? QUICK_SIZES : ['100MB', '500MB', '1GB'])).map(parseSize).sort((a, b) => a - b);
+  const sizes = (opts.sizes ?? (quick ? QUICK_SIZES : ['100MB', '500MB', '1GB'])).map((s) => parseSize(s, 'sizes')).sort((a, b) => a - b);
   if (sizes.length === 0 || sizes.some((s) => s <= 0)) throw new RangeError('demo sizes must be positive');
   const dir = opts.dir ?? join(tmpdir(), 'mrpipe-demo');
   const workers = opts.workers ?? availableParallelism();

@@ -1,5 +1,5 @@
 // Options shared by every kind, their defaults and validation, and the kind → LineSource factory.
-import bytes from 'bytes';
+import { parseSize } from '../../plumbing/sizes.ts';
 import { ACTIVITY_DEFAULT_USERS, ActivitySource } from './activity.ts';
 import type { LineSource } from './line-source.ts';
 import { LogsSource } from './logs.ts';
@@ -34,12 +34,8 @@ export function isKind(kind: string): kind is GenerateKind {
   return (KINDS as readonly string[]).includes(kind);
 }
 
-/** Parses a size: a non-negative integer of bytes, or a string understood by `bytes` ('100MB' = 100 * 2^20). */
-export function parseSize(size: number | string): number {
-  const n = typeof size === 'number' ? size : /^\d+$/.test(size.trim()) ? Number(size.trim()) : bytes.parse(size);
-  if (n === null || !Number.isSafeInteger(n) || n < 0) throw new RangeError(`size must be a byte count or a size like 100MB, got ${JSON.stringify(size)}`);
-  return n;
-}
+/** The one size grammar (plumbing/sizes.ts): a byte count or '100MB', '1.5GB', '64KiB', '50%'. */
+export { parseSize };
 
 export function lineSource(kind: GenerateKind | string, opts: GenerateOptions): LineSource {
   const seed = opts.seed ?? DEFAULT_SEED;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { Readable, type Writable } from 'node:stream';
-import { describeOutputError, OutputTarget } from '../cli/output-target.ts';
+import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
 import { LineProducer } from './line-source.ts';
 import { DEFAULT_CHUNK_SIZE, lineSource, parseSize, type GenerateKind, type GenerateOptions } from './options.ts';
 

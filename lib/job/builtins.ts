@@ -3,7 +3,7 @@
 // reduce), and result() gives the output value. Order-sensitive ones (first, collect) follow input order,
 // because runs are always merged stably (map task order, then spill order).
 import type { BuiltinName } from './types.ts';
-import { compareKeys } from '../runtime/keys.ts';
+import { compareUtf8 as compareKeys } from '../../operators/shuffle/compare.ts';
 
 export interface Aggregator<V = any, A = any, O = any> {
   init(value: V): A;

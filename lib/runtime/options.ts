@@ -1,11 +1,12 @@
-// runJob options with their defaults, sizes parsed by the `bytes` package (1024-based: 64MB = 64 MiB;
-// KiB/MiB/GiB and bare K/M/G are accepted as the same units).
+// runJob options with their defaults; sizes are read by the one size grammar (plumbing/sizes.ts: 64MB =
+// 64 MiB, `50%` = half of physical RAM, as on the command line).
 import { availableParallelism, tmpdir } from 'node:os';
 import bytes from 'bytes';
+import { DEFAULT_MEMORY, parseSize } from '../../plumbing/sizes.ts';
 import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/index.ts';
 
-export const DEFAULT_MEMORY = 256 * 1024 * 1024;
+export { DEFAULT_MEMORY };
 export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;
 /**
  * 128 MiB, Hadoop 2's block size and Spark's maxPartitionBytes. Each map task starts an empty key table and
@@ -37,18 +38,6 @@ export interface Settings {
   badRecords: BadRecordsPolicy;
   handleSignals: boolean;
   maxLineBytes: number;
-}
-
-/** Parses '64MB', '1GiB', '512k' or a number of bytes. */
-export function parseSize(v: number | string, what: string): number {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) throw new RangeError(`${what}: ${v} is not a size in bytes`);
-    return Math.floor(v);
-  }
-  const s = v.trim().replace(/^(\d+(?:\.\d+)?)\s*([kmgtp])(?:i?b)?$/i, '$1$2b');
-  const n = bytes.parse(s);
-  if (n === null || !Number.isFinite(n) || n < 0) throw new RangeError(`${what}: cannot read ${JSON.stringify(v)} as a size (e.g. 64MB, 1GiB, 65536)`);
-  return Math.floor(n);
 }
 
 function positiveInt(v: number | undefined, what: string, dflt: number): number {

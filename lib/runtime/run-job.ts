@@ -18,7 +18,7 @@ import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
-import { onStopSignals } from './signals.ts';
+import { onStopSignals } from '../../plumbing/signals.ts';
 
 /** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
 export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {

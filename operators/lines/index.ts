@@ -1,7 +1,7 @@
 // Line operators: readChunks, splitLines, joinLines, the fused record stages and pipe().
 export { readChunks, DEFAULT_CHUNK_SIZE, type ReadChunksOptions } from './read-chunks.ts';
 export { planRanges, DEFAULT_SPLIT_SIZE, type ByteRange, type PlanRangesOptions } from './plan-ranges.ts';
-export { InputError } from './open-input.ts';
+export { InputError } from '../../plumbing/open-input.ts';
 export {
   LineSplitter, DEFAULT_MAX_LINE_BYTES,
   type LineEncoding, type LineSplitterOptions, type LineCallback, type SkippedLine,

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { Progress, Source } from '../types.ts';
 import { BufferPool } from './chunk-pool.ts';
 import { fileChunks } from './file-chunks.ts';
-import { openInput } from './open-input.ts';
+import { openInput } from '../../plumbing/open-input.ts';
 import { streamChunks } from './stream-chunks.ts';
 import fs from 'node:fs';
 

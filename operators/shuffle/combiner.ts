@@ -4,6 +4,7 @@
 // onSpill and the table starts again — the caller writes them as a sorted run or passes them on.
 import type { Pair } from '../types.ts';
 import { resolveCombiner, type Combiner, type CombinerSpec } from './builtins.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { collectGarbage } from './gc.ts';
 import { sortOrder } from './prefixsort.ts';
 import { STRING_OVERHEAD, valueBytes } from './size.ts';
@@ -40,7 +41,7 @@ export class HashCombiner<V = unknown, A = V> {
   constructor(spec: CombinerSpec<V>, options: CombinerOptions<A>) {
     this.combiner = resolveCombiner(spec) as unknown as Combiner<V, A>;
     this.numeric = spec === 'sum' || spec === 'count';
-    this.memory = options.memory ?? 64 * 1024 * 1024;
+    this.memory = options.memory ?? DEFAULT_MEMORY;
     this.onSpill = options.onSpill;
     this.gcAfterSpill = options.gcAfterSpill ?? true;
   }

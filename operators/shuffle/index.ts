@@ -10,7 +10,7 @@ export * from './prefixsort.ts';
 export * from './runfile.ts';
 export * from './size.ts';
 export * from './sorter.ts';
-export * from './tempdirs.ts';
+export * from '../../plumbing/tempdirs.ts';
 export * from './fdlimit.ts';
 export * from './builtins.ts';
 export * from './combiner.ts';

@@ -12,7 +12,8 @@ import { collectGarbage } from './gc.ts';
 import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 
 /** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */
@@ -108,7 +109,7 @@ export class LineSorter {
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     this.opts = options;
-    this.memory = options.memory ?? 64 * 1024 * 1024;
+    this.memory = options.memory ?? DEFAULT_MEMORY;
     this.fanIn = options.fanIn ?? LINE_FAN_IN;
     this.ioFanIn = this.fanIn;
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);

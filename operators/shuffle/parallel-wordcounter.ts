@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { ByteCarry } from './carry.ts';
 import { DiskFullError } from './errors.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import type { WordCountWorkerData, WordCountWorkerMessage, WordCountWorkerResult } from './wordcount-worker.ts';
 import type { WordCountCursor } from './wordrun.ts';

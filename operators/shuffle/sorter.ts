@@ -12,12 +12,14 @@ import { makeOrder, type Order, type SortOptions } from './order.ts';
 import { sortByKey } from './prefixsort.ts';
 import { RunReader, RunWriter } from './runfile.ts';
 import { recordBytes } from './size.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { LineSorter } from './linesorter.ts';
 import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
 import type { LineCursor } from './linerun.ts';
 
-export const DEFAULT_MEMORY = 64 * 1024 * 1024;
+/** The budget when none is given: one for the whole project (plumbing/sizes.ts says why). */
+export { DEFAULT_MEMORY };
 
 export interface SorterOptions<T> extends SortOptions<T> {
   /** Bytes of records to hold before spilling a run (estimated from what is held). Default 64 MiB. */

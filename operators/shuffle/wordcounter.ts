@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lowerFanIn, openAll } from './fdlimit.ts';
-import { makeTempDir, removeTempDir } from './tempdirs.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { WordScanner } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
@@ -35,7 +36,8 @@ export interface WordCounterStats {
   mergePasses: number;
 }
 
-export const DEFAULT_WORDCOUNT_MEMORY = 64 * 2 ** 20;
+/** The project's one default budget (plumbing/sizes.ts), under the name the word counters export. */
+export const DEFAULT_WORDCOUNT_MEMORY = DEFAULT_MEMORY;
 const DEFAULT_FAN_IN = 64;
 
 export class WordCounter {

@@ -24,7 +24,7 @@ test('sizes: numbers and size strings; bad sizes are rejected with the value nam
   t.is(parseSize('1000'), 1000);
   t.is(parseSize('1KB'), 1024);
   t.is(parseSize('100MB'), 100 * 2 ** 20);
-  t.throws(() => parseSize('lots'), { message: /"lots"/ });
+  t.throws(() => parseSize('lots'), { message: /'lots'/ });
   t.throws(() => parseSize(-1), { message: /-1/ });
 });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { runJob, type JobSpec } from '../../lib/index.ts';
-import { RECIPES } from '../../recipes/support/catalog.ts';
+import { RECIPES } from '../../lib/job/catalog.ts';
 import { ROOT, tempDir } from '../cli/helpers.ts';
 
 // Specifiers in variables: the type checker does not need dist/ (the modules are typed from the sources).

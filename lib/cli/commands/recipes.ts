@@ -1,6 +1,6 @@
 // `mrpipe recipes`: the ready-made jobs, one line each.
 import type { Command } from 'commander';
-import { RECIPES } from '../../../recipes/support/catalog.ts';
+import { RECIPES } from '../../job/catalog.ts';
 
 export function registerRecipes(program: Command): void {
   program

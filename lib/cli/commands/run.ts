@@ -2,7 +2,7 @@
 // the local runner. Without -o the output comes out on stdout in key order; with -o OUT it is a
 // Hadoop-shaped directory (part-00000…, _SUCCESS, _COUNTERS.json). Every runJob option is a flag.
 import type { Command } from 'commander';
-import { runJob } from '../../job/index.ts';
+import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { RunOptions } from '../../job/types.ts';
 import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';

@@ -10,6 +10,7 @@ import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
 import { checkInputs, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
+import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
@@ -77,7 +78,7 @@ Examples:
   cat *.log | mrpipe sort -u -T /scratch
   mrpipe sort -rn counts.txt | head`)
     .action(async (files: string[], flags: SortFlags) => {
-      let memory = 256 * 1024 * 1024;
+      let memory = DEFAULT_MEMORY;
       if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
       if (flags.bufferSize !== undefined) memory = parseSize(flags.bufferSize, '-S', 'k');
       // As GNU sort does, a tiny buffer is silently raised to a workable minimum (-S 1 would otherwise write

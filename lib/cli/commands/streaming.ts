@@ -12,7 +12,7 @@ import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
 import type { ResolvedJob } from '../../job/load.ts';
 import type { StreamingCounters } from '../streaming/counters.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
-import { describeOutputError, OutputTarget } from '../output-target.ts';
+import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
 
 interface StreamingFlags extends JobFlags {
   badRecords?: string;

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { registerTempDir, removeTempDir } from '../../operators/shuffle/tempdirs.ts';
-import { describeFsError } from './errors.ts';
+import { registerTempDir, removeTempDir } from './tempdirs.ts';
+import { describeFsError } from './fs-errors.ts';
 
 const openFd = promisify(fs.open);
 const MAX_LINKS = 40; // as Linux's ELOOP limit

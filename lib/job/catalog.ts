@@ -1,4 +1,4 @@
-// The ready-made jobs `mrpipe recipes` lists and `mrpipe run NAME` resolves (recipes/NAME.ts).
+// The ready-made jobs `mrpipe recipes` lists and `mrpipe run NAME` resolves (recipes/NAME.ts, see load.ts recipeUrl).
 
 export interface RecipeInfo {
   name: string;

@@ -1,2 +1,0 @@
-// The version printed by `mrpipe --version` (kept in step with package.json by the release).
-export const VERSION = '0.1.0';
