@@ -38,6 +38,24 @@ async function resolveTarget(file: string): Promise<{ real: string; stat: fs.Sta
   throw errno('ELOOP', 'too many levels of symbolic links');
 }
 
+/**
+ * Checks, before any work, that FILE could be opened by OutputTarget.open: its real directory exists and
+ * is writable, and it is not a directory. Errors are the system's (code set), as open's.
+ */
+export async function checkOutputFile(file: string): Promise<void> {
+  const { real, stat } = await resolveTarget(file);
+  if (stat?.isDirectory()) throw errno('EISDIR', 'is a directory');
+  if (stat !== null && !stat.isFile()) return; // a FIFO or device: opened as it is
+  const dir = path.dirname(real);
+  try {
+    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw Object.assign(err as Error, { tempDir: dir });
+    throw err;
+  }
+}
+
 /** An open -o destination: write to `fd`, close it, then commit() (or abort() on failure). */
 export class OutputTarget {
   /** The name as given (for messages). */
@@ -107,6 +125,7 @@ export class OutputTarget {
 /** A readable message for an error opening `file` as an output. */
 export function describeOutputError(err: unknown, file: string): string {
   const { code, tempDir } = (err ?? {}) as { code?: string; tempDir?: string };
+  if (tempDir !== undefined && code === 'EROFS') return `${file}: ${tempDir} is on a read-only file system — write somewhere else`;
   if (tempDir !== undefined) {
     return `${file}: cannot create a file in ${tempDir} (${code}) — the output is written aside and renamed; make the directory writable, or redirect stdout (> ${file})`;
   }

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
 import { BrokenPipe, type CliError, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
-import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
+import { checkOutputFile, describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
 
 /** One input: a file path, or null for stdin. */
 export interface InputSpec {
@@ -38,6 +38,12 @@ export function closedAtStart(fd: 0 | 1): boolean {
   } catch {
     return false;
   }
+}
+
+/** Fails (exit 1) before any input is read when `-o FILE` could not be written (a missing dir, a dangling link into one). */
+export async function checkOutput(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '-') return;
+  try { await checkOutputFile(file); } catch (err) { throw failure(`cannot write ${describeOutputError(err, file)}`); }
 }
 
 /** Refuses (exit 2, as GNU tools) to write data to a stdout that was closed: the bytes would be lost. */

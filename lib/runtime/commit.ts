@@ -58,6 +58,11 @@ export class OutputDir {
    */
   checkTarget(overwrite: boolean | 'force', inputs: readonly string[] = []): void {
     if (!existsSync(this.parent)) throw new Error(`output ${this.out}: its parent directory does not exist`);
+    let link = false;
+    try { link = lstatSync(this.out).isSymbolicLink(); } catch { /* absent */ }
+    if (link && !existsSync(this.out)) {
+      throw new Error(`output ${this.out} is a symlink to a missing path: remove the link, or name the output directory itself`);
+    }
     if (!existsSync(this.out)) return;
     if (!overwrite) throw new Error(`output ${this.out} already exists: remove it, choose another -o, or pass --overwrite`);
     const why = overwrite === 'force' ? undefined : this.replaceRefusal(inputs);
@@ -91,6 +96,14 @@ export class OutputDir {
 
   /** Takes the lock; returns what a dead previous holder left (for resume or cleanup). */
   lock(): LockInfo | undefined {
+    try {
+      return this.takeLock();
+    } catch (err) {
+      throw besideError(err, this.out, this.parent);
+    }
+  }
+
+  private takeLock(): LockInfo | undefined {
     let stale: LockInfo | undefined;
     for (let tries = 0; tries < 3; tries++) {
       // Written whole, then linked into place (link fails if the lock exists): a job starting at the same
@@ -202,7 +215,11 @@ export class OutputDir {
   }
 
   makeStage(): string {
-    return mkdtempSync(join(this.parent, `.${this.base}.mrpipe-out-`));
+    try {
+      return mkdtempSync(join(this.parent, `.${this.base}.mrpipe-out-`));
+    } catch (err) {
+      throw besideError(err, this.out, this.parent);
+    }
   }
 
   /** Writes the markers and renames the staging dir to OUT (swapping out an old OUT when overwriting). */
@@ -219,6 +236,17 @@ export class OutputDir {
       rmSync(old, { recursive: true, force: true });
     } else renameSync(stage, this.out);
   }
+}
+
+/** An error making the lock or staging dir beside OUT, said in terms of OUT (not of a hidden lock file). */
+function besideError(err: unknown, out: string, parent: string): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    EROFS: 'is on a read-only file system', EACCES: 'is not writable', EPERM: 'is not writable',
+    ENOSPC: 'is on a full disk (ENOSPC)', EDQUOT: 'is over its disk quota (EDQUOT)',
+  };
+  if (code === undefined || !(code in why)) return err;
+  return new Error(`output ${out}: its directory ${parent} ${why[code]} — mrpipe writes a lock and a staging dir beside OUT: choose another -o`, { cause: err });
 }
 
 /**

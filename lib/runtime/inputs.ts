@@ -49,7 +49,15 @@ export async function expandInputs(
     if (input === '-') {
       const path = join(await spoolDir(), 'stdin');
       signal?.throwIfAborted();
-      await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
+      try {
+        await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EFBIG') throw err;
+        // stdin must be copied to be split; say where it went and what to do, not just "ENOSPC … write".
+        throw new Error(`disk full (${code}) copying stdin into the job temp dir ${path}: free space there or point tmpDir `
+          + '(--tmp-dir / TMPDIR) at a larger disk, or give the input as a file', { cause: err });
+      }
       files.push({ ...statInput('-', path), gz: false });
     } else if (GLOB_CHARS.test(input) && !exists(input)) {
       const matches = await expandGlob(input);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { generateToFile, generateToStream, isKind, KINDS, type GenerateOptions } from '../../generate/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { checkStdout } from '../io.ts';
-import { failure, usageError } from '../errors.ts';
+import { describeFsError, failure, usageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
 
 interface GenerateFlags {
@@ -71,6 +71,11 @@ Examples:
         }
       } catch (err) {
         if (err instanceof RangeError) throw usageError(err.message);
+        const code = (err as NodeJS.ErrnoException).code;
+        // A write error of stdout (a full disk behind > FILE) is said as such, not as a raw errno line.
+        if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && !(err as Error).message.startsWith('cannot write')) {
+          throw failure(`writing ${describeFsError(err, flags.output ?? 'stdout')}`);
+        }
         throw failure((err as Error).message);
       } finally {
         bar.stop();

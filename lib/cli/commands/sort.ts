@@ -8,7 +8,7 @@ import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
-import { checkInputs, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
+import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { failure, usageError } from '../errors.ts';
@@ -92,6 +92,7 @@ Examples:
       const specs = inputSpecs(files);
       await checkInputs(specs);
       checkStdout(flags.output);
+      await checkOutput(flags.output); // the output is opened only once sorted: its problems are found now
       const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
       const tmpFlag = flags.tmpDir !== undefined && flags.temporaryDirectory === undefined ? '--tmp-dir' : '-T';
       // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
