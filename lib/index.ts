@@ -7,6 +7,7 @@ export { compareKeys, partitionOf } from './runtime/keys.ts';
 export { formatCounters, sortedCounters } from './runtime/counters.ts';
 export { DEFAULT_THRESHOLD, MIN_MEMORY_PER_WORKER } from './runtime/options.ts';
 export { parseSize, DEFAULT_MEMORY } from '../plumbing/sizes.ts';
+export { removeTempDirsOnSignals } from '../plumbing/tempdirs.ts';
 export {
   generate, generateToFile, generateToStream, GenerateStream, GENERATOR_VERSION, KINDS, DEFAULT_SEED,
   type GenerateKind, type GenerateOptions, type GenerateProgress, type GenerateResult,

@@ -1,6 +1,58 @@
-// Opening a file for readChunks with errors that name the path and say what to do.
-import { promises as fsp } from 'node:fs';
+// Opening inputs, one way for every reader: a file as a handle (readChunks) or as a byte stream (the CLI,
+// the runtime's .gz and JSON reads), stdin as '-', the one rule for globs (isGlob, expandGlob) and the one
+// for compressed input (isGzip).
+import fs, { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+const GLOB_CHARS = /[*?[{]/;
+
+/** A name is a glob when it has glob characters (* ? [ {) and no file of that very name exists. */
+export function isGlob(name: string): boolean {
+  if (!GLOB_CHARS.test(name)) return false;
+  try {
+    fs.statSync(name);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The paths a glob matches (fs.glob), in byte order as `LC_ALL=C ls` lists them; [] when none. */
+export async function expandGlob(pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of fsp.glob(pattern)) out.push(p);
+  return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** The one rule for compressed input: a name ending in .gz (any case) is read through gunzip. */
+export function isGzip(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/** True for zlib's errors on data that is truncated, corrupt or not gzip at all. */
+export function isGzipDataError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR';
+}
+
+export interface InputStreamOptions {
+  /** Bytes per read of the file (default 1 MiB). */
+  highWaterMark?: number;
+  /** Bytes per decompressed chunk of a .gz (default 64 KiB). */
+  chunkSize?: number;
+}
+
+/** The bytes of one input: stdin for null or '-'; a file, decompressed on the way when isGzip(path). */
+export function openInputStream(path: string | null, options: InputStreamOptions = {}): Readable {
+  if (path === null || path === '-') return process.stdin;
+  const raw = fs.createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 20 });
+  if (!isGzip(path)) return raw;
+  const gunzip = zlib.createGunzip({ chunkSize: options.chunkSize ?? 1 << 16 });
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
+}
 
 export class InputError extends Error {
   readonly code: string;
@@ -13,6 +65,7 @@ export class InputError extends Error {
   }
 }
 
+/** Opens a file to read by handle; errors are InputErrors that name the path and say what to do. */
 export async function openInput(path: string): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
   try {

@@ -1,5 +1,6 @@
-// SIGINT/SIGTERM for running jobs: one process listener per signal shared by every job in the process
-// (many concurrent runJob calls would otherwise pass Node's 10-listener MaxListenersExceededWarning).
+// SIGINT/SIGTERM, opt-in: nothing in mrpipe listens for a signal unless its caller asked (the CLI does;
+// runJob with handleSignals, removeTempDirsOnSignals). One process listener per signal is shared by every
+// asker (many concurrent runJob calls would otherwise pass Node's 10-listener MaxListenersExceededWarning).
 type Handler = (sig: NodeJS.Signals) => void;
 
 const handlers = new Set<Handler>();
@@ -22,4 +23,13 @@ export function onStopSignals(h: Handler): () => void {
       process.removeListener('SIGTERM', dispatch);
     }
   };
+}
+
+/**
+ * Ends the process by `sig`, as an interrupted Unix tool ends (status 128 + n), unless someone still listens
+ * for it (another asker, or the program's own handler), who then decides. Call it after releasing your
+ * onStopSignals listener, and only when your caller asked for it.
+ */
+export function dieOfSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }

@@ -1,15 +1,20 @@
-// A process-wide registry of live temp directories. Every directory made here is removed when its owner
-// disposes it, and — if the process dies first — at 'exit' and on SIGINT/SIGTERM, after which the signal's
-// default behaviour is restored and re-raised (so the process still dies by that signal). The runtime
-// reuses this for its job temp directory.
+// A process-wide registry of live temp directories (the sorters' and word counters' runs, -o's temp file).
+// Every directory made here is removed when its owner disposes it, and at 'exit' if the process ends first.
+// On SIGINT/SIGTERM only when the program asked (removeTempDirsOnSignals; the CLI does): a library must not
+// take a signal away from the program that uses it. Without asking, a signal ends the process as Node
+// would, leaving the directories (mrpipe-* under the temp dir) behind.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { dieOfSignal, onStopSignals } from './signals.ts';
 
 const live = new Set<string>();
 let exitInstalled = false;
-let signalsInstalled = false;
+/** The program asked for cleanup on signals. */
+let cleanupOnSignals = false;
+/** Set while listening: only while asked, on the main thread (signals go there), with a directory live. */
+let stopListening: (() => void) | undefined;
 
 /** Create a fresh directory (mode 0700) under `parent` (default os.tmpdir()) and register it. */
 export function makeTempDir(parent: string = os.tmpdir(), prefix = 'mrpipe-'): string {
@@ -19,15 +24,20 @@ export function makeTempDir(parent: string = os.tmpdir(), prefix = 'mrpipe-'): s
   return dir;
 }
 
-/** Register a directory made elsewhere so it is removed at exit or on SIGINT/SIGTERM. */
+/** Register a directory made elsewhere so it is removed at exit (and on SIGINT/SIGTERM when asked). */
 export function registerTempDir(dir: string): void {
   live.add(dir);
-  installHandlers();
+  if (!exitInstalled) {
+    exitInstalled = true;
+    process.on('exit', removeAllTempDirs);
+  }
+  listenWhileNeeded();
 }
 
 /** Remove a registered directory and everything in it (never throws). */
 export function removeTempDir(dir: string): void {
   live.delete(dir);
+  listenWhileNeeded();
   try {
     fs.rmSync(dir, { recursive: true, force: true });
   } catch {
@@ -45,25 +55,26 @@ export function removeAllTempDirs(): void {
   for (const dir of [...live]) removeTempDir(dir);
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  removeAllTempDirs();
-  // If someone else also listens (e.g. the CLI), it decides what happens next; otherwise behave as if we
-  // had never listened: restore the default and re-raise, so the exit status says "killed by SIGINT".
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
-  signalsInstalled = false;
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+/**
+ * Opt-in: on SIGINT/SIGTERM remove every registered directory, then end the process by that signal unless
+ * another listener (runJob's, the program's own) is there to decide. Listens only while a directory is
+ * registered, so a process with none dies of a signal as it would without mrpipe. `false` turns it off.
+ */
+export function removeTempDirsOnSignals(on = true): void {
+  cleanupOnSignals = on;
+  listenWhileNeeded();
 }
 
-function installHandlers(): void {
-  if (!exitInstalled) {
-    exitInstalled = true;
-    process.on('exit', removeAllTempDirs);
+function listenWhileNeeded(): void {
+  const needed = cleanupOnSignals && isMainThread && live.size > 0;
+  if (needed && stopListening === undefined) stopListening = onStopSignals(onSignal);
+  else if (!needed && stopListening !== undefined) {
+    stopListening();
+    stopListening = undefined;
   }
-  // Signals are only delivered to the main thread; a worker's directories are still removed at its exit.
-  if (!signalsInstalled && isMainThread) {
-    signalsInstalled = true;
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeAllTempDirs(); // and stops listening: nothing is left to remove
+  dieOfSignal(signal);
 }

@@ -1,10 +1,10 @@
 // Shell I/O conventions shared by every command: inputs are the files named, or stdin when none or '-';
-// data goes to stdout (or -o FILE by the rules of ./output-target.ts: a regular FILE is written aside and
+// data goes to stdout (or -o FILE by the rules of plumbing/output-target.ts: a regular FILE is written aside and
 // renamed, so it may also be an input); a reader that goes away (`| head`) ends the command quietly.
 import fs from 'node:fs';
 import os from 'node:os';
-import zlib from 'node:zlib';
 import type { Readable, Writable } from 'node:stream';
+import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-input.ts';
 import { BrokenPipe, type CliError, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
 import { checkOutputFile, describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
@@ -117,14 +117,9 @@ export function tempDirError(err: unknown, dir: string | undefined, flag: string
   return failure(`writing ${what} in ${label}: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/** A byte stream of one input; `.gz` files are decompressed on the way. */
+/** A byte stream of one input; `.gz` files are decompressed on the way (plumbing/open-input.ts). */
 export function openInput(spec: InputSpec, highWaterMark = 1 << 20): Readable {
-  if (spec.path === null) return process.stdin;
-  const raw = fs.createReadStream(spec.path, { highWaterMark });
-  if (!spec.path.endsWith('.gz')) return raw;
-  const gunzip = zlib.createGunzip({ chunkSize: 1 << 16 });
-  raw.on('error', (err) => gunzip.destroy(err));
-  return raw.pipe(gunzip);
+  return openInputStream(spec.path, { highWaterMark });
 }
 
 /**
@@ -134,7 +129,7 @@ export function openInput(spec: InputSpec, highWaterMark = 1 << 20): Readable {
 export async function* readInputsReusing(specs: readonly InputSpec[], size = 1 << 20): AsyncGenerator<Buffer> {
   let last = Date.now();
   for (const spec of specs) {
-    if (spec.path !== null && spec.path.endsWith('.gz')) {
+    if (spec.path !== null && isGzip(spec.path)) {
       yield* readInputs([spec], size);
       continue;
     }
@@ -186,8 +181,7 @@ export async function* readInputs(specs: readonly InputSpec[], highWaterMark = 1
 
 /** describeFsError, plus what to do about a .gz that zlib cannot decompress. */
 export function describeReadError(err: unknown, name: string): string {
-  const code = (err as { code?: string })?.code;
-  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
+  if (isGzipDataError(err)) {
     const quoted = /^[\w./+-]+$/.test(name) ? name : `'${name.replaceAll("'", "'\\''")}'`;
     return `${name}: ${(err as Error).message} — the gzip stream is truncated or corrupt (or not gzip at all): check the file (gzip -t ${quoted})`;
   }

@@ -4,7 +4,7 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { isBuiltinName } from '../job/builtins.ts';
+import { builtin, looksLikeName } from '../../operators/shuffle/builtins.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadJob, recipeNamed, type ResolvedJob } from '../job/load.ts';
@@ -26,8 +26,8 @@ export interface JobFlags {
 export function addJobFlags(cmd: Command): Command {
   return cmd
     .option('--map <EXPR>', "inline map: a JS function expression, e.g. '(line, emit) => emit(line, 1)'")
-    .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, or (key, values) => value')
-    .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, or (key, values, ctx) => value')
+    .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, collect:N, or (key, values) => value')
+    .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, collect:N, or (key, values, ctx) => value')
     .option('--group <EXPR>', 'inline secondary sort: key => group key (values reach reduce in full-key order)')
     .option('--input-format <FORMAT>', 'inline job input: lines (default), jsonl or json')
     .option('--output-format <FORMAT>', 'inline job output: tsv (default) or jsonl')
@@ -82,7 +82,11 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
   checkExpression(flags.map, '--map');
   for (const f of ['combine', 'reduce'] as const) {
     const v = flags[f];
-    if (v !== undefined && !isBuiltinName(v)) checkExpression(v, `--${f}`);
+    if (v === undefined) continue;
+    if (!looksLikeName(v)) checkExpression(v, `--${f}`);
+    else {
+      try { builtin(v, `--${f}`); } catch (err) { throw usageError((err as Error).message); }
+    }
   }
   if (flags.group !== undefined) checkExpression(flags.group, '--group');
   const input = flags.inputFormat;

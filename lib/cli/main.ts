@@ -10,6 +10,7 @@ import { registerStreaming } from './commands/streaming.ts';
 import { registerRecipes } from './commands/recipes.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
+import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
 
 /** Builds the program: every subcommand with its flags, help text and examples. */
@@ -56,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     if (isEpipe(err)) brokenPipe = true;
   };
   process.stdout.on('error', onStdoutError);
+  // A command is a whole process: on SIGINT/SIGTERM its temp files go and it dies of the signal.
+  removeTempDirsOnSignals(true);
   const program = buildProgram();
   try {
     if (argv.length === 0) {
@@ -74,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`mrpipe ${commandName(argv)}: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_FAILED;
   } finally {
+    removeTempDirsOnSignals(false);
     // Stop reading stdin so the process can exit even when the command stopped early.
     if (brokenPipe && !process.stdin.destroyed) process.stdin.destroy();
   }

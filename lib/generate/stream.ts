@@ -1,4 +1,4 @@
-// The three ways out of the generator: a Readable, a file (by the -o rules of ../cli/output-target.ts:
+// The three ways out of the generator: a Readable, a file (by the -o rules of plumbing/output-target.ts:
 // a regular file written under a random temporary name and renamed when complete, a FIFO or device written
 // directly; double-buffered so generating overlaps writing), and any Writable with backpressure that ends
 // quietly when the reader goes away (`mrpipe generate ... | head`).

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtins, isBuiltinName, type Aggregator } from './builtins.ts';
+import { builtin, looksLikeName, mergePartials, type Aggregator } from '../../operators/shuffle/builtins.ts';
 import type { CombineFn, InlineJob, Job, JobSpec, MapFn, ReduceContext, TaskContext } from './types.ts';
 
 export type JobRef =
@@ -22,19 +22,18 @@ export interface ResolvedJob {
   split: boolean;
   /** Set when reduce is a built-in: map values are lifted with agg.init and merged map-side. */
   agg?: Aggregator;
-  /** A user combine on raw map values (ignored when reduce is a built-in, which combines itself). */
+  /** A user combine function on raw map values (unset when reduce is a built-in, which combines itself). */
   combine?: CombineFn;
-  /** Set when combine, not reduce, is a built-in name: the map side then aggregates with it in place (the
-   * collector's typed-array counting path for sum/count) rather than batching values for `combine`. Each
-   * built-in's result() is the identity, so what it writes to runs is what `combine` would have given. */
+  /** Set when combine, not reduce, is a built-in name: the map side aggregates with it (the collector's
+   * typed-array counting path for sum/count), so the reduce always receives its partial results. */
   combineAgg?: Aggregator;
   /** On map-output values (accumulators when agg is set). Undefined: a map-only job. */
   reduce?: (key: string, values: Iterable<any>, ctx: ReduceContext) => unknown;
   group?: (key: string) => string;
   setup?: (ctx: TaskContext) => void | Promise<void>;
   teardown?: (ctx: TaskContext) => void | Promise<void>;
-  /** Map-output value for Hadoop Streaming mode: agg.init(v) when reduce is a built-in, else v. */
-  liftValue(value: unknown): unknown;
+  /** Map-output value for Hadoop Streaming mode: init(v) of the built-in reduce or combine, else v. */
+  liftValue(key: string, value: unknown): unknown;
 }
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -59,7 +58,7 @@ export function evalFunction(source: string, what: string): (...args: any[]) => 
 /** Builds a job object from inline source strings (built-in names stay names). */
 export function jobFromInline(src: InlineJob): Job {
   const named = (s: string | undefined, what: string) =>
-    s === undefined ? undefined : isBuiltinName(s) ? s : evalFunction(s, what);
+    s === undefined ? undefined : looksLikeName(s) ? (builtin(s, what), s) : evalFunction(s, what);
   const job: Job = { ...src, name: src.name ?? 'inline', map: evalFunction(src.map, '--map') } as Job;
   job.combine = named(src.combine, '--combine') as Job['combine'];
   job.reduce = named(src.reduce, '--reduce') as Job['reduce'];
@@ -125,17 +124,9 @@ const check = <T>(v: T | undefined, allowed: readonly T[], what: string, dflt: T
   return v;
 };
 
-function resolveCombine(c: Job['combine']): CombineFn | undefined {
-  if (c === undefined) return undefined;
-  if (typeof c === 'function') return c;
-  if (!isBuiltinName(c)) throw new Error(`job combine must be a function or one of ${Object.keys(builtins).join(', ')}; got ${JSON.stringify(c)}`);
-  const agg = builtins[c];
-  return (_key, values) => {
-    let acc: unknown;
-    let first = true;
-    for (const v of values) { acc = first ? agg.init(v) : agg.add(acc, v); first = false; }
-    return agg.result(acc);
-  };
+/** A built-in named by a job's combine or reduce; an unknown name is an error listing them. */
+function named(name: unknown, what: string): Aggregator {
+  return builtin(typeof name === 'string' ? name : String(name), `job ${what}`);
 }
 
 /** Checks a job and turns built-in names into functions. */
@@ -146,17 +137,14 @@ export function resolveJob(job: Job): ResolvedJob {
   let reduce: ResolvedJob['reduce'];
   if (r === undefined) reduce = undefined;
   else if (typeof r === 'function') reduce = r;
-  else if (isBuiltinName(r)) {
-    const a = builtins[r];
+  else {
+    const a = named(r, 'reduce');
     agg = a;
-    reduce = (_key, accs) => {
-      let acc: unknown;
-      let first = true;
-      for (const x of accs) { acc = first ? x : a.merge(acc, x); first = false; }
-      return a.result(acc);
-    };
-  } else throw new Error(`job reduce must be a function or one of ${Object.keys(builtins).join(', ')}; got ${JSON.stringify(r)}`);
+    reduce = (key, partials) => mergePartials(a, key, partials);
+  }
   if (job.group !== undefined && typeof job.group !== 'function') throw new TypeError('job group must be a function key => groupKey');
+  const combineAgg = agg || job.combine === undefined || typeof job.combine === 'function' ? undefined : named(job.combine, 'combine');
+  const lift = agg ?? combineAgg;
   return {
     name: job.name ?? 'job',
     map: job.map,
@@ -165,12 +153,12 @@ export function resolveJob(job: Job): ResolvedJob {
     encoding: check(job.encoding, ['utf8', 'latin1'] as const, 'encoding', 'utf8'),
     split: job.split !== false,
     agg,
-    combine: agg ? undefined : resolveCombine(job.combine),
-    combineAgg: !agg && isBuiltinName(job.combine) ? builtins[job.combine] : undefined,
+    combine: agg || typeof job.combine !== 'function' ? undefined : job.combine,
+    combineAgg,
     reduce,
     group: job.group,
     setup: job.setup,
     teardown: job.teardown,
-    liftValue: agg ? (v) => agg.init(v) : (v) => v,
+    liftValue: lift ? (k, v) => lift.init(v, k) : (_k, v) => v,
   };
 }

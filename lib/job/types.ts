@@ -1,9 +1,10 @@
 // The shape of a job and of the options runJob takes. A job is a plain object (usually a module's default
 // export); defineJob() only adds types, so a job file never needs to import mrpipe.
 import type { Emit } from '../../operators/types.ts';
+import type { BuiltinName } from '../../operators/shuffle/builtins.ts';
 
 /** Names of the built-in combiners/reducers (associative, so they also run map-side). */
-export type BuiltinName = 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect';
+export type { BuiltinName };
 
 export type InputFormat = 'lines' | 'jsonl' | 'json';
 export type OutputFormat = 'tsv' | 'jsonl';
@@ -118,8 +119,12 @@ export interface RunOptions {
   badRecords?: BadRecordsPolicy;
   /** Abort the job from outside. */
   signal?: AbortSignal;
-  /** Install SIGINT/SIGTERM handlers that stop the job, clean up, and re-raise (default true). */
+  /** Stop the job on SIGINT/SIGTERM and remove its temp files (default false: signals are the program's;
+   * stop a job yourself with `signal` or JobRun.abort()). The result then rejects "interrupted by SIGINT". */
   handleSignals?: boolean;
+  /** With handleSignals: once cleaned up, end the process by that signal (status 128 + n) unless another
+   * listener is there to decide (default false; the CLI sets it). */
+  exitOnSignal?: boolean;
   /** Progress callback (also emitted as 'progress' on the JobRun). */
   onProgress?: (p: JobProgress) => void;
 }

@@ -2,7 +2,8 @@
 // allows (a built-in reducer's accumulators, or a user combine), and spilled as one sorted run per
 // partition when the budget is full and at the end of the task.
 import { join } from 'node:path';
-import { builtins, type Aggregator } from '../job/builtins.ts';
+import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/index.ts';
+import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
 import { sortOrder } from '../../operators/shuffle/index.ts';
@@ -36,23 +37,6 @@ export function valueCost(v: unknown): number {
       return 48 + 2 * (JSON.stringify(v)?.length ?? 0);
     }
   }
-}
-
-/** JSON text of a value for a run file, with an error naming the key when it cannot be serialised. */
-export function toJson(key: string, v: unknown): string | undefined {
-  if (typeof v === 'number') {
-    if (Number.isFinite(v)) return String(v);
-    throw new TypeError(`value emitted for key ${JSON.stringify(key)} is ${v}, which JSON cannot carry (it would become null)`);
-  }
-  if (v === undefined) return undefined;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(v);
-  } catch (err) {
-    throw new TypeError(`value emitted for key ${JSON.stringify(key)} is not JSON-serialisable: ${(err as Error).message}`, { cause: err });
-  }
-  if (json === undefined) throw new TypeError(`value emitted for key ${JSON.stringify(key)} is a ${typeof v}, which JSON cannot carry`);
-  return json;
 }
 
 export interface CollectorOptions {
@@ -99,7 +83,7 @@ export class Collector {
     const agg = this.o.agg as Aggregator;
     return (key, value) => {
       // The value first: a bad one throws before the key is added.
-      const v: number = count ? 1 : typeof value === 'number' ? value : agg.init(value);
+      const v: number = count ? 1 : typeof value === 'number' && value - value === 0 ? value : agg.init(value, key);
       const found = t.find(key);
       if (found >= 0) {
         this.counts[found] += v;
@@ -124,12 +108,12 @@ export class Collector {
     if (o.agg) {
       const id = this.table.find(key);
       if (id < 0) {
-        const acc = o.agg.init(value);
+        const acc = o.agg.init(value, key);
         this.accs[this.table.insert(key)] = acc;
         this.bytes += ENTRY_OVERHEAD + 2 * key.length + valueCost(value);
       } else {
         const acc = this.accs[id];
-        const next = o.agg.add(acc, value);
+        const next = o.agg.add(acc, value, key);
         this.accs[id] = next;
         if (next === acc && Array.isArray(acc)) this.bytes += valueCost(value); // collect grows in place
       }
@@ -145,7 +129,7 @@ export class Collector {
         if (pending.length >= COMBINE_EVERY) this.collapse(key, pending);
       }
     } else {
-      const json = toJson(key, value);
+      const json = valueJson(key, value);
       this.keys.push(key);
       this.vals.push(json);
       this.bytes += ENTRY_OVERHEAD + 2 * key.length + (json === undefined ? 0 : 2 * json.length);
@@ -154,7 +138,7 @@ export class Collector {
   }
 
   private collapse(key: string, pending: unknown[]): void {
-    const v = (this.o.combine as CombineFn)(key, pending);
+    const v = callCombine(this.o.combine as CombineFn, key, pending);
     for (const x of pending) this.bytes -= 8 + valueCost(x);
     pending.length = 0;
     pending.push(v);
@@ -206,12 +190,12 @@ export class Collector {
           for (let j = 0; j < order.length; j++) {
             const id = ids[order[j]];
             const k = keys[id];
-            if (counting) w.add(k, toJson(k, this.counts[id]));
+            if (counting) w.add(k, String(checkSum(this.counts[id], k)));
             else if (combine) {
               // Pending raw values: combine what is left once more, write one value.
               const arr = this.accs[id] as unknown[];
-              w.add(k, toJson(k, arr.length === 1 ? arr[0] : combine(k, arr)));
-            } else w.add(k, toJson(k, this.accs[id]));
+              w.add(k, valueJson(k, arr.length === 1 ? arr[0] : callCombine(combine, k, arr)));
+            } else w.add(k, valueJson(k, this.accs[id]));
           }
         });
       }

@@ -9,16 +9,16 @@ import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters } from './counters.ts';
 import type { InputFile } from './inputs.ts';
-import { toJson } from './collector.ts';
+import { callReduce, reduceEmit, valueJson } from '../job/checks.ts';
 import { compareKeys, partitionOf } from './keys.ts';
 import { runMapTask, type MapSink } from './map-task.ts';
 import { PartWriter } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 
 function roundTrip(v: unknown, key = ''): unknown {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : toJson(key, v);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : valueJson(key, v);
   if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') return v;
-  return JSON.parse(toJson(key, v) as string);
+  return JSON.parse(valueJson(key, v) as string);
 }
 
 class MemorySink implements MapSink {
@@ -29,12 +29,13 @@ class MemorySink implements MapSink {
   }
   add(key: string, value: unknown): void {
     const v = roundTrip(value, key);
-    const agg = this.job.agg;
+    // A built-in reduce or combine aggregates as it goes (one partial per key), as the collector does.
+    const agg = this.job.agg ?? this.job.combineAgg;
     const m = this.map;
     const cur = m.get(key);
     if (agg) {
-      if (cur === undefined && !m.has(key)) m.set(key, agg.init(v));
-      else m.set(key, agg.add(cur, v));
+      if (cur === undefined && !m.has(key)) m.set(key, agg.init(v, key));
+      else m.set(key, agg.add(cur, v, key));
     } else if (cur === undefined) m.set(key, [v]);
     else cur.push(v);
   }
@@ -84,17 +85,18 @@ export async function runInMemory(
     try {
       const ks = byPart[p];
       const reduce = job.reduce;
+      const held = job.agg ?? job.combineAgg;
       if (!reduce) {
-        for (const k of ks) for (const v of sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
+        for (const k of ks) for (const v of held ? [roundTrip(sink.map.get(k), k)] : sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
       } else {
         const ctx: ReduceContext = {
           key: '', taskId: `reduce-${p}`, counter: (g, n, c = 1) => addCounter(counters, g, n, c),
-          emit: (k, v) => out.write(formatRecord(k, v, fmt)),
+          emit: reduceEmit((k, v) => out.write(formatRecord(k, v, fmt))),
         };
         const agg = job.agg;
         if (agg && !job.group) {
           // A built-in reduce over one held accumulator per key: its result, without a generator per key.
-          for (const k of ks) out.write(formatRecord(k, agg.result(roundTrip(sink.map.get(k))), fmt));
+          for (const k of ks) out.write(formatRecord(k, agg.result(roundTrip(sink.map.get(k), k), k), fmt));
           groups += ks.length;
         }
         for (let i = agg && !job.group ? ks.length : 0; i < ks.length;) {
@@ -105,19 +107,11 @@ export async function runInMemory(
           const values = (function* () {
             for (const k of members) {
               ctx.key = k;
-              if (agg) yield roundTrip(sink.map.get(k));
+              if (held) yield roundTrip(sink.map.get(k), k);
               else yield* sink.map.get(k) as unknown[];
             }
           })();
-          let r: unknown;
-          try {
-            r = reduce(g, values, ctx);
-          } catch (err) {
-            throw new Error(`reduce failed for key ${JSON.stringify(g)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
-          }
-          if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
-            throw new TypeError(`reduce returned a Promise for key ${JSON.stringify(g)}: reduce must be synchronous`);
-          }
+          const r = callReduce(reduce, g, values, ctx);
           if (r !== undefined) out.write(formatRecord(g, r, fmt));
           groups++;
           i = j;

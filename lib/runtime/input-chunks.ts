@@ -1,8 +1,7 @@
 // Raw blocks of a whole input (json input, .gz files through zlib), and the line number of a byte offset
 // for error messages. Byte ranges of plain files are read by the line operators' fileChunks.
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { openInputStream } from '../../plumbing/open-input.ts';
 
 const LF = 10;
 
@@ -23,7 +22,7 @@ async function* fileBlocks(path: string, start: number, chunkSize: number): Asyn
 }
 
 async function* gunzipBlocks(path: string, chunkSize: number): AsyncGenerator<Buffer> {
-  const gz = createReadStream(path, { highWaterMark: Math.min(chunkSize, 1 << 20) }).pipe(createGunzip({ chunkSize: Math.max(chunkSize, 64) }));
+  const gz = openInputStream(path, { highWaterMark: Math.min(chunkSize, 1 << 20), chunkSize: Math.max(chunkSize, 64) });
   try {
     for await (const b of gz) yield b as Buffer;
   } catch (err) {

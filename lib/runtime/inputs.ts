@@ -1,9 +1,9 @@
-// Input expansion: paths, globs (fs.glob), and '-' for stdin, which is spooled to the job temp dir so it
+// Input expansion: paths, globs (plumbing/open-input.ts), and '-' for stdin, which is spooled to the job temp dir so it
 // can be split and retried like any file.
-import { createWriteStream, promises as fsp, statSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { compareKeys } from './keys.ts';
+import { expandGlob, isGlob, isGzip } from '../../plumbing/open-input.ts';
 
 export interface InputFile {
   /** As the user gave it (or as the glob matched it); '-' for stdin. */
@@ -13,14 +13,6 @@ export interface InputFile {
   size: number;
   mtimeMs: number;
   gz: boolean;
-}
-
-const GLOB_CHARS = /[*?[{]/;
-
-async function expandGlob(pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const p of fsp.glob(pattern)) out.push(p);
-  return out.sort(compareKeys);
 }
 
 function statInput(name: string, path: string): InputFile {
@@ -35,7 +27,7 @@ function statInput(name: string, path: string): InputFile {
   }
   if (st.isDirectory()) throw new Error(`input ${name}: is a directory; pass the files inside it (e.g. ${join(name, '*')})`);
   if (!st.isFile()) throw new Error(`input ${name}: not a regular file (a FIFO or device cannot be split); pipe it on stdin with '-' instead`);
-  return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: /\.gz$/i.test(path) };
+  return { name, path, size: st.size, mtimeMs: st.mtimeMs, gz: isGzip(path) };
 }
 
 /** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. The copy stops when
@@ -59,7 +51,7 @@ export async function expandInputs(
           + '(--tmp-dir / TMPDIR) at a larger disk, or give the input as a file', { cause: err });
       }
       files.push({ ...statInput('-', path), gz: false });
-    } else if (GLOB_CHARS.test(input) && !exists(input)) {
+    } else if (isGlob(input)) {
       const matches = await expandGlob(input);
       if (matches.length === 0) throw new Error(`input ${input}: the pattern matches no file`);
       for (const m of matches) files.push(statInput(m, m));
@@ -68,11 +60,3 @@ export async function expandInputs(
   return files;
 }
 
-function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

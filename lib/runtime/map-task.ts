@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
+import { checkKey, checkMapResult, describeError, markDeterministic } from '../job/checks.ts';
+import { BuiltinError } from '../../operators/shuffle/index.ts';
 import { taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
@@ -33,10 +35,6 @@ function isIoError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const e = err as NodeJS.ErrnoException;
   return typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code));
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 function rangeText(spec: MapTaskSpec): string {
@@ -69,19 +67,17 @@ export async function runMapTask(
   });
   const target: MapSink = sink ?? collector;
   let out = 0;
-  /** An I/O error from spilling (disk full…), kept so that neither --bad-records nor a map that catches
-   * what emit throws can swallow it: it fails the task. */
+  /** An I/O error from spilling (disk full…) or an overflowing built-in sum: no one record's fault, so it
+   * is kept where neither --bad-records nor a map that catches what emit throws can swallow it. */
   let ioFailure: unknown;
   const emit = (key: string, value?: unknown): void => {
-    if (typeof key !== 'string') {
-      throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
-    }
+    checkKey(key);
     if (ioFailure) throw ioFailure;
     out++;
     try {
       target.add(key, value);
     } catch (err) {
-      if (isIoError(err)) ioFailure = err;
+      if (isIoError(err) || (err instanceof BuiltinError && err.overflow)) ioFailure = err;
       throw err;
     }
   };
@@ -99,8 +95,10 @@ export async function runMapTask(
       return;
     }
     if (ioFailure) throw ioFailure;
-    if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
-      throw new RecordFailure(new TypeError('map returned a Promise: map must be synchronous (do async preparation in setup())'), ctx.offset, ctx.line, ctx.index);
+    try {
+      checkMapResult(r);
+    } catch (err) {
+      throw new RecordFailure(err, ctx.offset, ctx.line, ctx.index);
     }
   };
   const fail = (err: unknown): void => {
@@ -169,7 +167,7 @@ export async function runMapTask(
       ? `${spec.name} element ${err.index}`
       : `${spec.name} line ${line} (byte ${err.offset})`;
     const what = limit > 0 ? `more than ${limit} bad records; the last: ` : '';
-    throw new Error(`${where}: ${what}${describe(err.error)} [task ${spec.id} ${rangeText(spec)} of ${spec.name}]`, { cause: err });
+    throw markDeterministic(new Error(`${where}: ${what}${describeError(err.error)} [task ${spec.id} ${rangeText(spec)} of ${spec.name}]`, { cause: err.error }));
   } finally {
     await job.teardown?.(tctx);
   }

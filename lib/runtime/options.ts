@@ -37,6 +37,7 @@ export interface Settings {
   maxAttempts: number;
   badRecords: BadRecordsPolicy;
   handleSignals: boolean;
+  exitOnSignal: boolean;
   maxLineBytes: number;
 }
 
@@ -76,7 +77,8 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
     overwrite: o.overwrite === 'force' ? 'force' : o.overwrite === true,
     maxAttempts: positiveInt(o.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS),
     badRecords: bad,
-    handleSignals: o.handleSignals ?? true,
+    handleSignals: o.handleSignals ?? false,
+    exitOnSignal: o.exitOnSignal ?? false,
     maxLineBytes: o.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : parseSize(o.maxLineBytes, 'maxLineBytes'),
   };
 }

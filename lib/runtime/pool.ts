@@ -9,7 +9,8 @@ import { taskBudget } from './budget.ts';
 import { runMapTask } from './map-task.ts';
 import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
-import type { TaskEnv, TaskProgress, TaskResult, TaskSpec } from './task-types.ts';
+import { markDeterministic } from '../job/checks.ts';
+import { isTaskFailure, type TaskEnv, type TaskFailure, type TaskProgress, type TaskResult, type TaskSpec } from './task-types.ts';
 import type { WorkerTask } from './worker.ts';
 
 export interface Executor {
@@ -78,7 +79,7 @@ export function fdLimitFailure(err: unknown, workers: number): unknown {
 
 export class WorkerExecutor implements Executor {
   readonly concurrency: number;
-  private readonly pool: Piscina<WorkerTask, TaskResult>;
+  private readonly pool: Piscina<WorkerTask, TaskResult | TaskFailure>;
   private readonly abort = new AbortController();
   private readonly extra = new Set<Piscina>();
   /** Set when a pool emitted 'error' (a thread failed to start): every task then fails with it. */
@@ -95,8 +96,8 @@ export class WorkerExecutor implements Executor {
     this.pool = this.makePool(workers);
   }
 
-  private makePool(threads: number): Piscina<WorkerTask, TaskResult> {
-    const pool = new Piscina<WorkerTask, TaskResult>({
+  private makePool(threads: number): Piscina<WorkerTask, TaskResult | TaskFailure> {
+    const pool = new Piscina<WorkerTask, TaskResult | TaskFailure>({
       filename: WORKER_URL.href,
       minThreads: threads,
       maxThreads: threads,
@@ -120,7 +121,9 @@ export class WorkerExecutor implements Executor {
     port1.unref();
     try {
       if (this.failure) throw this.failure;
-      return await pool.run({ spec, env, port: port2 }, { transferList: [port2], signal: this.abort.signal });
+      const r = await pool.run({ spec, env, port: port2 }, { transferList: [port2], signal: this.abort.signal });
+      if (isTaskFailure(r)) throw markDeterministic(new Error(r.deterministicFailure));
+      return r;
     } catch (err) {
       throw this.failure ?? err;
     } finally {

@@ -5,6 +5,8 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import type { ResolvedJob } from '../job/load.ts';
 import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
+import { callReduce, reduceEmit } from '../job/checks.ts';
+import { KeyGroups, type KeyedSource } from '../../operators/shuffle/index.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, type RunCursor } from './runs.ts';
@@ -52,48 +54,9 @@ export class PartWriter {
 
 const parse = (v: string | undefined): unknown => (v === undefined ? undefined : JSON.parse(v));
 
-/** The values of one group, pulled from the merge cursor on demand. */
-class GroupValues implements Iterable<unknown>, Iterator<unknown> {
-  /** True while the cursor holds a record of this group not handed out yet. */
-  private pending = true;
-  private ended = false;
-  /** After the group: whether the cursor holds the next group's first record. */
-  more = false;
-  count = 0;
-  private readonly cur: RunCursor;
-  private readonly gkey: string;
-  private readonly group: ((k: string) => string) | undefined;
-  private readonly ctx: ReduceContext;
-
-  constructor(cur: RunCursor, gkey: string, group: ((k: string) => string) | undefined, ctx: ReduceContext) {
-    this.cur = cur;
-    this.gkey = gkey;
-    this.group = group;
-    this.ctx = ctx;
-  }
-
-  [Symbol.iterator](): Iterator<unknown> {
-    return this;
-  }
-
-  next(): IteratorResult<unknown> {
-    if (this.ended) return { value: undefined, done: true };
-    if (!this.pending) {
-      if (!this.cur.advance()) { this.ended = true; this.more = false; return { value: undefined, done: true }; }
-      const k = this.cur.current.key;
-      if ((this.group ? this.group(k) : k) !== this.gkey) { this.ended = true; this.more = true; return { value: undefined, done: true }; }
-    }
-    this.pending = false;
-    this.count++;
-    const r = this.cur.current;
-    this.ctx.key = r.key;
-    return { value: parse(r.json), done: false };
-  }
-
-  /** Skips what the reducer did not read. */
-  drain(): void {
-    while (!this.next().done) { /* skip */ }
-  }
+/** The merged runs as a keyed source for the group-by (values parsed only when a reducer takes them). */
+function runSource(cur: RunCursor): KeyedSource<unknown> {
+  return { advance: () => cur.advance(), key: () => cur.current.key, value: () => parse(cur.current.json) };
 }
 
 export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskEnv, onProgress?: (p: TaskProgress) => void): Promise<ReduceTaskResult> {
@@ -113,7 +76,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
       });
       const fmt = job.output;
       const reduce = job.reduce;
-      let groups = 0;
+      let groupCount = 0;
       let inRecords = 0;
       if (!reduce) {
         while (cur.advance()) {
@@ -122,41 +85,23 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
         }
       } else {
         const ctx: ReduceContext = {
-          key: '', taskId: spec.id, counter,
-          emit: (k: string, v: unknown) => {
-            if (typeof k !== 'string') throw new TypeError(`reduce emit: key must be a string, got ${typeof k}`);
-            out.write(formatRecord(k, v, fmt));
-          },
+          key: '', taskId: spec.id, counter, emit: reduceEmit((k, v) => out.write(formatRecord(k, v, fmt))),
         };
-        const group = job.group;
-        let more = cur.advance();
-        while (more) {
-          const k = cur.current.key;
-          const gkey = group ? group(k) : k;
-          const values = new GroupValues(cur, gkey, group, ctx);
-          let r: unknown;
-          try {
-            r = reduce(gkey, values, ctx);
-          } catch (err) {
-            throw new Error(`reduce failed for key ${JSON.stringify(gkey)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} [task ${spec.id}]`, { cause: err });
-          }
-          if (r !== undefined && typeof (r as Promise<unknown>)?.then === 'function') {
-            throw new TypeError(`reduce returned a Promise for key ${JSON.stringify(gkey)}: reduce must be synchronous [task ${spec.id}]`);
-          }
+        const groups = new KeyGroups(runSource(cur), { group: job.group, onValue: (k) => { ctx.key = k; } });
+        for (let gkey = groups.nextGroup(); gkey !== null; gkey = groups.nextGroup()) {
+          const r = callReduce(reduce, gkey, groups.values(), ctx);
           if (r !== undefined) out.write(formatRecord(gkey, r, fmt));
-          values.drain();
-          more = values.more;
-          groups++;
-          inRecords += values.count;
-          if ((groups & 0xffff) === 0) { progress.recordsIn = inRecords; progress.recordsOut = out.records; onProgress?.({ ...progress }); }
+          groupCount++;
+          if ((groupCount & 0xffff) === 0) { progress.recordsIn = groups.records; progress.recordsOut = out.records; onProgress?.({ ...progress }); }
         }
+        inRecords = groups.records;
       }
       out.close();
       renameSync(spec.tmpPath, spec.final);
       progress.recordsIn = inRecords;
       progress.recordsOut = out.records;
       onProgress?.({ ...progress });
-      addCounter(counters, BUILTIN_GROUP, 'reduceInputGroups', groups);
+      addCounter(counters, BUILTIN_GROUP, 'reduceInputGroups', groupCount);
       addCounter(counters, BUILTIN_GROUP, 'reduceInputRecords', inRecords);
       addCounter(counters, BUILTIN_GROUP, 'outputRecords', out.records);
       addCounter(counters, BUILTIN_GROUP, 'mergePasses', progress.spills);

@@ -18,7 +18,7 @@ import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
-import { onStopSignals } from '../../plumbing/signals.ts';
+import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
 
 /** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
 export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {
@@ -222,8 +222,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     else if (locked) outDir?.unlock();
     if (stopListening) {
       stopListening();
-      // Die of the signal, as an interrupted Unix tool does (exit status 128 + n).
-      if (caught) process.kill(process.pid, caught);
+      // Die of the signal, as an interrupted Unix tool does (exit status 128 + n), when the caller asked.
+      if (caught && s.exitOnSignal) dieOfSignal(caught);
     }
     // A job that failed reports why it failed; one that worked but could not clean up says so (the
     // throw replaces only a result, never an error, hence the lint exception).

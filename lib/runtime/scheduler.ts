@@ -1,5 +1,7 @@
 // Runs task attempts on an executor, `concurrency` at a time, retrying a failed attempt (on a fresh
-// worker) up to maxAttempts. The first task that fails for good stops the rest and fails the job.
+// worker) up to maxAttempts. The first task that fails for good stops the rest and fails the job. An error
+// of the job's own code or data (a map that throws, a sum that overflows) would fail again: never retried.
+import { isDeterministic } from '../job/checks.ts';
 import type { TaskEvent } from '../job/types.ts';
 import type { Executor } from './pool.ts';
 import type { TaskEnv, TaskProgress, TaskResult, TaskSpec } from './task-types.ts';
@@ -50,7 +52,7 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
           failure ??= err;
           return;
         }
-        if (attempt >= o.maxAttempts || /ENOSPC|EFBIG|EDQUOT|memory limit|OUT_OF_MEMORY/i.test(message)) {
+        if (attempt >= o.maxAttempts || isDeterministic(err) || /ENOSPC|EFBIG|EDQUOT|memory limit|OUT_OF_MEMORY/i.test(message)) {
           o.onTask({ id: t.id, kind: t.kind, state: 'failed', attempt, error: message });
           const tries = attempt > 1 ? ` (${attempt} attempts)` : '';
           failure ??= /memory limit|OUT_OF_MEMORY/i.test(message)

@@ -69,3 +69,12 @@ export interface ReduceTaskResult {
 
 export type TaskSpec = MapTaskSpec | ReduceTaskSpec;
 export type TaskResult = MapTaskResult | ReduceTaskResult;
+
+/** A worker's deterministic failure sent back as data: an Error cloned across threads loses its marks. */
+export interface TaskFailure {
+  deterministicFailure: string;
+}
+
+export function isTaskFailure(r: unknown): r is TaskFailure {
+  return typeof (r as TaskFailure | null)?.deterministicFailure === 'string';
+}

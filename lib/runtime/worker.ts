@@ -4,7 +4,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import { runMapTask } from './map-task.ts';
 import { runReduceTask } from './reduce-task.ts';
-import type { TaskEnv, TaskResult, TaskSpec } from './task-types.ts';
+import { isDeterministic } from '../job/checks.ts';
+import type { TaskEnv, TaskFailure, TaskResult, TaskSpec } from './task-types.ts';
 
 export interface WorkerTask {
   spec: TaskSpec;
@@ -24,7 +25,7 @@ function jobFor(env: TaskEnv): Promise<ResolvedJob> {
   return p;
 }
 
-export default async function runTask(task: WorkerTask): Promise<TaskResult> {
+export default async function runTask(task: WorkerTask): Promise<TaskResult | TaskFailure> {
   const job = await jobFor(task.env);
   let last = 0;
   const onProgress = task.port
@@ -37,6 +38,9 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult> {
     return task.spec.kind === 'map'
       ? await runMapTask(job, task.spec, task.env, onProgress)
       : await runReduceTask(job, task.spec, task.env, onProgress);
+  } catch (err) {
+    if (isDeterministic(err)) return { deterministicFailure: err instanceof Error ? err.message : String(err) };
+    throw err;
   } finally {
     task.port?.close();
   }

@@ -1,42 +1,165 @@
-// Built-in combiners and reducers, by name, so job files can say `combine: 'sum', reduce: 'sum'`.
-// A combiner folds values map-side: init(first value) then add(acc, value); its accumulators are what it
-// emits. A reducer is a fold too (start/step/finish) so it streams over any number of values with O(1)
-// memory — except collect, which holds values up to an explicit cap.
+// The built-in combiners/reducers: one registry, one meaning each, for the operators (combine('sum'),
+// reduce('sum')), the runtime, the in-memory path and the Hadoop Streaming commands. Each is an associative
+// aggregator: init(value) lifts a map value, add(acc, value) folds one more in, partial(p) checks a partial
+// result read back (a run file, the wire), merge(a, b) joins two partials, result(acc) is the output.
+// Numbers are numbers wherever they come from: sum/count/min/max take numbers or decimal numeric strings
+// ("2" is 2, from the wire or a map); anything else, or a sum that overflows, is an error naming the key.
 
-export interface Combiner<V = unknown, A = V> {
+/** Names of the built-ins; `collect:N` is collect that fails beyond N values for a key. */
+export type BuiltinName = 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect' | `collect:${number}`;
+
+export interface Aggregator<V = any, A = any, O = any> {
   readonly name: string;
-  init(value: V): A;
-  add(acc: A, value: V): A;
+  init(value: V, key: string): A;
+  add(acc: A, value: V, key: string): A;
+  /** Checks (and normalises: "2" → 2) one partial result read back from a run or the wire. */
+  partial(acc: unknown, key: string): A;
+  merge(a: A, b: A, key: string): A;
+  result(acc: A, key: string): O;
 }
 
-/** What a combine stage accepts: a built-in name or a merge function (a, b) => merged. */
-export type CombinerSpec<V = unknown> = 'sum' | 'count' | 'min' | 'max' | ((a: V, b: V) => V) | Combiner<V, V>;
+/** A value a built-in cannot take, or a sum that is no longer finite; the message names the key. */
+export class BuiltinError extends TypeError {
+  readonly key: string;
+  /** True for an overflowing sum: no one record is at fault, so it is never skipped as a bad record. */
+  readonly overflow: boolean;
+  constructor(message: string, key: string, overflow: boolean) {
+    super(message);
+    this.key = key;
+    this.overflow = overflow;
+  }
+}
 
-const less = (a: unknown, b: unknown): boolean => (a as number) < (b as number);
+const quote = (key: string): string => JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
 
-export const combiners = {
-  sum: { name: 'sum', init: (v: number) => v, add: (a: number, v: number) => a + v } as Combiner<number, number>,
-  /** Counts values: emits how many values each key had (reduce those with 'sum'). */
-  count: { name: 'count', init: () => 1, add: (a: number) => a + 1 } as Combiner<unknown, number>,
-  min: { name: 'min', init: (v: unknown) => v, add: (a: unknown, v: unknown) => (less(v, a) ? v : a) } as Combiner,
-  max: { name: 'max', init: (v: unknown) => v, add: (a: unknown, v: unknown) => (less(a, v) ? v : a) } as Combiner,
-};
+function shown(v: unknown): string {
+  if (v === undefined) return 'the value (missing)';
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return String(v);
+  let s: string | undefined;
+  try { s = JSON.stringify(v); } catch { s = undefined; }
+  if (s === undefined || (s === '{}' && (v instanceof Map || v instanceof Set))) s = Object.prototype.toString.call(v);
+  return `the value ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`;
+}
+
+/** Decimal number text, as JSON or a Hadoop mapper writes it (no hex, no "Infinity", no empty string). */
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+/** A finite number from a number or a decimal numeric string; else an error naming the built-in and key. */
+export function toNumber(name: string, v: unknown, key: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && DECIMAL.test(v) ? Number(v) : NaN;
+  if (n - n === 0) return n;
+  throw new BuiltinError(`${name}: ${shown(v)} for key ${quote(key)} is not a finite number`, key, false);
+}
+
+function finiteSum(total: number, key: string): number {
+  if (total - total === 0) return total;
+  throw new BuiltinError(`sum for key ${quote(key)} is ${total}: the values overflow a double (±1.8e308)`, key, true);
+}
+
+/** Checks a running total (the runtime's typed-array counting path adds without the aggregator). */
+export const checkSum = finiteSum;
+
+const identity = <T>(x: T): T => x;
+
+function list(v: unknown, key: string, name: string): unknown[] {
+  if (Array.isArray(v)) return v;
+  throw new BuiltinError(`${name}: ${shown(v)} for key ${quote(key)} is not a list of collected values (mrpipe map of the same job writes [value])`, key, false);
+}
+
+/** collect: the values of a key in input order, failing beyond `cap` of them. */
+export function collect(cap = Infinity): Aggregator<unknown, unknown[], unknown[]> {
+  const name = cap === Infinity ? 'collect' : `collect:${cap}`;
+  const room = (n: number, key: string): void => {
+    if (n > cap) throw new BuiltinError(`${name}: key ${quote(key)} has more than ${cap} values; raise the cap ('collect:N') or use a folding reducer`, key, false);
+  };
+  return {
+    name,
+    init: (v) => [v],
+    add: (a, v, key) => { room(a.length + 1, key); a.push(v); return a; },
+    partial: (a, key) => list(a, key, name),
+    merge: (a, b, key) => { room(a.length + b.length, key); for (const x of b) a.push(x); return a; },
+    result: identity,
+  };
+}
+
+const extreme = (name: 'min' | 'max', pick: (a: number, b: number) => number): Aggregator<unknown, number, number> => ({
+  name,
+  init: (v, key) => toNumber(name, v, key),
+  add: (a, v, key) => pick(a, toNumber(name, v, key)),
+  partial: (a, key) => toNumber(name, a, key),
+  merge: (a, b) => pick(a, b),
+  result: identity,
+});
+
+export const builtins = {
+  sum: {
+    name: 'sum',
+    init: (v, key) => toNumber('sum', v, key),
+    add: (a, v, key) => finiteSum(a + toNumber('sum', v, key), key),
+    partial: (a, key) => toNumber('sum', a, key),
+    merge: (a, b, key) => finiteSum(a + b, key),
+    result: identity,
+  } as Aggregator<unknown, number, number>,
+  /** Counts values; its partial counts are summed. */
+  count: {
+    name: 'count',
+    init: () => 1,
+    add: (a) => a + 1,
+    partial: (a, key) => toNumber('count', a, key),
+    merge: (a, b) => a + b,
+    result: identity,
+  } as Aggregator<unknown, number, number>,
+  min: extreme('min', Math.min),
+  max: extreme('max', Math.max),
+  /** The value of the earliest record (runs merge stably, so: in input order). */
+  first: { name: 'first', init: identity, add: identity, partial: identity, merge: identity, result: identity } as Aggregator,
+  collect: collect(),
+} satisfies Record<string, Aggregator>;
+
+const NAMES = Object.keys(builtins);
+
+export function isBuiltinName(name: unknown): name is BuiltinName {
+  return typeof name === 'string' && (Object.hasOwn(builtins, name) || /^collect:[1-9]\d*$/.test(name));
+}
+
+/** True for text that names a built-in rather than being a function expression (`--reduce summ`). */
+export const looksLikeName = (text: string): boolean => /^[\w:]+$/.test(text);
+
+/** The built-in called `name`; an unknown name is an error listing them (`what`: whose name it is). */
+export function builtin(name: string, what = 'reducer'): Aggregator {
+  if (Object.hasOwn(builtins, name)) return builtins[name as keyof typeof builtins];
+  const m = /^collect:([1-9]\d*)$/.exec(name);
+  if (m) return collect(Number(m[1]));
+  throw new Error(`${what} must be a function or one of ${NAMES.join(', ')}, collect:N; got ${JSON.stringify(name)}`);
+}
+
+const NONE = Symbol('none');
+
+/** Folds partial results (from runs or the wire) into one result; each is checked first. */
+export function mergePartials(agg: Aggregator, key: string, partials: Iterable<unknown>): unknown {
+  let acc: unknown = NONE;
+  for (const p of partials) acc = acc === NONE ? agg.partial(p, key) : agg.merge(acc, agg.partial(p, key), key);
+  return agg.result(acc, key);
+}
+
+// ---- The operators' view of the registry: combiners (init/add) and folds (start/step/finish).
+
+/** A map-side combiner: init(first value) then add(acc, value); its accumulators are what it emits. */
+export interface Combiner<V = unknown, A = V> {
+  readonly name: string;
+  init(value: V, key: string): A;
+  add(acc: A, value: V, key: string): A;
+}
+
+/** What a combine stage accepts: a built-in name, a merge function (a, b) => merged, or a Combiner. */
+export type CombinerSpec<V = unknown> = BuiltinName | ((a: V, b: V) => V) | Combiner<V, V>;
 
 /** Resolve a combiner spec to a Combiner. */
 export function resolveCombiner<V>(spec: CombinerSpec<V>): Combiner<V, V> {
   if (typeof spec === 'function') return { name: spec.name || 'custom', init: (v) => v, add: spec };
   if (typeof spec === 'object') return spec;
-  const c = (combiners as Record<string, Combiner>)[spec];
-  if (!c) throw new Error(`mrpipe: unknown combiner '${String(spec)}' (use sum, count, min, max or a function)`);
-  return c as unknown as Combiner<V, V>;
-}
-
-/** The reducer that merges a combiner's partial results: count's partial counts are summed. */
-export function mergingReducerOf(spec: CombinerSpec): ReducerSpec {
-  if (spec === 'count' || spec === 'sum') return 'sum';
-  if (spec === 'min' || spec === 'max') return spec;
-  if (typeof spec === 'function') return foldOf(spec);
-  return foldOf((a, b) => spec.add(a, b));
+  return builtin(spec, 'combiner') as Combiner<V, V>;
 }
 
 /** A streaming reducer: start(key), step(acc, value) per value, finish(acc) → the output value. */
@@ -50,14 +173,7 @@ export interface Fold<V = unknown, A = unknown, R = unknown> {
 /** A reducer function: gets the key and its values as a one-shot iterable that streams from the input. */
 export type ReducerFn<V = unknown, R = unknown> = (key: string, values: Iterable<V>) => R;
 
-export type ReducerSpec<V = unknown, R = unknown> =
-  | 'sum' | 'count' | 'min' | 'max' | 'first' | 'collect' | `collect:${number}`
-  | Fold<V, unknown, R> | ReducerFn<V, R>;
-
-const NONE = Symbol('none');
-
-/** Default cap for collect; exceeding it is an error naming the key. */
-export const DEFAULT_COLLECT_CAP = 10_000;
+export type ReducerSpec<V = unknown, R = unknown> = BuiltinName | Fold<V, unknown, R> | ReducerFn<V, R>;
 
 /** A fold from a merge function: the values of a key merged pairwise. */
 export function foldOf<V>(merge: (a: V, b: V) => V, name = 'merge'): Fold<V, V | typeof NONE, V> {
@@ -69,39 +185,37 @@ export function foldOf<V>(merge: (a: V, b: V) => V, name = 'merge'): Fold<V, V |
   };
 }
 
-/** collect: the values of a key as an array, at most `cap` of them. */
-export function collect<V>(cap = DEFAULT_COLLECT_CAP): Fold<V, V[], V[]> {
+/** A built-in as a fold over raw values (init, then add). */
+function foldOfBuiltin(agg: Aggregator): Fold {
   return {
-    name: `collect:${cap}`,
-    start: () => [],
-    step(acc, v, key) {
-      if (acc.length >= cap) {
-        throw new Error(`mrpipe: collect: key ${JSON.stringify(key.slice(0, 200))} has more than ${cap} values; raise the cap ('collect:N') or use a folding reducer`);
-      }
-      acc.push(v);
-      return acc;
-    },
-    finish: (acc) => acc,
+    name: agg.name,
+    start: () => NONE,
+    step: (acc, v, key) => (acc === NONE ? agg.init(v, key) : agg.add(acc, v, key)),
+    finish: (acc, key) => agg.result(acc, key),
   };
 }
 
-export const reducers = {
-  sum: { name: 'sum', start: () => 0, step: (a: number, v: number) => a + v, finish: (a: number) => a } as Fold<number, number, number>,
-  count: { name: 'count', start: () => 0, step: (a: number) => a + 1, finish: (a: number) => a } as Fold<unknown, number, number>,
-  min: foldOf((a: unknown, b: unknown) => (less(b, a) ? b : a), 'min'),
-  max: foldOf((a: unknown, b: unknown) => (less(a, b) ? b : a), 'max'),
-  first: { name: 'first', start: () => NONE, step: (a: unknown, v: unknown) => (a === NONE ? v : a), finish: (a: unknown) => a } as Fold,
-  collect: collect(),
-};
+/** A built-in as a fold over partial results (a combiner's output): partial, then merge. */
+function mergingFold(agg: Aggregator): Fold {
+  return {
+    name: `${agg.name} (merging)`,
+    start: () => NONE,
+    step: (acc, p, key) => (acc === NONE ? agg.partial(p, key) : agg.merge(acc, agg.partial(p, key), key)),
+    finish: (acc, key) => agg.result(acc, key),
+  };
+}
+
+/** The reducer that merges a combiner's partial results (count's partial counts are summed). */
+export function mergingReducerOf(spec: CombinerSpec): ReducerSpec {
+  if (typeof spec === 'string') return mergingFold(builtin(spec, 'combiner'));
+  if (typeof spec === 'function') return foldOf(spec);
+  return foldOf((a, b) => spec.add(a, b, ''));
+}
 
 /** Resolve a reducer spec: a Fold (streams in O(1)) or a function taking an iterable of values. */
 export function resolveReducer<V, R>(spec: ReducerSpec<V, R>): Fold<V, unknown, R> | ReducerFn<V, R> {
   if (typeof spec === 'function' || typeof spec === 'object') return spec as Fold<V, unknown, R> | ReducerFn<V, R>;
-  const m = /^collect:(\d+)$/.exec(spec);
-  if (m) return collect(Number(m[1])) as unknown as Fold<V, unknown, R>;
-  const r = (reducers as Record<string, Fold>)[spec];
-  if (!r) throw new Error(`mrpipe: unknown reducer '${spec}' (use sum, count, min, max, first, collect, collect:N or a function)`);
-  return r as unknown as Fold<V, unknown, R>;
+  return foldOfBuiltin(builtin(spec, 'reducer')) as Fold<V, unknown, R>;
 }
 
 export function isFold<V, R>(r: Fold<V, unknown, R> | ReducerFn<V, R>): r is Fold<V, unknown, R> {

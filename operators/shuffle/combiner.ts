@@ -51,7 +51,7 @@ export class HashCombiner<V = unknown, A = V> {
     const slot = this.slots.get(key);
     if (this.numeric) {
       if (slot !== undefined) {
-        this.nums[slot] = this.combiner.add(this.nums[slot] as A, value) as number;
+        this.nums[slot] = this.combiner.add(this.nums[slot] as A, value, key) as number;
         return;
       }
       const s = this.keys.length;
@@ -60,16 +60,16 @@ export class HashCombiner<V = unknown, A = V> {
         bigger.set(this.nums);
         this.nums = bigger;
       }
-      this.nums[s] = this.combiner.init(value) as number;
+      this.nums[s] = this.combiner.init(value, key) as number;
       this.newKey(key, s, 8);
       return;
     }
     if (slot !== undefined) {
-      this.accs[slot] = this.combiner.add(this.accs[slot], value);
+      this.accs[slot] = this.combiner.add(this.accs[slot], value, key);
       return;
     }
     const s = this.keys.length;
-    const acc = this.combiner.init(value);
+    const acc = this.combiner.init(value, key);
     this.accs.push(acc);
     this.newKey(key, s, 8 + valueBytes(acc));
   }

@@ -1,7 +1,7 @@
 // externalSort as a stream stage: record batches in, the same records sorted out in batches. Input is
 // buffered by the sync Sorter (spilling runs under its temp dir); output is pulled from the final merge
 // one batch per read(), so a slow consumer holds the merge, not memory. The temp dir goes on completion,
-// error, destroy() and abort (options.signal), and at SIGINT/SIGTERM through the temp dir registry.
+// error, destroy() and abort (options.signal); on SIGINT/SIGTERM only if the program asked (removeTempDirsOnSignals).
 import type { Stage } from '../types.ts';
 import type { Cursor } from './cursor.ts';
 import { Sorter, type SorterOptions } from './sorter.ts';

@@ -1,48 +1,96 @@
-// Grouping over a key-sorted sync stream of pairs: the reducer is called once per key. Folds (the
-// built-ins) step over the values in place; a function reducer gets the values as a one-shot iterable that
-// pulls from the same cursor, so a key with 50 M values is reduced without gathering them.
+// Group-by-key over a key-sorted source, the one used by the operators (groupSorted, reduceSorted), the
+// runtime's reduce task and `mrpipe reduce`/`combine`. Each group's values are a one-shot iterable that
+// pulls from the source, so a key with 50 M values is reduced without gathering them. The source moves on
+// only when the next value is asked for: while a reducer works on a value, the source still holds that
+// value's record (its line, for an error message). With `group`, keys sort in full but group by group(key).
 import type { Pair } from '../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
 import { cursorOf, type Cursor } from './cursor.ts';
 
-/** The values of one key: iterable once; whatever the reducer leaves unread is skipped. */
-class Values<V> implements Iterable<V>, Iterator<V> {
-  private first = true;
-  /** True while this key's values continue in the cursor. */
-  open = true;
-  /** After the key ended: whether the cursor holds the next key's first pair. */
-  more = false;
-  private readonly c: Cursor<Pair<V>>;
-  private readonly key: string;
+/** A key-sorted source of records: advance() moves to the next one (false at the end). */
+export interface KeyedSource<V> {
+  advance(): boolean;
+  /** The current record's key. */
+  key(): string;
+  /** The current record's value (decoded on demand: values a reducer skips are never decoded). */
+  value(): V;
+}
 
-  constructor(c: Cursor<Pair<V>>, key: string) {
-    this.c = c;
-    this.key = key;
+export interface GroupOptions {
+  /** Secondary sort: the grouping key of a full key (default: the key itself). */
+  group?: (key: string) => string;
+  /** Called with the full key of each value as the reducer takes it (the runtime's ctx.key). */
+  onValue?: (key: string) => void;
+}
+
+/** Walks a sorted source group by group: next() gives each group key; values() streams its values. */
+export class KeyGroups<V> implements Iterator<V>, Iterable<V> {
+  /** Records read from the source so far. */
+  records = 0;
+  readonly #src: KeyedSource<V>;
+  readonly #group: ((key: string) => string) | undefined;
+  readonly #onValue: ((key: string) => void) | undefined;
+  /** The source holds a record (not yet handed out when #pending). */
+  #has: boolean;
+  #pending = true;
+  #inGroup = false;
+  #gkey = '';
+
+  constructor(src: KeyedSource<V>, options: GroupOptions = {}) {
+    this.#src = src;
+    this.#group = options.group;
+    this.#onValue = options.onValue;
+    this.#has = src.advance();
+    if (this.#has) this.records++;
+  }
+
+  #groupOf(key: string): string {
+    return this.#group ? this.#group(key) : key;
+  }
+
+  /** Moves past what is left of the current group; returns the next group's key, or null at the end. */
+  nextGroup(): string | null {
+    while (this.#inGroup) this.#step();
+    if (!this.#has) return null;
+    this.#gkey = this.#groupOf(this.#src.key());
+    this.#inGroup = true;
+    this.#pending = true;
+    return this.#gkey;
+  }
+
+  /** Drops the record handed out last; the group ends at a record of another group or the end. */
+  #step(): void {
+    if (this.#pending) {
+      this.#pending = false;
+      return;
+    }
+    this.#has = this.#src.advance();
+    if (this.#has) this.records++;
+    this.#inGroup = this.#has && this.#groupOf(this.#src.key()) === this.#gkey;
+    this.#pending = this.#inGroup;
+  }
+
+  /** The current group's values: iterate once, inside the group's turn. */
+  values(): Iterable<V> {
+    return this;
   }
 
   next(): IteratorResult<V> {
-    if (this.first) {
-      this.first = false;
-      return { value: this.c.current[1], done: false };
-    }
-    if (!this.open) return { value: undefined, done: true };
-    if (this.c.advance()) {
-      if (this.c.current[0] === this.key) return { value: this.c.current[1], done: false };
-      this.more = true;
-    }
-    this.open = false;
-    return { value: undefined, done: true };
+    if (this.#inGroup && !this.#pending) this.#step();
+    if (!this.#inGroup) return { value: undefined, done: true };
+    this.#pending = false;
+    this.#onValue?.(this.#src.key());
+    return { value: this.#src.value(), done: false };
   }
 
   [Symbol.iterator](): Iterator<V> {
     return this;
   }
+}
 
-  /** Skip what the reducer did not read. */
-  drain(): void {
-    this.first = false;
-    while (this.open) this.next();
-  }
+/** A cursor of [key, value] pairs as a keyed source. */
+function pairSource<V>(c: Cursor<Pair<V>>): KeyedSource<V> {
+  return { advance: () => c.advance(), key: () => c.current[0], value: () => c.current[1] };
 }
 
 /**
@@ -53,13 +101,10 @@ export function groupSorted<V>(pairs: Iterable<Pair<V>>, each: (key: string, val
   const c = cursorOf(pairs);
   let keys = 0;
   try {
-    let has = c.advance();
-    while (has) {
-      const values = new Values(c, c.current[0]);
-      each(c.current[0], values);
-      values.drain();
+    const groups = new KeyGroups(pairSource(c));
+    for (let key = groups.nextGroup(); key !== null; key = groups.nextGroup()) {
+      each(key, groups.values());
       keys++;
-      has = values.more;
     }
   } finally {
     c.close();
@@ -67,32 +112,17 @@ export function groupSorted<V>(pairs: Iterable<Pair<V>>, each: (key: string, val
   return keys;
 }
 
-/** Fold every key's values; emit(key, result) once per key. Returns the number of keys. */
-function foldSorted<V, R>(c: Cursor<Pair<V>>, fold: Fold<V, unknown, R>, emit: (key: string, value: R) => void): number {
-  let keys = 0;
-  let has = c.advance();
-  while (has) {
-    const key = c.current[0];
-    let acc = fold.step(fold.start(key), c.current[1], key);
-    has = false;
-    while (c.advance()) {
-      const p = c.current;
-      if (p[0] !== key) {
-        has = true;
-        break;
-      }
-      acc = fold.step(acc, p[1], key);
-    }
-    emit(key, fold.finish(acc, key));
-    keys++;
-  }
-  return keys;
+/** Fold a group's values: one accumulator, no array. */
+function foldGroup<V, R>(fold: Fold<V, unknown, R>, key: string, values: Iterable<V>): R {
+  let acc = fold.start(key);
+  for (const v of values) acc = fold.step(acc, v, key);
+  return fold.finish(acc, key);
 }
 
 /**
  * Reduce a key-sorted stream of pairs: the reducer (a built-in name, a Fold, or a function of
  * (key, values) → result) runs once per key; emit(key, result) gets each result (function reducers that
- * return undefined emit nothing). This is the reduce task's hot loop; it is fully synchronous.
+ * return undefined emit nothing). Fully synchronous.
  */
 export function reduceSorted<V, R>(
   pairs: Iterable<Pair<V>>,
@@ -100,15 +130,7 @@ export function reduceSorted<V, R>(
   emit: (key: string, value: R) => void,
 ): number {
   const r = resolveReducer(reducer);
-  if (isFold(r)) {
-    const c = cursorOf(pairs);
-    try {
-      return foldSorted(c, r, emit);
-    } finally {
-      c.close();
-    }
-  }
-  const fn = r as ReducerFn<V, R>;
+  const fn: ReducerFn<V, R> = isFold(r) ? (key, values) => foldGroup(r, key, values) : r;
   return groupSorted(pairs, (key, values) => {
     const out = fn(key, values);
     if (out !== undefined) emit(key, out);

@@ -10,7 +10,8 @@ export * from './prefixsort.ts';
 export * from './runfile.ts';
 export * from './size.ts';
 export * from './sorter.ts';
-export * from '../../plumbing/tempdirs.ts';
+// The temp-dir registry lives in plumbing/; the opt-in signal cleanup is exported by 'mrpipe', not here.
+export { liveTempDirs, makeTempDir, registerTempDir, removeAllTempDirs, removeTempDir } from '../../plumbing/tempdirs.ts';
 export * from './fdlimit.ts';
 export * from './builtins.ts';
 export * from './combiner.ts';

@@ -1,5 +1,5 @@
 // A bounded top-K by count (count descending, then key in byte order): a heap of K entries whose root is
-// the weakest one kept. Used by the top, logs recipes.
+// the weakest one kept. Used by the top and logs recipes and `mrpipe wordcount --top`.
 
 export class TopK<T = string> {
   readonly #k: number;

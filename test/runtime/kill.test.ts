@@ -77,7 +77,7 @@ test('SIGKILL mid-job, then resume: committed map tasks are reused and the outpu
   }
 });
 
-test('SIGINT mid-job: the job stops, temp files are removed, the exit is non-zero', async (t) => {
+test('SIGINT mid-job (handleSignals, exitOnSignal): the job stops, temp files are removed, the exit is non-zero', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
@@ -85,7 +85,7 @@ test('SIGINT mid-job: the job stops, temp files are removed, the exit is non-zer
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const out = join(dir, 'out');
-    const job = start({ inputs: [file], output: out, mapTasks: 8, workers: 2, streaming: true, tmpDir: tmp });
+    const job = start({ inputs: [file], output: out, mapTasks: 8, workers: 2, streaming: true, tmpDir: tmp, handleSignals: true, exitOnSignal: true });
     await until(() => committedTasks(tmp) >= 1, 'a committed map task');
     job.child.kill('SIGINT');
     const r = await job.done;

@@ -49,7 +49,7 @@ function remaining(deadline: number): number {
 }
 
 function runInChild(input: string, out: string, tmp: string, deadline: number): { maxRSS: number; counters: Record<string, Record<string, number>> } {
-  const opts = { inputs: [input], output: out, workers: 2, memory: MEMORY, streaming: true, tmpDir: tmp, reducers: 2 };
+  const opts = { inputs: [input], output: out, workers: 2, memory: MEMORY, streaming: true, tmpDir: tmp, reducers: 2, handleSignals: true, exitOnSignal: true };
   // SIGTERM on timeout: the job cleans up its temp dirs and exits.
   const r = spawnSync(process.execPath, [join(FIXTURES, 'run-job.ts'), join(FIXTURES, 'distinct.ts'), JSON.stringify(opts)],
     { encoding: 'utf8', timeout: remaining(deadline), killSignal: 'SIGTERM' });

@@ -37,7 +37,7 @@ test('sorting 200 MB with a 16 MB budget keeps heap and RSS bounded', async (t) 
   }
 });
 
-test('SIGINT mid-sort: the child dies by SIGINT and its temp dir is gone', async (t) => {
+test('SIGINT mid-sort in a process that asked for cleanup: the child dies by SIGINT and its temp dir is gone', async (t) => {
   const tmp = tempDir();
   try {
     const p = spawn(process.execPath, [child, tmp, '50', '1', 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -2,6 +2,7 @@
 // the local runner. Without -o the output comes out on stdout in key order; with -o OUT it is a
 // Hadoop-shaped directory (part-00000…, _SUCCESS, _COUNTERS.json). Every runJob option is a flag.
 import type { Command } from 'commander';
+import { isGlob } from '../../../plumbing/open-input.ts';
 import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { RunOptions } from '../../job/types.ts';
@@ -100,8 +101,11 @@ Examples:
       if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
       const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
       const options = runOptionsOf(files, flags);
+      // The command is the whole process: SIGINT/SIGTERM stop the job, clean up, and end it by the signal.
+      options.handleSignals = true;
+      options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
-      await checkInputs(inputSpecs(files.filter((f) => !/[*?[]/.test(f))));
+      await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
       if (flags.output === undefined || flags.output === '-') checkStdout(undefined);
       await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
       const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);

@@ -8,6 +8,7 @@ import { parseCount, parseSize } from '../sizes.ts';
 import { checkInputs, checkStdout, inputSpecs } from '../io.ts';
 import { runTask, runTaskInThread, type TaskKind, type ThreadTask } from '../streaming/task-thread.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
+import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
 
 interface StreamingFlags extends JobFlags {
@@ -57,7 +58,7 @@ function register(program: Command, name: TaskKind, summary: string): void {
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
-    const gz = files.find((f) => f.endsWith('.gz'));
+    const gz = files.find(isGzip);
     if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
     await checkInputs(inputSpecs(files));
     checkStdout(flags.output);

@@ -2,6 +2,7 @@
 // The input file name comes from Hadoop's environment (mapreduce_map_input_file) when it is set, so jobs
 // that look at ctx.file (join, invertedindex) work under Hadoop as they do locally.
 import type { ResolvedJob } from '../../job/load.ts';
+import { checkKey, checkMapResult } from '../../job/checks.ts';
 import type { MapContext, TaskContext } from '../../job/types.ts';
 import { BrokenPipe, CliError, usageError } from '../errors.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
@@ -39,10 +40,8 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
   let emitted = 0;
   let records = 0;
   const emit = (key: string, value: unknown): void => {
-    if (typeof key !== 'string') {
-      throw new TypeError(`emit: key must be a string, got ${key === null ? 'null' : typeof key} ${String(key)} (convert it with String())`);
-    }
-    out.write(encodePair(key, job.liftValue(value)));
+    checkKey(key);
+    out.write(encodePair(key, job.liftValue(key, value)));
     emitted++;
   };
   const counter = (group: string, name: string, n = 1): void => counters.add(group, name, n);
@@ -65,7 +64,7 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
       ctx.offset = reader.offset;
       ctx.line = reader.lineNumber ?? undefined;
       try {
-        job.map(jsonl ? JSON.parse(line) : line, emit, ctx);
+        checkMapResult(job.map(jsonl ? JSON.parse(line) : line, emit, ctx));
       } catch (err) {
         // Output problems (a closed pipe, a full disk) are not the record's fault.
         if (err instanceof BrokenPipe || err instanceof CliError) throw err;

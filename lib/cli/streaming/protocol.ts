@@ -7,6 +7,7 @@
 //   byte order of the keys themselves. Keys without control bytes — nearly all — are unchanged.
 // - value: JSON, always (so the string "1" and the number 1 stay distinct, and objects round-trip).
 //   JSON never contains a raw tab or newline. An undefined value is written as no tab at all.
+import { valueJson } from '../../job/checks.ts';
 
 /** True if `key` holds a byte 0x00-0x0D. */
 function hasControl(s: string): boolean {
@@ -35,25 +36,11 @@ export function decodeKey(text: string): string {
   return out;
 }
 
-/** Values JSON would silently change (NaN → null, a function dropped) are errors, as in the runtime. */
-function wireJson(key: string, value: unknown): string {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`value emitted for key ${JSON.stringify(key)} is ${value}: JSON cannot carry it`);
-    return String(value);
-  }
-  if (typeof value === 'string') return JSON.stringify(value);
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`value emitted for key ${JSON.stringify(key)} holds ${v}: JSON cannot carry it`);
-    if (typeof v === 'function' || typeof v === 'symbol') throw new TypeError(`value emitted for key ${JSON.stringify(key)} holds a ${typeof v}: JSON cannot carry it`);
-    return v;
-  });
-}
-
 /** One wire line for (key, value), with its newline. */
 export function encodePair(key: string, value: unknown): string {
   const k = encodeKey(key);
   if (value === undefined) return k + '\n';
-  return k + '\t' + wireJson(key, value) + '\n';
+  return k + '\t' + (valueJson(key, value) as string) + '\n';
 }
 
 /** Splits a wire line into the raw (still escaped) key text and the value text (undefined: no tab). */

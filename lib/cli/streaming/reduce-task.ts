@@ -5,7 +5,10 @@
 import type { ResolvedJob } from '../../job/load.ts';
 import { formatRecord } from '../../job/format.ts';
 import type { ReduceContext } from '../../job/types.ts';
+import { callCombine, callReduce, reduceEmit } from '../../job/checks.ts';
+import { KeyGroups, mergePartials, type GroupOptions, type KeyedSource } from '../../../operators/shuffle/index.ts';
 import { BrokenPipe, CliError, failure } from '../errors.ts';
+import { describeWhere } from './records.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { decodeKey, encodePair, splitPair } from './protocol.ts';
 import { SyncLineReader } from './sync-io.ts';
@@ -14,63 +17,71 @@ import type { TaskOptions } from './map-task.ts';
 /** Wire lines carry whole values (a collect list can be long): a larger default limit than input lines. */
 const WIRE_LINE_BYTES = 64 * 1024 * 1024;
 
-/** Walks wire lines group by group; values() streams the current group's values. */
-class GroupWalker {
+/** Wire lines as a keyed source for the group-by; a value is parsed when the reducer takes it. */
+class WireSource implements KeyedSource<unknown> {
   readonly #reader: SyncLineReader;
-  readonly #group: (key: string) => string;
-  /** The pair under the cursor (already read), or null at the end. */
-  #key: string | null = null;
-  #valueText: string | undefined;
-  #groupKey = '';
-  #inGroup = false;
-  pairs = 0;
+  #key = '';
+  #text: string | undefined;
+  /** Where the value taken last (or the group's first line) is, for messages. */
+  #where = '';
 
-  constructor(reader: SyncLineReader, group: (key: string) => string) {
+  constructor(reader: SyncLineReader) {
     this.#reader = reader;
-    this.#group = group;
-    this.#advance();
   }
 
-  #advance(): void {
+  advance(): boolean {
     const line = this.#reader.next();
-    if (line === null) { this.#key = null; return; }
+    if (line === null) return false;
     const [k, v] = splitPair(line);
     this.#key = decodeKey(k);
-    this.#valueText = v;
-    this.pairs++;
+    this.#text = v;
+    return true;
   }
 
-  /** Moves to the next group; returns its key, or null when the input is done. */
-  nextGroup(): string | null {
-    while (this.#inGroup) this.#skipOne();
-    if (this.#key === null) return null;
-    this.#groupKey = this.#group(this.#key);
-    this.#inGroup = true;
-    return this.#groupKey;
+  key(): string {
+    return this.#key;
   }
 
-  #skipOne(): void {
-    this.#advance();
-    this.#inGroup = this.#key !== null && this.#group(this.#key) === this.#groupKey;
-  }
-
-  /** The current group's values, each decoded from JSON; `onKey` sees the full key of each value. */
-  *values(onKey?: (key: string) => void): Generator<unknown> {
-    while (this.#inGroup) {
-      const key = this.#key as string;
-      const text = this.#valueText;
-      let value: unknown;
-      try {
-        value = text === undefined ? undefined : JSON.parse(text);
-      } catch (err) {
-        const r = this.#reader;
-        throw failure(`${r.name}:${r.lineNumber ?? '?'} (byte offset ${r.offset}): the value ${JSON.stringify((text as string).slice(0, 60))} is not JSON (${(err as Error).message}) — reduce and combine read what \`mrpipe map\` of the same job writes`);
-      }
-      onKey?.(key);
-      this.#skipOne();
-      yield value;
+  value(): unknown {
+    this.mark();
+    const text = this.#text;
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw failure(`${this.#where}: the value ${JSON.stringify(text.slice(0, 60))} is not JSON (${(err as Error).message}) — reduce and combine read what \`mrpipe map\` of the same job writes`);
     }
   }
+
+  /** Remembers the line the source holds as the place messages name. */
+  mark(): void {
+    const r = this.#reader;
+    const what = describeWhere({ file: r.name === '(stdin)' ? '-' : r.name, line: r.lineNumber, offset: r.offset });
+    this.#where = this.#text === undefined ? `${what} (a line without a TAB: no value)` : what;
+  }
+
+  /** The line of the value taken last, or of the group's first line. */
+  where(): string {
+    return this.#where;
+  }
+}
+
+const notTheJobs = (err: unknown): boolean => err instanceof CliError || err instanceof BrokenPipe;
+
+/** Runs one group's work; a failure of the job's code or data names the line the reader is at. */
+function atLine(src: WireSource, work: () => void): void {
+  src.mark();
+  try {
+    work();
+  } catch (err) {
+    if (notTheJobs(err)) throw err;
+    throw failure(`${src.where()}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function wireGroups(input: string, job: ResolvedJob, opts: TaskOptions, options: GroupOptions): [WireSource, KeyGroups<unknown>] {
+  const src = new WireSource(new SyncLineReader(input, job.encoding, 0, { maxLineBytes: opts.maxLineBytes ?? WIRE_LINE_BYTES }));
+  return [src, new KeyGroups(src, options)];
 }
 
 export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promise<StreamingCounters> {
@@ -81,36 +92,31 @@ export async function runReduceTask(job: ResolvedJob, opts: TaskOptions): Promis
   const write = (key: string, value: unknown): void => { out.write(formatRecord(key, value, job.output)); outputs++; };
   const taskCtx = { taskId: process.env.mapreduce_task_id ?? 'reduce-0', kind: 'reduce' as const, counter };
   await job.setup?.(taskCtx);
-  let groups = 0;
+  let groupCount = 0;
   let pairs = 0;
+  const ctx: ReduceContext = { key: '', emit: reduceEmit(write), counter, taskId: taskCtx.taskId };
   for (const input of opts.inputs.length === 0 ? ['-'] : opts.inputs) {
-    const walker = new GroupWalker(new SyncLineReader(input, job.encoding, 0, { maxLineBytes: opts.maxLineBytes ?? WIRE_LINE_BYTES }), job.group ?? ((k) => k));
-    const ctx: ReduceContext = { key: '', emit: write, counter, taskId: taskCtx.taskId };
-    let key: string | null;
-    while ((key = walker.nextGroup()) !== null) {
-      groups++;
-      if (job.reduce === undefined) {
+    const [src, groups] = wireGroups(input, job, opts, { group: job.group, onValue: (k) => { ctx.key = k; } });
+    for (let key = groups.nextGroup(); key !== null; key = groups.nextGroup()) {
+      groupCount++;
+      const reduce = job.reduce;
+      atLine(src, () => {
         // A map-only job: every pair is output as it is.
-        for (const v of walker.values((k) => { ctx.key = k; })) write(ctx.key, v);
-        continue;
-      }
-      ctx.key = key;
-      let result: unknown;
-      try {
-        result = job.reduce(key, walker.values((k) => { ctx.key = k; }), ctx);
-      } catch (err) {
-        if (err instanceof CliError || err instanceof BrokenPipe) throw err;
-        throw failure(`reduce failed for key ${JSON.stringify(key)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-      }
-      if (result !== undefined) write(key, result);
-      if ((groups & 0xffff) === 0) counters.tick();
+        if (reduce === undefined) for (const v of groups.values()) write(ctx.key, v);
+        else {
+          ctx.key = key;
+          const result = callReduce(reduce, key, groups.values(), ctx, notTheJobs);
+          if (result !== undefined) write(key, result);
+        }
+      });
+      if ((groupCount & 0xffff) === 0) counters.tick();
     }
-    pairs += walker.pairs;
+    pairs += groups.records;
   }
   await job.teardown?.(taskCtx);
   out.flush();
   counters.add(GROUP, 'reduceInputRecords', pairs);
-  counters.add(GROUP, 'reduceInputGroups', groups);
+  counters.add(GROUP, 'reduceInputGroups', groupCount);
   counters.add(GROUP, 'outputRecords', outputs);
   return counters;
 }
@@ -120,26 +126,20 @@ export async function runCombineTask(job: ResolvedJob, opts: TaskOptions): Promi
   const out = opts.out;
   let outputs = 0;
   let pairs = 0;
+  const put = (key: string, value: unknown): void => { out.write(encodePair(key, value)); outputs++; };
   for (const input of opts.inputs.length === 0 ? ['-'] : opts.inputs) {
     // Combining is per full key, whatever the job's grouping.
-    const walker = new GroupWalker(new SyncLineReader(input, job.encoding, 0, { maxLineBytes: opts.maxLineBytes ?? WIRE_LINE_BYTES }), (k) => k);
-    let key: string | null;
-    while ((key = walker.nextGroup()) !== null) {
-      if (job.agg !== undefined) {
-        const agg = job.agg;
-        let acc: unknown;
-        let first = true;
-        for (const v of walker.values()) { acc = first ? v : agg.merge(acc, v); first = false; }
-        out.write(encodePair(key, acc));
-        outputs++;
-      } else if (job.combine !== undefined) {
-        out.write(encodePair(key, job.combine(key, walker.values())));
-        outputs++;
-      } else {
-        for (const v of walker.values()) { out.write(encodePair(key, v)); outputs++; }
-      }
+    const [src, groups] = wireGroups(input, job, opts, {});
+    for (let key = groups.nextGroup(); key !== null; key = groups.nextGroup()) {
+      const agg = job.agg ?? job.combineAgg;
+      const combine = job.combine;
+      atLine(src, () => {
+        if (agg !== undefined) put(key, mergePartials(agg, key, groups.values()));
+        else if (combine !== undefined) put(key, callCombine(combine, key, groups.values()));
+        else for (const v of groups.values()) put(key, v);
+      });
     }
-    pairs += walker.pairs;
+    pairs += groups.records;
   }
   out.flush();
   counters.add(GROUP, 'combineInputRecords', pairs);
