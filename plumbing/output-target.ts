@@ -14,6 +14,8 @@ import { describeFsError } from './fs-errors.ts';
 
 const openFd = promisify(fs.open);
 const MAX_LINKS = 40; // as Linux's ELOOP limit
+/** The longest FILE name the temp name `.FILE.mrpipe-<12 hex>.tmp` can hold within NAME_MAX (255 bytes). */
+const MAX_BASE_FOR_TEMP = 255 - '..mrpipe-123456789abc.tmp'.length;
 
 function errno(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
@@ -84,7 +86,9 @@ export class OutputTarget {
     }
     const dir = path.dirname(real);
     for (let attempt = 0; ; attempt++) {
-      const temp = path.join(dir, `.${path.basename(real)}.mrpipe-${randomBytes(6).toString('hex')}.tmp`);
+      // Named after FILE, unless that would pass the 255-byte limit of a file name (NAME_MAX).
+      const base = path.basename(real);
+      const temp = path.join(dir, `${Buffer.byteLength(base) <= MAX_BASE_FOR_TEMP ? `.${base}` : ''}.mrpipe-${randomBytes(6).toString('hex')}.tmp`);
       let fd: number;
       try {
         // 'wx' is O_CREAT|O_EXCL: fails on anything already there, a symlink included. 0o666 & ~umask, as any new file.

@@ -58,6 +58,12 @@ export class OutputDir {
    */
   checkTarget(overwrite: boolean | 'force', inputs: readonly string[] = []): void {
     if (!existsSync(this.parent)) throw new Error(`output ${this.out}: its parent directory does not exist`);
+    // The names beside OUT (.OUT.mrpipe-lock.<12 hex>, .OUT.mrpipe-old-XXXXXX) must fit in NAME_MAX (255 bytes).
+    const room = 255 - '..mrpipe-lock.123456789abc'.length;
+    if (Buffer.byteLength(this.base) > room) {
+      throw new Error(`output name ${this.base.slice(0, 24)}… is ${Buffer.byteLength(this.base)} bytes long: mrpipe names its lock and staging dir `
+        + `after it, which needs it to be at most ${room} bytes — choose a shorter -o`);
+    }
     let link = false;
     try { link = lstatSync(this.out).isSymbolicLink(); } catch { /* absent */ }
     if (link && !existsSync(this.out)) {

@@ -36,6 +36,7 @@ export async function expandInputs(
   inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin, signal?: AbortSignal,
 ): Promise<InputFile[]> {
   if (inputs.length === 0) throw new Error('no input: give input files (or - for stdin)');
+  if (inputs.filter((i) => i === '-').length > 1) throw new Error("stdin ('-') is named more than once: it can be read only once");
   const files: InputFile[] = [];
   for (const input of inputs) {
     if (input === '-') {
