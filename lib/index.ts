@@ -2,6 +2,7 @@
 // Stream stages live in mrpipe/operators; ready-made jobs in mrpipe/recipes/<name>.
 export { VERSION } from '../plumbing/version.ts';
 export * from './job/index.ts';
+export { submitJob, type SubmitOptions, type SubmitResult } from './dask/submit-job.ts';
 export { runJob, startJob, JobRun } from './runtime/run-job.ts';
 export { compareKeys, partitionOf } from './runtime/keys.ts';
 export { formatCounters, sortedCounters } from './runtime/counters.ts';

@@ -16,6 +16,11 @@ function sortCase(size: number): BenchCase {
     input: { kind: 'real', size },
     contenders: [
       { name: 'mrpipe sort -S 64M', command: `${MRPIPE} sort -S 64M -T {tmp} {input}`, peer: false },
+      {
+        name: 'operators composed: readChunks → splitLines(latin1, keepCR) → externalSort(64 MiB) → joinLines',
+        command: 'MRPIPE_SORT_STRINGS=1 {node} bench/scripts/shuffle-sort.ts {input} {tmp} 64',
+        peer: false,
+      },
       { name: 'LC_ALL=C sort -S 64M', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },
       { name: 'DuckDB ORDER BY (2 threads, 256 MB)', command: `${DUCKDB} sort {input} {tmp}`, peer: true },
     ],

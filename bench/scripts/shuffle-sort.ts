@@ -1,6 +1,7 @@
 // sort lines, mrpipe: readChunks → sortLines (bytes in, sorted bytes out; no strings) → stdout.
 //   node bench/scripts/shuffle-sort.ts INPUT [TMPDIR] [MEMORY_MB=64]
-// (MRPIPE_SORT_STRINGS=1: the string path, splitLines (latin1) → externalSort → joinLines, for comparison;
+// (MRPIPE_SORT_STRINGS=1: the README's composed pipeline in raw-line mode, readChunks → splitLines (latin1,
+//  keepCR) → externalSort → joinLines, from dist/ like the byte path;
 //  MRPIPE_SORT_THREADS=1: sort runs on a worker thread; MRPIPE_SORT_FAN_IN=N: the merge fan-in.)
 import { pipeline } from 'node:stream/promises';
 // The byte path runs the built package (dist/, as users get it; `npm run bench` builds first), module by
@@ -12,11 +13,11 @@ import { sortLines } from '../../dist/operators/shuffle/sortlines.js';
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;
 if (process.env.MRPIPE_SORT_STRINGS) {
-  const { joinLines, splitLines } = await import('../../operators/lines/index.ts');
-  const { externalSort } = await import('../../operators/shuffle/index.ts');
+  const { joinLines, splitLines } = await import('../../dist/operators/lines/index.js');
+  const { externalSort } = await import('../../dist/operators/shuffle/index.js');
   await pipeline(
     readChunks(input),
-    splitLines({ encoding: 'latin1', strings: 'copy' }),
+    splitLines({ encoding: 'latin1', keepCR: true }),
     externalSort<string>({ memory, tmpDir: tmpDir || undefined, encoding: 'latin1' }),
     joinLines({ encoding: 'latin1' }),
     process.stdout,

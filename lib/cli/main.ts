@@ -7,6 +7,7 @@ import { registerSort } from './commands/sort.ts';
 import { registerWordcount } from './commands/wordcount.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStreaming } from './commands/streaming.ts';
+import { registerSubmit } from './commands/submit.ts';
 import { registerRecipes } from './commands/recipes.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerWordcount(program);
   registerRun(program);
   registerStreaming(program);
+  registerSubmit(program);
   registerRecipes(program);
   registerGenerate(program);
   registerDemo(program);

@@ -104,16 +104,18 @@ export interface RunOptions {
   tmpDir?: string;
   /** Bytes read per input chunk (default 1 MiB). */
   chunkSize?: number | string;
+  /** true: worker threads, spilling under the budget; false: the in-memory path; 'auto' (default): the
+   * in-memory path only when the input surely fits the budget (docs/RUNTIME.md, "The in-memory path"). */
   streaming?: 'auto' | boolean;
-  /** Input size at which 'auto' switches to streaming, and above which files are split (default 100MB). */
+  /** The most input 'auto' runs in memory, and the size above which files are split (default 100MB). */
   threshold?: number | string;
   resume?: boolean;
   /** Replace an existing output dir: true only an earlier mrpipe output (with _SUCCESS) that holds neither
    * the working directory nor an input; 'force' any directory. */
   overwrite?: boolean | 'force';
   maxAttempts?: number;
-  /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default); longer lines are
-   * bad records. */
+  /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default; at most half a
+   * task's heap cap, see docs/RUNTIME.md "Memory"); longer lines are bad records. */
   maxLineBytes?: number | string;
   /** 'fail' (default) or the number of bad records to skip (and count) before failing. */
   badRecords?: BadRecordsPolicy;

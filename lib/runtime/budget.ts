@@ -31,3 +31,34 @@ export function taskBudget(b: number, fanIn: number): TaskBudget {
     readBuffer: clamp((0.15 * b) / (fanIn + 1), 1 << 14, MiB),
   };
 }
+
+/**
+ * The longest line (bytes) a task holds with a share of b bytes: half its heap cap. A record is copied a
+ * few times on its way through (bytes, decoded string, the map's pieces, the key written to a run), each a
+ * single V8 allocation, and one larger than the heap's headroom aborts the whole process (V8's "FATAL …
+ * heap out of memory") instead of failing the worker: at --memory 16MB per worker (20 MiB heap) a 30 MB
+ * line did, a 16 MB one failed the task cleanly and a 12 MB one worked. Never below 1 MiB (the default
+ * --max-line-bytes). The same number caps the chars of an emitted key or string value (a 20 MB two-byte key
+ * worked at that budget).
+ */
+export function recordCap(b: number): number {
+  return Math.max(MiB, Math.floor((taskBudget(b, 1).heapMb * MiB) / 2));
+}
+
+/**
+ * The in-memory path's share of the budget: what it may hold (estimated, garbage included, see
+ * in-memory.ts) in one Map on the main thread. Half: the other half is room for the output loop's garbage,
+ * and for the streaming path's workers to start while the abandoned Map is being collected.
+ */
+export function inMemoryHold(memory: number): number {
+  return Math.floor(memory / 2);
+}
+
+/**
+ * Bytes the in-memory path holds per input byte in the worst case measured, for `auto`'s choice: word
+ * count over high-cardinality text (`mrpipe generate text --high-cardinality`: 0.14 distinct 5-char words
+ * per byte, ~170 bytes of RSS each) is 24. So `auto` takes the in-memory path only up to memory / 48 of
+ * input (5.3 MB at the default 256MB). A map that emits more per byte is caught while it runs
+ * (in-memory.ts) and the job continues on the streaming path.
+ */
+export const IN_MEMORY_BYTES_PER_INPUT_BYTE = 24;

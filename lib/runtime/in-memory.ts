@@ -1,7 +1,8 @@
-// The in-memory ("traditional") path for small inputs: each file read whole, everything emitted held in
-// one Map, then sorted and written. Same record handling (the map task's loop) and same partitioning,
+// The in-memory ("traditional") path for small inputs: each file read in chunks, everything emitted held
+// in one Map, then sorted and written. Same record handling (the map task's loop) and same partitioning,
 // order and reduce semantics as the streaming path, so the output is byte-identical. Values are
-// JSON-round-tripped like the streaming path's run files do.
+// JSON-round-tripped like the streaming path's run files do. What the Map holds is estimated as it grows:
+// past the caller's limit the run stops (OverBudget) and the job takes the streaming path instead.
 import { join } from 'node:path';
 import { renameSync } from 'node:fs';
 import type { ResolvedJob } from '../job/load.ts';
@@ -21,8 +22,22 @@ function roundTrip(v: unknown, key = ''): unknown {
   return JSON.parse(valueJson(key, v) as string);
 }
 
+/** Estimated bytes of a Map entry beyond its key's chars: entry and hash-table slack, key string header,
+ * boxed value, the key's slot in the sort, and the garbage that comes with them (measured ~170 bytes of
+ * RSS per distinct 5-char key under word count, budget.ts). */
+const ENTRY_BYTES = 160;
+
+/** Estimated heap bytes of a held value (strings at two bytes a char, the worst case). */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return 24 + 2 * v.length;
+  if (v === null || typeof v !== 'object') return 16;
+  return 32 + 2 * (JSON.stringify(v)?.length ?? 0);
+}
+
 class MemorySink implements MapSink {
   readonly map = new Map<string, any>();
+  /** Estimated bytes the map holds. */
+  bytes = 0;
   private readonly job: ResolvedJob;
   constructor(job: ResolvedJob) {
     this.job = job;
@@ -33,13 +48,37 @@ class MemorySink implements MapSink {
     const agg = this.job.agg ?? this.job.combineAgg;
     const m = this.map;
     const cur = m.get(key);
+    if (cur === undefined && !m.has(key)) this.bytes += ENTRY_BYTES + 2 * key.length;
     if (agg) {
       if (cur === undefined && !m.has(key)) m.set(key, agg.init(v, key));
       else m.set(key, agg.add(cur, v, key));
-    } else if (cur === undefined) m.set(key, [v]);
-    else cur.push(v);
+      // Scalar accumulators (sum, count, min…) do not grow; collecting ones keep every value.
+      if (typeof m.get(key) === 'object') this.bytes += valueBytes(v);
+    } else {
+      if (cur === undefined) m.set(key, [v]);
+      else cur.push(v);
+      this.bytes += 8 + valueBytes(v);
+    }
   }
 }
+
+/** Thrown by runInMemory when what the job emits outgrows the limit it was given. */
+export class OverBudget extends Error {
+  constructor(held: number, limit: number) {
+    super(`the in-memory path would hold more than ${limit} bytes (${held} estimated so far)`);
+    this.name = 'OverBudget';
+  }
+}
+
+export interface InMemoryLimits {
+  /** Estimated bytes the Map may hold before the run stops with OverBudget; undefined = no limit. */
+  hold?: number;
+  /** Checked between batches of the output loop (the map loop yields between chunk reads). */
+  signal?: AbortSignal;
+}
+
+/** Keys written between two checks of the signal (each check yields to the event loop once). */
+const KEYS_PER_YIELD = 1 << 15;
 
 /**
  * Keys in byte order of their UTF-8 encoding. V8's comparator-less sort (native, code-unit order) is that
@@ -56,21 +95,40 @@ export function partName(p: number): string {
   return `part-${String(p).padStart(5, '0')}`;
 }
 
-/** Runs the whole job in this thread; writes part files into stage. Returns the counters. */
+/**
+ * Runs the whole job in this thread; writes part files into stage. Returns the counters. Files are read in
+ * env.chunkSize chunks (each read is an async call, so signals are handled between chunks), and what the
+ * Map holds is checked after each chunk against limits.hold.
+ */
 export async function runInMemory(
   job: ResolvedJob, files: InputFile[], env: TaskEnv, stage: string, onProgress: (p: TaskProgress) => void,
+  limits: InMemoryLimits = {},
 ): Promise<Counters> {
   const counters: Counters = {};
   const sink = new MemorySink(job);
+  const { hold, signal } = limits;
+  const checked = (p: TaskProgress) => {
+    if (hold !== undefined && sink.bytes > hold) throw new OverBudget(sink.bytes, hold);
+    onProgress(p);
+  };
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const id = `map-${i}`;
-    // chunkSize = the file (up to 1 GiB per read, the most one read() takes): read whole, as the traditional path does.
     const r = await runMapTask(job, {
       kind: 'map', id, index: i, path: f.path, name: f.name, gz: f.gz, start: 0, end: Infinity, dir: '', size: f.size, mtimeMs: f.mtimeMs,
-    }, { ...env, chunkSize: Math.max(1, f.gz ? 1 << 20 : Math.min(f.size, 1 << 30)) }, onProgress, sink);
+    }, env, checked, sink);
     mergeCounters(counters, r.counters);
   }
+  if (hold !== undefined && sink.bytes > hold) throw new OverBudget(sink.bytes, hold);
+  let written = 0;
+  /** True once per KEYS_PER_YIELD keys: time for breathe(). */
+  const due = (n: number) => (written += n) >= KEYS_PER_YIELD;
+  /** Between batches of keys: let a signal's handler run, then stop if it aborted the job. */
+  const breathe = async () => {
+    written = 0;
+    await new Promise(setImmediate);
+    signal?.throwIfAborted();
+  };
   const keys = sortKeys([...sink.map.keys()]);
   const R = env.partitions;
   const byPart: string[][] = Array.from({ length: R }, () => []);
@@ -87,7 +145,10 @@ export async function runInMemory(
       const reduce = job.reduce;
       const held = job.agg ?? job.combineAgg;
       if (!reduce) {
-        for (const k of ks) for (const v of held ? [roundTrip(sink.map.get(k), k)] : sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
+        for (const k of ks) {
+          for (const v of held ? [roundTrip(sink.map.get(k), k)] : sink.map.get(k) as unknown[]) out.write(formatRecord(k, v, fmt));
+          if (due(1)) await breathe();
+        }
       } else {
         const ctx: ReduceContext = {
           key: '', taskId: `reduce-${p}`, counter: (g, n, c = 1) => addCounter(counters, g, n, c),
@@ -96,7 +157,10 @@ export async function runInMemory(
         const agg = job.agg;
         if (agg && !job.group) {
           // A built-in reduce over one held accumulator per key: its result, without a generator per key.
-          for (const k of ks) out.write(formatRecord(k, agg.result(roundTrip(sink.map.get(k), k), k), fmt));
+          for (const k of ks) {
+            out.write(formatRecord(k, agg.result(roundTrip(sink.map.get(k), k), k), fmt));
+            if (due(1)) await breathe();
+          }
           groups += ks.length;
         }
         for (let i = agg && !job.group ? ks.length : 0; i < ks.length;) {
@@ -115,6 +179,7 @@ export async function runInMemory(
           if (r !== undefined) out.write(formatRecord(g, r, fmt));
           groups++;
           i = j;
+          if (due(members.length)) await breathe();
         }
       }
       out.close();

@@ -8,7 +8,7 @@ import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
 import { checkKey, checkMapResult, describeError, markDeterministic } from '../job/checks.ts';
 import { BuiltinError } from '../../operators/shuffle/index.ts';
-import { taskBudget } from './budget.ts';
+import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
@@ -41,6 +41,15 @@ function rangeText(spec: MapTaskSpec): string {
   return `reads bytes ${spec.start}-${spec.end === Infinity ? 'EOF' : spec.end}`;
 }
 
+function tooBig(key: string, value: unknown, maxChars: number): RangeError {
+  // A key that long is not quoted: taking a slice of it would copy (flatten) the whole string first.
+  const what = key.length > maxChars
+    ? `a key of ${key.length} chars`
+    : `a value of ${(value as string).length} chars for key ${JSON.stringify(key.slice(0, 40))}${key.length > 40 ? '…' : ''}`;
+  return new RangeError(`emit: ${what} is more than the ${maxChars} a task can hold in its share of the memory budget; `
+    + 'raise memory or lower workers');
+}
+
 /** Where emitted pairs go: the spilling collector, or the in-memory path's maps. */
 export interface MapSink {
   add(key: string, value: unknown): void;
@@ -70,8 +79,11 @@ export async function runMapTask(
   /** An I/O error from spilling (disk full…) or an overflowing built-in sum: no one record's fault, so it
    * is kept where neither --bad-records nor a map that catches what emit throws can swallow it. */
   let ioFailure: unknown;
+  const maxChars = recordCap(env.budget);
   const emit = (key: string, value?: unknown): void => {
     checkKey(key);
+    // A key or string value bigger than the task's heap can copy would abort V8 (budget.ts, recordCap).
+    if (key.length > maxChars || (typeof value === 'string' && value.length > maxChars)) throw tooBig(key, value, maxChars);
     if (ioFailure) throw ioFailure;
     out++;
     try {

@@ -4,7 +4,8 @@
 // threshold across several files) does not leave workers idle; .gz files are one task each; an explicit
 // mapTasks shares that many ranges out between the splittable files by size. Ranges follow the
 // LineRecordReader rule, so every line lands in exactly one task. The in-memory path reads each file
-// whole and uses the plan only in the job's fingerprint.
+// start to end and uses the plan only in the job's fingerprint. inMemoryFits is auto's choice between the two paths.
+import { IN_MEMORY_BYTES_PER_INPUT_BYTE, inMemoryHold } from './budget.ts';
 import type { InputFile } from './inputs.ts';
 
 /** Below this a range is not worth a task of its own (task start-up, one more run per partition). */
@@ -53,4 +54,23 @@ export function planSplits(files: InputFile[], o: PlanOptions): PlannedSplit[] {
     return files.flatMap((f) => ranges(f, canSplit(f) && total > 0 ? Math.max(1, Math.round((share * f.size) / total)) : 1));
   }
   return files.flatMap((f) => ranges(f, canSplit(f) ? splitCount(f.size, o) : 1));
+}
+
+export interface PathOptions {
+  threshold: number;
+  memory: number;
+  /** The job reads one JSON array (stream-json streams it; the in-memory path would hold it whole). */
+  json: boolean;
+}
+
+/**
+ * `streaming: 'auto'`'s choice: the in-memory path only when the input's working set surely fits its share
+ * of the budget (budget.ts, inMemoryHold): total input ≤ threshold and ≤ that share / bytes held per input
+ * byte. A .gz file's size says nothing of its working set (text compresses 3-10×, runs of one byte ~1000×),
+ * and a JSON array is streamed element by element: both always take the streaming path.
+ */
+export function inMemoryFits(files: InputFile[], o: PathOptions): boolean {
+  if (o.json || files.some((f) => f.gz)) return false;
+  const total = files.reduce((a, f) => a + f.size, 0);
+  return total <= o.threshold && total * IN_MEMORY_BYTES_PER_INPUT_BYTE <= inMemoryHold(o.memory);
 }

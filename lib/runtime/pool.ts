@@ -6,6 +6,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
 import { taskBudget } from './budget.ts';
+import { explainLineLimit } from './line-limit.ts';
 import { runMapTask } from './map-task.ts';
 import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
@@ -147,8 +148,12 @@ export class InProcessExecutor implements Executor {
   constructor(job: ResolvedJob) {
     this.job = job;
   }
-  run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
-    return spec.kind === 'map' ? runMapTask(this.job, spec, env, onProgress) : runReduceTask(this.job, spec, env, onProgress);
+  async run(spec: TaskSpec, env: TaskEnv, _attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
+    try {
+      return spec.kind === 'map' ? await runMapTask(this.job, spec, env, onProgress) : await runReduceTask(this.job, spec, env, onProgress);
+    } catch (err) {
+      throw await explainLineLimit(err, env, spec);
+    }
   }
   async destroy(): Promise<void> { /* nothing held */ }
 }

@@ -5,14 +5,17 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isFdLimit } from '../../operators/shuffle/fdlimit.ts';
+import { collectGarbage } from '../../operators/shuffle/gc.ts';
 import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
 import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
-import { runInMemory, partName } from './in-memory.ts';
+import { runInMemory, partName, OverBudget } from './in-memory.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
 import { FAN_IN, settingsOf, type Settings } from './options.ts';
-import { planSplits, type PlannedSplit } from './planner.ts';
+import { inMemoryFits, planSplits, type PlannedSplit } from './planner.ts';
+import { inMemoryHold, recordCap } from './budget.ts';
+import { explainLineLimit } from './line-limit.ts';
 import { fdLimitFailure, InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
@@ -101,6 +104,14 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
   let failed = false;
   const abortListener = () => { void executor?.destroy(); };
   signal.addEventListener('abort', abortListener, { once: true });
+  // A process.exit() while the job runs (user code on this thread: a job object's map, the in-memory
+  // path's) would skip the finally below: remove the dirs and the lock on the way out instead.
+  const exitListener = () => {
+    for (const d of [stage && !committed ? stage : undefined, workDir, spool]) if (d) rmSync(d, { recursive: true, force: true });
+    if (locked && orphans.length > 0) outDir?.release(orphans);
+    else if (locked) outDir?.unlock();
+  };
+  process.once('exit', exitListener);
   try {
     // The job is loaded here too: errors in it surface before any input is read.
     const ref = jobRefOf(spec);
@@ -126,7 +137,9 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
-    const streaming = s.streaming === 'auto' ? total > s.threshold : s.streaming;
+    let streaming = s.streaming === 'auto'
+      ? !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
+      : s.streaming;
     const splits: PlannedSplit[] = planSplits(files, {
       mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
     });
@@ -163,9 +176,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     outDir?.record({ pid: process.pid, workDir, stageDir: stage, fingerprint: fp });
 
     tracker.bytesTotal = total;
+    // A line longer than the task's heap can take is refused by the line splitter (explainLineLimit says
+    // why) rather than left to abort V8 (budget.ts, recordCap).
+    const perTask = Math.floor(s.memory / s.workers);
     const env: TaskEnv = {
-      ref, partitions: s.reducers, budget: Math.floor(s.memory / s.workers), chunkSize: s.chunkSize,
-      badRecords: s.badRecords, fanIn: FAN_IN, maxLineBytes: s.maxLineBytes,
+      ref, partitions: s.reducers, budget: perTask, chunkSize: s.chunkSize,
+      badRecords: s.badRecords, fanIn: FAN_IN, maxLineBytes: Math.min(s.maxLineBytes, recordCap(perTask)),
     };
     const counters: Counters = {};
     const onTask = (e: TaskEvent) => { tracker.state(e); run.emit('task', e); };
@@ -176,9 +192,21 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     let reused = 0;
     if (!streaming) {
       tracker.setPhase('map');
-      const c = await runInMemory(job, files, { ...env, budget: s.memory }, stage as string, onProgress);
-      mergeCounters(counters, c);
-    } else {
+      // Chosen by auto: held to its share of the budget, past which the job continues on the streaming path.
+      const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : undefined;
+      const memEnv = { ...env, budget: s.memory, maxLineBytes: Math.min(s.maxLineBytes, recordCap(s.memory)) };
+      try {
+        mergeCounters(counters, await runInMemory(job, files, memEnv, stage as string, onProgress, { hold, signal }));
+      } catch (err) {
+        if (!(err instanceof OverBudget)) throw await explainLineLimit(err, memEnv);
+        streaming = true;
+        // The abandoned Map is garbage now: give its memory back before the workers take their shares.
+        collectGarbage();
+        // The streaming tasks start from byte 0 again.
+        files.forEach((_, i) => tracker.task({ id: `map-${i}`, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 }));
+      }
+    }
+    if (streaming) {
       executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
       if (signal.aborted) throw signal.reason;
       const ctx: PhaseContext = { executor, env, maxAttempts: s.maxAttempts, signal, onTask, tracker };
@@ -216,6 +244,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     throw signal.aborted && !(err instanceof Error && err === signal.reason) && signal.reason ? signal.reason : fdLimitFailure(err, s.workers);
   } finally {
     signal.removeEventListener('abort', abortListener);
+    process.removeListener('exit', exitListener);
     await executor?.destroy();
     const leftover = await cleanupDirs();
     if (locked && orphans.length > 0) outDir?.release(orphans); // failed before handling them: keep them named

@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import { runMapTask } from './map-task.ts';
+import { explainLineLimit } from './line-limit.ts';
 import { runReduceTask } from './reduce-task.ts';
 import { isDeterministic } from '../job/checks.ts';
 import type { TaskEnv, TaskFailure, TaskResult, TaskSpec } from './task-types.ts';
@@ -39,8 +40,9 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult | Ta
       ? await runMapTask(job, task.spec, task.env, onProgress)
       : await runReduceTask(job, task.spec, task.env, onProgress);
   } catch (err) {
-    if (isDeterministic(err)) return { deterministicFailure: err instanceof Error ? err.message : String(err) };
-    throw err;
+    const e = await explainLineLimit(err, task.env, task.spec);
+    if (isDeterministic(e)) return { deterministicFailure: e instanceof Error ? e.message : String(e) };
+    throw e;
   } finally {
     task.port?.close();
   }

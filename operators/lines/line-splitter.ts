@@ -2,6 +2,7 @@
 // hot loop, splitLines() wraps it in a Transform. Lines are found with Buffer.indexOf (memchr) and each one
 // is decoded straight from the chunk into its own string (no intermediate Buffer, no slice of a big string
 // that would pin the whole chunk in memory while a line is kept).
+import { ByteCarry } from './byte-carry.ts';
 import { LineTooLongError } from './line-too-long-error.ts';
 
 export type LineEncoding = 'utf8' | 'latin1';
@@ -24,6 +25,12 @@ export interface LineSplitterOptions {
    * lines are consumed and dropped (counting, filtering, parsing); keep 'copy' when lines are kept.
    */
   strings?: 'copy' | 'slice';
+  /**
+   * Keep the CR of a CRLF-ended line as its last char (default false: the CR is dropped, Hadoop's rule).
+   * With encoding 'latin1' this is the raw-line mode: each line is every byte before its LF, so
+   * joinLines({ encoding: 'latin1' }) gives the input's bytes back (plus a LF after an unterminated last line).
+   */
+  keepCR?: boolean;
   /** Called for each skipped overlong line (onOverlong: 'skip'). */
   onSkip?: (line: SkippedLine) => void;
 }
@@ -53,6 +60,7 @@ export class LineSplitter {
   readonly source: string;
   readonly maxLineBytes: number;
   readonly latin1: boolean;
+  readonly keepCR: boolean;
   /** Lines delivered or skipped so far (the next line's 0-based index). */
   lines = 0;
   /** Overlong lines skipped so far. */
@@ -63,8 +71,8 @@ export class LineSplitter {
   private readonly skip: boolean;
   private readonly slice: boolean;
   private readonly onSkip: ((line: SkippedLine) => void) | undefined;
-  private carry: Buffer[] = [];
-  private carryBytes = 0;
+  /** The partial line carried over from earlier chunks (one growing buffer: a huge line is held once). */
+  private readonly carry = new ByteCarry();
   /** Absolute offset where the carried (or skipped) partial line starts. */
   private carryStart = 0;
   private skipping = false;
@@ -74,6 +82,7 @@ export class LineSplitter {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!(this.maxLineBytes >= 0)) throw new RangeError(`maxLineBytes must be >= 0, got ${this.maxLineBytes}`);
     this.latin1 = options.encoding === 'latin1';
+    this.keepCR = options.keepCR === true;
     if (options.encoding !== undefined && options.encoding !== 'utf8' && options.encoding !== 'latin1') {
       throw new TypeError(`encoding must be 'utf8' or 'latin1', got ${String(options.encoding)}`);
     }
@@ -96,7 +105,7 @@ export class LineSplitter {
     this.offset = base + n;
     if (n === 0) return;
     let s = 0;
-    if (this.carryBytes > 0 || this.skipping) {
+    if (this.carry.length > 0 || this.skipping) {
       s = this.finishCarried(chunk, base, onLine);
       if (s < 0) return;
     }
@@ -118,7 +127,7 @@ export class LineSplitter {
     this.offset = base + n;
     if (n === 0) return out;
     let s = 0;
-    if (this.carryBytes > 0 || this.skipping) {
+    if (this.carry.length > 0 || this.skipping) {
       s = this.finishCarried(chunk, base, push);
       if (s < 0) return out;
     }
@@ -148,12 +157,13 @@ export class LineSplitter {
   private scan(chunk: Buffer, s: number, base: number, onLine: LineCallback): number {
     const max = this.maxLineBytes;
     const latin1 = this.latin1;
+    const dropCR = !this.keepCR;
     const fast = chunk as unknown as FastSlices;
     let index = this.lines;
     let nl: number;
     while ((nl = chunk.indexOf(LF, s)) !== -1) {
       let e = nl;
-      if (e > s && chunk[e - 1] === CR) e--;
+      if (dropCR && e > s && chunk[e - 1] === CR) e--;
       if (e - s > max) {
         this.lines = index;
         this.overlong(base + s);
@@ -193,7 +203,7 @@ export class LineSplitter {
       s = e + 1;
     }
     const cr = chunk.indexOf(CR, start);
-    if (cr !== -1 && cr < last) trimCarriageReturns(out);
+    if (!this.keepCR && cr !== -1 && cr < last) trimCarriageReturns(out);
     if (this.lines === 0 && this.startOffset === 0 && !latin1 && out.length > 0 && out[0].charCodeAt(0) === 0xfeff) {
       out[0] = out[0].slice(1);
     }
@@ -209,9 +219,13 @@ export class LineSplitter {
       this.lines++;
       return;
     }
-    if (this.carryBytes === 0) return;
-    const line = this.takeCarry();
-    this.deliver(line, line.length, onLine);
+    if (this.carry.length === 0) return;
+    const line = this.carry.bytes();
+    try {
+      this.deliver(line, line.length, onLine);
+    } finally {
+      this.carry.clear();
+    }
   }
 
   /** Completes the line carried over from earlier chunks. Returns where the rest starts, or -1 if none. */
@@ -228,12 +242,15 @@ export class LineSplitter {
       this.stash(chunk, 0, base);
       return -1;
     }
-    this.carry.push(chunk.subarray(0, nl));
-    this.carryBytes += nl;
-    const line = this.takeCarry();
+    this.carry.append(chunk, 0, nl);
+    const line = this.carry.bytes();
     let e = line.length;
-    if (e > 0 && line[e - 1] === CR) e--;
-    this.deliver(line, e, onLine);
+    if (!this.keepCR && e > 0 && line[e - 1] === CR) e--;
+    try {
+      this.deliver(line, e, onLine);
+    } finally {
+      this.carry.clear();
+    }
     return nl + 1;
   }
 
@@ -251,27 +268,18 @@ export class LineSplitter {
 
   /** Keeps the partial line chunk[s..] (copied: the caller may reuse its buffer). Bounded by maxLineBytes. */
   private stash(chunk: Buffer, s: number, absStart: number): void {
-    if (this.carryBytes === 0) this.carryStart = absStart;
+    if (this.carry.length === 0) this.carryStart = absStart;
     const len = chunk.length - s;
     // +1: the byte after the limit may be the CR of a CRLF, which is not part of the line.
-    if (this.carryBytes + len > this.maxLineBytes + 1) {
+    if (this.carry.length + len > this.maxLineBytes + 1) {
       const start = this.carryStart;
-      this.carry = [];
-      this.carryBytes = 0;
+      this.carry.clear();
       if (!this.skip) this.overlong(start);
       this.carryStart = start;
       this.skipping = true;
       return;
     }
-    this.carry.push(Buffer.from(chunk.subarray(s)));
-    this.carryBytes += len;
-  }
-
-  private takeCarry(): Buffer {
-    const line = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
-    this.carry = [];
-    this.carryBytes = 0;
-    return line;
+    this.carry.append(chunk, s, chunk.length);
   }
 
   private overlong(byteOffset: number): void {

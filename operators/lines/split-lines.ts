@@ -17,6 +17,11 @@ export interface SplitLinesOptions {
   source?: string;
   /** 'copy' (default) or 'slice' (faster; lines pin their chunk's string while kept: see LineSplitter). */
   strings?: 'copy' | 'slice';
+  /**
+   * Keep the CR of CRLF lines (default false: dropped, Hadoop's rule). With encoding 'latin1' this is the
+   * raw-line mode: lines are the input's bytes, so latin1 externalSort + joinLines is `LC_ALL=C sort`.
+   */
+  keepCR?: boolean;
   /** Absolute byte offset of the first byte (when splitting a range that starts mid-file). */
   startOffset?: number;
 }

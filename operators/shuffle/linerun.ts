@@ -4,11 +4,17 @@
 import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
+import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 
 export interface LineCursor {
   buf: Buffer;
   start: number;
   end: number;
+  /**
+   * True when the current line's bytes stay as they are after advance() (lines in an arena that is no
+   * longer written): a consumer may keep a view of a huge line instead of copying it.
+   */
+  stable?: boolean;
   advance(): boolean;
   close(): void;
 }
@@ -25,7 +31,10 @@ export class LineRunWriter extends FrameFileWriter {
     let n = end - start;
     if (this.pos + n + 5 > this.buf.length) {
       this.flush();
-      if (n + 5 > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n + 5);
+      if (n + 5 > this.buf.length) {
+        this.writeLong(src, start, end);
+        return;
+      }
     }
     const b = this.buf;
     let p = this.pos;
@@ -35,6 +44,33 @@ export class LineRunWriter extends FrameFileWriter {
     }
     b[p++] = n;
     this.pos = p + src.copy(b, p, start, end);
+    this.records++;
+  }
+
+  /**
+   * A line longer than the buffer: its length, then its bytes written straight from src (a copy into a
+   * buffer of its size would hold the line twice). Called with the buffer flushed.
+   */
+  private writeLong(src: Buffer, start: number, end: number): void {
+    let n = end - start;
+    const b = this.buf;
+    let p = 0;
+    while (n >= 0x80) {
+      b[p++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    b[p++] = n;
+    this.pos = p;
+    this.flush();
+    const own = this.buf;
+    this.buf = src.subarray(start, end); // flush() writes this.buf[0, pos): its error handling, once
+    this.pos = end - start;
+    try {
+      this.flush();
+    } finally {
+      this.buf = own;
+      this.pos = 0;
+    }
     this.records++;
   }
 
@@ -56,6 +92,8 @@ export class LineRunReader implements LineCursor {
   private lim = 0;
   private fileOff = 0;
   private eof = false;
+  /** buf was grown here for a long frame (not the caller's buffer): freed at once when outgrown or closed. */
+  private grown = false;
 
   /** Like LineRunWriter: `buffer`, when given, is used (until a longer frame needs a bigger one). */
   constructor(file: string, bufferSize: number, buffer?: Buffer) {
@@ -72,9 +110,8 @@ export class LineRunReader implements LineCursor {
       this.pos = 0;
     }
     if (need > this.buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.lim);
-      this.buf = bigger;
+      this.buf = growBuffer(this.buf, this.lim, Math.max(need, this.buf.length * 2), !this.grown);
+      this.grown = true;
     }
     while (this.lim < need && !this.eof) {
       const n = fs.readSync(this.fd, this.buf, this.lim, this.buf.length - this.lim, null);
@@ -124,6 +161,13 @@ export class LineRunReader implements LineCursor {
     if (this.fd < 0) return;
     fs.closeSync(this.fd);
     this.fd = -1;
+    // A huge line's buffer goes now, not at the next GC: a reader closes (at EOF) only once its last line
+    // was consumed and the merge asked it for the next.
+    if (this.grown) {
+      freeNow(this.buf);
+      this.buf = Buffer.alloc(0);
+      this.grown = false;
+    }
   }
 }
 
@@ -162,6 +206,7 @@ export class LineMerge implements LineCursor {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
+  stable = false;
   private readonly src: LineCursor[];
   /** Per source: its line's prefix (negated when reverse), Infinity once exhausted. */
   private readonly key: Float64Array;
@@ -241,6 +286,7 @@ export class LineMerge implements LineCursor {
     this.buf = s.buf;
     this.start = s.start;
     this.end = s.end;
+    this.stable = s.stable === true;
     return true;
   }
 
@@ -255,6 +301,7 @@ export class UniqueLines implements LineCursor {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
+  stable = false;
   private readonly src: LineCursor;
   private last = Buffer.allocUnsafe(256);
   private lastLen = -1;
@@ -274,6 +321,7 @@ export class UniqueLines implements LineCursor {
       this.buf = s.buf;
       this.start = s.start;
       this.end = s.end;
+      this.stable = s.stable === true;
       return true;
     }
     return false;
@@ -289,6 +337,8 @@ export class ArenaCursor implements LineCursor {
   buf: Buffer;
   start = 0;
   end = 0;
+  /** The arena is not written while its sorted lines are read. */
+  readonly stable = true;
   private readonly starts: Uint32Array;
   private readonly lens: Uint32Array;
   private readonly order: Uint32Array;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
 import { DiskFullError } from './errors.ts';
+import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 import { collectGarbage } from './gc.ts';
 import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
@@ -89,7 +90,8 @@ export class LineSorter {
   private scratch: SortScratch | undefined;
   private writeBuf: Buffer | undefined;
   private readBufs: Buffer[] = [];
-  private carry: Buffer[] = [];
+  /** Arena offset where the line write() is in the middle of starts (its bytes so far up to `used`), or -1. */
+  private partial = -1;
   private dir: string | undefined;
   private runs: string[] = [];
   private nextRun = 0;
@@ -158,12 +160,19 @@ export class LineSorter {
         this.data = arena;
         return;
       }
-      // Small first (tiny inputs), then straight to the budget: no chain of doubled copies left for the GC.
-      // Pages of the arena that are never written are never resident.
-      const size = Math.max(this.used + n, this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.memory);
-      const bigger = Buffer.allocUnsafeSlow(size);
-      this.data.copy(bigger, 0, 0, this.used);
-      this.data = bigger;
+      // Small first (tiny inputs), then straight to the budget; past it (one line longer than the budget),
+      // by doubling, so a huge line arriving in many chunks is not copied once per chunk. Pages of the
+      // arena that are never written are never resident; the outgrown arena is freed at once.
+      const step = this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
+      const size = Math.max(this.used + n, step);
+      const shared = this.threaded && this.arenas.length > 0 && this.data.buffer === this.arenas[this.cur];
+      if (shared) {
+        const bigger = Buffer.allocUnsafeSlow(size);
+        this.data.copy(bigger, 0, 0, this.used);
+        this.data = bigger;
+      } else {
+        this.data = growBuffer(this.data, this.used, size);
+      }
     }
   }
 
@@ -204,25 +213,45 @@ export class LineSorter {
     this.stats.records++;
   }
 
-  /** Raw text: split at LF (a CR stays part of its line, as in GNU sort); the tail waits for more. */
+  /**
+   * Raw text: split at LF (a CR stays part of its line, as in GNU sort). The tail of a chunk, a line not
+   * ended yet, goes straight into the arena and grows there as the rest arrives: a huge line is held once.
+   */
   write(chunk: Buffer): void {
     let s = 0;
-    if (this.carry.length > 0) {
+    if (this.partial >= 0) {
       const nl = chunk.indexOf(10);
-      if (nl === -1) {
-        this.carry.push(Buffer.from(chunk));
-        return;
-      }
-      this.carry.push(chunk.subarray(0, nl));
-      const line = Buffer.concat(this.carry);
-      this.carry = [];
-      this.pushBytes(line, 0, line.length);
+      this.appendPartial(chunk, 0, nl === -1 ? chunk.length : nl);
+      if (nl === -1) return;
+      this.endPartial();
       s = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
     if (last >= s) this.pushLines(chunk, s, last + 1);
     const tail = Math.max(s, last + 1);
-    if (tail < chunk.length) this.carry.push(Buffer.from(chunk.subarray(tail)));
+    if (tail < chunk.length) {
+      if (this.finished) throw new Error('mrpipe: LineSorter push after finish()');
+      this.partial = this.used;
+      this.appendPartial(chunk, tail, chunk.length);
+    }
+  }
+
+  /** Adds src[s, e) to the line being written: spills the held lines first when it would pass the budget. */
+  private appendPartial(src: Buffer, s: number, e: number): void {
+    const n = e - s;
+    if (this.count > 0 && this.used + n + LINE_OVERHEAD * (this.count + 1) > this.limit) this.spill();
+    this.growArena(n);
+    src.copy(this.data, this.used, s, e);
+    this.used += n;
+  }
+
+  /** The line being written has ended: it becomes a held line. */
+  private endPartial(): void {
+    if (this.count === this.starts.length) this.growIndex();
+    this.starts[this.count] = this.partial;
+    this.lens[this.count++] = this.used - this.partial;
+    this.stats.records++;
+    this.partial = -1;
   }
 
   /**
@@ -266,10 +295,7 @@ export class LineSorter {
 
   /** End of raw text: an unterminated last line is a line. */
   end(): void {
-    if (this.carry.length === 0) return;
-    const line = Buffer.concat(this.carry);
-    this.carry = [];
-    this.pushBytes(line, 0, line.length);
+    if (this.partial >= 0) this.endPartial();
   }
 
   /** One run's I/O buffer: fanIn readers + a writer share what the held buffer (which may join the final merge) leaves. */
@@ -309,9 +335,39 @@ export class LineSorter {
     return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
   }
 
-  /** Sort what is held and write it as a run (on the worker when threaded). */
+  /**
+   * Sort what is held and write it as a run (on the worker when threaded). The start of a line write() is
+   * in the middle of stays, moved to the front of the arena.
+   */
   spill(): void {
     if (this.count === 0) return;
+    const partial = this.partial >= 0 ? this.takePartial() : undefined;
+    this.spillHeld();
+    if (this.data.length > this.memory) {
+      // an arena grown past the budget for one huge line: freed now, not kept for the lines after it
+      if (!(this.threaded && this.data.buffer === this.arenas[this.cur])) freeNow(this.data);
+      this.data = this.threaded && this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
+    }
+    if (partial) {
+      this.partial = 0;
+      this.growArena(partial.length);
+      partial.copy(this.data, 0);
+      this.used = partial.length;
+    }
+  }
+
+  /**
+   * The bytes of the line being written, copied out of the arena before a spill. A spill happens only
+   * while lines are held, and those passed the budget check, so this copy is within the budget.
+   */
+  private takePartial(): Buffer {
+    const bytes = Buffer.from(this.data.subarray(this.partial, this.used));
+    this.used = this.partial;
+    this.partial = -1;
+    return bytes;
+  }
+
+  private spillHeld(): void {
     if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
       this.awaitWorker(); // returns at once: the worker is idle
       const file = this.runPath();
@@ -332,6 +388,7 @@ export class LineSorter {
       });
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
+        freeNow(this.data);
         this.data = Buffer.from(this.arenas[this.cur]);
       }
     }
@@ -526,6 +583,7 @@ export class LineSorter {
     // With merge passes ahead, the worker stays to merge every other group of them.
     if (held || this.runs.length <= this.fanIn) this.stopWorker();
     if (!held) {
+      if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);
       this.arenas = [];
       this.starts = new Uint32Array(0);
@@ -566,7 +624,7 @@ export class LineSorter {
     this.readBufs = [];
     this.used = 0;
     this.count = 0;
-    this.carry = [];
+    this.partial = -1;
     this.runs = [];
     if (this.dir !== undefined) {
       removeTempDir(this.dir);
@@ -594,7 +652,8 @@ function waitForWorker(status: SharedArrayBuffer): WorkerFailure | undefined {
 
 /**
  * Newline-terminated output chunks of a line cursor (about `chunkSize` bytes each), for writing sorted
- * lines straight out without decoding them. Each chunk is a fresh Buffer, unless `reuse`: then one buffer
+ * lines straight out without decoding them. A line of chunkSize bytes or more from a stable cursor is a
+ * chunk of its own, a view of the cursor's buffer (its LF starts the next chunk). Each chunk is a fresh Buffer, unless `reuse`: then one buffer
  * is refilled, and each chunk must be consumed (e.g. fs.writeSync) before asking for the next — which
  * keeps RSS flat where a fresh buffer per chunk would wait for the GC.
  */
@@ -605,6 +664,15 @@ export function* lineChunks(c: LineCursor, chunkSize = 1 << 18, reuse = false): 
   try {
     while (c.advance()) {
       const n = c.end - c.start;
+      if (n >= chunkSize && c.stable) {
+        // a huge line whose bytes stay put goes out as a view: a copy would hold it twice
+        if (pos > 0) yield out.subarray(0, pos);
+        if (!reuse && pos > 0) out = Buffer.allocUnsafeSlow(chunkSize);
+        yield c.buf.subarray(c.start, c.end);
+        out[0] = 10;
+        pos = 1;
+        continue;
+      }
       if (pos + n + 1 > out.length) {
         if (pos > 0) yield out.subarray(0, pos);
         out = reuse && n + 1 <= chunkSize ? first : Buffer.allocUnsafeSlow(Math.max(chunkSize, n + 1));

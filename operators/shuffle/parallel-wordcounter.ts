@@ -6,7 +6,7 @@
 // hold and the calling thread merges all runs with its last table (WordMerge sums a word's counts across
 // runs). Output is the same as WordCounter's, byte for byte.
 import { Worker } from 'node:worker_threads';
-import { ByteCarry } from './carry.ts';
+import { ByteCarry } from '../lines/byte-carry.ts';
 import { DiskFullError } from './errors.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
@@ -147,7 +147,7 @@ export class ParallelWordCounter {
 
   #carryLocal(): void {
     if (this.#carry.length > 0) this.#local.write(this.#carry.bytes());
-    this.#carry.length = 0;
+    this.#carry.clear();
   }
 
   /**

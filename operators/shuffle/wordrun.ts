@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
+import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 
 /** A (word, count) cursor: the word is buf[start, end), valid until the next advance(). */
 export interface WordCountCursor {
@@ -23,10 +24,8 @@ export class WordRunWriter extends FrameFileWriter {
 
   write(src: Uint8Array, start: number, end: number, count: number): void {
     let n = end - start;
-    if (this.pos + n + 16 > this.buf.length) {
-      this.flush();
-      if (n + 16 > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n + 16);
-    }
+    if (this.pos + n + 16 > this.buf.length) this.flush();
+    const long = n + 16 > this.buf.length;
     const b = this.buf;
     let p = this.pos;
     while (n >= 0x80) {
@@ -34,7 +33,20 @@ export class WordRunWriter extends FrameFileWriter {
       n >>>= 7;
     }
     b[p++] = n;
-    if (end - start <= 16) for (let i = start; i < end; i++) b[p++] = src[i];
+    if (long) {
+      // a word longer than the buffer goes straight from src: a copy would hold a huge word twice
+      this.pos = p;
+      this.flush();
+      const own = this.buf;
+      this.buf = Buffer.from(src.buffer, src.byteOffset + start, end - start); // flush() writes buf[0, pos)
+      this.pos = end - start;
+      try {
+        this.flush();
+      } finally {
+        this.buf = own;
+      }
+      p = 0;
+    } else if (end - start <= 16) for (let i = start; i < end; i++) b[p++] = src[i];
     else {
       b.set(src.subarray(start, end), p);
       p += end - start;
@@ -87,6 +99,8 @@ export class WordRunReader implements WordCountCursor {
   #lim = 0;
   #fileOff = 0;
   #eof = false;
+  /** buf was grown here for a huge word (not the caller's buffer): freed at once when closed. */
+  #grown = false;
 
   constructor(file: string, buffer: Buffer) {
     this.#file = file;
@@ -103,9 +117,8 @@ export class WordRunReader implements WordCountCursor {
       this.#pos = 0;
     }
     if (need > this.buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.#lim);
-      this.buf = bigger;
+      this.buf = growBuffer(this.buf, this.#lim, Math.max(need, this.buf.length * 2), !this.#grown);
+      this.#grown = true;
     }
     while (this.#lim < need && !this.#eof) {
       const n = fs.readSync(this.#fd, this.buf, this.#lim, this.buf.length - this.#lim, null);
@@ -166,6 +179,11 @@ export class WordRunReader implements WordCountCursor {
     if (this.#fd < 0) return;
     fs.closeSync(this.#fd);
     this.#fd = -1;
+    if (this.#grown) {
+      freeNow(this.buf); // a reader closes at EOF, once its last word was consumed
+      this.buf = Buffer.alloc(0);
+      this.#grown = false;
+    }
   }
 }
 
@@ -196,7 +214,7 @@ function compareRanges(ab: Buffer, as: number, ae: number, bb: Buffer, bs: numbe
  * counts summed. The current word is copied out (sources may refill their buffers while summing).
  */
 export class WordMerge implements WordCountCursor {
-  buf = Buffer.allocUnsafeSlow(256);
+  buf: Buffer = Buffer.allocUnsafeSlow(256);
   start = 0;
   end = 0;
   count = 0;
@@ -266,7 +284,7 @@ export class WordMerge implements WordCountCursor {
     const top = heap[0];
     const s = this.#src[top];
     const len = s.end - s.start;
-    if (len > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(len, 2 * this.buf.length));
+    if (len > this.buf.length) this.buf = growBuffer(this.buf, 0, Math.max(len, 2 * this.buf.length));
     const out = this.buf;
     if (len <= 16) for (let i = 0, j = s.start; i < len; i++, j++) out[i] = s.buf[j];
     else s.buf.copy(out, 0, s.start, s.end);

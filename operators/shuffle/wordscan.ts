@@ -1,7 +1,7 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
 // boundary is carried into the next chunk.
-import { ByteCarry } from './carry.ts';
+import { ByteCarry } from '../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
@@ -71,12 +71,12 @@ export class WordScanner {
     this.words += words;
   }
 
-  /** Counts the carried word (the table copies it) and empties the carry. */
+  /** Counts the carried word (the table copies it) and empties the carry (freeing a huge word's buffer). */
   #addCarry(): void {
     const w = this.#carry.buf;
     const len = this.#carry.length;
-    this.#carry.length = 0;
     this.#add(w, 0, len, hashBytes(w, 0, len));
+    this.#carry.clear();
     this.words++;
   }
 

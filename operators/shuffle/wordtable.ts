@@ -2,6 +2,7 @@
 // are scanned (wordscan.ts), compared byte by byte against an arena, and copied into it once. Its
 // footprint — slots, entries, the sort's scratch and the arena bytes in use — never grows past `limit`:
 // add() answers false instead, and the caller spills the table as a sorted run.
+import { freeNow } from '../lines/byte-carry.ts';
 import { sortWords } from './wordsort.ts';
 
 /** Bytes per word besides its arena bytes: slots at load ≤ 2/3, start, count, the sort's key and order. */
@@ -9,6 +10,9 @@ const WORD_BYTES = 8 * 1.5 + 4 + 4 + 8 + 4;
 const MAX_COUNT = 0x7fffffff;
 /** Word length assumed for the first split of the budget between entries and arena. */
 const GUESS_LEN = 8;
+/** The most one table uses: arena positions are 32-bit (`starts`), and the split's offsets are int32
+ * arithmetic. A larger budget (`--workers 1 --memory 9GB`) is clamped here rather than overflowing. */
+export const MAX_TABLE_BYTES = 2 ** 31 - 4096;
 
 export class WordTable {
   /** Byte budget for the memory the table touches. */
@@ -38,7 +42,7 @@ export class WordTable {
    * word length seen. Pages become resident as they are first written: the table touches ≤ `limit` bytes.
    */
   constructor(limit: number) {
-    this.limit = Math.max(256, Math.floor(limit));
+    this.limit = Math.max(256, Math.floor(Math.min(limit, MAX_TABLE_BYTES)));
     this.#one = new ArrayBuffer(this.limit);
     this.#split(GUESS_LEN);
   }
@@ -122,6 +126,7 @@ export class WordTable {
 
   /** Empties the table, keeping its memory, and re-splits it for the word length seen. */
   clear(): void {
+    if (this.arena.buffer !== this.#one) freeNow(this.arena); // one huge word's own arena: freed now, not at a GC
     this.#split(this.size > 0 ? this.used / this.size : GUESS_LEN);
     this.#slots.fill(0);
     this.used = 0;

@@ -157,3 +157,29 @@ test('strings: slice keeps an empty line whose LF ends a decode piece', (t) => {
     }
   }
 });
+
+test('keepCR (raw-line mode): latin1 lines are the bytes between LFs, for any chunking, copy and slice, write and split', (t) => {
+  fc.assert(fc.property(textFile, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('copy', 'slice'), fc.boolean(),
+    (data, cuts, strings, batch) => {
+      const raw = data.toString('latin1');
+      const expected = raw === '' ? [] : raw.split('\n');
+      if (raw.endsWith('\n')) expected.pop();
+      const splitter = new LineSplitter({ encoding: 'latin1', keepCR: true, strings: strings as 'copy' });
+      let got: string[];
+      if (batch) got = splitBatchesAt(splitter, data, cuts);
+      else {
+        got = [];
+        const onLine = (line: string): void => {
+          got.push(line);
+        };
+        let s = 0;
+        for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+          splitter.write(data.subarray(s, cut), onLine);
+          s = cut;
+        }
+        splitter.write(data.subarray(s), onLine);
+        splitter.end(onLine);
+      }
+      t.deepEqual(got, expected);
+    }), { numRuns: 300 });
+});

@@ -50,11 +50,11 @@ test('3. one operator: externalSort in a plain pipeline equals LC_ALL=C sort', a
   const dir = await mkdtemp(join(tmpdir(), 'mrpipe-readme-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const lines: string[] = [];
-  for (let i = 0; i < 5000; i++) lines.push(`${(i * 7919) % 1000} line ${i % 13}\xe9`);
+  for (let i = 0; i < 5000; i++) lines.push(`${(i * 7919) % 1000} line ${i % 13}\xe9${i % 5 === 0 ? '\r' : ''}`);
   await writeFile(join(dir, 'huge.txt'), lines.join('\n') + '\n', 'latin1');
   await pipeline(
     readChunks(join(dir, 'huge.txt')),
-    splitLines({ encoding: 'latin1' }),
+    splitLines({ encoding: 'latin1', keepCR: true }),
     externalSort({ memory: 16 * 1024, tmpDir: dir, encoding: 'latin1' }),
     joinLines({ encoding: 'latin1' }),
     createWriteStream(join(dir, 'sorted.txt')),

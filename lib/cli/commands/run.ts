@@ -33,8 +33,25 @@ interface RunFlags extends JobFlags {
   quiet?: boolean;
 }
 
+/** A flag this run cannot honour is a usage error naming it, never silently ignored. */
+function checkHonoured(flags: RunFlags): void {
+  if (flags.map === undefined) {
+    for (const [value, flag, what] of [[flags.inputFormat, '--input-format', 'input'], [flags.outputFormat, '--output-format', 'output']] as const) {
+      if (value !== undefined) throw usageError(`${flag} applies to an inline job (--map); a job file or recipe sets its own ${what} format`);
+    }
+  }
+  if (flags.output === undefined) {
+    if (flags.resume) throw usageError('--resume needs -o OUT (it reuses the map tasks of a killed run into OUT)');
+    if (flags.overwrite) throw usageError('--overwrite needs -o OUT (output on stdout replaces nothing)');
+    if (flags.reducers !== undefined && parseCount(flags.reducers, '--reducers') > 1) {
+      throw usageError('--reducers above 1 needs -o OUT: output on stdout is one key-ordered part');
+    }
+  }
+}
+
 /** Flags → RunOptions, each checked with a message naming the flag (usage errors, exit 2). */
 export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
+  checkHonoured(flags);
   const o: RunOptions = { inputs: files.length === 0 ? ['-'] : files, output: flags.output ?? '-' };
   if (flags.mapTasks !== undefined) o.mapTasks = parseCount(flags.mapTasks, '--map-tasks');
   if (flags.splitSize !== undefined) o.splitSize = parseSize(flags.splitSize, '--split-size');
@@ -71,13 +88,13 @@ export function registerRun(program: Command): void {
     .option('-o, --output <DIR>', 'write OUT/part-00000…, _SUCCESS and _COUNTERS.json (default: stdout, in key order)')
     .option('--map-tasks <N>', 'number of map tasks (default: split by size)')
     .option('--split-size <SIZE>', 'bytes per split for files over the threshold (default 128MB)')
-    .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout)')
+    .option('--reducers <N>', 'reduce tasks = output parts (default: cores; 1 on stdout, more need -o)')
     .option('--workers <N>', 'worker threads (default: cores)')
     .option('-m, --memory <SIZE>', 'one memory budget for the whole job (default 256MB)')
     .option('-T, --tmp-dir <DIR>', 'where spills and the job temp dir go (default: the system temp dir)')
     .option('--chunk-size <SIZE>', 'bytes read per input chunk (default 256KiB)')
-    .option('--streaming <MODE>', 'auto (default: streaming above --threshold), on, or off (in-memory)')
-    .option('--threshold <SIZE>', "input size where 'auto' switches to streaming and files are cut by --split-size (default 100MB)")
+    .option('--streaming <MODE>', 'auto (default: in-memory only when the input surely fits --memory), on, or off (in-memory)')
+    .option('--threshold <SIZE>', "the most input 'auto' runs in memory; files above it are cut by --split-size (default 100MB)")
     .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
     .option('--overwrite', 'replace an earlier mrpipe output in -o DIR (one with _SUCCESS, holding no input nor the working dir)')
     .option('--force', 'with --overwrite: replace DIR even if it is not an earlier mrpipe output')
@@ -121,7 +138,9 @@ Examples:
         // The runner speaks in option names; point CLI users to the flags.
         throw failure(e.message
           .replace(/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./, 'Raise it with --max-line-bytes SIZE, or skip such lines with --bad-records N.')
-          .replace(/\braise memory\b/g, 'raise --memory'));
+          .replace(/\braise memory\b/g, 'raise --memory')
+          .replace(/\blower workers\b/g, 'lower --workers')
+          .replace(/\bwith badRecords\b/g, 'with --bad-records N'));
       } finally {
         bar.stop();
       }

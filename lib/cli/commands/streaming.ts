@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { checkInputs, checkStdout, inputSpecs } from '../io.ts';
-import { runTask, runTaskInThread, type TaskKind, type ThreadTask } from '../streaming/task-thread.ts';
+import { runStreamingTask, runTaskInThread, type TaskKind, type ThreadTask } from '../streaming/task-thread.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
+import { addRunTaskFlags, isRunTask, runTask, type RunTaskFlags } from './run-tasks.ts';
 
-interface StreamingFlags extends JobFlags {
+interface StreamingFlags extends JobFlags, RunTaskFlags {
   badRecords?: string;
   maxLineBytes?: string;
   output?: string;
@@ -53,9 +54,11 @@ function register(program: Command, name: TaskKind, summary: string): void {
     .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
+  addRunTaskFlags(cmd, name);
   addJobFlags(cmd).addHelpText('after', EXAMPLES[name]).action(async (jobArg: string | undefined, files: string[], flags: StreamingFlags) => {
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
+    if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
     const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
     const gz = files.find(isGzip);
@@ -74,7 +77,7 @@ function register(program: Command, name: TaskKind, summary: string): void {
     try {
       // A temp file to remove on SIGINT/SIGTERM: the task runs on a thread, so the signal is acted on at once.
       if (target?.temp) await runTaskInThread(t);
-      else await runTask(t);
+      else await runStreamingTask(t);
       if (target !== null) {
         open = false;
         try { fs.closeSync(fd); target.commit(); } catch (err) { throw failure(`writing ${describeFsError(err, target.name)}`); }

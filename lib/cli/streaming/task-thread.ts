@@ -32,7 +32,7 @@ interface Outcome {
 const TASKS = { map: runMapTask, combine: runCombineTask, reduce: runReduceTask };
 
 /** Runs the task to the end on the current thread: loads the job, writes to `fd`, reports the counters. */
-export async function runTask(t: ThreadTask): Promise<void> {
+export async function runStreamingTask(t: ThreadTask): Promise<void> {
   const job = await loadJobSpec(t.spec);
   const encoding = job.encoding === 'latin1' ? 'latin1' : 'utf8';
   const counters = await TASKS[t.kind](job, { inputs: t.inputs, out: new SyncOutput(t.fd, encoding, t.outName), badRecords: t.badRecords, maxLineBytes: t.maxLineBytes });
@@ -62,7 +62,7 @@ export function runTaskInThread(t: ThreadTask): Promise<void> {
 
 if (!isMainThread && parentPort && (workerData as { mrpipeStreamingTask?: ThreadTask })?.mrpipeStreamingTask) {
   const port = parentPort;
-  runTask((workerData as { mrpipeStreamingTask: ThreadTask }).mrpipeStreamingTask).then(
+  runStreamingTask((workerData as { mrpipeStreamingTask: ThreadTask }).mrpipeStreamingTask).then(
     () => port.postMessage({} satisfies Outcome),
     (err: unknown) => {
       const e = err as Error;
