@@ -106,6 +106,8 @@ export async function checkOutputParent(out: string, flag: string): Promise<void
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return; // a leftover probe: the directory takes files
+    // These the runner says in terms of OUT itself (read-only, full, a name too long for its lock): let it.
+    if (code !== undefined && ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'ENAMETOOLONG'].includes(code)) return;
     if (!fs.existsSync(parent)) throw failure(`${flag} ${out}: the directory ${parent} does not exist — create it first`);
     throw failure(`${flag} ${out}: cannot create files in ${parent} (${code ?? (err as Error).message}) — choose a directory this user can write to`);
   }

@@ -53,7 +53,7 @@ test('a full disk while copying stdin says where (the job temp dir) and what to 
     t.log(mounted ? 'tmpfs of 256 KB' : 'ulimit -f fallback (EFBIG)');
     const r = await cli(['run', 'wordcount', '-T', small, '-q'], { input, prelude: mounted ? undefined : "trap '' XFSZ; ulimit -f 16" });
     t.is(r.status, 1, r.stderr);
-    t.regex(r.stderr, /disk full \((ENOSPC|EFBIG)\) copying stdin into the job temp dir .*small.*point tmpDir \(--tmp-dir \/ TMPDIR\) at a larger disk/);
+    t.regex(r.stderr, /disk full \((ENOSPC|EFBIG)\) copying stdin into the job temp dir .*small.*point -T \/ --tmp-dir \(or TMPDIR\) at a larger disk/);
     t.deepEqual(tree(small), [], 'nothing left on the small disk');
   });
 }));
