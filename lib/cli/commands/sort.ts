@@ -8,10 +8,10 @@ import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { gnuLineOrder, parseKeyDef, type LineOrder } from '../../../operators/shuffle/gnukeys.ts';
-import { checkInputs, checkTmpDir, describeReadError, inputSpecs, openInput, withOutput } from '../io.ts';
+import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
-import { CliError, describeFsError, failure, usageError } from '../errors.ts';
+import { CliError, failure, usageError } from '../errors.ts';
 import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
@@ -138,8 +138,12 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     await checkSorted(specs[0], order, { unique: !!flags.unique, quiet: check === 'quiet', terminator });
     return;
   }
+  checkStdout(flags.output);
+  await checkOutput(flags.output); // the output is opened only once sorted: its problems are found now
   const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
-  await checkTmpDir(tmpDir, flags.temporaryDirectory !== undefined ? '-T' : '--tmp-dir');
+  const tmpFlag = flags.tmpDir !== undefined && flags.temporaryDirectory === undefined ? '--tmp-dir' : '-T';
+  // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
+  await checkTmpDir(tmpDir, tmpFlag);
   if (flags.merge) {
     await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir });
     return;
@@ -177,7 +181,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
         }
       } catch (err) {
         // Spilling happens inside push(): only errors of the input itself are reading errors.
-        if (spilling) throw failure(`writing a sorted run: ${describeFsError(err, tmpDir ?? 'the temp dir')}`);
+        if (spilling) throw tempDirError(err, tmpDir, tmpFlag, 'a sorted run');
         throw failure(`reading ${describeReadError(err, spec.name)}`);
       }
       lines.end(push);

@@ -2,8 +2,8 @@
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
 import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
-import { describeFsError, failure } from '../errors.ts';
-import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
+import { failure } from '../errors.ts';
+import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
 
 export interface ByteSortOptions {
   reverse: boolean;
@@ -29,7 +29,7 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      throw failure(`writing a sorted run: ${describeFsError(err, opts.tmpDir ?? 'the temp dir')}`);
+      throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
     }
   };
   try {
