@@ -22,7 +22,7 @@ function longName(name: string): string {
   if (name in LONG) return name;
   const matches = Object.keys(LONG).filter((n) => n.startsWith(name));
   if (matches.length === 1) return matches[0];
-  if (matches.length === 0) throw usageError(`unrecognized option '--${name}'`);
+  if (matches.length === 0) return name; // commander reports it as an unknown option
   throw usageError(`option '--${name}' is ambiguous; possibilities: ${matches.map((m) => `'--${m}'`).join(' ')}`);
 }
 
@@ -58,6 +58,10 @@ export function normalizeSortArgs(args: readonly string[]): string[] {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = longName(eq < 0 ? a.slice(2) : a.slice(2, eq));
+      if (!(name in LONG)) {
+        out.push(a);
+        continue;
+      }
       if (eq >= 0) {
         if (!LONG[name] && name !== 'check') throw usageError(`option '--${name}' doesn't allow an argument`);
         out.push(`--${name}${a.slice(eq)}`);
