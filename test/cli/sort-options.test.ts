@@ -9,6 +9,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { BIN, tempDir } from './helpers.ts';
 
+// Each run spawns GNU sort and mrpipe sort several times: a handful by default, the full count under npm run test:long.
+const LONG = process.env.MRPIPE_LONG_TESTS === '1';
+const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
+
 interface Run {
   status: number | null;
   stdout: Buffer;
@@ -111,7 +115,7 @@ const OPTIONS = fc.record({
 test('sort with random ordering options equals LC_ALL=C sort (stdout and status)', async (t) => {
   await fc.assert(fc.asyncProperty(LINES, OPTIONS, VIA, fc.boolean(), async (lines, args, via, crlf) => {
     return same(t, args, encode(lines, crlf ? '\r\n' : '\n', true), via);
-  }), { numRuns: 30 });
+  }), { numRuns: runs(30) });
 });
 
 test('-z: NUL-terminated records (with newlines inside) sort, merge and check as GNU', async (t) => {
@@ -119,7 +123,7 @@ test('-z: NUL-terminated records (with newlines inside) sort, merge and check as
   const ZOPTS = fc.constantFrom<string[]>(['-z'], ['-z', '-r'], ['-z', '-n'], ['-z', '-k2,2'], ['-z', '-u', '-f'], ['-z', '-c'], ['-z', '-C', '-n'], ['-z', '-m'], ['-zb', '-k1,1d']);
   await fc.assert(fc.asyncProperty(ZLINES, ZOPTS, VIA, fc.boolean(), async (lines, args, via, ended) => {
     return same(t, args, encode(lines, '\0', ended), via);
-  }), { numRuns: 20 });
+  }), { numRuns: runs(20) });
 });
 
 test('-c / -C / --check: exit status and what is reported, on sorted and unsorted input', async (t) => {
@@ -136,7 +140,7 @@ test('-c / -C / --check: exit status and what is reported, on sorted and unsorte
     const where = (s: string): string => /:(\d+): disorder: /.exec(s)?.[1] ?? 'none';
     t.is(where(ours.stderr), where(gnu.stderr), what);
     return ours.status === gnu.status && where(ours.stderr) === where(gnu.stderr);
-  }), { numRuns: 25 });
+  }), { numRuns: runs(25) });
 });
 
 test('-m merges sorted inputs as GNU (operands, with -u and keys)', async (t) => {
@@ -152,7 +156,7 @@ test('-m merges sorted inputs as GNU (operands, with -u and keys)', async (t) =>
     t.is(ours.status, gnu.status, ours.stderr);
     t.is(ours.stdout.toString('latin1'), gnu.stdout.toString('latin1'), `-m ${args.join(' ')}`);
     return ours.stdout.equals(gnu.stdout);
-  }), { numRuns: 20 });
+  }), { numRuns: runs(20) });
 });
 
 test('-m with more inputs than --batch-size merges in passes through -T, then removes them', async (t) => {
@@ -195,7 +199,7 @@ test('-R with a --random-source: equal keys stay together, the order is the same
       }
     }
     return true;
-  }), { numRuns: 10 });
+  }), { numRuns: runs(10) });
 });
 
 const FIXED: [string, string[], string][] = [
