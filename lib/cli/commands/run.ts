@@ -7,7 +7,7 @@ import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
 import type { JobProgress, RunOptions } from '../../job/types.ts';
 import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkOutputParent, checkTmpDir, inputSpecs } from '../io.ts';
+import { checkInputs, checkOutputParent, checkStdout, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
 import { progress, type Progress } from '../progress.ts';
@@ -25,6 +25,7 @@ interface RunFlags extends JobFlags {
   threshold?: string;
   resume?: boolean;
   overwrite?: boolean;
+  force?: boolean;
   maxAttempts?: string;
   badRecords?: string;
   maxLineBytes?: string;
@@ -84,7 +85,8 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
     else throw usageError(`--streaming must be auto, on or off; got '${flags.streaming}'`);
   }
   if (flags.resume) o.resume = true;
-  if (flags.overwrite) o.overwrite = true;
+  if (flags.force && !flags.overwrite) throw usageError('--force goes with --overwrite (it lets --overwrite replace any directory)');
+  if (flags.overwrite) o.overwrite = flags.force ? 'force' : true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
   if (flags.badRecords !== undefined) o.badRecords = parseBadRecords(flags.badRecords);
   if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
@@ -108,7 +110,8 @@ export function registerRun(program: Command): void {
     .option('--streaming <MODE>', 'auto (default: in-memory only when the input surely fits --memory), on, or off (in-memory)')
     .option('--threshold <SIZE>', "the most input 'auto' runs in memory; files above it are cut by --split-size (default 100MB)")
     .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
-    .option('--overwrite', 'replace an existing output directory')
+    .option('--overwrite', 'replace an earlier mrpipe output in -o DIR (one with _SUCCESS, holding no input nor the working dir)')
+    .option('--force', 'with --overwrite: replace DIR even if it is not an earlier mrpipe output')
     .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
     .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
@@ -134,7 +137,8 @@ Examples:
       options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
-      await checkTmpDir(flags.tmpDir, '--tmp-dir');
+      if (flags.output === undefined || flags.output === '-') checkStdout(undefined);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
       if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
       const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
       options.onProgress = progressOfJob(bar);

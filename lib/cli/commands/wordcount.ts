@@ -4,7 +4,7 @@
 // runs to --tmp-dir beyond --memory.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { checkInputs, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
+import { checkInputs, checkStdout, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { usageError } from '../errors.ts';
 import { countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
@@ -48,7 +48,8 @@ Examples:
       const top = flags.top === undefined ? undefined : parseCount(flags.top, '--top', 0);
       const specs = inputSpecs(files);
       await checkInputs(specs);
-      await checkTmpDir(flags.tmpDir, '--tmp-dir');
+      checkStdout(flags.output);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
       const bar = progress('wordcount', 'count', 'bytes', await totalInputBytes(specs));
       try {
         await withOutput(flags.output, 'latin1', async (out) => {

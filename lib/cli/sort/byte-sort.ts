@@ -2,8 +2,8 @@
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
 import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
-import { describeFsError, failure } from '../errors.ts';
-import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
+import { failure } from '../errors.ts';
+import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
 
 export interface ByteSortOptions {
   reverse: boolean;
@@ -13,6 +13,8 @@ export interface ByteSortOptions {
   /** Sort runs and merge on a worker thread too (LineSorter `threads`). */
   threads?: boolean;
   output: string | undefined;
+  /** Runs merged at once (--batch-size). */
+  fanIn?: number;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
   /** Called when the input is read and the merge of the sorted runs begins. */
@@ -21,13 +23,13 @@ export interface ByteSortOptions {
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
 export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
-  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads });
+  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads, fanIn: opts.fanIn });
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      throw failure(`writing a sorted run: ${describeFsError(err, opts.tmpDir ?? 'the temp dir')}`);
+      throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
     }
   };
   try {
