@@ -5,6 +5,6 @@
 export const LONG = process.env.MRPIPE_LONG_TESTS === '1';
 
 /** A count (property runs, kills, concurrent jobs, input size): `quick` by default, `full` under LONG. */
-export function runs(quick: number, full: number): number {
+export function scale(quick: number, full: number): number {
   return LONG ? full : quick;
 }

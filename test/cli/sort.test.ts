@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { mrpipe, tempDir } from './helpers.ts';
-import { runs } from '../long.ts';
+import { scale } from '../long.ts';
 
 const EDGE = Buffer.concat([
   Buffer.from([
@@ -31,7 +31,7 @@ const FLAGS: string[][] = [
 // The edge lines repeated past mrpipe sort's 64 KiB floor under -S (counted with per-line overhead), so that
 // -S 1 spills runs and merges: 100 copies (26 KB) spill 2-4 runs; 400 (103 KB, 8-15 runs) under LONG.
 const EDGE_LINES = EDGE.subarray(0, EDGE.lastIndexOf(10) + 1);
-const BIG = Buffer.concat([...Array.from({ length: runs(100, 400) }, () => EDGE_LINES), EDGE]);
+const BIG = Buffer.concat([...Array.from({ length: scale(100, 400) }, () => EDGE_LINES), EDGE]);
 
 let input: string;
 let big: string;
@@ -171,6 +171,6 @@ test('property: random lines and flags, tiny buffer, equal to GNU sort', async (
     ];
     const r = await mrpipe(['sort', '-S', '1', ...args, file]);
     t.deepEqual(r.stdout, gnuSort(args, file), args.join(' '));
-  }), { numRuns: runs(8, 25) });
+  }), { numRuns: scale(8, 25) });
   t.pass();
 });

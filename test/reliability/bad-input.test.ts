@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runJob } from '../../lib/index.ts';
 import {
-  byteSortedLines, cli, debrisBeside, emptyDir, gnuSort, gnuWordCount, gnuWordCountLines, inTempDir, LONG, q, runs, sh, sortedLines,
+  byteSortedLines, cli, debrisBeside, emptyDir, gnuSort, gnuWordCount, gnuWordCountLines, inTempDir, LONG, q, scale, sh, sortedLines,
   startCliWhen, tree,
 } from './helpers.ts';
 import { FAULTY_WORDCOUNT, FIELD_COUNT, writeJob } from './jobs.ts';
 
 /** A line over the 1 MiB default maxLineBytes: 2 MiB by default, 10 MiB under test:long. */
-const LONG_LINE = runs(2, 10) * 1024 * 1024;
+const LONG_LINE = scale(2, 10) * 1024 * 1024;
 const LONG_LINE_MB = LONG_LINE >> 20;
 
 /**
