@@ -54,6 +54,10 @@ export function openInputStream(path: string | null, options: InputStreamOptions
   return raw.pipe(gunzip);
 }
 
+/**
+ * An input that cannot be read (missing, a directory, no permission): `code` and `path` set, and a message
+ * that names the file and says what to do.
+ */
 export class InputError extends Error {
   readonly code: string;
   readonly path: string;

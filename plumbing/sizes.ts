@@ -22,6 +22,10 @@ const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
  * is `N`, `N` + unit (B, K/KB/KiB, M…, G…, T…, P…, any case, spaces allowed) or `N%` of physical RAM.
  * `bareUnit` is the unit of a bare number in a string: 'b' (default) or 'k' (GNU sort's `-S 1024`).
  * Throws a RangeError naming `what` for anything else.
+ *
+ * @example
+ * parseSize('64MB');   // 67108864
+ * parseSize('50%');    // half of physical RAM
  */
 export function parseSize(v: number | string, what = 'size', bareUnit: 'b' | 'k' = 'b'): number {
   if (typeof v === 'number') {

@@ -59,6 +59,9 @@ export function removeAllTempDirs(): void {
  * Opt-in: on SIGINT/SIGTERM remove every registered directory, then end the process by that signal unless
  * another listener (runJob's, the program's own) is there to decide. Listens only while a directory is
  * registered, so a process with none dies of a signal as it would without mrpipe. `false` turns it off.
+ *
+ * @example
+ * removeTempDirsOnSignals();   // Ctrl-C during an externalSort leaves no runs behind
  */
 export function removeTempDirsOnSignals(on = true): void {
   cleanupOnSignals = on;

@@ -7,11 +7,13 @@ import { registerSort } from './commands/sort.ts';
 import { registerWordcount } from './commands/wordcount.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStreaming } from './commands/streaming.ts';
+import { registerSubmit } from './commands/submit.ts';
 import { registerRecipes } from './commands/recipes.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerDemo } from './commands/demo.ts';
 import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
+import { flagWords } from './flag-words.ts';
 
 /** Builds the program: every subcommand with its flags, help text and examples. */
 export function buildProgram(): Command {
@@ -29,6 +31,7 @@ export function buildProgram(): Command {
   registerWordcount(program);
   registerRun(program);
   registerStreaming(program);
+  registerSubmit(program);
   registerRecipes(program);
   registerGenerate(program);
   registerDemo(program);
@@ -42,7 +45,11 @@ Examples:
   mrpipe recipes                                 # the ready-made jobs
 
 Exit status: 0 ok, 1 the job failed (the message names the file, line and byte offset), 2 bad usage.`);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run 'mrpipe ${cmd.name()} --help' for usage and examples)`);
+  for (const cmd of program.commands) {
+    // Commander's own errors (unknown option, missing argument) name the subcommand, as ours do.
+    cmd.exitOverride().showHelpAfterError(`(run 'mrpipe ${cmd.name()} --help' for usage and examples)`)
+      .configureOutput({ outputError: (s, write) => write(`mrpipe ${cmd.name()}: ${s.replace(/^error: /, '')}`) });
+  }
   return program;
 }
 
@@ -71,10 +78,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof BrokenPipe || isEpipe(err) || brokenPipe) return EXIT_OK;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (err instanceof CliError) {
-      process.stderr.write(`mrpipe ${commandName(argv)}: ${err.message}\n`);
+      process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords(err.message)}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`mrpipe ${commandName(argv)}: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords((err as Error)?.stack ?? String(err))}\n`);
     return EXIT_FAILED;
   } finally {
     removeTempDirsOnSignals(false);

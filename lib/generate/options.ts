@@ -5,9 +5,12 @@ import type { LineSource } from './line-source.ts';
 import { LogsSource } from './logs.ts';
 import { resolveTextOptions, textSource } from './text.ts';
 
+/** The kinds of test data generate() makes: text (Zipf words), logs (Combined Log Format), activity (JSONL events). */
 export const KINDS = ['text', 'logs', 'activity'] as const;
+/** One of KINDS: 'text', 'logs' or 'activity'. */
 export type GenerateKind = (typeof KINDS)[number];
 
+/** Options of generate(): the size (bytes or '100MB'), the seed, and per-kind knobs (docs/GENERATOR.md). */
 export interface GenerateOptions {
   /** Output bytes: a number or a size string ('100MB', '1.5GB', '64KiB'). Output stops at the last whole line that fits. */
   size: number | string;
@@ -27,6 +30,7 @@ export interface GenerateOptions {
   users?: number;
 }
 
+/** The seed generate() uses when none is given: the same seed and size give the same bytes. */
 export const DEFAULT_SEED = 1;
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
 

@@ -6,7 +6,9 @@ import type { BuiltinName } from '../../operators/shuffle/builtins.ts';
 /** Names of the built-in combiners/reducers (associative, so they also run map-side). */
 export type { BuiltinName };
 
+/** How input becomes records: 'lines' (default), 'jsonl' (one JSON value a line), 'json' (one top-level array, streamed). */
 export type InputFormat = 'lines' | 'jsonl' | 'json';
+/** How output rows are written: 'tsv' (key<TAB>value, default) or 'jsonl' ({"key", "value"}). */
 export type OutputFormat = 'tsv' | 'jsonl';
 
 /** Where a record came from; passed to map as its third argument. */
@@ -44,10 +46,14 @@ export interface TaskContext {
   counter(group: string, name: string, n?: number): void;
 }
 
+/** A job's map: called once per record, emits [key, value] pairs through `emit`. */
 export type MapFn<R = any, V = any> = (record: R, emit: Emit<V>, ctx: MapContext) => void;
+/** A job's reduce: a key and its values (streamed, in sorted order) in; the output value out (undefined writes nothing). */
 export type ReduceFn<V = any, O = any> = (key: string, values: Iterable<V>, ctx: ReduceContext) => O | undefined;
+/** A job's combine: merges some values of a key map-side into one value of the same type (must be associative). */
 export type CombineFn<V = any> = (key: string, values: Iterable<V>) => V;
 
+/** A MapReduce job: map (required), optional combine and reduce (a function or a built-in name), input and output formats. A plain object; defineJob() only types it. */
 export interface Job<R = any, V = any, O = any> {
   name?: string;
   map: MapFn<R, V>;
@@ -86,8 +92,10 @@ export interface InlineJob {
 /** What runJob accepts: a job object (runs in-process), a module path or recipe name, or an inline job. */
 export type JobSpec = Job | string | URL | InlineJob;
 
+/** What a record that fails to parse or map does: 'fail' the job (default), or be skipped and counted up to N. */
 export type BadRecordsPolicy = 'fail' | number;
 
+/** Options of runJob and startJob: inputs, output, memory budget, parallelism, temp dir, and what to do with failures (docs/RUNTIME.md). */
 export interface RunOptions {
   /** Input paths and globs; '-' is stdin (spooled to the job temp dir, then split like a file). */
   inputs: string[];
@@ -110,7 +118,9 @@ export interface RunOptions {
   /** The most input 'auto' runs in memory, and the size above which files are split (default 100MB). */
   threshold?: number | string;
   resume?: boolean;
-  overwrite?: boolean;
+  /** Replace an existing output dir: true only an earlier mrpipe output (with _SUCCESS) that holds neither
+   * the working directory nor an input; 'force' any directory. */
+  overwrite?: boolean | 'force';
   maxAttempts?: number;
   /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default; at most half a
    * task's heap cap, see docs/RUNTIME.md "Memory"); longer lines are bad records. */
@@ -129,8 +139,10 @@ export interface RunOptions {
   onProgress?: (p: JobProgress) => void;
 }
 
+/** Where a map or reduce task is: pending, running, done, failed, retrying, or reused from an interrupted run. */
 export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'retrying' | 'reused';
 
+/** A progress report (onProgress, the 'progress' event): the phase, bytes read of the total, records and tasks. */
 export interface JobProgress {
   phase: 'plan' | 'map' | 'reduce' | 'commit' | 'done';
   bytesRead: number;
@@ -141,6 +153,7 @@ export interface JobProgress {
   tasks: Record<TaskState, number>;
 }
 
+/** A task changed state (the 'task' event of a JobRun): which task, its state and attempt, the error if any. */
 export interface TaskEvent {
   id: string;
   kind: 'map' | 'reduce';
@@ -149,8 +162,10 @@ export interface TaskEvent {
   error?: string;
 }
 
+/** Counters by group and name (records in and out, bad records, spills, the job's own), as in _COUNTERS.json. */
 export type Counters = Record<string, Record<string, number>>;
 
+/** What runJob resolves with: the output directory and its parts, the counters, task counts and elapsed time. */
 export interface JobResult {
   /** Absolute output directory ('-' for a stream). */
   output: string;

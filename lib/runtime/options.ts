@@ -33,7 +33,7 @@ export interface Settings {
   tmpDir: string;
   streaming: 'auto' | boolean;
   resume: boolean;
-  overwrite: boolean;
+  overwrite: boolean | 'force';
   maxAttempts: number;
   badRecords: BadRecordsPolicy;
   handleSignals: boolean;
@@ -54,7 +54,7 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
   const min = MIN_MEMORY_PER_WORKER * workers;
   if (memory < min) {
     throw new RangeError(`memory budget ${bytes.format(memory)} is too small: mrpipe needs at least ${bytes.format(min)} `
-      + `(${bytes.format(MIN_MEMORY_PER_WORKER)} per worker, ${workers} worker${workers > 1 ? 's' : ''}); raise --memory or lower --workers`);
+      + `(${bytes.format(MIN_MEMORY_PER_WORKER)} per worker, ${workers} worker${workers > 1 ? 's' : ''}); raise memory or lower workers`);
   }
   const chunkSize = o.chunkSize === undefined ? DEFAULT_CHUNK_SIZE : parseSize(o.chunkSize, 'chunkSize');
   if (chunkSize < 1) throw new RangeError('chunkSize must be at least 1 byte');
@@ -74,7 +74,7 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
     tmpDir: o.tmpDir ?? tmpdir(),
     streaming,
     resume: o.resume ?? false,
-    overwrite: o.overwrite ?? false,
+    overwrite: o.overwrite === 'force' ? 'force' : o.overwrite === true,
     maxAttempts: positiveInt(o.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS),
     badRecords: bad,
     handleSignals: o.handleSignals ?? false,

@@ -42,10 +42,10 @@ function raiseMinSemiSpace(mb: number): void {
 export function poolFailure(err: unknown, workers: number): Error {
   const message = err instanceof Error ? err.message : String(err);
   const failure = /EMFILE|ENFILE/.test(message)
-    ? new Error(`too many open files (EMFILE) starting a worker thread: the open-file limit is too low for --workers ${workers}; `
-      + 'raise ulimit -n or lower --workers', { cause: err })
+    ? new Error(`too many open files (EMFILE) starting a worker thread: the open-file limit is too low for workers: ${workers}; `
+      + 'raise ulimit -n or lower workers', { cause: err })
     : /ERR_WORKER_INIT_FAILED|initialization/.test(`${(err as { code?: unknown })?.code} ${message}`)
-      ? new Error(`a worker thread failed to start (${message}); try lower --workers`, { cause: err })
+      ? new Error(`a worker thread failed to start (${message}); try lower workers`, { cause: err })
       // Piscina also emits 'error' for a worker that fails while it runs no task (a job's stray timer).
       : new Error(`a worker thread failed outside any task: ${message}`, { cause: err });
   return Object.assign(failure, { fatal: true });
@@ -74,8 +74,8 @@ export function fdLimitFailure(err: unknown, workers: number): unknown {
   const message = err instanceof Error ? err.message : String(err);
   if (/raise ulimit -n|ulimit -n\)/.test(message)) return err;
   const what = message.replace(/\s+/g, ' ').replace(/^[\s,:;-]+/, '').trim();
-  return new Error(`too many open files (${what}): the open-file limit is too low for --workers ${workers}; `
-    + 'raise ulimit -n or lower --workers', { cause: err });
+  return new Error(`too many open files (${what}): the open-file limit is too low for workers: ${workers}; `
+    + 'raise ulimit -n or lower workers', { cause: err });
 }
 
 export class WorkerExecutor implements Executor {

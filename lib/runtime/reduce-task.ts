@@ -41,7 +41,7 @@ export class PartWriter {
       while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new Error(`disk full (ENOSPC) writing output ${this.path}: free space beside the output directory or choose another -o; the partial part was removed`, { cause: err });
+        throw new Error(`disk full (ENOSPC) writing output ${this.path}: free space beside the output directory or choose another output; the partial part was removed`, { cause: err });
       }
       throw err;
     }

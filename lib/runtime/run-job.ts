@@ -38,11 +38,35 @@ export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskE
   }
 }
 
+/**
+ * Starts a job and returns at once: a JobRun emitting 'progress', 'task' and 'counters', with `result` (a
+ * promise of the JobResult) and `abort()`. Same spec and options as {@link runJob}.
+ *
+ * @example
+ * const run = startJob('./wordcount.ts', { inputs: ['data/*.txt'], output: 'out/' });
+ * run.on('progress', (p) => console.error(p.phase, p.bytesRead));
+ * await run.result;
+ */
 export function startJob(spec: JobSpec, options: RunOptions): JobRun {
   return new JobRun(spec, options);
 }
 
-/** Runs a job to completion: resolves with the output's parts and counters, rejects with the task's error. */
+/**
+ * Runs a job to completion over files bigger than RAM, in worker threads, under one memory budget: resolves
+ * with the output's parts and counters, rejects with the failing task's error (the message names the file,
+ * line and byte offset).
+ *
+ * @param spec a job object, a path to a job module (resolved from the current directory), a recipe name
+ *   ('wordcount'), or an inline job.
+ * @param options `inputs` (paths, globs, '-' = stdin; `.gz` decompressed), `output` (a directory committed
+ *   with `_SUCCESS` last, or '-' / a Writable for the output in key order), `memory` ('256MB'), `workers`
+ *   (cores), `reducers` (cores), `tmpDir` (os.tmpdir()), `overwrite` (false), `resume` (false),
+ *   `badRecords` ('fail'), `maxLineBytes` (1 MiB), `streaming` ('auto'), `signal`, `handleSignals` (true),
+ *   `onProgress`; docs/RUNTIME.md has them all.
+ * @example
+ * const result = await runJob('./wordcount.ts', { inputs: ['data/*.txt'], output: 'out/', memory: '256MB' });
+ * console.log(result.parts, result.counters);
+ */
 export function runJob(spec: JobSpec, options: RunOptions): Promise<JobResult> {
   return new JobRun(spec, options).result;
 }
@@ -119,7 +143,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     let stale: LockInfo | undefined;
     if (outDir) {
       // With resume, an existing OUT may be this very job, killed after its commit: checked below.
-      outDir.checkTarget(s.overwrite || s.resume);
+      outDir.checkTarget(s.overwrite || (s.resume ? 'force' : false));
       stale = outDir.lock();
       orphans = dirsOf(stale);
       locked = true;
@@ -133,6 +157,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       }
       return spool;
     }, process.stdin, signal);
+    // --overwrite must not delete an input (or a dir holding one): checked once the globs are expanded.
+    if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
     let streaming = s.streaming === 'auto'

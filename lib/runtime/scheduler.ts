@@ -57,7 +57,7 @@ export async function schedule(tasks: Schedulable[], o: ScheduleOptions): Promis
           const tries = attempt > 1 ? ` (${attempt} attempts)` : '';
           failure ??= /memory limit|OUT_OF_MEMORY/i.test(message)
             ? new Error(`${message}: the task needed more heap than its share of the memory budget `
-              + `(${Math.round(o.env.budget / (1 << 20))} MiB per worker); raise --memory or lower --workers [${t.what}]`, { cause: err })
+              + `(${Math.round(o.env.budget / (1 << 20))} MiB per worker); raise memory or lower workers [${t.what}]`, { cause: err })
             : message.includes(`[task ${t.id} `) ? (err instanceof Error ? err : new Error(message))
               // A worker that died says only that: add which task it was running.
               : new Error(`${message}${tries} [${t.what}]`, { cause: err });

@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import type { Stage } from '../types.ts';
 import type { LineEncoding } from './line-splitter.ts';
 
+/** Options of joinLines: how strings become bytes. */
 export interface JoinLinesOptions {
   /** How strings become bytes: 'utf8' (default) or 'latin1' (one byte per char, the inverse of latin1 splitting). */
   encoding?: LineEncoding;
@@ -21,6 +22,14 @@ interface FastWrites {
   utf8Write(s: string, offset: number): number;
 }
 
+/**
+ * Lines to bytes: arrays of strings in, one Buffer per array out, every line ended by '\n' (the inverse of
+ * splitLines, for writing files and stdout).
+ *
+ * @param options `encoding`: 'utf8' (default) or 'latin1' (one byte per char, the inverse of latin1 splitting).
+ * @example
+ * await pipeline(readChunks('in.txt'), splitLines(), map((l: string) => l.trim()), joinLines(), process.stdout);
+ */
 export function joinLines(options: JoinLinesOptions = {}): Stage<string[], Buffer> {
   const latin1 = (options.encoding ?? 'utf8') === 'latin1';
   return new Transform({
@@ -35,7 +44,7 @@ export function joinLines(options: JoinLinesOptions = {}): Stage<string[], Buffe
       }
       callback(null, encodeLines(lines, latin1));
     },
-  }) as Stage<string[], Buffer>;
+  }) as unknown as Stage<string[], Buffer>;
 }
 
 /** The lines, each followed by '\n', as bytes: joined and encoded a piece (≤ ~JOIN_PIECE chars) at a time. */

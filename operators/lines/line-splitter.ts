@@ -5,6 +5,7 @@
 import { ByteCarry } from './byte-carry.ts';
 import { LineTooLongError } from './line-too-long-error.ts';
 
+/** How line bytes become strings: 'utf8' (BOM dropped, invalid bytes become U+FFFD) or 'latin1' (byte-exact). */
 export type LineEncoding = 'utf8' | 'latin1';
 
 export interface LineSplitterOptions {

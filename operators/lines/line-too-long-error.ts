@@ -1,6 +1,7 @@
 // The error for a line longer than maxLineBytes: names the source, the line and its byte offset, and says
 // what to do. The line number is null when it is unknown (a byte range that starts mid-file).
 
+/** A line over `maxLineBytes` (`code` 'ERR_LINE_TOO_LONG', `source`, `lineNumber`, `byteOffset`). */
 export class LineTooLongError extends Error {
   readonly code = 'ERR_LINE_TOO_LONG';
   readonly source: string;

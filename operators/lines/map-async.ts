@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import type { Stage } from '../types.ts';
 import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
 
+/** Options of mapAsync: calls in flight and whether results keep input order. */
 export interface MapAsyncOptions {
   /** Calls in flight at once. Default 8. */
   concurrency?: number;
@@ -19,6 +20,16 @@ interface Slot<B> {
   value: B | undefined;
 }
 
+/**
+ * An async function per record, at most `concurrency` calls in flight: record batches in, batches of results
+ * out. A rejection destroys the stage with that error. Memory: one batch plus `concurrency` results.
+ *
+ * @param fn the function, called once per record.
+ * @param options `concurrency` (calls in flight, default 8), `ordered` (keep input order, default true; false
+ *   passes each result on as it settles).
+ * @example
+ * pipe(splitLines(), mapAsync(async (url: string) => (await fetch(url)).status, { concurrency: 16 }))
+ */
 export function mapAsync<A, B>(fn: (record: A) => Promise<B> | B, options: MapAsyncOptions = {}): Stage<A[], B[]> {
   const concurrency = options.concurrency ?? 8;
   if (!(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
@@ -127,5 +138,5 @@ export function mapAsync<A, B>(fn: (record: A) => Promise<B> | B, options: MapAs
     if (!stage.destroyed) stage.destroy(err instanceof Error ? err : new Error(String(err)));
   }
 
-  return stage as Stage<A[], B[]>;
+  return stage as unknown as Stage<A[], B[]>;
 }

@@ -16,51 +16,79 @@ function isLineSplitter(step: unknown): step is SplitLinesStage {
 }
 
 /**
+ * A stream that may stand in a pipe: a typed Stage, or any Node Duplex (an untyped Transform, through2, a
+ * stream-chain chain) whose chunk types the compiler does not know.
+ */
+export type StageLike<I, O> = Duplex & { readonly __stage?: (input: I) => O };
+
+/**
  * A step: a stage, or a plain synchronous function over one whole chunk (a batch), like stream-chain's
  * function stages. Returning undefined or null (or an empty array) passes nothing on.
  */
-export type Step<I, O> = Stage<I, O> | ((chunk: I) => O | null | undefined);
+export type Step<I, O> = StageLike<I, O> | ((chunk: I) => O | null | undefined);
 
 type AnyStep = Readable | Duplex | ChunkFn;
 
-/** A readable-only stream: a Duplex (a stage) must not match the Source overloads, or its types get lost. */
-type SourceOnly<A> = Source<A> & { readonly writable?: never };
+/** What a step gives: a typed stage's or source's output, a chunk function's result, else `any` (untyped). */
+export type StepOutput<S> =
+  S extends { __streamTypeR(): infer O } ? O
+    : S extends Duplex ? (S extends { readonly __stage?: (input: never) => infer O } ? (unknown extends O ? any : O) : any)
+      : S extends Readable ? any
+        : S extends (chunk: never) => infer R ? Exclude<R, null | undefined> : any;
+
+/** What a step takes: a typed stage's input, a chunk function's parameter, else `any` (untyped). */
+export type StepInput<S> =
+  S extends { __streamTypeW(): infer I } ? I
+    : S extends Duplex ? (S extends { readonly __stage?: (input: infer I) => unknown } ? (unknown extends I ? any : I) : any)
+      : S extends (chunk: infer I) => unknown ? I : any;
+
+/** pipe()'s result: a Source when the first step only reads (readChunks), else a Stage. */
+export type Piped<S, Z> = S extends Duplex ? Stage<StepInput<S>, Z> : S extends Readable ? Source<Z> : Stage<StepInput<S>, Z>;
 
 const compose = (nodeStream as unknown as { compose: (...streams: Array<Readable | Duplex>) => Duplex }).compose;
 
-export function pipe<A, B>(s1: Step<A, B>): Stage<A, B>;
-export function pipe<A, B, C>(s1: Step<A, B>, s2: Step<B, C>): Stage<A, C>;
-export function pipe<A, B, C, D>(s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>): Stage<A, D>;
-export function pipe<A, B, C, D, E>(s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>): Stage<A, E>;
-export function pipe<A, B, C, D, E, F>(
-  s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>): Stage<A, F>;
-export function pipe<A, B, C, D, E, F, G>(
-  s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>, s6: Step<F, G>): Stage<A, G>;
-export function pipe<A, B, C, D, E, F, G, H>(
-  s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>, s6: Step<F, G>,
-  s7: Step<G, H>): Stage<A, H>;
-export function pipe<A, B, C, D, E, F, G, H, I>(
-  s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>, s6: Step<F, G>,
-  s7: Step<G, H>, s8: Step<H, I>): Stage<A, I>;
-export function pipe<A>(source: SourceOnly<A>): Source<A>;
-export function pipe<A, B>(source: SourceOnly<A>, s1: Step<A, B>): Source<B>;
-export function pipe<A, B, C>(source: SourceOnly<A>, s1: Step<A, B>, s2: Step<B, C>): Source<C>;
-export function pipe<A, B, C, D>(source: SourceOnly<A>, s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>): Source<D>;
-export function pipe<A, B, C, D, E>(
-  source: Source<A>, s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>): Source<E>;
-export function pipe<A, B, C, D, E, F>(
-  source: Source<A>, s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>): Source<F>;
-export function pipe<A, B, C, D, E, F, G>(
-  source: Source<A>, s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>,
-  s6: Step<F, G>): Source<G>;
-export function pipe<A, B, C, D, E, F, G, H>(
-  source: Source<A>, s1: Step<A, B>, s2: Step<B, C>, s3: Step<C, D>, s4: Step<D, E>, s5: Step<E, F>,
-  s6: Step<F, G>, s7: Step<G, H>): Source<H>;
+// One signature per length: the first step's type is captured whole (a source or a stage), each later
+// step's input is checked against the output before it (NoInfer: types flow forwards only), so a mismatch
+// is reported at the step that does not fit, never at the first one.
+/**
+ * One stage out of many: `pipe(s1, s2, ...)` is a Stage from s1's input to the last step's output; with a
+ * Source first (readChunks), a Source. Adjacent map/filter/flatMap stages and plain chunk functions fuse
+ * into one loop, splitLines fuses with the record stages after it, and the other streams are joined with
+ * `stream.compose` (an error anywhere destroys them all). Mismatched neighbours do not compile. Up to 8 steps
+ * (nest pipe() for more, or use pipeSteps()).
+ *
+ * @example
+ * const upper = pipe(splitLines(), map((l: string) => l.toUpperCase()), joinLines());  // Stage<Buffer, Buffer>
+ * await pipeline(readChunks('in.txt'), upper, process.stdout);
+ */
+export function pipe<S extends AnyStep>(s1: S): Piped<S, StepOutput<S>>;
+export function pipe<S extends AnyStep, B = any>(s1: S, s2: Step<NoInfer<StepOutput<S>>, B>): Piped<S, B>;
+export function pipe<S extends AnyStep, B = any, C = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>): Piped<S, C>;
+export function pipe<S extends AnyStep, B = any, C = any, D = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>, s4: Step<NoInfer<C>, D>): Piped<S, D>;
+export function pipe<S extends AnyStep, B = any, C = any, D = any, E = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>, s4: Step<NoInfer<C>, D>,
+  s5: Step<NoInfer<D>, E>): Piped<S, E>;
+export function pipe<S extends AnyStep, B = any, C = any, D = any, E = any, F = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>, s4: Step<NoInfer<C>, D>,
+  s5: Step<NoInfer<D>, E>, s6: Step<NoInfer<E>, F>): Piped<S, F>;
+export function pipe<S extends AnyStep, B = any, C = any, D = any, E = any, F = any, G = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>, s4: Step<NoInfer<C>, D>,
+  s5: Step<NoInfer<D>, E>, s6: Step<NoInfer<E>, F>, s7: Step<NoInfer<F>, G>): Piped<S, G>;
+export function pipe<S extends AnyStep, B = any, C = any, D = any, E = any, F = any, G = any, H = any>(
+  s1: S, s2: Step<NoInfer<StepOutput<S>>, B>, s3: Step<NoInfer<B>, C>, s4: Step<NoInfer<C>, D>,
+  s5: Step<NoInfer<D>, E>, s6: Step<NoInfer<E>, F>, s7: Step<NoInfer<F>, G>, s8: Step<NoInfer<G>, H>): Piped<S, H>;
 export function pipe(...steps: AnyStep[]): Duplex | Readable {
   return pipeSteps(steps);
 }
 
-/** pipe() over a list built at run time (no chunk type checking). */
+/**
+ * pipe() over a list built at run time: the same fusion, no chunk type checking.
+ *
+ * @example
+ * const stage = pipeSteps([splitLines(), ...userStages, joinLines()]);
+ */
 export function pipeSteps(steps: ReadonlyArray<Readable | Duplex | ((chunk: any) => unknown)>): Duplex | Readable {
   const streams = fuse([...steps]);
   if (streams.length === 0) throw new TypeError('pipe: give it at least one stage or function');

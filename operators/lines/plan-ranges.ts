@@ -1,11 +1,13 @@
 // planRanges: cut a file into byte ranges from its size alone. readChunks({start, end}) applies the
 // LineRecordReader rule to each, so together they cover every line exactly once without a scan.
 
+/** A byte range of a file, for readChunks' `start`/`end` (LineRecordReader rule). */
 export interface ByteRange {
   start: number;
   end: number;
 }
 
+/** Options of planRanges: `splitSize` (bytes per range, default 64 MiB) or `count` (number of ranges). */
 export interface PlanRangesOptions {
   /** Target bytes per range (default 64 MiB, ignored when count is given). */
   splitSize?: number;
@@ -15,6 +17,15 @@ export interface PlanRangesOptions {
 
 export const DEFAULT_SPLIT_SIZE = 64 * 1024 * 1024;
 
+/**
+ * Cut a file of `fileSize` bytes into byte ranges for readChunks' `start`/`end` (each line lands in exactly
+ * one range). Planned from the size alone; an empty file gives one range {0, 0}.
+ *
+ * @param options `splitSize` (bytes per range, default 64 MiB) or `count` (number of ranges; wins).
+ * @example
+ * const ranges = planRanges((await stat(file)).size, { count: 4 });
+ * const parts = ranges.map(({ start, end }) => readChunks(file, { start, end }));
+ */
 export function planRanges(fileSize: number, options: PlanRangesOptions = {}): ByteRange[] {
   if (!Number.isSafeInteger(fileSize) || fileSize < 0) {
     throw new RangeError(`planRanges: fileSize must be a non-negative integer, got ${fileSize}`);

@@ -8,6 +8,7 @@ import { openInput } from '../../plumbing/open-input.ts';
 import { streamChunks } from './stream-chunks.ts';
 import fs from 'node:fs';
 
+/** Options of readChunks: a byte range, the read size, abort, and where the range really starts. */
 export interface ReadChunksOptions {
   /** First byte of the range (LineRecordReader rule, see docs/OPERATORS.md). Files only. Default 0. */
   start?: number;
@@ -28,6 +29,18 @@ export interface ReadChunksOptions {
  * still in cache when its lines are decoded, and each batch of strings stays small (half the RSS of 1 MiB). */
 export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 
+/**
+ * The source of a pipeline: a file path, a file descriptor or a Readable in; Buffers of whole lines out
+ * (a line longer than `chunkSize` arrives in pieces that splitLines joins). A path is opened on the first
+ * read and closed on end, error or destroy; a descriptor is the caller's and is never closed. Emits
+ * 'progress' `{bytesRead, bytesTotal}` per chunk. A missing or unreadable file is an InputError naming it.
+ *
+ * @param source a path, a file descriptor, or a Readable (stdin, a gunzip stream).
+ * @param options `start`/`end` (a byte range, files only; LineRecordReader rule), `chunkSize` (bytes per
+ *   read, default 256 KiB), `signal`, `onStart`.
+ * @example
+ * await pipeline(readChunks('big.log'), splitLines(), joinLines(), process.stdout);
+ */
 export function readChunks(source: string | number | Readable, options: ReadChunksOptions = {}): Source<Buffer> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!(Number.isSafeInteger(chunkSize) && chunkSize >= 1)) {

@@ -21,19 +21,36 @@ export function isRecordStage(value: unknown): value is RecordStage<unknown, unk
   return typeof value === 'object' && value !== null && RECORD_OPS in value;
 }
 
-/** One output record per input record. */
+/**
+ * One output record per input record: record batches in, batches of fn's results out. Inside pipe(),
+ * neighbouring map/filter/flatMap stages fuse into one loop (and with a splitLines right before them).
+ *
+ * @example
+ * pipe(splitLines(), map((line: string) => line.length))   // Stage<Buffer, number[]>
+ */
 export function map<A, B>(fn: (record: A) => B): RecordStage<A, B> {
   return recordStage([{ kind: 'map', fn }]);
 }
 
-/** Keeps the records for which fn is truthy. A type guard narrows the output type. */
+/**
+ * Keeps the records for which fn is truthy (empty batches are not passed on). A type guard narrows the
+ * record type.
+ *
+ * @example
+ * pipe(splitLines(), filter((line: string) => line.includes('ERROR')))
+ */
 export function filter<A, B extends A>(fn: (record: A) => record is B): RecordStage<A, B>;
 export function filter<A>(fn: (record: A) => unknown): RecordStage<A, A>;
 export function filter<A>(fn: (record: A) => unknown): RecordStage<A, A> {
   return recordStage([{ kind: 'filter', fn }]);
 }
 
-/** Zero or more output records per input record (return an array; other iterables cost a copy). */
+/**
+ * Zero or more output records per input record (return an array; other iterables cost a copy).
+ *
+ * @example
+ * pipe(splitLines(), flatMap((line: string) => line.split(' ')))   // words
+ */
 export function flatMap<A, B>(fn: (record: A) => Iterable<B>): RecordStage<A, B> {
   return recordStage([{ kind: 'flatMap', fn }]);
 }

@@ -6,6 +6,7 @@ import { releaseChunk } from './chunk-pool.ts';
 import type { Progress, Stage } from '../types.ts';
 import { LineSplitter, type LineEncoding, type SkippedLine } from './line-splitter.ts';
 
+/** Options of splitLines: encoding, the longest line, what to do with longer ones, names in errors. */
 export interface SplitLinesOptions {
   /** 'utf8' (default; a BOM at byte 0 is dropped) or 'latin1' (byte-exact: every byte kept, BOM included). */
   encoding?: LineEncoding;
@@ -29,6 +30,7 @@ export interface SplitLinesOptions {
 /** Marks a splitLines stage so pipe() can fuse it with the record stages after it. */
 export const LINE_SPLITTER: unique symbol = Symbol.for('mrpipe.lineSplitter');
 
+/** The stage splitLines returns: Buffers in, line batches out, with its skip count and splitter. */
 export interface SplitLinesStage extends Stage<Buffer, string[]> {
   readonly [LINE_SPLITTER]: true;
   /** Overlong lines skipped so far. */
@@ -37,6 +39,18 @@ export interface SplitLinesStage extends Stage<Buffer, string[]> {
   readonly splitter: LineSplitter;
 }
 
+/**
+ * Bytes to lines: Buffers in (any chunking), arrays of line strings out, one array per chunk. LF and CRLF
+ * end a line (the CR is dropped unless `keepCR`); a lone CR is data; the last line may lack its newline;
+ * empty lines are kept.
+ *
+ * @param options `encoding` ('utf8' default, BOM at byte 0 dropped; 'latin1' byte-exact),
+ *   `keepCR` (default false; with 'latin1' the raw-line mode: lines are the input's bytes),
+ *   `maxLineBytes` (default 1 MiB), `onOverlong` ('error' default, or 'skip': counted in `.skipped`),
+ *   `source` (names the input in errors), `strings` ('copy' default, or 'slice'), `startOffset` (default 0).
+ * @example
+ * pipe(readChunks('in.txt'), splitLines({ encoding: 'latin1' }), filter((l: string) => l !== ''))
+ */
 export function splitLines(options: SplitLinesOptions = {}): SplitLinesStage {
   const emitter: { stage?: Transform } = {};
   const splitter = new LineSplitter({

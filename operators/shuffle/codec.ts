@@ -21,6 +21,7 @@ export function allocRunBuffer(size: number): RunBuffer {
   return Buffer.allocUnsafeSlow(size) as RunBuffer;
 }
 
+/** How records are written to and read from run files (externalSort's `codec`); the default suits strings, pairs and JSON. */
 export interface Codec<T> {
   readonly name: string;
   /** An upper bound of the payload bytes of `r`; called right before write(r). */

@@ -6,6 +6,7 @@ import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner } from './combiner.ts';
 
+/** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
   memory?: number;
   /** Pairs per output batch (default 4096). */
@@ -40,5 +41,5 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
       }
     },
   });
-  return stage as Stage<Pair<V>[], Pair<A>[]>;
+  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
 }

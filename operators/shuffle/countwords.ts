@@ -9,6 +9,7 @@ import { sortingStage } from './sorting-stage.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, type WordCounterOptions } from './wordcounter.ts';
 import { ParallelWordCounter } from './parallel-wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
+import { checkTmpDir } from '../check-options.ts';
 
 /**
  * Up to BATCH_WORDS pairs in column form: word i is bytes[i ? ends[i-1] : 0, ends[i]). A consumer done with
@@ -58,6 +59,7 @@ const STAGE_RESERVE = 4 * 2 ** 20;
 /** Batches kept for reuse: the stage's readable buffer (4) and one being formatted, plus slack. */
 const POOL_BATCHES = 8;
 
+/** Options of countWords: the byte budget, where runs spill, helper threads, abort. */
 export interface CountWordsOptions extends WordCounterOptions {
   /**
    * Helper threads counting beside the stage's own thread (default 0). Each counts its own share of the
@@ -120,11 +122,18 @@ export function nextWordCountBatch(cursor: WordCountCursor, pool?: WordCountBatc
 
 /**
  * Count the words (runs of bytes other than space, \t, \n, \v, \f, \r) of a byte stream under a byte
- * budget: one (word, count) per distinct word, in byte order of the word, in batches.
+ * budget: bytes in, one (word, count) per distinct word, in byte order of the word, in WordCountBatch
+ * columns (no string per word; `batch.pairs()` gives [word, count]). The engine of `mrpipe wordcount`.
+ *
+ * @param options `memory` (default 256 MiB), `tmpDir` (must exist, checked here), `helpers` (extra counting
+ *   threads, default 0), `fanIn` (64), `signal`.
+ * @example
+ * await pipeline(readChunks('huge.txt'), countWords({ memory: 64 * 2 ** 20 }), wordCountLines(), process.stdout);
  */
 export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordCountBatch> {
   // The stage's own buffers come out of the budget: input chunks queued on both sides (readChunks' 256 KiB)
   // and the batches in the pool.
+  checkTmpDir(options.tmpDir, 'countWords');
   const memory = options.memory ?? DEFAULT_WORDCOUNT_MEMORY;
   const reserve = Math.min(Math.floor(memory / 8), STAGE_RESERVE);
   const counter = new ParallelWordCounter({ ...options, memory: memory - reserve, helpers: options.helpers ?? 0 });
@@ -160,6 +169,7 @@ export function countWords(options: CountWordsOptions = {}): Stage<Buffer, WordC
   });
 }
 
+/** Options of wordCountLines: `word<TAB>count` (default) or `count word` lines. */
 export interface WordCountLinesOptions {
   /** `count word` (true, like `uniq -c` without its padding) or `word<TAB>count` (false, the default). */
   countFirst?: boolean;
@@ -190,7 +200,13 @@ export function formatWordCounts(batch: WordCountBatch, options: WordCountLinesO
   return out.subarray(0, p);
 }
 
-/** A stage formatting countWords' batches as text lines (see formatWordCounts). */
+/**
+ * countWords' batches as text lines, bytes copied as they are: `word<TAB>count` (default) or `count word`.
+ *
+ * @param options `countFirst`: `count word` lines like `uniq -c` without its padding (default false).
+ * @example
+ * await pipeline(readChunks('huge.txt'), countWords(), wordCountLines({ countFirst: true }), process.stdout);
+ */
 export function wordCountLines(options: WordCountLinesOptions = {}): Stage<WordCountBatch, Buffer> {
   return pipeStage((batch: WordCountBatch) => {
     const lines = formatWordCounts(batch, options);
@@ -210,5 +226,5 @@ function pipeStage<I, O>(fn: (x: I) => O): Stage<I, O> {
         cb(err as Error);
       }
     },
-  }) as Stage<I, O>;
+  }) as unknown as Stage<I, O>;
 }

@@ -13,7 +13,7 @@ export class DiskFullError extends Error {
     super(
       `mrpipe: disk full (ENOSPC) writing sort run ${path.basename(file)} in temp dir ${dir}: ` +
         `${bytesWritten} bytes written, ${bytesPending} more pending. Free space there or point tmpDir ` +
-        `(--tmp-dir / TMPDIR) at a larger disk; the partial runs were removed.`,
+        `(or TMPDIR) at a larger disk; the partial runs were removed.`,
       { cause },
     );
     this.dir = dir;

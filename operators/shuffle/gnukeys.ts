@@ -2,6 +2,7 @@
 // last-resort whole-line comparison. Field and character positions follow coreutils' begfield/limfield.
 import { compareRange, compareUtf8, type Comparator } from './compare.ts';
 
+/** A parsed GNU sort key definition (`-k 2,2n`): fields, characters and per-key flags. */
 export interface KeyDef {
   /** 0-based field where the key starts. */
   startField: number;

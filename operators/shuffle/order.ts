@@ -5,6 +5,7 @@ import type { StringEncoding } from './codec.ts';
 import { compareLatin1, compareUtf8, type Comparator } from './compare.ts';
 import { gnuLineOrder, type KeyDef } from './gnukeys.ts';
 
+/** The order of a sort: by bytes (default), a key, a comparator, or GNU sort's -k/-t/-n/-r/-u/-s. */
 export interface SortOptions<T> {
   /** Sort by this string (byte order); ties keep input order. For pairs the default key is pair[0]. */
   key?: (record: T) => string;

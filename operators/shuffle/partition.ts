@@ -7,6 +7,7 @@ import type { Pair, Stage } from '../types.ts';
 import type { StringEncoding } from './codec.ts';
 import { partitionOf } from './hash.ts';
 
+/** Options of partition: a custom hash, or the encoding of keys for the default one. */
 export interface PartitionOptions {
   /** Custom hash: key → partition index in [0, n). Default partitionOf(key, n, encoding). */
   hash?: (key: string, n: number) => number;
@@ -14,6 +15,7 @@ export interface PartitionOptions {
   encoding?: StringEncoding;
 }
 
+/** What partition passes on: the pairs of one input batch bound for one partition. */
 export interface PartitionedBatch<V> {
   partition: number;
   pairs: Pair<V>[];
@@ -36,7 +38,15 @@ function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): 
   return parts;
 }
 
-/** One stage: each input batch becomes up to n tagged batches (empty ones are skipped). */
+/**
+ * Route [key, value] pairs to n partitions by a hash of the key (FNV-1a of its bytes, the runtime's
+ * partitioner): each input batch becomes up to n tagged batches `{partition, pairs}` (empty ones skipped).
+ *
+ * @param n partitions (a positive integer).
+ * @param options `hash` ((key, n) => index in [0, n)), `encoding` of keys for the default hash ('utf8').
+ * @example
+ * pipe(splitLines(), map((l: string): Pair<number> => [l, 1]), partition(4))
+ */
 export function partition<V>(n: number, options: PartitionOptions = {}): Stage<Pair<V>[], PartitionedBatch<V>> {
   const route = router(n, options);
   return new Transform({
@@ -51,10 +61,17 @@ export function partition<V>(n: number, options: PartitionOptions = {}): Stage<P
         cb(err as Error);
       }
     },
-  }) as Stage<Pair<V>[], PartitionedBatch<V>>;
+  }) as unknown as Stage<Pair<V>[], PartitionedBatch<V>>;
 }
 
-/** n output streams of pair batches fed by one writable input. */
+/**
+ * partition() as n streams: one Writable of pair batches in, n Readables of pair batches out (the input
+ * waits while any output is full).
+ *
+ * @example
+ * const { input, outputs } = partitionStreams<number>(2);
+ * outputs.forEach((out, i) => pipeline(out, externalSort(), reduce('sum'), sinkFor(i)));
+ */
 export function partitionStreams<V>(n: number, options: PartitionOptions = {}): { input: Writable; outputs: Readable[] } {
   const route = router(n, options);
   let waiting: (() => void) | undefined;

@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
 
+/** Options of reduce: how many values a function reducer may gather for one key. */
 export interface ReduceOptions {
   /** Function reducers: most values gathered for one key (default 1,000,000). */
   maxValues?: number;
@@ -68,5 +69,5 @@ export function reduce<V, R>(reducer: ReducerSpec<V, R>, options: ReduceOptions 
       }
       cb(null, out.length > 0 ? out : undefined);
     },
-  }) as Stage<Pair<V>[], Pair<R>[]>;
+  }) as unknown as Stage<Pair<V>[], Pair<R>[]>;
 }

@@ -91,8 +91,9 @@ test('an existing output is refused unless overwrite, which replaces it whole', 
     const out = join(dir, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'old-file'), 'x');
+    writeFileSync(join(out, '_SUCCESS'), ''); // an earlier output: overwrite: true replaces only those
     const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: out }));
-    t.regex(err.message, /already exists.*--overwrite/);
+    t.regex(err.message, /already exists.*pass overwrite: true$/, 'the API speaks options, not flags');
     await runJob(FAULTY, { inputs: [file], output: out, overwrite: true, streaming: true });
     t.deepEqual(readdirSync(out).sort(), ['_COUNTERS.json', '_SUCCESS', ...Array.from({ length: readdirSync(out).length - 2 }, (_, i) => `part-0000${i}`)].sort());
   } finally {
@@ -215,13 +216,13 @@ test('a file that changes while the job reads it, and values JSON cannot carry, 
   }
 });
 
-test('a task that needs more heap than its budget share fails saying to raise --memory', async (t) => {
+test('a task that needs more heap than its budget share fails saying to raise memory', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'in.txt');
     writeFileSync(file, 'HOG\n');
     const err = await t.throwsAsync(runJob(join(FIXTURES, 'hog.ts'), { inputs: [file], output: join(dir, 'out'), streaming: true, workers: 1, memory: '16MB' }));
-    t.regex(err.message, /heap.*raise --memory or lower --workers \[task map-0 reads bytes 0-EOF of .*in\.txt\]/);
+    t.regex(err.message, /heap.*raise memory or lower workers \[task map-0 reads bytes 0-EOF of .*in\.txt\]/);
   } finally {
     cleanup();
   }
@@ -278,11 +279,11 @@ test('running out of file descriptors anywhere in a job is one line saying what 
   const wrapped = new Error('reduce failed [task r0]', { cause: Object.assign(new Error('EMFILE: too many open files, open \'/tmp/run\''), { code: 'EMFILE' }) });
   for (const err of [fromWorker, wrapped]) {
     const e = fdLimitFailure(err, 3) as Error;
-    t.regex(e.message, /^too many open files \(\w.*\): the open-file limit is too low for --workers 3; raise ulimit -n or lower --workers$/);
+    t.regex(e.message, /^too many open files \(\w.*\): the open-file limit is too low for workers: 3; raise ulimit -n or lower workers$/);
     t.false(e.message.includes('\n'));
     t.is(e.cause, err);
   }
-  const said = new Error('too many open files (EMFILE) starting a worker thread: raise ulimit -n or lower --workers');
+  const said = new Error('too many open files (EMFILE) starting a worker thread: raise ulimit -n or lower workers');
   t.is(fdLimitFailure(said, 2), said, 'an error that already says what to do is kept');
   const other = new Error('ENOSPC: no space left on device');
   t.is(fdLimitFailure(other, 2), other, 'other errors pass through');
