@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { BIN, tempDir } from './helpers.ts';
 
 // Each run spawns GNU sort and mrpipe sort several times: a handful by default, the full count under npm run test:long.
-const LONG = process.env.MRPIPE_LONG_TESTS === '1';
+import { LONG } from '../long.ts';
 const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
 
 interface Run {
