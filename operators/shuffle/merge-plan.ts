@@ -26,8 +26,8 @@ export function passGroups(runs: number, fanIn: number, held = false): Array<[nu
 /** What a sorter supplies: its merge kernel over its own run format. */
 export interface MergeKernel<R, M> {
   /**
-   * Merges `group` (≥ 2 runs, in order: on equal records the earlier run first) into one new run and
-   * removes the inputs. Returns undefined, or throws an fd-limit error (EMFILE/ENFILE), when descriptors ran
+   * Merges `group` (≥ 2 runs, in order: on equal records the earlier run first) into one new run (a
+   * sorter removes the inputs then, to keep disk use ≈ 1× the input). Returns undefined, or throws an fd-limit error (EMFILE/ENFILE), when descriptors ran
    * out: then it must have closed what it opened and left the inputs whole.
    */
   merge(group: R[]): R | undefined;
