@@ -14,6 +14,8 @@ import { describeFsError } from './fs-errors.ts';
 
 const openFd = promisify(fs.open);
 const MAX_LINKS = 40; // as Linux's ELOOP limit
+/** The longest FILE name the temp name `.FILE.mrpipe-<12 hex>.tmp` can hold within NAME_MAX (255 bytes). */
+const MAX_BASE_FOR_TEMP = 255 - '..mrpipe-123456789abc.tmp'.length;
 
 function errno(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
@@ -36,6 +38,24 @@ async function resolveTarget(file: string): Promise<{ real: string; stat: fs.Sta
     p = path.resolve(path.dirname(p), await fs.promises.readlink(p));
   }
   throw errno('ELOOP', 'too many levels of symbolic links');
+}
+
+/**
+ * Checks, before any work, that FILE could be opened by OutputTarget.open: its real directory exists and
+ * is writable, and it is not a directory. Errors are the system's (code set), as open's.
+ */
+export async function checkOutputFile(file: string): Promise<void> {
+  const { real, stat } = await resolveTarget(file);
+  if (stat?.isDirectory()) throw errno('EISDIR', 'is a directory');
+  if (stat !== null && !stat.isFile()) return; // a FIFO or device: opened as it is
+  const dir = path.dirname(real);
+  try {
+    await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw Object.assign(err as Error, { tempDir: dir });
+    throw err;
+  }
 }
 
 /** An open -o destination: write to `fd`, close it, then commit() (or abort() on failure). */
@@ -66,7 +86,9 @@ export class OutputTarget {
     }
     const dir = path.dirname(real);
     for (let attempt = 0; ; attempt++) {
-      const temp = path.join(dir, `.${path.basename(real)}.mrpipe-${randomBytes(6).toString('hex')}.tmp`);
+      // Named after FILE, unless that would pass the 255-byte limit of a file name (NAME_MAX).
+      const base = path.basename(real);
+      const temp = path.join(dir, `${Buffer.byteLength(base) <= MAX_BASE_FOR_TEMP ? `.${base}` : ''}.mrpipe-${randomBytes(6).toString('hex')}.tmp`);
       let fd: number;
       try {
         // 'wx' is O_CREAT|O_EXCL: fails on anything already there, a symlink included. 0o666 & ~umask, as any new file.
@@ -107,6 +129,7 @@ export class OutputTarget {
 /** A readable message for an error opening `file` as an output. */
 export function describeOutputError(err: unknown, file: string): string {
   const { code, tempDir } = (err ?? {}) as { code?: string; tempDir?: string };
+  if (tempDir !== undefined && code === 'EROFS') return `${file}: ${tempDir} is on a read-only file system — write somewhere else`;
   if (tempDir !== undefined) {
     return `${file}: cannot create a file in ${tempDir} (${code}) — the output is written aside and renamed; make the directory writable, or redirect stdout (> ${file})`;
   }

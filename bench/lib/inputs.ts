@@ -3,7 +3,8 @@
 // when complete, so an existing name is always a whole file).
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENERATOR_VERSION, generateToFile, progressBar } from '../../lib/generate/index.ts';
+import { GENERATOR_VERSION, generateToFile } from '../../lib/generate/index.ts';
+import { progress } from '../../lib/cli/progress.ts';
 import type { BenchInput } from '../case.ts';
 import { ensureRealCorpus, ensureWordCountTable } from './real-corpus.ts';
 
@@ -35,9 +36,9 @@ export async function ensureInput(input: BenchInput, scale: number, dataDir: str
   if (existing) return { path, bytes: existing.size, generatedIn: 0 };
   const size = scaledSize(input, scale);
   log(`generating ${path} (${input.kind}, ${size} bytes)`);
-  const bar = progressBar('generate', size);
+  const bar = progress('bench', `generate ${input.kind}`, 'bytes', size);
   const t0 = performance.now();
-  const r = await generateToFile(input.kind as 'text' | 'logs' | 'activity', path, { size, seed: input.seed ?? 1, vocabulary: input.vocabulary, onProgress: (p) => bar.update(p) });
+  const r = await generateToFile(input.kind as 'text' | 'logs' | 'activity', path, { size, seed: input.seed ?? 1, vocabulary: input.vocabulary, onProgress: (p) => bar.update(p.bytesWritten) });
   bar.stop();
   const secs = (performance.now() - t0) / 1000;
   log(`  ${r.bytes} bytes, ${r.lines} lines in ${secs.toFixed(2)} s (${(r.bytes / 1e6 / secs).toFixed(0)} MB/s)`);

@@ -2,11 +2,13 @@
 // data goes to stdout (or -o FILE by the rules of plumbing/output-target.ts: a regular FILE is written aside and
 // renamed, so it may also be an input); a reader that goes away (`| head`) ends the command quietly.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-input.ts';
-import { BrokenPipe, describeFsError, failure, isEpipe, usageError } from './errors.ts';
+import { BrokenPipe, type CliError, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
-import { describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
+import { checkOutputFile, describeOutputError, OutputTarget } from '../../plumbing/output-target.ts';
 import { tmpDirProblem } from '../../operators/check-options.ts';
 
 /** One input: a file path, or null for stdin. */
@@ -22,10 +24,45 @@ export function inputSpecs(files: readonly string[]): InputSpec[] {
   return list.map((f) => ({ name: f === '-' ? '(stdin)' : f, path: f === '-' ? null : f }));
 }
 
+/**
+ * Whether stdin (0) or stdout (1) was closed when the process started (`<&-`, `>&-`). Node reopens a closed
+ * stdio descriptor as /dev/null, read-write, before any JavaScript runs, so the closing cannot be seen
+ * directly; a shell's `< /dev/null` opens it read-only and `> /dev/null` write-only. A /dev/null open
+ * read-write is therefore taken as closed (as are Python's subprocess.DEVNULL and Node's stdio 'ignore',
+ * which open it the same way; discard output with `> /dev/null` or `-o /dev/null`). Linux only (read from
+ * /proc); elsewhere never true.
+ */
+export function closedAtStart(fd: 0 | 1): boolean {
+  try {
+    if (fs.readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    return flags !== null && (parseInt(flags[1], 8) & 0o3) === fs.constants.O_RDWR;
+  } catch {
+    return false;
+  }
+}
+
+/** Fails (exit 1) before any input is read when `-o FILE` could not be written (a missing dir, a dangling link into one). */
+export async function checkOutput(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '-') return;
+  try { await checkOutputFile(file); } catch (err) { throw failure(`cannot write ${describeOutputError(err, file)}`); }
+}
+
+/** Refuses (exit 2, as GNU tools) to write data to a stdout that was closed: the bytes would be lost. */
+export function checkStdout(file: string | undefined): void {
+  if ((file === undefined || file === '-') && closedAtStart(1)) {
+    throw usageError('stdout is closed (Bad file descriptor): the output would be lost — redirect it (> FILE, or > /dev/null to discard it) or use -o FILE');
+  }
+}
+
 /** Fails (exit 1) naming the first input that cannot be read, before any output is written. */
 export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
   for (const spec of specs) {
-    if (spec.path === null) continue;
+    if (spec.path === null) {
+      // A closed stdin is not an empty one (GNU: "Bad file descriptor", exit 2).
+      if (closedAtStart(0)) throw usageError('stdin is closed (Bad file descriptor): name the input files, or redirect stdin (< FILE)');
+      continue;
+    }
     try {
       const st = await fs.promises.stat(spec.path);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -36,11 +73,60 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
   }
 }
 
-/** Checks a temp-dir flag before any work: it must be an existing, writable directory (usage error, 2). */
-export async function checkTmpDir(dir: string | undefined, flag: string): Promise<void> {
-  if (dir === undefined) return;
-  const why = tmpDirProblem(dir);
-  if (why) throw usageError(`${flag} ${dir}: ${why}`);
+/** The temp dir as messages name it: the flag's, or the system's and where that came from. */
+function tempDirLabel(dir: string | undefined, flag: string): string {
+  return dir !== undefined ? `${flag} ${dir}` : `the temp dir ${os.tmpdir()} (${process.env.TMPDIR ? 'TMPDIR' : 'the system default'})`;
+}
+
+/** What to do about an unusable temp dir. */
+function tempDirHint(dir: string | undefined, flag: string, named: string): string {
+  return dir !== undefined ? named : `set TMPDIR to a writable directory, or pass ${flag} DIR`;
+}
+
+/**
+ * Checks the temp dir before any work: it must be an existing, writable directory (usage error, 2). The
+ * flag's dir when given; else, when `always` (the command always writes temp files), the system's.
+ */
+export async function checkTmpDir(dir: string | undefined, flag: string, always = false): Promise<void> {
+  if (dir === undefined && !always) return;
+  const why = tmpDirProblem(dir ?? os.tmpdir());
+  if (why === undefined) return;
+  const [problem, fix] = why.split(' — ');
+  throw usageError(`${tempDirLabel(dir, flag)}: ${problem} — ${tempDirHint(dir, flag, fix ?? '')}`);
+}
+
+/** The directory that will hold the output `out` must take new files. Probed by creating one: access()
+ * passes root on /proc and on read-only mounts, where the job would only fail later, at its lock file. */
+export async function checkOutputParent(out: string, flag: string): Promise<void> {
+  const parent = path.dirname(path.resolve(out));
+  const probe = path.join(parent, `.${path.basename(out)}.mrpipe-probe.${process.pid}`);
+  try {
+    await (await fs.promises.open(probe, 'wx')).close();
+    await fs.promises.rm(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // a leftover probe: the directory takes files
+    // These the runner says in terms of OUT itself (read-only, full, a name too long for its lock): let it.
+    if (code !== undefined && ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'ENAMETOOLONG'].includes(code)) return;
+    if (!fs.existsSync(parent)) throw failure(`${flag} ${out}: the directory ${parent} does not exist — create it first`);
+    throw failure(`${flag} ${out}: cannot create files in ${parent} (${code ?? (err as Error).message}) — choose a directory this user can write to`);
+  }
+}
+
+/**
+ * The error for temp files that could not be written in the temp dir (a spill, a sorted run): the dir, and
+ * what to do. A dir that is missing or not writable is a usage error (2); a full disk a failure (1).
+ */
+export function tempDirError(err: unknown, dir: string | undefined, flag: string, what = 'temporary files'): CliError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const label = tempDirLabel(dir, flag);
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    return failure(`disk full (${code}) writing ${what} in ${label} — free space there, or point ${flag} at a larger disk`);
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return usageError(`cannot write ${what} in ${label} (${code}) — ${tempDirHint(dir, flag, 'name a writable directory')}`);
+  }
+  return failure(`writing ${what} in ${label}: ${(err as Error)?.message ?? String(err)}`);
 }
 
 /** A byte stream of one input; `.gz` files are decompressed on the way (plumbing/open-input.ts). */

@@ -5,9 +5,12 @@
 import type { Command } from 'commander';
 import vm from 'node:vm';
 import { builtin, looksLikeName } from '../../operators/shuffle/builtins.ts';
-import { jobRefOf, loadJob, type ResolvedJob } from '../job/load.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { jobRefOf, loadJob, recipeNamed, type ResolvedJob } from '../job/load.ts';
 import type { InlineJob } from '../job/types.ts';
 import { failure, usageError } from './errors.ts';
+import { parseCount } from './sizes.ts';
 
 export interface JobFlags {
   map?: string;
@@ -17,6 +20,7 @@ export interface JobFlags {
   inputFormat?: string;
   outputFormat?: string;
   define?: string[];
+  verbose?: boolean;
 }
 
 /** Adds the inline-job and parameter flags to a command. */
@@ -29,7 +33,8 @@ export function addJobFlags(cmd: Command): Command {
     .option('--input-format <FORMAT>', 'inline job input: lines (default), jsonl or json')
     .option('--output-format <FORMAT>', 'inline job output: tsv (default) or jsonl')
     .option('-D, --define <NAME=VALUE>', 'set a job parameter (an environment variable the job reads); repeatable',
-      (v: string, prev: string[] = []) => [...prev, v]);
+      (v: string, prev: string[] = []) => [...prev, v])
+    .option('--verbose', 'say on stderr which job runs (a recipe name wins over a file of that name: write ./NAME for the file)');
 }
 
 /** Applies -D NAME=VALUE definitions to process.env. */
@@ -39,6 +44,13 @@ export function applyDefines(defs: readonly string[] | undefined): void {
     if (eq <= 0) throw usageError(`-D '${d}': write a parameter as NAME=VALUE, e.g. -D MRPIPE_TOP=20`);
     process.env[d.slice(0, eq)] = d.slice(eq + 1);
   }
+}
+
+/** --bad-records, the same in `run` and `map`: 'fail' (the default: stop at the first) or N to skip and count. */
+export function parseBadRecords(text: string): 'fail' | number {
+  if (text === 'fail') return 'fail';
+  if (!/^\d+$/.test(text.trim())) throw usageError(`--bad-records must be 'fail' or a count (0 or more); got '${text}'`);
+  return parseCount(text, '--bad-records', 0);
 }
 
 /** Checks that `source` compiles as a function expression; a usage error showing the syntax error if not. */
@@ -102,12 +114,21 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
 export function jobSpecOf(jobArg: string | undefined, flags: JobFlags): string | InlineJob {
   applyDefines(flags.define);
   const inline = inlineJob(flags);
-  if (inline !== undefined) return inline;
+  if (inline !== undefined) {
+    if (flags.verbose) process.stderr.write('mrpipe: job is inline (--map)\n');
+    return inline;
+  }
   if (jobArg === undefined) throw usageError('name a job (a job file or a recipe name — mrpipe recipes lists them) or give an inline --map EXPR');
+  let ref: ReturnType<typeof jobRefOf>;
   try {
-    jobRefOf(jobArg);
+    ref = jobRefOf(jobArg);
   } catch (err) {
     throw usageError((err as Error).message);
+  }
+  if (flags.verbose && ref.kind === 'module') {
+    const path = fileURLToPath(ref.url);
+    const shadowed = recipeNamed(jobArg) !== undefined && existsSync(jobArg) ? `; the file ./${jobArg} is not run (write ./${jobArg} to run it)` : '';
+    process.stderr.write(`mrpipe: job ${jobArg} is ${recipeNamed(jobArg) !== undefined ? 'the recipe' : 'the file'} ${path}${shadowed}\n`);
   }
   return jobArg;
 }

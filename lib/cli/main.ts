@@ -45,7 +45,11 @@ Examples:
   mrpipe recipes                                 # the ready-made jobs
 
 Exit status: 0 ok, 1 the job failed (the message names the file, line and byte offset), 2 bad usage.`);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run 'mrpipe ${cmd.name()} --help' for usage and examples)`);
+  for (const cmd of program.commands) {
+    // Commander's own errors (unknown option, missing argument) name the subcommand, as ours do.
+    cmd.exitOverride().showHelpAfterError(`(run 'mrpipe ${cmd.name()} --help' for usage and examples)`)
+      .configureOutput({ outputError: (s, write) => write(`mrpipe ${cmd.name()}: ${s.replace(/^error: /, '')}`) });
+  }
   return program;
 }
 

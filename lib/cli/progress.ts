@@ -1,35 +1,110 @@
-// A progress bar on stderr, drawn by cli-progress only when stderr is a terminal; silent otherwise.
+// The one progress display of every command: a line on stderr, drawn by cli-progress, only when stderr is a
+// terminal (and MRPIPE_NO_PROGRESS is unset). A command names its phases (read, sort, merge, map, reduce,
+// count, generate); each shows only what is known: bytes (or records) done and their rate; with a known
+// total also a bar, the percentage and, once there is a rate to go by, the ETA. Never NaN or Infinity.
 import cliProgress from 'cli-progress';
 import bytes from 'bytes';
 
-export interface ProgressBar {
-  /** Sets the amount done (bytes, when the total is bytes). */
+/** What a phase counts: input or output bytes, records, or nothing (the time it takes). */
+export type ProgressUnit = 'bytes' | 'records' | 'none';
+
+export interface ProgressState {
+  /** The command (and its target): `sort`, `run → out/`. */
+  label: string;
+  phase: string;
+  unit: ProgressUnit;
+  /** Units done in this phase. */
+  done: number;
+  /** Units this phase will do; 0 when unknown (stdin, .gz). */
+  total: number;
+  /** Seconds since the phase began. */
+  seconds: number;
+}
+
+export interface Progress {
+  /** Starts a phase: its name, what it counts and its total (0: unknown). */
+  phase(name: string, unit?: ProgressUnit, total?: number): void;
+  /** Sets the amount done in the current phase (and its total, when it became known). */
   update(done: number, total?: number): void;
   stop(): void;
 }
 
-const SILENT: ProgressBar = { update() {}, stop() {} };
+const BAR_WIDTH = 20;
+/** No ETA before this much of a phase has passed: the first rates are start-up, not throughput. */
+const ETA_AFTER_SECONDS = 1;
 
-/** A bar labelled `label` over `total` bytes (0 when unknown: then it shows bytes and rate only; -1: none). */
-export function progressBar(label: string, total = 0): ProgressBar {
-  if (total < 0 || !process.stderr.isTTY || process.env.MRPIPE_NO_PROGRESS) return SILENT;
+/** Whole units: a fraction of a byte or record (an early rate) would print as `2e-7B`. */
+const amount = (n: number, unit: ProgressUnit): string =>
+  unit === 'bytes' ? bytes(Math.round(n), { decimalPlaces: 1 }) ?? `${Math.round(n)}B` : `${Math.round(n).toLocaleString('en-US')} records`;
+
+/** `4s`, `2m05s`, `1h02m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** One line of progress from what is known: parts that cannot be computed are left out, never shown as NaN. */
+export function formatProgress(p: ProgressState): string {
+  const parts = [`${p.label} · ${p.phase}`];
+  const finite = (n: number): boolean => Number.isFinite(n) && n >= 0;
+  const positive = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0); // -0 too: it prints as "-0"
+  const done = positive(p.done), total = positive(p.total), seconds = positive(p.seconds);
+  if (p.unit !== 'none') {
+    if (total > 0) {
+      const frac = Math.min(done / total, 1);
+      const filled = Math.round(frac * BAR_WIDTH);
+      parts[0] += ` [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${Math.floor(frac * 100)}%`;
+      parts.push(`${amount(done, p.unit)} of ${amount(total, p.unit)}`);
+    } else {
+      parts.push(amount(done, p.unit));
+    }
+    const rate = seconds > 0 ? done / seconds : 0;
+    if (rate >= 1 && finite(rate)) parts.push(`${amount(rate, p.unit)}/s`);
+    const eta = (total - done) / rate;
+    if (total > 0 && done < total && seconds >= ETA_AFTER_SECONDS && rate > 0 && finite(eta)) parts.push(`ETA ${formatDuration(eta)}`);
+  }
+  parts.push(formatDuration(seconds));
+  return parts.join(' | ');
+}
+
+const SILENT: Progress = { phase() {}, update() {}, stop() {} };
+
+/** True when progress is drawn: stderr is a terminal and MRPIPE_NO_PROGRESS is unset. */
+export function progressWanted(stream: NodeJS.WriteStream = process.stderr): boolean {
+  return Boolean(stream.isTTY) && !process.env.MRPIPE_NO_PROGRESS;
+}
+
+/**
+ * The progress of command `label`, starting in `phase`; silent unless `progressWanted(stream)` (or
+ * `enabled` is false). Redrawn at most 5 times a second, also between updates, so a long phase ticks on.
+ */
+export function progress(label: string, phase: string, unit: ProgressUnit = 'bytes', total = 0,
+  opts: { enabled?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.enabled === false || !progressWanted(stream)) return SILENT;
+  const state: ProgressState = { label, phase, unit, done: 0, total, seconds: 0 };
+  let started = performance.now();
   const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: `${label} [{bar}] {percentage}% | {doneBytes} of {totalBytes} | {rate}/s | ETA {eta_formatted}`,
+    stream,
+    format: () => formatProgress({ ...state, seconds: (performance.now() - started) / 1000 }),
     hideCursor: true,
     clearOnComplete: true,
-    etaBuffer: 50,
+    linewrap: false,
     fps: 5,
-  }, cliProgress.Presets.shades_classic);
-  const started = Date.now();
-  const fmt = (n: number): string => bytes(n, { decimalPlaces: 1 }) ?? String(n);
-  let max = total;
-  bar.start(Math.max(total, 1), 0, { doneBytes: '0B', totalBytes: total ? fmt(total) : '?', rate: '0B' });
+  });
+  bar.start(1, 0);
   return {
+    phase(name, newUnit = 'none', newTotal = 0) {
+      Object.assign(state, { phase: name, unit: newUnit, total: newTotal, done: 0 });
+      started = performance.now();
+      bar.render(); // the new phase's name now, not at the next tick: a phase may be short
+    },
     update(done, newTotal) {
-      if (newTotal !== undefined && newTotal !== max) { max = newTotal; bar.setTotal(Math.max(max, 1)); }
-      const secs = Math.max((Date.now() - started) / 1000, 0.001);
-      bar.update(max ? Math.min(done, max) : 0, { doneBytes: fmt(done), totalBytes: max ? fmt(max) : '?', rate: fmt(done / secs) });
+      state.done = done;
+      if (newTotal !== undefined) state.total = newTotal;
+      bar.update(0);
     },
     stop() { bar.stop(); },
   };

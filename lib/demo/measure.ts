@@ -10,6 +10,8 @@ export interface Measured {
   seconds: number;
   /** Peak RSS in bytes (0 when it could not be measured). */
   peakRss: number;
+  /** User + system CPU seconds of the child (null without GNU time): the work done, whatever the load. */
+  cpuSeconds: number | null;
   exitCode: number | null;
   signal: string | null;
   stderr: string;
@@ -21,7 +23,7 @@ export async function measure(argv: string[], cwd: string): Promise<Measured> {
   const useTime = existsSync(GNU_TIME);
   const work = await mkdtemp(join(tmpdir(), 'mrpipe-demo-time-'));
   const timeFile = join(work, 'rss');
-  const full = useTime ? [GNU_TIME, '-f', '%M %x', '-o', timeFile, ...argv] : argv;
+  const full = useTime ? [GNU_TIME, '-f', '%M %x %U %S', '-o', timeFile, ...argv] : argv;
   try {
     const t0 = performance.now();
     const child = spawn(full[0], full.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -40,18 +42,18 @@ export async function measure(argv: string[], cwd: string): Promise<Measured> {
     });
     if (poll) clearInterval(poll);
     const seconds = (performance.now() - t0) / 1000;
-    let peakRss = polled, exitCode = code, sig: string | null = signal;
+    let peakRss = polled, exitCode = code, sig: string | null = signal, cpuSeconds: number | null = null;
     if (useTime) {
       // GNU time appends "Command terminated by signal N" / "Command exited with non-zero status N" lines
       // to its -o file before the formatted line.
       const text = await readFile(timeFile, 'utf8').catch(() => '');
       const last = text.trim().split('\n').at(-1) ?? '';
-      const m = /^(\d+) (-?\d+)$/.exec(last);
-      if (m) peakRss = Number(m[1]) * 1024;
+      const m = /^(\d+) (-?\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+      if (m) { peakRss = Number(m[1]) * 1024; cpuSeconds = Number(m[3]) + Number(m[4]); }
       const bySignal = /terminated by signal (\d+)/.exec(text);
       if (bySignal) { sig = `signal ${bySignal[1]}`; exitCode = null; }
     }
-    return { seconds, peakRss, exitCode, signal: sig, stderr };
+    return { seconds, peakRss, cpuSeconds, exitCode, signal: sig, stderr };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

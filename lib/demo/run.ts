@@ -1,15 +1,16 @@
 // `mrpipe demo`: word count three ways over growing inputs, each run in its own process so peak RSS is
 // the process's own: (a) the in-memory ("traditional") way — the whole file read into one string, counted in
-// a Map (traditional.ts), (b) mrpipe streaming on one worker, (c) streaming with file splitting on every
-// core. Then (a) under a heap cap, failing, while streaming finishes under the same cap. Prints a table and terminal charts; writes demo-results.json
-// and demo-chart.svg into the demo directory.
+// a Map (traditional.ts, the demo's own, so the contrast does not depend on which path mrpipe's runtime
+// would choose), (b) mrpipe streaming (--streaming on) on one worker, (c) streaming with file splitting on every core. Then (a) under a heap cap, failing, while
+// streaming finishes under the same cap. Prints a table, what it shows (summary()) and terminal charts;
+// writes demo-results.json and demo-chart.svg into the demo directory.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateToFile, parseSize, progressBar } from '../generate/index.ts';
+import { GENERATOR_VERSION, generateToFile, parseSize } from '../generate/index.ts';
 import { fmtSize, svgChart, terminalChart, type Series } from './charts.ts';
 import { measure, type Measured } from './measure.ts';
 
@@ -22,22 +23,24 @@ export interface DemoOptions {
   quick?: boolean;
   /** Workers for (c). Default: available parallelism. */
   workers?: number;
-  /** --memory for the streaming runs. Default 128MB. */
+  /** --memory for the streaming runs. Default 256MB, mrpipe's own default. */
   memory?: string;
-  /** The heap-cap section: its input size (default: the largest size, at most 100MB, at least CAPPED_FLOOR)
-   * and the cap in MB (default 16). */
+  /** The heap-cap section: its input size (default CAPPED_SIZE, whatever the sizes) and the cap in MB (default 16). */
   capped?: { size?: number | string; heapMb?: number } | false;
   seed?: number;
   /** Where the table and charts go. Default process.stdout. */
   out?: NodeJS.WritableStream;
-  /** Where progress goes. Default process.stderr. */
+  /** Where the step lines go. Default process.stderr. */
   log?: (line: string) => void;
+  /** A progress display for generating an input of `total` bytes (the CLI passes its progress line). Default: none. */
+  progress?: (label: string, total: number) => { update(done: number): void; stop(): void };
   /** Colours in the terminal charts. Default: out is a TTY and NO_COLOR is unset. */
   color?: boolean;
 }
 
-/** --quick: small enough for about a minute on 2 cores, large enough that (a)'s memory visibly grows. */
-export const QUICK_SIZES = ['8MB', '16MB', '32MB'];
+/** --quick (npm start): about a minute on an idle 2-core machine, and large enough that start-up (~0.5 s per
+ * process, worker threads and module loading) no longer decides the times: docs/DEMO.md. */
+export const QUICK_SIZES = ['64MB', '128MB', '256MB'];
 
 export interface DemoRun {
   size: number;
@@ -45,6 +48,8 @@ export interface DemoRun {
   label: string;
   ok: boolean;
   seconds: number;
+  /** User + system CPU seconds (null without GNU time): comparable across loads, where `seconds` is not. */
+  cpuSeconds: number | null;
   peakRss: number;
   throughputMBs: number;
   /** sha256 of the sorted output lines (equal across modes when all is well). */
@@ -60,21 +65,47 @@ export interface DemoReport {
   runs: DemoRun[];
   outputsIdentical: boolean;
   capped: null | { size: number; heapMb: number; inMemory: DemoRun; streaming: DemoRun };
+  summary: DemoSummary;
   files: { json: string; svg: string };
+}
+
+/** What the runs show, computed from them (null where a run it needs failed). */
+export interface DemoSummary {
+  /** Streaming (1 worker, and split) peak RSS: (max − min) / min across the sizes; flat when within 0.10. */
+  streamingRssSpread: { one: number | null; split: number | null };
+  /** The traditional path's peak RSS at the largest size over that at the smallest. */
+  traditionalRssGrowth: number | null;
+  /** At the largest size: one worker's time over the split run's (above 1: splitting across cores is faster). */
+  splitSpeedup: number | null;
+  /** The 1-minute load average before and after the runs (other processes share the cores). */
+  load: { before: number; after: number };
 }
 
 export class DemoUnavailableError extends Error {}
 
 /** The heap cap of the memory-bounded section, in MB. */
 export const CAPPED_HEAP_MB = 16;
-/** The smallest default input for that section: (a) needs about 1–2× the file in heap (measured: fails
- * from 8 MB under a 16 MB cap; under 32 MB it holds 16 MB), so twice the cap fails with a margin. */
-export const CAPPED_FLOOR = 32 * 2 ** 20;
-const CAPPED_CEILING = 100 * 2 ** 20;
+/** That section's input: (a) needs about 1–2× the file in heap (it fails from 8 MB under a 16 MB cap and
+ * holds 16 MB under 32 MB), so twice the cap fails with a margin. The section shows failing against
+ * finishing, not growth: one size serves every size list, and streaming under a 16 MB heap is slow (GC). */
+export const CAPPED_SIZE = 32 * 2 ** 20;
 
-/** The heap-cap section's input size when none is given: the largest demo size within [floor, 100MB]. */
-export function defaultCappedSize(sizes: number[]): number {
-  return Math.max(CAPPED_FLOOR, Math.min(Math.max(...sizes), CAPPED_CEILING));
+/** What the runs show: streaming's memory flat, the traditional path's growing, splitting's speed-up. */
+export function summarize(sizes: number[], runs: DemoRun[], load: DemoSummary['load']): DemoSummary {
+  const of = (mode: DemoRun['mode'], size: number): DemoRun | undefined => runs.find((r) => r.mode === mode && r.size === size && r.ok);
+  const spread = (mode: DemoRun['mode']): number | null => {
+    const rss = sizes.map((s) => of(mode, s)?.peakRss ?? NaN);
+    if (rss.some((r) => !(r > 0))) return null;
+    return (Math.max(...rss) - Math.min(...rss)) / Math.min(...rss);
+  };
+  const small = of('in-memory', Math.min(...sizes)), large = of('in-memory', Math.max(...sizes));
+  const one = of('streaming-1', Math.max(...sizes)), split = of('streaming-n', Math.max(...sizes));
+  return {
+    streamingRssSpread: { one: spread('streaming-1'), split: spread('streaming-n') },
+    traditionalRssGrowth: small && large && sizes.length > 1 ? large.peakRss / small.peakRss : null,
+    splitSpeedup: one && split ? one.seconds / split.seconds : null,
+    load,
+  };
 }
 
 // traditional.ts beside this file (.ts from source, .js from dist).
@@ -132,22 +163,26 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   if (sizes.length === 0 || sizes.some((s) => s <= 0)) throw new RangeError('demo sizes must be positive');
   const dir = opts.dir ?? join(tmpdir(), 'mrpipe-demo');
   const workers = opts.workers ?? availableParallelism();
-  const memory = opts.memory ?? '128MB';
+  const memory = opts.memory ?? '256MB';
   const seed = opts.seed ?? 1;
   const capped = opts.capped === false ? null : {
-    size: opts.capped?.size === undefined ? defaultCappedSize(sizes) : parseSize(opts.capped.size),
+    size: opts.capped?.size === undefined ? CAPPED_SIZE : parseSize(opts.capped.size),
     heapMb: opts.capped?.heapMb ?? CAPPED_HEAP_MB,
   };
   if (capped && (!(capped.size > 0) || !(capped.heapMb > 0))) throw new RangeError('the capped size and heap cap must be positive');
   await mkdir(dir, { recursive: true });
+  const loadBefore = loadavg()[0];
 
   const input = async (size: number): Promise<string> => {
     const path = join(dir, `text-${size}-s${seed}-g${GENERATOR_VERSION}.txt`);
     if (existsSync(path)) { log(`reusing ${path}`); return path; }
     log(`generating ${path}`);
-    const bar = progressBar(`generate ${fmtSize(size)}`, size);
-    await generateToFile('text', path, { size, seed, onProgress: (p) => bar.update(p) });
-    bar.stop();
+    const bar = opts.progress?.(`generate ${fmtSize(size)}`, size);
+    try {
+      await generateToFile('text', path, { size, seed, onProgress: (p) => bar?.update(p.bytesWritten) });
+    } finally {
+      bar?.stop();
+    }
     return path;
   };
 
@@ -155,7 +190,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   const modes = [
     { mode: 'in-memory', label: 'in-memory (traditional)', argv: (_size: number, _mem?: string) => (path: string, outDir: string) => [TRADITIONAL, path, outDir] },
     { mode: 'streaming-1', label: 'streaming, 1 worker', argv: (_size: number, mem = memory) => wordcount(['--streaming', 'on', '--workers', '1', '--map-tasks', '1', '--memory', mem]) },
-    { mode: 'streaming-n', label: `streaming, ${workers} workers, split`, argv: (size: number) => wordcount(['--streaming', 'on', '--workers', String(workers), '--map-tasks', String(Math.max(workers, Math.ceil(size / (64 << 20)))), '--memory', memory]) },
+    // One map task per worker: each task counts into its own table under its share of the budget, so more
+    // tasks than workers only repeat the distinct words (measured: 128MB over 2 workers spilled 12 times on
+    // 64 MB of text and took 2.5× the CPU of one worker; 256MB, 2 tasks: 2 spills, 1.4×).
+    { mode: 'streaming-n', label: `streaming, ${workers} workers, split`, argv: () => wordcount(['--streaming', 'on', '--workers', String(workers), '--map-tasks', String(workers), '--memory', memory]) },
   ] as const;
 
   const runsDir = join(dir, 'runs');
@@ -169,7 +207,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
     const r = await measure([process.execPath, ...nodeArgs, ...m.argv(size, mem)(path, outDir)], root);
     const ok = r.exitCode === 0 && existsSync(join(outDir, '_SUCCESS'));
     const run: DemoRun = {
-      size, mode: m.mode, label: m.label, ok, seconds: r.seconds, peakRss: r.peakRss,
+      size, mode: m.mode, label: m.label, ok, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRss: r.peakRss,
       throughputMBs: size / 2 ** 20 / r.seconds, outputHash: ok ? await outputHash(outDir) : null,
       ...(ok ? {} : { error: failure(r) }),
     };
@@ -201,7 +239,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   const report: DemoReport = {
     date: new Date().toISOString(),
     machine: { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, ramGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    sizes, runs, outputsIdentical, capped: cappedResult,
+    sizes, runs, outputsIdentical, capped: cappedResult, summary: summarize(sizes, runs, { before: loadBefore, after: loadavg()[0] }),
     files: { json: join(dir, 'demo-results.json'), svg: join(dir, 'demo-chart.svg') },
   };
   out.write(renderTable(report));
@@ -216,27 +254,50 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoReport> {
   return report;
 }
 
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** The summary in words, as measured: what holds and what did not on this run. */
+export function describeSummary(r: Pick<DemoReport, 'sizes' | 'runs' | 'summary'>): string[] {
+  const { streamingRssSpread: spread, traditionalRssGrowth: growth, splitSpeedup: speedup, load } = r.summary;
+  const range = `${fmtSize(Math.min(...r.sizes))}–${fmtSize(Math.max(...r.sizes))}`;
+  const lines: string[] = [];
+  if (spread.one !== null) {
+    const rss = r.runs.filter((x) => x.mode === 'streaming-1' && x.ok).map((x) => x.peakRss);
+    lines.push(`Memory: streaming (1 worker) peaked at ${fmtSize(Math.min(...rss))}–${fmtSize(Math.max(...rss))} over ${range} ` +
+      `(${spread.one <= 0.1 ? 'flat: ' : ''}within ${pct(spread.one)})` +
+      (growth !== null ? `; the traditional path grew ${growth.toFixed(1)}× with the input.` : '.'));
+  }
+  if (speedup !== null) {
+    const workers = /(\d+) workers/.exec(r.runs.find((x) => x.mode === 'streaming-n')?.label ?? '')?.[1] ?? 'all';
+    lines.push(`Speed: at ${fmtSize(Math.max(...r.sizes))}, streaming split across ${workers} workers ran ${speedup.toFixed(2)}× as fast as on 1` +
+      (speedup < 1.2 ? ` — the cores were busy (load average ${load.before.toFixed(1)} → ${load.after.toFixed(1)} on ${cpus().length} cores).` : '.'));
+  }
+  return lines;
+}
+
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
 export function renderTable(r: DemoReport): string {
-  const head = ['size', 'path', 'time', 'throughput', 'peak RSS', 'speedup', 'memory saving'];
+  const head = ['size', 'path', 'time', 'CPU time', 'throughput', 'peak RSS', 'speedup', 'memory saving'];
   const rows: string[][] = [];
   for (const size of r.sizes) {
     const base = r.runs.find((x) => x.size === size && x.mode === 'in-memory');
     for (const x of r.runs.filter((y) => y.size === size)) {
       const speed = base?.ok && x.ok && x !== base ? `${(base.seconds / x.seconds).toFixed(2)}×` : x === base ? '1.00×' : '—';
       const save = base?.ok && x.ok && x !== base ? `${Math.round((1 - x.peakRss / base.peakRss) * 100)}%` : x === base ? '—' : '—';
-      rows.push([fmtSize(size), x.label, x.ok ? `${x.seconds.toFixed(2)} s` : 'FAILED', x.ok ? `${x.throughputMBs.toFixed(0)} MB/s` : '',
+      rows.push([fmtSize(size), x.label, x.ok ? `${x.seconds.toFixed(2)} s` : 'FAILED', x.ok && x.cpuSeconds !== null ? `${x.cpuSeconds.toFixed(2)} s` : '—',
+        x.ok ? `${x.throughputMBs.toFixed(0)} MB/s` : '',
         fmtSize(x.peakRss), x.ok ? speed : '', x.ok ? save : '']);
     }
   }
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, w[i], i >= 2)).join('  ');
-  const out = ['', 'Word count, each run in its own process (speedup and memory saving against the in-memory path):', '',
+  const out = ['', 'Word count, each run in its own process (speedup and memory saving against the in-memory path;', 'CPU time = user + system, the work done whatever else runs on the machine):', '',
     line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];
   out.push('', r.outputsIdentical ? 'All paths printed identical counts.' : 'WARNING: the paths did not print identical counts (or a run failed).');
+  out.push('', ...describeSummary(r));
   if (r.capped) {
     const { inMemory: a, streaming: b, heapMb, size } = r.capped;
     out.push('', `Memory-bounded: ${fmtSize(size)} of text with a ${heapMb} MB heap cap (--max-old-space-size=${heapMb}):`,

@@ -9,7 +9,6 @@ export type { GenerateKind, GenerateOptions } from './options.ts';
 export { LineProducer } from './line-source.ts';
 export type { LineSource } from './line-source.ts';
 export { Sfc32, splitmix32 } from './prng.ts';
-export { progressBar } from './progress-bar.ts';
 export { STATUS_MIX, LINES_PER_DAY } from './logs.ts';
 export { SESSION_MAX_GAP_MS, SESSION_MIN_IDLE_MS, EVENTS } from './activity.ts';
 export { TEXT_DEFAULT_VOCABULARY, HIGH_CARDINALITY_THRESHOLD, HIGH_CARDINALITY_VOCABULARY, MAX_WORDS_PER_LINE } from './text.ts';

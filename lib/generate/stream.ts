@@ -159,12 +159,15 @@ export async function generateToStream(kind: GenerateKind | string, out: Writabl
       inFlight++;
       const ok = out.write(buf.subarray(0, n), (err) => {
         inFlight--;
-        if (!err) pool.push(buf);
+        if (err) failure ??= err; // also one reported after the loop ended (the last chunk's write)
+        else pool.push(buf);
         wake();
       });
       opts.onProgress?.({ bytesWritten: p.bytes, bytesTotal: p.size, lines: p.lines });
       while (!gone() && (inFlight >= IN_FLIGHT || (!ok && out.writableNeedDrain))) await sleep();
     }
+    // Wait for the writes still out: an error of the last one must not be lost (exit 0 on a full disk).
+    while (inFlight > 0 && !gone()) await sleep();
     if (!gone() && end) {
       const finished = new Promise<void>((r) => { out.once('finish', r); out.once('close', r); });
       out.end();

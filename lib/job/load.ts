@@ -70,17 +70,26 @@ function isInline(spec: object): spec is InlineJob {
   return typeof (spec as InlineJob).map === 'string';
 }
 
-/** Where a job comes from: a file path, a recipe name, a module URL, inline source, or an object. */
+/** The recipe a bare name (no '/', no '.') names, if there is one. */
+export function recipeNamed(spec: string): URL | undefined {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(spec)) return undefined;
+  const url = recipeUrl(spec);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/**
+ * Where a job comes from: a file path, a recipe name, a module URL, inline source, or an object. A recipe
+ * name wins over a file of that name in the working directory (a data file called `logs` must not turn
+ * `mrpipe run logs` into running it as code); a path (`./logs`, `logs.ts`) names the file.
+ */
 export function jobRefOf(spec: JobSpec): JobRef {
   if (spec instanceof URL) return { kind: 'module', url: spec.href };
   if (typeof spec === 'string') {
     if (spec.startsWith('file:')) return { kind: 'module', url: spec };
+    const recipe = recipeNamed(spec);
+    if (recipe !== undefined) return { kind: 'module', url: recipe.href };
     const path = resolvePath(spec);
     if (existsSync(path) && statSync(path).isFile()) return { kind: 'module', url: pathToFileURL(path).href };
-    if (/^[a-z0-9][a-z0-9-]*$/.test(spec)) {
-      const url = recipeUrl(spec);
-      if (existsSync(fileURLToPath(url))) return { kind: 'module', url: url.href };
-    }
     // Say where it looked: a relative path starts from the current directory, not from the caller's file.
     throw new Error(`job ${JSON.stringify(spec)} not found: no file ${path} (relative paths start from ${process.cwd()})`
       + `${/^[a-z0-9][a-z0-9-]*$/.test(spec) ? ' and no recipe of that name' : ''}; give a job file path or a recipe name (mrpipe recipes lists them)`);

@@ -118,7 +118,9 @@ export interface RunOptions {
   /** The most input 'auto' runs in memory, and the size above which files are split (default 100MB). */
   threshold?: number | string;
   resume?: boolean;
-  overwrite?: boolean;
+  /** Replace an existing output dir: true only an earlier mrpipe output (with _SUCCESS) that holds neither
+   * the working directory nor an input; 'force' any directory. */
+  overwrite?: boolean | 'force';
   maxAttempts?: number;
   /** Longest input line accepted, in bytes (default 1 MiB, the line operators' default; at most half a
    * task's heap cap, see docs/RUNTIME.md "Memory"); longer lines are bad records. */

@@ -36,12 +36,21 @@ export async function expandInputs(
   inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin, signal?: AbortSignal,
 ): Promise<InputFile[]> {
   if (inputs.length === 0) throw new Error('no input: give input files (or - for stdin)');
+  if (inputs.filter((i) => i === '-').length > 1) throw new Error("stdin ('-') is named more than once: it can be read only once");
   const files: InputFile[] = [];
   for (const input of inputs) {
     if (input === '-') {
       const path = join(await spoolDir(), 'stdin');
       signal?.throwIfAborted();
-      await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
+      try {
+        await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EFBIG') throw err;
+        // stdin must be copied to be split; say where it went and what to do, not just "ENOSPC … write".
+        throw new Error(`disk full (${code}) copying stdin into the job temp dir ${path}: free space there or point tmpDir (or TMPDIR) `
+          + 'at a larger disk, or give the input as a file', { cause: err });
+      }
       files.push({ ...statInput('-', path), gz: false });
     } else if (isGlob(input)) {
       const matches = await expandGlob(input);

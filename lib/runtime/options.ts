@@ -33,7 +33,7 @@ export interface Settings {
   tmpDir: string;
   streaming: 'auto' | boolean;
   resume: boolean;
-  overwrite: boolean;
+  overwrite: boolean | 'force';
   maxAttempts: number;
   badRecords: BadRecordsPolicy;
   handleSignals: boolean;
@@ -74,7 +74,7 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
     tmpDir: o.tmpDir ?? tmpdir(),
     streaming,
     resume: o.resume ?? false,
-    overwrite: o.overwrite ?? false,
+    overwrite: o.overwrite === 'force' ? 'force' : o.overwrite === true,
     maxAttempts: positiveInt(o.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS),
     badRecords: bad,
     handleSignals: o.handleSignals ?? false,

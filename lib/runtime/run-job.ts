@@ -143,7 +143,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     let stale: LockInfo | undefined;
     if (outDir) {
       // With resume, an existing OUT may be this very job, killed after its commit: checked below.
-      outDir.checkTarget(s.overwrite || s.resume);
+      outDir.checkTarget(s.overwrite || (s.resume ? 'force' : false));
       stale = outDir.lock();
       orphans = dirsOf(stale);
       locked = true;
@@ -157,6 +157,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       }
       return spool;
     }, process.stdin, signal);
+    // --overwrite must not delete an input (or a dir holding one): checked once the globs are expanded.
+    if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
     let streaming = s.streaming === 'auto'

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { generateToFile, generateToStream, progressBar } from '../../lib/generate/index.ts';
+import { generateToFile, generateToStream } from '../../lib/generate/index.ts';
 import { collect, sha256 } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -54,27 +54,3 @@ test('`… | head` ends quietly: exit 0, nothing on stderr', async (t) => {
   t.is(stderr, '');
 });
 
-/** A stand-in for stderr: records what is written; isTTY as given. */
-function fakeTerminal(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
-  let written = '';
-  const w = new Writable({ write(c, _e, cb) { written += String(c); cb(); } });
-  Object.assign(w, { isTTY, columns: 120 });
-  return { stream: w as unknown as NodeJS.WriteStream, text: () => written };
-}
-
-test('progressBar draws bytes written / total, rate and ETA on a TTY, and nothing otherwise', async (t) => {
-  const tty = fakeTerminal(true);
-  const bar = progressBar('generate 2 KB', 2048, tty.stream);
-  bar.update({ bytesWritten: 1024, bytesTotal: 2048, lines: 10 });
-  bar.stop();
-  const out = tty.text();
-  t.regex(out, /generate 2 KB \[/);
-  t.regex(out, /50% \| 1 KB \/ 2 KB \| [\d.]+ [KMG]?B\/s \| ETA /);
-
-  const pipe = fakeTerminal(false);
-  const quiet = progressBar('generate 2 KB', 2048, pipe.stream);
-  quiet.update({ bytesWritten: 1024, bytesTotal: 2048, lines: 10 });
-  quiet.stop();
-  await generateToStream('text', new Writable({ write(_c, _e, cb) { cb(); } }), { size: 100_000, onProgress: (p) => quiet.update(p) });
-  t.is(pipe.text(), '');
-});

@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM stop every command cleanly: the temp dir (-T) is left empty, no output dir or lock
+// SIGINT, SIGTERM and SIGHUP stop every command cleanly: the temp dir (-T) is left empty, no output dir or lock
 // appears, and the exit is non-zero (the signal re-raised: 130/143 or killed by it).
 import test from 'ava';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import {
 } from './helpers.ts';
 
 const stoppedBy = (r: Exit, sig: NodeJS.Signals): boolean =>
-  r.signal === sig || r.status === 128 + (sig === 'SIGINT' ? 2 : 15);
+  r.signal === sig || r.status === 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[sig];
 
 function slowInput(file: string): void {
   const lines: string[] = [];
@@ -21,7 +21,9 @@ function slowInput(file: string): void {
 const runArgs = (w: WordcountJobFiles, out: string, ...flags: string[]): string[] =>
   ['run', w.job, w.file, '-o', out, '-T', w.tmp, '--streaming', 'on', '--threshold', '1', '--workers', '2', ...flags];
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP (a closed terminal, a dropped ssh session) as SIGTERM: it used to end the process with the lock,
+// staging dir and work dir left behind.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test(`${sig} mid-map: mrpipe run stops, removes its temp files and lock, exits non-zero`, (t) => inTempDir(async (dir) => {
     const w = wordcountJobFiles(dir, slowInput);
     const r = await signalWhen(runArgs(w, w.out, '--map-tasks', '8'),

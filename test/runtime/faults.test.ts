@@ -91,6 +91,7 @@ test('an existing output is refused unless overwrite, which replaces it whole', 
     const out = join(dir, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'old-file'), 'x');
+    writeFileSync(join(out, '_SUCCESS'), ''); // an earlier output: overwrite: true replaces only those
     const err = await t.throwsAsync(runJob(FAULTY, { inputs: [file], output: out }));
     t.regex(err.message, /already exists.*pass overwrite: true$/, 'the API speaks options, not flags');
     await runJob(FAULTY, { inputs: [file], output: out, overwrite: true, streaming: true });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { runDemo, DemoUnavailableError, type DemoOptions } from '../../demo/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { failure, usageError } from '../errors.ts';
+import { progress } from '../progress.ts';
 
 interface DemoFlags {
   sizes?: string;
@@ -21,13 +22,13 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('show what streaming buys: in-memory vs streaming word count, time and peak RSS per input size')
-    .option('--sizes <LIST>', 'input sizes, comma-separated (default 100MB,500MB,1GB; --quick: 8MB,16MB,32MB)')
+    .option('--sizes <LIST>', 'input sizes, comma-separated (default 100MB,500MB,1GB; --quick: 64MB,128MB,256MB)')
     .option('--dir <DIR>', 'where inputs (reused), demo-results.json and demo-chart.svg go (default: <tmp>/mrpipe-demo)')
-    .option('--quick', 'small sizes (8MB,16MB,32MB): about a minute on 2 cores (what npm start runs)')
+    .option('--quick', '64MB,128MB,256MB: about a minute on 2 idle cores (what npm start runs)')
     .option('--workers <N>', 'workers for the splitting run (default: cores)')
-    .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 128MB)')
+    .option('-m, --memory <SIZE>', '--memory of the streaming runs (default 256MB)')
     .option('--seed <N>', 'generator seed (default 1)')
-    .option('--capped-size <SIZE>', 'input of the heap-capped run (default: the largest size, within 32MB..100MB)')
+    .option('--capped-size <SIZE>', 'input of the heap-capped run (default 32MB)')
     .option('--no-capped', 'skip the heap-capped run (in-memory failing where streaming finishes)')
     .addHelpText('after', `
 Examples:
@@ -35,7 +36,7 @@ Examples:
   mrpipe demo --sizes 100MB,500MB,1GB,4GB --dir /scratch/demo
   npm start                       # = mrpipe demo --quick`)
     .action(async (flags: DemoFlags) => {
-      const opts: DemoOptions = {};
+      const opts: DemoOptions = { progress: (label, total) => progress('demo', label, 'bytes', total) };
       if (flags.sizes !== undefined) {
         const sizes = flags.sizes.split(',').map((s) => s.trim()).filter(Boolean);
         if (sizes.length === 0) throw usageError('--sizes: give one or more sizes, e.g. --sizes 100MB,500MB');

@@ -4,8 +4,9 @@
 import type { Command } from 'commander';
 import { generateToFile, generateToStream, isKind, KINDS, type GenerateOptions } from '../../generate/index.ts';
 import { parseCount, parseSize } from '../sizes.ts';
-import { failure, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { checkStdout } from '../io.ts';
+import { describeFsError, failure, usageError } from '../errors.ts';
+import { progress } from '../progress.ts';
 
 interface GenerateFlags {
   size?: string;
@@ -59,7 +60,8 @@ Examples:
       if (flags.highCardinality) opts.highCardinality = true;
       if (flags.malformed !== undefined) opts.malformed = share(flags.malformed, '--malformed');
       if (flags.users !== undefined) opts.users = parseCount(flags.users, '--users');
-      const bar = progressBar(`generate ${kind}`, opts.size as number);
+      checkStdout(flags.output);
+      const bar = progress('generate', kind, 'bytes', opts.size as number);
       const onProgress = (p: { bytesWritten: number }): void => bar.update(p.bytesWritten);
       try {
         if (flags.output === undefined || flags.output === '-') {
@@ -69,6 +71,11 @@ Examples:
         }
       } catch (err) {
         if (err instanceof RangeError) throw usageError(err.message);
+        const code = (err as NodeJS.ErrnoException).code;
+        // A write error of stdout (a full disk behind > FILE) is said as such, not as a raw errno line.
+        if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && !(err as Error).message.startsWith('cannot write')) {
+          throw failure(`writing ${describeFsError(err, flags.output ?? 'stdout')}`);
+        }
         throw failure((err as Error).message);
       } finally {
         bar.stop();

@@ -24,6 +24,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/index.ts';
 import { CliError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { parseCount, parseSize } from '../sizes.ts';
+import { parseBadRecords } from '../job-spec.ts';
 
 export interface RunTaskFlags {
   partitions?: string;
@@ -61,7 +62,8 @@ export function isRunTask(flags: RunTaskFlags): boolean {
 function taskEnv(ref: JobRef, partitions: number, flags: RunTaskFlags): TaskEnv {
   const budget = flags.memory === undefined ? DEFAULT_MEMORY : parseSize(flags.memory, '--memory');
   if (budget < MIN_MEMORY_PER_WORKER) throw usageError(`--memory: a task needs at least ${MIN_MEMORY_PER_WORKER >> 20}MB`);
-  const bad = flags.badRecords === undefined ? 0 : parseCount(flags.badRecords, '--bad-records', 0);
+  const parsed = parseBadRecords(flags.badRecords ?? 'fail');
+  const bad = parsed === 'fail' ? 0 : parsed;
   return {
     ref, partitions, budget, chunkSize: DEFAULT_CHUNK_SIZE, badRecords: bad, fanIn: FAN_IN,
     maxLineBytes: flags.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : parseSize(flags.maxLineBytes, '--max-line-bytes'),

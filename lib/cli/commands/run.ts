@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { isGlob } from '../../../plumbing/open-input.ts';
 import { runJob } from '../../runtime/run-job.ts';
 import { formatCounters } from '../../runtime/counters.ts';
-import type { RunOptions } from '../../job/types.ts';
-import { addJobFlags, jobSpecOf, type JobFlags } from '../job-spec.ts';
-import { checkInputs, checkTmpDir, inputSpecs } from '../io.ts';
+import type { JobProgress, RunOptions } from '../../job/types.ts';
+import { addJobFlags, jobSpecOf, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { checkInputs, checkOutputParent, checkStdout, checkTmpDir, inputSpecs } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { BrokenPipe, CliError, failure, isEpipe, usageError } from '../errors.ts';
-import { progressBar } from '../progress.ts';
+import { progress, type Progress } from '../progress.ts';
 
 interface RunFlags extends JobFlags {
   output?: string;
@@ -25,11 +25,28 @@ interface RunFlags extends JobFlags {
   threshold?: string;
   resume?: boolean;
   overwrite?: boolean;
+  force?: boolean;
   maxAttempts?: string;
   badRecords?: string;
   maxLineBytes?: string;
   counters?: boolean;
   quiet?: boolean;
+}
+
+/** The job's phases on the progress line: map over the input bytes (total unknown on stdin), then reduce
+ * (it merges the sorted runs as it goes) counting the records out, then commit. */
+function progressOfJob(bar: Progress): (p: JobProgress) => void {
+  let phase = '';
+  return (p) => {
+    if (p.phase !== phase) {
+      phase = p.phase;
+      if (phase === 'map') bar.phase('map', 'bytes', p.bytesTotal);
+      else if (phase === 'reduce') bar.phase('merge + reduce', 'records');
+      else if (phase !== 'done') bar.phase(phase);
+    }
+    if (phase === 'map') bar.update(p.bytesRead, p.bytesTotal);
+    else if (phase === 'reduce') bar.update(p.recordsOut);
+  };
 }
 
 /** A flag this run cannot honour is a usage error naming it, never silently ignored. */
@@ -68,11 +85,10 @@ export function runOptionsOf(files: string[], flags: RunFlags): RunOptions {
     else throw usageError(`--streaming must be auto, on or off; got '${flags.streaming}'`);
   }
   if (flags.resume) o.resume = true;
-  if (flags.overwrite) o.overwrite = true;
+  if (flags.force && !flags.overwrite) throw usageError('--force goes with --overwrite (it lets --overwrite replace any directory)');
+  if (flags.overwrite) o.overwrite = flags.force ? 'force' : true;
   if (flags.maxAttempts !== undefined) o.maxAttempts = parseCount(flags.maxAttempts, '--max-attempts');
-  if (flags.badRecords !== undefined) {
-    o.badRecords = flags.badRecords === 'fail' ? 'fail' : parseCount(flags.badRecords, '--bad-records', 0);
-  }
+  if (flags.badRecords !== undefined) o.badRecords = parseBadRecords(flags.badRecords);
   if (flags.maxLineBytes !== undefined) o.maxLineBytes = parseSize(flags.maxLineBytes, '--max-line-bytes');
   return o;
 }
@@ -94,7 +110,8 @@ export function registerRun(program: Command): void {
     .option('--streaming <MODE>', 'auto (default: in-memory only when the input surely fits --memory), on, or off (in-memory)')
     .option('--threshold <SIZE>', "the most input 'auto' runs in memory; files above it are cut by --split-size (default 100MB)")
     .option('--resume', 'reuse the committed map tasks of a killed run into the same -o directory')
-    .option('--overwrite', 'replace an existing output directory')
+    .option('--overwrite', 'replace an earlier mrpipe output in -o DIR (one with _SUCCESS, holding no input nor the working dir)')
+    .option('--force', 'with --overwrite: replace DIR even if it is not an earlier mrpipe output')
     .option('--max-attempts <N>', 'tries per task before the job fails (default 3)')
     .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
@@ -120,9 +137,11 @@ Examples:
       options.exitOnSignal = true;
       // Named files must exist (globs are expanded by the runner).
       await checkInputs(inputSpecs(files.filter((f) => !isGlob(f))));
-      await checkTmpDir(flags.tmpDir, '--tmp-dir');
-      const bar = flags.quiet ? progressBar('', -1) : progressBar(options.output === '-' ? 'run' : `run → ${options.output}`);
-      options.onProgress = (p) => bar.update(p.bytesRead, p.bytesTotal);
+      if (flags.output === undefined || flags.output === '-') checkStdout(undefined);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
+      if (flags.output !== undefined && flags.output !== '-') await checkOutputParent(flags.output, '-o');
+      const bar = progress(options.output === '-' ? 'run' : `run → ${options.output}`, 'plan', 'none', 0, { enabled: !flags.quiet });
+      options.onProgress = progressOfJob(bar);
       let result;
       try {
         result = await runJob(spec, options);

@@ -8,13 +8,13 @@ import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { parseKeyDef } from '../../../operators/shuffle/gnukeys.ts';
-import { checkInputs, checkTmpDir, describeReadError, inputSpecs, openInput, withOutput } from '../io.ts';
+import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
-import { describeFsError, failure, usageError } from '../errors.ts';
+import { failure, usageError } from '../errors.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
-import { progressBar } from '../progress.ts';
+import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
 /** The smallest sort buffer: smaller -S / --memory values are raised to it (docs/CLI.md). */
@@ -91,15 +91,19 @@ Examples:
       });
       const specs = inputSpecs(files);
       await checkInputs(specs);
+      checkStdout(flags.output);
+      await checkOutput(flags.output); // the output is opened only once sorted: its problems are found now
       const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
-      await checkTmpDir(tmpDir, flags.temporaryDirectory !== undefined ? '-T' : '--tmp-dir');
-      const bar = progressBar('sort', await totalInputBytes(specs));
+      const tmpFlag = flags.tmpDir !== undefined && flags.temporaryDirectory === undefined ? '--tmp-dir' : '-T';
+      // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
+      await checkTmpDir(tmpDir, tmpFlag);
+      const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
       if (keys.length === 0 && separator === undefined && !flags.numericSort) {
         // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
         try {
           await sortByteLines(specs, {
             reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
-            output: flags.output, onRead: (n) => bar.update(n),
+            output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'),
           });
         } finally {
           bar.stop();
@@ -127,12 +131,12 @@ Examples:
             }
           } catch (err) {
             // Spilling happens inside push(): only errors of the input itself are reading errors.
-            if (spilling) throw failure(`writing a sorted run: ${describeFsError(err, tmpDir ?? 'the temp dir')}`);
+            if (spilling) throw tempDirError(err, tmpDir, tmpFlag, 'a sorted run');
             throw failure(`reading ${describeReadError(err, spec.name)}`);
           }
           lines.end(push);
         }
-        bar.stop();
+        bar.phase('merge');
         let sorted: Iterable<string>;
         try { sorted = sorter.finish(); } catch (err) {
           if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));

@@ -3,14 +3,10 @@
 //   mrpipe map JOB < in | LC_ALL=C sort -t$'\t' -k1,1 -s | mrpipe reduce JOB   ==   mrpipe run JOB in
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { addJobFlags, jobSpecOf, loadJobSpec, type JobFlags } from '../job-spec.ts';
-import { parseCount, parseSize } from '../sizes.ts';
-import { checkInputs, inputSpecs } from '../io.ts';
-import { SyncOutput } from '../streaming/sync-io.ts';
-import { runMapTask, type TaskOptions } from '../streaming/map-task.ts';
-import { runCombineTask, runReduceTask } from '../streaming/reduce-task.ts';
-import type { ResolvedJob } from '../../job/load.ts';
-import type { StreamingCounters } from '../streaming/counters.ts';
+import { addJobFlags, jobSpecOf, loadJobSpec, parseBadRecords, type JobFlags } from '../job-spec.ts';
+import { parseSize } from '../sizes.ts';
+import { checkInputs, checkStdout, inputSpecs } from '../io.ts';
+import { runStreamingTask, runTaskInThread, type TaskKind, type ThreadTask } from '../streaming/task-thread.ts';
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
@@ -21,8 +17,6 @@ interface StreamingFlags extends JobFlags, RunTaskFlags {
   maxLineBytes?: string;
   output?: string;
 }
-
-type Task = (job: ResolvedJob, opts: TaskOptions) => Promise<StreamingCounters>;
 
 const EXAMPLES: Record<string, string> = {
   map: `
@@ -51,13 +45,13 @@ Examples:
   cat mapped-*.tsv | LC_ALL=C sort -t$'\\t' -k1,1 -s -S 1G | mrpipe reduce ./job.js -o result.tsv`,
 };
 
-function register(program: Command, name: 'map' | 'combine' | 'reduce', summary: string, task: Task): void {
+function register(program: Command, name: TaskKind, summary: string): void {
   const cmd = program
     .command(name)
     .description(summary)
     .argument('[JOB]', 'a job file (.js/.ts, default export) or a recipe name; omit with --map')
-    .argument('[FILE...]', "inputs (default stdin; Hadoop always uses stdin)")
-    .option('--bad-records <N>', 'skip and count up to N bad records instead of failing on the first', '0')
+    .argument('[FILE...]', 'plain-text inputs (default stdin; Hadoop always uses stdin); .gz is refused: zcat F.gz | mrpipe ' + name)
+    .option('--bad-records <fail|N>', 'fail on the first bad record (default) or skip and count up to N')
     .option('--max-line-bytes <SIZE>', 'longest input line accepted (default 1MiB); longer ones are bad records')
     .option('-o, --output <FILE>', 'write to FILE instead of stdout');
   addRunTaskFlags(cmd, name);
@@ -65,12 +59,14 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
     if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
-    const badRecords = parseCount(flags.badRecords ?? '0', '--bad-records', 0);
+    const bad = parseBadRecords(flags.badRecords ?? 'fail');
+    const badRecords = bad === 'fail' ? 0 : bad;
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');
-    await checkInputs(inputSpecs(files));
     const gz = files.find(isGzip);
     if (gz !== undefined) throw usageError(`${gz}: the streaming commands read plain text (Hadoop decompresses for them) — use: zcat ${gz} | mrpipe ${name} …`);
-    const job = await loadJobSpec(spec);
+    await checkInputs(inputSpecs(files));
+    checkStdout(flags.output);
+    await loadJobSpec(spec); // a job that cannot load fails here, before -o is created
     // -o by the rules of plumbing/output-target.ts (a symlink written through, a FIFO or device written directly).
     let target: OutputTarget | null = null;
     if (flags.output !== undefined && flags.output !== '-') {
@@ -78,10 +74,11 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
     }
     const fd = target?.fd ?? 1;
     let open = target !== null;
-    const encoding = job.encoding === 'latin1' ? 'latin1' : 'utf8';
+    const t: ThreadTask = { kind: name, spec, inputs: files, fd, outName: flags.output ?? 'stdout', badRecords, maxLineBytes };
     try {
-      const counters = await task(job, { inputs: files, out: new SyncOutput(fd, encoding, flags.output ?? 'stdout'), badRecords, maxLineBytes });
-      counters.flush();
+      // A temp file to remove on SIGINT/SIGTERM: the task runs on a thread, so the signal is acted on at once.
+      if (target?.temp) await runTaskInThread(t);
+      else await runStreamingTask(t);
       if (target !== null) {
         open = false;
         try { fs.closeSync(fd); target.commit(); } catch (err) { throw failure(`writing ${describeFsError(err, target.name)}`); }
@@ -95,7 +92,7 @@ function register(program: Command, name: 'map' | 'combine' | 'reduce', summary:
 }
 
 export function registerStreaming(program: Command): void {
-  register(program, 'map', 'Hadoop Streaming mapper: input lines → key<TAB>value lines', runMapTask);
-  register(program, 'combine', 'Hadoop Streaming combiner: sorted key<TAB>value lines → pre-aggregated lines', runCombineTask);
-  register(program, 'reduce', "Hadoop Streaming reducer: sorted key<TAB>value lines → the job's output", runReduceTask);
+  register(program, 'map', 'Hadoop Streaming mapper: input lines → key<TAB>value lines');
+  register(program, 'combine', 'Hadoop Streaming combiner: sorted key<TAB>value lines → pre-aggregated lines');
+  register(program, 'reduce', "Hadoop Streaming reducer: sorted key<TAB>value lines → the job's output");
 }

@@ -4,12 +4,12 @@
 // runs to --tmp-dir beyond --memory.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { checkInputs, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
+import { checkInputs, checkStdout, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { usageError } from '../errors.ts';
 import { countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
 import { collectYoungGarbage } from '../../../operators/shuffle/gc.ts';
-import { progressBar } from '../progress.ts';
+import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
 interface WordcountFlags {
@@ -48,12 +48,13 @@ Examples:
       const top = flags.top === undefined ? undefined : parseCount(flags.top, '--top', 0);
       const specs = inputSpecs(files);
       await checkInputs(specs);
-      await checkTmpDir(flags.tmpDir, '--tmp-dir');
-      const bar = progressBar('wordcount', await totalInputBytes(specs));
+      checkStdout(flags.output);
+      await checkTmpDir(flags.tmpDir, '--tmp-dir', true);
+      const bar = progress('wordcount', 'count', 'bytes', await totalInputBytes(specs));
       try {
         await withOutput(flags.output, 'latin1', async (out) => {
           const chunks = readInputsReusing(specs);
-          const opts = { memory, tmpDir: flags.tmpDir, workers, onProgress: (b: number) => bar.update(b) };
+          const opts = { memory, tmpDir: flags.tmpDir, workers, onProgress: (b: number) => bar.update(b), onMerge: () => bar.phase('merge') };
           if (top === undefined) {
             // Lines built from the cursor's bytes: no string per word.
             await countWordsCursor(chunks, opts, async (cursor) => {

@@ -2,8 +2,8 @@
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
 import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
-import { describeFsError, failure } from '../errors.ts';
-import { readInputsReusing, withOutput, type InputSpec } from '../io.ts';
+import { failure } from '../errors.ts';
+import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
 
 export interface ByteSortOptions {
   reverse: boolean;
@@ -15,6 +15,8 @@ export interface ByteSortOptions {
   output: string | undefined;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
+  /** Called when the input is read and the merge of the sorted runs begins. */
+  onMerge?: () => void;
 }
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
@@ -25,7 +27,7 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      throw failure(`writing a sorted run: ${describeFsError(err, opts.tmpDir ?? 'the temp dir')}`);
+      throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
     }
   };
   try {
@@ -38,6 +40,7 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
       }
       spill(() => sorter.end()); // each input's last line ends at its end, newline or not (as GNU sort)
     }
+    opts.onMerge?.();
     let cursor!: ReturnType<LineSorter['finish']>;
     spill(() => { cursor = sorter.finish(); });
     await withOutput(opts.output, 'latin1', async (out) => {

@@ -12,6 +12,8 @@ export interface CountOptions {
   workers?: number;
   /** Called after each chunk with the bytes consumed so far. */
   onProgress?: (bytes: number) => void;
+  /** Called when the input is counted and the merge of the spilled runs begins. */
+  onMerge?: () => void;
 }
 
 export interface CountStats {
@@ -46,6 +48,7 @@ export async function countWordsCursor(
       counter.write(chunk);
       opts.onProgress?.(counter.stats.bytes);
     }
+    opts.onMerge?.();
     const distinct = await consume(await counter.finish());
     const { bytes, words, spills } = counter.stats;
     return { bytes, words, distinct, spills };
