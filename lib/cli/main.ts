@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { BrokenPipe, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isEpipe } from './errors.ts';
 import { registerSort } from './commands/sort.ts';
+import { normalizeSortArgs } from './sort/argv.ts';
 import { registerWordcount } from './commands/wordcount.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStreaming } from './commands/streaming.ts';
@@ -72,13 +73,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(program.helpInformation());
       return EXIT_USAGE;
     }
+    // GNU sort's abbreviated long options and obsolete +POS keys, which commander does not take.
+    if (argv[0] === 'sort') argv = ['sort', ...normalizeSortArgs(argv.slice(1))];
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (err) {
     if (err instanceof BrokenPipe || isEpipe(err) || brokenPipe) return EXIT_OK;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (err instanceof CliError) {
-      process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords(err.message)}\n`);
+      if (err.message !== '') process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords(err.message)}\n`);
       return err.exitCode;
     }
     process.stderr.write(`mrpipe ${commandName(argv)}: ${flagWords((err as Error)?.stack ?? String(err))}\n`);

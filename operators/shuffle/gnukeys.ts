@@ -1,9 +1,33 @@
-// GNU sort key semantics: -t SEP, -k POS1[,POS2] with per-key flags b/n/r, global -n/-r/-s/-u, and the
-// last-resort whole-line comparison. Field and character positions follow coreutils' begfield/limfield.
+// GNU sort key semantics: -t SEP, -k POS1[,POS2] with per-key ordering flags (b d f g h i M n R r V), the
+// same flags globally, and the last-resort whole-line comparison. Field and character positions follow
+// coreutils' begfield/limfield; each key's comparison is chosen once, when the order is built.
 import { compareRange, compareUtf8, type Comparator } from './compare.ts';
+import {
+  compareGeneral, compareHuman, compareMonth, compareNumeric, compareVersion, isBlank, randomComparator,
+} from './gnucompare.ts';
+
+export { compareNumeric };
+
+/** GNU's ordering flags of one key (or the global ones). */
+export interface KeyFlags {
+  /** b on POS1 / POS2: skip leading blanks before counting characters. */
+  skipStartBlanks: boolean;
+  skipEndBlanks: boolean;
+  /** d: only blanks and alphanumerics count; i: only printable bytes count. */
+  ignore?: 'nondictionary' | 'nonprinting';
+  /** f: fold lower case to upper case. */
+  foldCase: boolean;
+  numeric: boolean;
+  general: boolean;
+  human: boolean;
+  month: boolean;
+  version: boolean;
+  random: boolean;
+  reverse: boolean;
+}
 
 /** A parsed GNU sort key definition (`-k 2,2n`): fields, characters and per-key flags. */
-export interface KeyDef {
+export interface KeyDef extends KeyFlags {
   /** 0-based field where the key starts. */
   startField: number;
   /** 0-based character offset in that field. */
@@ -12,61 +36,91 @@ export interface KeyDef {
   endField: number;
   /** 1-based last character in the end field; 0 = the whole end field. */
   endChar: number;
-  /** b on POS1 / POS2: skip leading blanks before counting characters. */
-  skipStartBlanks: boolean;
-  skipEndBlanks: boolean;
-  numeric: boolean;
-  reverse: boolean;
   /** True if any flag was given on this key (otherwise it inherits the global flags, as in GNU sort). */
   hasFlags: boolean;
 }
 
+/** No flags at all. */
+export function noFlags(): KeyFlags {
+  return {
+    skipStartBlanks: false, skipEndBlanks: false, foldCase: false, numeric: false, general: false, human: false,
+    month: false, version: false, random: false, reverse: false,
+  };
+}
+
 /**
- * Parse a GNU sort key definition: `F[.C][OPTS][,F[.C][OPTS]]`, OPTS from `b`, `n`, `r`
- * (e.g. `2,2n`, `1.3,1.5`, `3nr`, `2b,2`). Throws a usage error naming the spec otherwise.
+ * Applies GNU ordering letters to `k` (set_ordering): `where` says which end a `b` belongs to. Returns the
+ * first letter that is not a flag, or undefined.
+ */
+export function applyFlags(k: KeyFlags, letters: string, where: 'start' | 'end' | 'both'): string | undefined {
+  for (const ch of letters) {
+    switch (ch) {
+      case 'b':
+        if (where !== 'end') k.skipStartBlanks = true;
+        if (where !== 'start') k.skipEndBlanks = true;
+        break;
+      case 'd': k.ignore = 'nondictionary'; break;
+      case 'f': k.foldCase = true; break;
+      case 'g': k.general = true; break;
+      case 'h': k.human = true; break;
+      case 'i': k.ignore ??= 'nonprinting'; break;
+      case 'M': k.month = true; break;
+      case 'n': k.numeric = true; break;
+      case 'R': k.random = true; break;
+      case 'r': k.reverse = true; break;
+      case 'V': k.version = true; break;
+      default: return ch;
+    }
+  }
+  return undefined;
+}
+
+/** GNU default_key_compare: no flag but (maybe) r. */
+function plainKey(k: KeyFlags): boolean {
+  return !(k.ignore || k.foldCase || k.skipStartBlanks || k.skipEndBlanks || k.numeric || k.general || k.human ||
+    k.month || k.version || k.random);
+}
+
+/** GNU's check_ordering_compatibility: the letters of the clashing flags, or undefined when they agree. */
+export function incompatibleFlags(k: KeyFlags): string | undefined {
+  const n = Number(k.numeric) + Number(k.general) + Number(k.human) + Number(k.month) +
+    Number(k.version || k.random || !!k.ignore);
+  if (n <= 1) return undefined;
+  return (k.ignore === 'nondictionary' ? 'd' : '') + (k.foldCase ? 'f' : '') + (k.general ? 'g' : '') +
+    (k.human ? 'h' : '') + (k.ignore === 'nonprinting' ? 'i' : '') + (k.month ? 'M' : '') + (k.numeric ? 'n' : '') +
+    (k.random ? 'R' : '') + (k.version ? 'V' : '');
+}
+
+const KEY_FLAGS = 'bdfghiMnRrV';
+
+/**
+ * Parse a GNU sort key definition: `F[.C][OPTS][,F[.C][OPTS]]`, OPTS from `bdfghiMnRrV`
+ * (e.g. `2,2n`, `1.3,1.5`, `3nr`, `2b,2`, `2,2f`). Throws an error naming the spec otherwise.
  */
 export function parseKeyDef(spec: string): KeyDef {
   const m = /^(\d+)(?:\.(\d+))?([a-zA-Z]*)(?:,(\d+)(?:\.(\d+))?([a-zA-Z]*))?$/.exec(spec);
-  const bad = (why: string): Error => new Error(`mrpipe: invalid sort key '${spec}': ${why} (expected F[.C][bnr][,F[.C][bnr]])`);
+  const bad = (why: string): Error => new Error(`mrpipe: invalid sort key '${spec}': ${why} (expected F[.C][${KEY_FLAGS}][,F[.C][${KEY_FLAGS}]])`);
   if (!m) throw bad('syntax');
   const f1 = Number(m[1]);
   if (f1 < 1) throw bad('field numbers start at 1');
   const c1 = m[2] === undefined ? 1 : Number(m[2]);
   if (c1 < 1) throw bad('character positions start at 1');
-  const key: KeyDef = {
-    startField: f1 - 1,
-    startChar: c1 - 1,
-    endField: Infinity,
-    endChar: 0,
-    skipStartBlanks: false,
-    skipEndBlanks: false,
-    numeric: false,
-    reverse: false,
-    hasFlags: false,
+  const key: KeyDef = { ...noFlags(), startField: f1 - 1, startChar: c1 - 1, endField: Infinity, endChar: 0, hasFlags: false };
+  const flags = (s: string, where: 'start' | 'end'): void => {
+    if (s !== '') key.hasFlags = true;
+    const stray = applyFlags(key, s, where);
+    if (stray !== undefined) throw bad(`unsupported flag '${stray}'`);
   };
-  const flags = (s: string, start: boolean): void => {
-    for (const ch of s) {
-      key.hasFlags = true;
-      if (ch === 'b') {
-        if (start) key.skipStartBlanks = true;
-        else key.skipEndBlanks = true;
-      } else if (ch === 'n') key.numeric = true;
-      else if (ch === 'r') key.reverse = true;
-      else throw bad(`unsupported flag '${ch}'`);
-    }
-  };
-  flags(m[3], true);
+  flags(m[3], 'start');
   if (m[4] !== undefined) {
     const f2 = Number(m[4]);
     if (f2 < 1) throw bad('field numbers start at 1');
     key.endField = f2 - 1;
     key.endChar = m[5] === undefined ? 0 : Number(m[5]);
-    flags(m[6], false);
+    flags(m[6], 'end');
   }
   return key;
 }
-
-const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** Start of the key in `s` (GNU begfield). `tab` is the separator char code, or -1 for blank runs. */
 function begField(s: string, key: KeyDef, tab: number): number {
@@ -114,79 +168,6 @@ function limField(s: string, key: KeyDef, tab: number): number {
   return p;
 }
 
-const DIGIT0 = 48;
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-
-/**
- * GNU -n on a[as, ae) vs b[bs, be): leading blanks, optional '-', digits, optional '.' and digits; anything
- * else (or nothing) is 0. Compared exactly on the digit strings, like coreutils' numcompare.
- */
-export function compareNumeric(a: string, as: number, ae: number, b: string, bs: number, be: number): number {
-  const na = parseNum(a, as, ae);
-  const ia0 = numIntStart;
-  const ia1 = numIntEnd;
-  const fa0 = numFracStart;
-  const fa1 = numFracEnd;
-  const nb = parseNum(b, bs, be);
-  // signs: -1, 0 (zero or not a number), 1
-  if (na !== nb) return na - nb;
-  if (na === 0) return 0;
-  let d = compareMagnitude(a, ia0, ia1, fa0, fa1, b, numIntStart, numIntEnd, numFracStart, numFracEnd);
-  if (na < 0) d = -d;
-  return d;
-}
-
-let numIntStart = 0;
-let numIntEnd = 0;
-let numFracStart = 0;
-let numFracEnd = 0;
-
-/** Parse into the num* globals (no allocation); returns the sign: -1, 0 (zero / not a number) or 1. */
-function parseNum(s: string, p: number, end: number): number {
-  while (p < end && isBlank(s.charCodeAt(p))) p++;
-  let neg = false;
-  if (p < end && s.charCodeAt(p) === 45) {
-    neg = true;
-    p++;
-  }
-  while (p < end && s.charCodeAt(p) === DIGIT0) p++; // leading zeros do not count
-  numIntStart = p;
-  while (p < end && isDigit(s.charCodeAt(p))) p++;
-  numIntEnd = p;
-  numFracStart = numFracEnd = p;
-  if (p < end && s.charCodeAt(p) === 46) {
-    p++;
-    numFracStart = p;
-    while (p < end && isDigit(s.charCodeAt(p))) p++;
-    let e = p;
-    while (e > numFracStart && s.charCodeAt(e - 1) === DIGIT0) e--; // trailing zeros do not count
-    numFracEnd = e;
-  }
-  if (numIntEnd === numIntStart && numFracEnd === numFracStart) return 0;
-  return neg ? -1 : 1;
-}
-
-function compareMagnitude(
-  a: string, ai0: number, ai1: number, af0: number, af1: number,
-  b: string, bi0: number, bi1: number, bf0: number, bf1: number,
-): number {
-  const la = ai1 - ai0;
-  const lb = bi1 - bi0;
-  if (la !== lb) return la - lb;
-  for (let i = 0; i < la; i++) {
-    const d = a.charCodeAt(ai0 + i) - b.charCodeAt(bi0 + i);
-    if (d) return d;
-  }
-  const fa = af1 - af0;
-  const fb = bf1 - bf0;
-  const n = fa < fb ? fa : fb;
-  for (let i = 0; i < n; i++) {
-    const d = a.charCodeAt(af0 + i) - b.charCodeAt(bf0 + i);
-    if (d) return d;
-  }
-  return fa - fb;
-}
-
 export interface LineOrderOptions {
   keys?: (KeyDef | string)[];
   /** -t: a single character; default: fields are separated by runs of blanks (GNU default). */
@@ -195,6 +176,10 @@ export interface LineOrderOptions {
   reverse?: boolean;
   stable?: boolean;
   unique?: boolean;
+  /** Global ordering letters as GNU's options give them (`bdfghiMnRV`): the flags of keys that have none. */
+  ordering?: string;
+  /** -R: the 16-byte seed of the key hash (default: all zero). */
+  randomSeed?: Uint8Array;
 }
 
 export interface LineOrder {
@@ -204,35 +189,102 @@ export interface LineOrder {
   keyCompare: Comparator<string>;
 }
 
-/** Build GNU sort's comparison for lines from its options. */
+type RangeCompare = (a: string, as: number, ae: number, b: string, bs: number, be: number) => number;
+
+const UPPER = new Uint8Array(256).map((_, i) => (i >= 97 && i <= 122 ? i - 32 : i));
+const NONDICTIONARY = new Uint8Array(256).map((_, i) =>
+  Number(!isBlank(i) && !(i >= 48 && i <= 57) && !((i | 0x20) >= 97 && (i | 0x20) <= 122)));
+const NONPRINTING = new Uint8Array(256).map((_, i) => Number(i < 32 || i > 126));
+
+/** The key's bytes with -d/-i bytes dropped and -f applied (GNU copies them so for the numeric modes). */
+function transformed(s: string, p: number, e: number, ignore: Uint8Array | undefined, fold: boolean): string {
+  let out = '';
+  for (; p < e; p++) {
+    const c = s.charCodeAt(p);
+    if (c < 256 && ignore?.[c]) continue;
+    out += String.fromCharCode(fold && c < 256 ? UPPER[c] : c);
+  }
+  return out;
+}
+
+/** GNU's text comparison with -d/-i (CMP_WITH_IGNORE) and/or -f (translate). */
+function textCompare(ignore: Uint8Array | undefined, fold: boolean): RangeCompare {
+  if (!ignore && !fold) return compareRange;
+  const tr = (c: number): number => (fold && c < 256 ? UPPER[c] : c);
+  if (!ignore) {
+    return (a, as, ae, b, bs, be) => {
+      while (as < ae && bs < be) {
+        const d = tr(a.charCodeAt(as++)) - tr(b.charCodeAt(bs++));
+        if (d) return d;
+      }
+      return (ae - as) - (be - bs);
+    };
+  }
+  const skip = (c: number): boolean => c < 256 && ignore[c] === 1;
+  return (a, as, ae, b, bs, be) => {
+    for (;;) {
+      while (as < ae && skip(a.charCodeAt(as))) as++;
+      while (bs < be && skip(b.charCodeAt(bs))) bs++;
+      if (!(as < ae && bs < be)) break;
+      const d = tr(a.charCodeAt(as)) - tr(b.charCodeAt(bs));
+      if (d) return d;
+      as++;
+      bs++;
+    }
+    return Number(as < ae) - Number(bs < be);
+  };
+}
+
+/** The comparison of one key's byte ranges, chosen once per key spec. */
+function keyRangeCompare(k: KeyFlags, seed: Uint8Array): RangeCompare {
+  const ignore = k.ignore === 'nondictionary' ? NONDICTIONARY : k.ignore === 'nonprinting' ? NONPRINTING : undefined;
+  const mode: RangeCompare | undefined = k.numeric ? compareNumeric : k.general ? compareGeneral : k.human ? compareHuman
+    : k.month ? compareMonth : k.random ? randomComparator(seed) : k.version ? compareVersion : undefined;
+  if (!mode) return textCompare(ignore, k.foldCase);
+  if (!ignore && !k.foldCase) return mode;
+  const fold = k.foldCase;
+  return (a, as, ae, b, bs, be) => {
+    const ta = transformed(a, as, ae, ignore, fold);
+    const tb = transformed(b, bs, be, ignore, fold);
+    return mode(ta, 0, ta.length, tb, 0, tb.length);
+  };
+}
+
+/** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
 export function gnuLineOrder(o: LineOrderOptions): LineOrder {
   if (o.separator !== undefined && o.separator.length !== 1) {
     throw new Error(`mrpipe: the field separator must be one character, got ${JSON.stringify(o.separator)}`);
   }
   const tab = o.separator === undefined ? -1 : o.separator.charCodeAt(0);
-  const reverse = !!o.reverse;
+  const global = noFlags();
+  applyFlags(global, (o.ordering ?? '') + (o.numeric ? 'n' : '') + (o.reverse ? 'r' : ''), 'both');
+  const reverse = global.reverse;
   let keys = (o.keys ?? []).map((k) => (typeof k === 'string' ? parseKeyDef(k) : { ...k }));
-  for (const k of keys) {
-    if (!k.hasFlags) {
-      k.numeric = !!o.numeric;
-      k.reverse = reverse;
-    }
+  // GNU: a key with no flags but r (or none) takes all the global ones.
+  keys = keys.map((k) => (plainKey(k) && !k.reverse ? { ...k, ...global } : k));
+  if (keys.length === 0 && !plainKey(global)) {
+    keys = [{ ...global, startField: 0, startChar: 0, endField: Infinity, endChar: 0, hasFlags: true }];
   }
-  if (keys.length === 0 && o.numeric) {
-    keys = [{ startField: 0, startChar: 0, endField: Infinity, endChar: 0, skipStartBlanks: false, skipEndBlanks: false, numeric: true, reverse, hasFlags: true }];
+  for (const k of keys) {
+    const clash = incompatibleFlags(k);
+    if (clash !== undefined) throw new Error(`mrpipe: options '-${clash}' are incompatible`);
   }
   const lastResort = !(o.stable || o.unique);
   if (keys.length === 0) {
     const cmp: Comparator<string> = reverse ? (a, b) => compareUtf8(b, a) : compareUtf8;
     return { compare: cmp, keyCompare: cmp };
   }
+  const seed = o.randomSeed ?? new Uint8Array(16);
+  const cmps = keys.map((k) => keyRangeCompare(k, seed));
+  const n = keys.length;
   const keyCompare: Comparator<string> = (a, b) => {
-    for (const k of keys) {
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
       const as = begField(a, k, tab);
       const ae = Math.max(as, limField(a, k, tab));
       const bs = begField(b, k, tab);
       const be = Math.max(bs, limField(b, k, tab));
-      const d = k.numeric ? compareNumeric(a, as, ae, b, bs, be) : compareRange(a, as, ae, b, bs, be);
+      const d = cmps[i](a, as, ae, b, bs, be);
       if (d !== 0) return k.reverse ? -d : d;
     }
     return 0;

@@ -47,5 +47,6 @@ test('parseKeyDef follows GNU positions and rejects bad specs', (t) => {
   t.like(parseKeyDef('1.3,1.5r'), { startField: 0, startChar: 2, endField: 0, endChar: 5, reverse: true });
   t.like(parseKeyDef('3b'), { startField: 2, endField: Infinity, skipStartBlanks: true });
   t.throws(() => parseKeyDef('0,1'), { message: /invalid sort key '0,1'/ });
-  t.throws(() => parseKeyDef('1M'), { message: /unsupported flag 'M'/ });
+  t.throws(() => parseKeyDef('1X'), { message: /unsupported flag 'X'/ });
+  t.like(parseKeyDef('2,2fd'), { foldCase: true, ignore: 'nondictionary', hasFlags: true });
 });

@@ -13,6 +13,8 @@ export interface ByteSortOptions {
   /** Sort runs and merge on a worker thread too (LineSorter `threads`). */
   threads?: boolean;
   output: string | undefined;
+  /** Runs merged at once (--batch-size). */
+  fanIn?: number;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
   /** Called when the input is read and the merge of the sorted runs begins. */
@@ -21,7 +23,7 @@ export interface ByteSortOptions {
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
 export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
-  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads });
+  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads, fanIn: opts.fanIn });
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
