@@ -4,8 +4,9 @@
 // (mergeCursors). Only the payload is the runtime's: [varint key bytes][key UTF-8][0 | 1 + value JSON].
 import { join } from 'node:path';
 import {
-  isFdLimit, lowerFanIn, mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor,
+  mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor,
 } from '../../operators/shuffle/index.ts';
+import { mergeRuns } from '../../operators/shuffle/merge-plan.ts';
 import { compareKeys } from './keys.ts';
 
 /** One record of a run: a key and its value as JSON text (undefined = the map emitted no value). */
@@ -62,7 +63,7 @@ export interface MergePlanOptions {
   bufferSize: number;
   /** Directory for intermediate runs. */
   scratchDir: string;
-  /** Called per intermediate run written (counts as a merge pass). */
+  /** Called per intermediate run written. */
   onPass?: (path: string) => void;
 }
 
@@ -70,40 +71,19 @@ let passSeq = 0;
 
 /**
  * A cursor over the stable merge of the given run files (equal keys in the order the runs are listed),
- * merging groups of fanIn adjacent runs into intermediate runs first while there are more than fanIn —
- * adjacent groups keep that order. Intermediate runs live in scratchDir; the caller deletes it.
- * Under a low fd limit (EMFILE/ENFILE, e.g. two workers merging at once under `ulimit -n 64`) the fan-in
- * is halved and the merge goes on in more passes, like GNU sort; below 2 it fails saying what to do.
+ * after the shuffle's merge planner (mergeRuns: consecutive groups, fd-limit fallback) has merged them
+ * down to one merge. Intermediate runs live in scratchDir; the caller deletes it.
  */
 export function openMerged(paths: string[], opts: MergePlanOptions): RunCursor {
   const openRuns = (ps: string[]) => openAll(ps, (p) => new RunReader(p, runCodec, opts.bufferSize));
-  let fanIn = opts.fanIn;
-  let level = paths;
-  for (;;) {
-    if (level.length <= fanIn) {
-      const readers = openRuns(level);
-      if (readers) return mergeCursors(readers, byKey);
-      fanIn = lowerFanIn(fanIn);
-      continue;
-    }
-    const next: string[] = [];
-    let i = 0;
-    for (; i < level.length; i += fanIn) {
-      const group = level.slice(i, i + fanIn);
-      if (group.length === 1) { next.push(group[0]); continue; }
-      const out = mergeGroup(group, opts, openRuns);
-      if (out === undefined) break;
-      next.push(out);
-    }
-    if (i < level.length) {
-      // Out of descriptors: keep the runs merged so far (in order) and go on with a smaller fan-in.
-      level = [...next, ...level.slice(i)];
-      fanIn = lowerFanIn(fanIn);
-    } else level = next;
-  }
+  const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
+    merge: (group) => mergeGroup(group, opts, openRuns),
+    open: openRuns,
+  });
+  return mergeCursors(merged, byKey);
 }
 
-/** Merges a group of runs into one intermediate run; undefined when the fd limit stopped it (nothing left). */
+/** Merges a group of runs into one intermediate run; undefined when the fd limit stopped it (nothing left open). */
 function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RunRecord>[] | undefined): string | undefined {
   const readers = openRuns(group);
   if (!readers) return undefined;
@@ -114,8 +94,7 @@ function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: stri
     w = runWriter(out, opts.bufferSize);
   } catch (err) {
     m.close();
-    if (isFdLimit(err)) return undefined;
-    throw err;
+    throw err; // an fd limit here is the planner's to handle
   }
   try {
     while (m.advance()) w.write(m.current);

@@ -15,7 +15,8 @@ import { DEFAULT_FAN_IN } from './merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
-import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
+import { isFdLimit, openAll } from './fdlimit.ts';
+import { mergeRuns } from './merge-plan.ts';
 
 /** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */
 export const LINE_OVERHEAD = 22;
@@ -106,6 +107,8 @@ export class LineSorter {
   private pending: string | undefined;
   /** The merge-pass group the worker is merging, and into which file. */
   private pendingMerge: { group: string[]; file: string } | undefined;
+  /** Worker merges that hit the fd limit: their output file → the group, back among the runs unmerged. */
+  private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
 
@@ -309,7 +312,7 @@ export class LineSorter {
     return path.join(this.dir, `run-${String(this.nextRun++).padStart(6, '0')}`);
   }
 
-  /** Write a run with `fill`, removing it (and the temp dir) on failure. */
+  /** Write a run with `fill`, removing it (and the temp dir) on failure; the caller places the file among the runs. */
   private writeRun(fill: (w: LineRunWriter) => void): string {
     const file = this.runPath();
     this.writeBuf ??= Buffer.allocUnsafeSlow(this.ioBuffer());
@@ -324,7 +327,6 @@ export class LineSorter {
     }
     this.stats.bytesSpilled += w.bytes;
     this.stats.runs++;
-    this.runs.push(file);
     this.opts.onSpill?.({ file, records: w.records, bytes: w.bytes });
     return file;
   }
@@ -383,9 +385,9 @@ export class LineSorter {
       this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
     } else {
       const c = this.sortedHeld();
-      this.writeRun((w) => {
+      this.runs.push(this.writeRun((w) => {
         while (c.advance()) w.write(c.buf, c.start, c.end);
-      });
+      }));
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
         freeNow(this.data);
@@ -450,9 +452,9 @@ export class LineSorter {
     if (this.finished) throw new Error('mrpipe: LineSorter.addSortedStrings() after finish()');
     if (sorted.length === 0) return;
     this.spill();
-    this.writeRun((w) => {
+    this.runs.push(this.writeRun((w) => {
       for (const s of sorted) w.writeString(s);
-    });
+    }));
   }
 
   /** A reader for a run; `slot` picks one of fanIn reusable I/O buffers (a merge's i-th source). */
@@ -465,75 +467,60 @@ export class LineSorter {
 
   /** Readers for `files` (slots 0..n-1), or undefined when the fd limit stopped them (none left open). */
   private openRuns(files: readonly string[]): LineCursor[] | undefined {
-    const cursors = openAll(files, (f, i) => this.reader(f, i));
-    if (cursors === undefined) this.fanIn = lowerFanIn(this.fanIn);
-    return cursors;
+    return openAll(files, (f, i) => this.reader(f, i));
   }
 
   /**
-   * Merge groups of consecutive runs until at most fanIn (or fanIn - 1 when a held buffer joins the final
-   * merge) remain, merging no more runs than that needs (80 runs at fan-in 16: groups of 16, 16, 16, 16 and 5,
-   * not five of 16; at fan-in 64, one group of 17). A group that hits the fd limit lowers the fan-in
-   * and the pass starts over on the runs as they are now (merged groups stay in place, so run order and
-   * stability are kept).
+   * The merge planner's kernel: merges a group of consecutive runs into a new run, on the worker when it is
+   * idle (its output file stands in the group's place; settle() puts the group back if the worker failed).
    */
-  private mergePasses(held: boolean): void {
-    while (this.runs.length > (held ? this.fanIn - 1 : this.fanIn)) {
-      const limit = held ? this.fanIn - 1 : this.fanIn;
-      const r = this.runs.length;
-      let excess = r - limit; // each merge of g runs removes g - 1
-      const old = this.runs;
-      this.runs = [];
-      let i = 0;
-      while (excess > 0 && i < r) {
-        const group = old.slice(i, i + Math.min(this.fanIn, excess + 1));
-        if (this.mergeOnWorker(group)) {
-          i += group.length;
-          excess -= group.length - 1;
-          continue;
-        }
-        const sources = this.openRuns(group);
-        if (sources === undefined) break;
-        const m = new LineMerge(sources, !!this.opts.reverse);
-        try {
-          this.writeRun((w) => {
-            while (m.advance()) w.write(m.buf, m.start, m.end);
-          });
-        } catch (err) {
-          if (!isFdLimit(err)) throw err;
-          for (const c of sources) c.close(); // the run file itself could not be opened
-          this.fanIn = lowerFanIn(this.fanIn, err);
-          break;
-        }
-        i += group.length;
-        excess -= group.length - 1;
-        for (const f of group) fs.rmSync(f, { force: true });
-      }
-      this.runs.push(...old.slice(i));
-      this.collectMerge();
-      if (i > 0) this.stats.mergePasses++;
+  private mergeGroup(group: string[]): string | undefined {
+    const onWorker = this.mergeOnWorker(group);
+    if (onWorker !== undefined) return onWorker;
+    const sources = this.openRuns(group);
+    if (sources === undefined) return undefined;
+    const m = new LineMerge(sources, !!this.opts.reverse);
+    let out: string;
+    try {
+      out = this.writeRun((w) => {
+        while (m.advance()) w.write(m.buf, m.start, m.end);
+      });
+    } catch (err) {
+      for (const c of sources) c.close(); // e.g. the run file itself could not be opened
+      throw err;
     }
+    for (const f of group) fs.rmSync(f, { force: true });
+    return out;
+  }
+
+  /** After a merge pass: waits for the worker's merge and puts back the groups of merges that failed there. */
+  private settle(runs: string[]): string[] {
+    this.collectMerge();
+    if (this.unmerged.size === 0) return runs;
+    const out = runs.flatMap((f) => this.unmerged.get(f) ?? [f]);
+    this.unmerged.clear();
+    return out;
   }
 
   /**
    * Threaded: hands a merge-pass group to the worker when it is idle (collecting the group it merged
    * before), so the two threads merge groups side by side. False when this thread must merge it.
    */
-  private mergeOnWorker(group: string[]): boolean {
-    if (!this.worker || !this.status || this.noWorkerMerges) return false;
+  private mergeOnWorker(group: string[]): string | undefined {
+    if (!this.worker || !this.status || this.noWorkerMerges) return undefined;
     const st = new Int32Array(this.status, 0, 1);
     // Still booting (a small input got here first): worth a short wait, the passes take far longer.
     if (Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, 5000) === 'timed-out') this.noWorkerMerges = true;
     const state = Atomics.load(st, 0);
-    if (state === 0 || state === RUNNING) return false;
+    if (state === 0 || state === RUNNING) return undefined;
     this.collectMerge();
-    if (this.noWorkerMerges) return false;
+    if (this.noWorkerMerges) return undefined;
     const file = this.runPath();
     const job: MergeJob = { merge: group, file, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, status: this.status };
     Atomics.store(new Int32Array(this.status, 0, 1), 0, RUNNING);
     this.pendingMerge = { group, file };
     this.worker.postMessage(job);
-    return true;
+    return file;
   }
 
   /**
@@ -551,7 +538,7 @@ export class LineSorter {
       const err = Object.assign(new Error(info.message), { code: info.code });
       if (isFdLimit(err)) {
         this.noWorkerMerges = true;
-        this.runs.push(...job.group);
+        this.unmerged.set(job.file, job.group);
         return;
       }
       this.dispose();
@@ -561,7 +548,6 @@ export class LineSorter {
     this.stats.bytesSpilled += nums[1];
     this.stats.runs++;
     this.stats.workerMerges = (this.stats.workerMerges ?? 0) + 1;
-    this.runs.push(job.file);
     this.opts.onSpill?.({ file: job.file, records: nums[0], bytes: nums[1] });
   }
 
@@ -591,13 +577,15 @@ export class LineSorter {
       this.scratch = undefined;
       collectGarbage(); // the arena lives outside the heap: without a GC it stays resident through the passes
     }
-    let sources: LineCursor[] | undefined;
-    do {
-      this.mergePasses(!!held);
-      sources = this.openRuns(this.runs);
-    } while (sources === undefined);
+    const { merged: sources, fanIn, passes } = mergeRuns(this.runs, { fanIn: this.fanIn, held: !!held }, {
+      merge: (group) => this.mergeGroup(group),
+      open: (runs) => this.openRuns(runs),
+      settle: (runs) => this.settle(runs),
+    });
+    this.runs = [];
+    this.fanIn = fanIn;
     this.stopWorker();
-    this.stats.mergePasses++;
+    this.stats.mergePasses += passes + 1;
     if (held) sources.push(held);
     const m = new LineMerge(sources, !!this.opts.reverse);
     return this.opts.unique ? new UniqueLines(m) : m;

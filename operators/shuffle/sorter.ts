@@ -15,7 +15,8 @@ import { recordBytes } from './size.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { LineSorter } from './linesorter.ts';
-import { isFdLimit, lowerFanIn, openAll } from './fdlimit.ts';
+import { openAll } from './fdlimit.ts';
+import { mergeRuns } from './merge-plan.ts';
 import type { LineCursor } from './linerun.ts';
 
 /** The budget when none is given: one for the whole project (plumbing/sizes.ts says why). */
@@ -198,45 +199,24 @@ export class Sorter<T> {
     return new RunReader(file, this.codec as Codec<T>, this.ioBuffer());
   }
 
-  /** Readers for `files`, or undefined when the fd limit stopped them (none left open; fan-in lowered). */
+  /** Readers for `files`, or undefined when the fd limit stopped them (none left open). */
   private openRuns(files: readonly string[]): Cursor<T>[] | undefined {
-    const cursors = openAll(files, (f) => this.track(this.reader(f)));
-    if (cursors === undefined) this.fanIn = lowerFanIn(this.fanIn);
-    return cursors;
+    return openAll(files, (f) => this.track(this.reader(f)));
   }
 
-  /**
-   * Merge consecutive groups of runs until at most fanIn remain (merging as little as possible). A group
-   * that hits the fd limit lowers the fan-in and the pass starts over on the runs as they are now.
-   */
-  private mergePasses(): void {
-    const order = this.order as Order<T>;
-    while (this.runs.length > this.fanIn) {
-      const r = this.runs.length;
-      const groups = Math.ceil((r - this.fanIn) / (this.fanIn - 1));
-      const next: string[] = [];
-      let i = 0;
-      for (let g = 0; g < groups && i < r; g++) {
-        const group = this.runs.slice(i, i + this.fanIn);
-        const sources = this.openRuns(group);
-        if (sources === undefined) break;
-        let out: string;
-        try {
-          out = this.writeRun(iterateCursor(mergeCursors(sources, order.compare)));
-        } catch (err) {
-          if (!isFdLimit(err)) throw err;
-          for (const c of sources) c.close(); // the run file itself could not be opened
-          this.fanIn = lowerFanIn(this.fanIn, err);
-          break;
-        }
-        i += group.length;
-        for (const f of group) removeRunFile(f);
-        next.push(out);
-      }
-      next.push(...this.runs.slice(i));
-      this.runs = next;
-      if (i > 0) this.stats.mergePasses++;
+  /** The merge planner's kernel for this sorter's runs: a stable heap merge written as a new run. */
+  private mergeGroup(group: string[]): string | undefined {
+    const sources = this.openRuns(group);
+    if (sources === undefined) return undefined;
+    let out: string;
+    try {
+      out = this.writeRun(iterateCursor(mergeCursors(sources, (this.order as Order<T>).compare)));
+    } catch (err) {
+      for (const c of sources) c.close(); // e.g. the run file itself could not be opened
+      throw err;
     }
+    for (const f of group) removeRunFile(f);
+    return out;
   }
 
   private track(c: Cursor<T>): Cursor<T> {
@@ -262,13 +242,13 @@ export class Sorter<T> {
       source = cursorOf(sorted);
     } else {
       this.spill();
-      let sources: Cursor<T>[] | undefined;
-      do {
-        this.mergePasses();
-        sources = this.openRuns(this.runs);
-      } while (sources === undefined);
-      this.stats.mergePasses++;
-      source = mergeCursors(sources, order.compare);
+      const { merged, fanIn, passes } = mergeRuns(this.runs, { fanIn: this.fanIn }, {
+        merge: (group) => this.mergeGroup(group),
+        open: (runs) => this.openRuns(runs),
+      });
+      this.fanIn = fanIn;
+      this.stats.mergePasses += passes + 1;
+      source = mergeCursors(merged, order.compare);
       if (order.same) source = dedupeCursor(source, order.same);
     }
     return endOf(source, () => this.dispose());

@@ -5,7 +5,8 @@
 // summing equal words. The temp dir goes on completion (the cursor's end), dispose(), and at exit/signals.
 import fs from 'node:fs';
 import path from 'node:path';
-import { lowerFanIn, openAll } from './fdlimit.ts';
+import { openAll } from './fdlimit.ts';
+import { mergeRuns } from './merge-plan.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { WordScanner } from './wordscan.ts';
@@ -107,8 +108,15 @@ export class WordCounter {
     const last = new TableCursor(this.#table, this.#table.sortedOrder());
     let sources: WordCountCursor[] = [last];
     if (this.#runs.length > 0) {
-      this.#mergeDown();
-      sources = [...this.#open(this.#runs, this.#fanIn - 1), last];
+      // the last table is held: it joins the final merge from memory
+      const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn, held: true }, {
+        merge: (group) => this.#mergeGroup(group),
+        open: (runs) => this.#open(runs),
+      });
+      this.#runs = [];
+      this.#fanIn = fanIn;
+      this.stats.mergePasses += passes;
+      sources = [...merged, last];
     }
     const merged = sources.length === 1 ? last : new WordMerge(sources);
     this.#cursor = new DisposingCursor(merged, () => this.dispose());
@@ -177,52 +185,36 @@ export class WordCounter {
     return this.#readBufs;
   }
 
-  /** Opens readers on `files` (at most `max` at once), lowering the fan-in if descriptors run out. */
-  #open(files: string[], max: number): WordRunReader[] {
-    while (true) {
-      if (files.length <= max) {
-        const bufs = this.#readBuffers();
-        const readers = openAll(files, (f, i) => new WordRunReader(f, bufs[i]));
-        if (readers) { this.#openReaders = readers; return readers; }
-      }
-      this.#fanIn = lowerFanIn(this.#fanIn);
-      if (files.length > this.#fanIn - 1) this.#mergeDown();
-      files = this.#runs;
-      max = this.#fanIn - 1;
-    }
+  /** Readers on `files`, or undefined when the fd limit stopped them (none left open). */
+  #open(files: string[]): WordRunReader[] | undefined {
+    const bufs = this.#readBuffers();
+    const readers = openAll(files, (f, i) => new WordRunReader(f, bufs[i]));
+    if (readers) this.#openReaders = readers;
+    return readers;
   }
 
-  /** Merges runs in groups of fanIn until they and the last table fit one merge. */
-  #mergeDown(): void {
-    while (this.#runs.length > this.#fanIn - 1) {
-      const next: string[] = [];
-      for (let i = 0; i < this.#runs.length; i += this.#fanIn) {
-        const group = this.#runs.slice(i, i + this.#fanIn);
-        if (group.length === 1) { next.push(group[0]); continue; }
-        const bufs = this.#readBuffers();
-        const readers = openAll(group, (f, i) => new WordRunReader(f, bufs[i]));
-        if (!readers) {
-          this.#fanIn = lowerFanIn(this.#fanIn);
-          next.push(...this.#runs.slice(i));
-          break;
-        }
-        this.#openReaders = readers;
-        const merge = new WordMerge(readers);
-        const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
-        try {
-          while (merge.advance()) w.write(merge.buf, merge.start, merge.end, merge.count);
-          w.close();
-        } catch (err) {
-          merge.close();
-          w.abort();
-          throw err;
-        }
-        for (const f of group) removeRun(f);
-        next.push(w.path);
-      }
-      this.#runs = next;
-      this.stats.mergePasses++;
+  /** The merge planner's kernel: merges a group of runs (summing counts) into a new run and removes them. */
+  #mergeGroup(group: string[]): string | undefined {
+    const readers = this.#open(group);
+    if (!readers) return undefined;
+    const merge = new WordMerge(readers);
+    let w: WordRunWriter;
+    try {
+      w = new WordRunWriter(this.#newRun(), this.#writeBuf);
+    } catch (err) {
+      merge.close(); // e.g. the run file itself could not be opened
+      throw err;
     }
+    try {
+      while (merge.advance()) w.write(merge.buf, merge.start, merge.end, merge.count);
+      w.close();
+    } catch (err) {
+      merge.close();
+      w.abort();
+      throw err;
+    }
+    for (const f of group) removeRun(f);
+    return w.path;
   }
 }
 

@@ -1,38 +1,45 @@
 // Bounded memory on stdin: a large input generated on the fly and piped in, peak RSS of the mrpipe
-// process measured by /usr/bin/time (never the time). The default size keeps the suite fast; set
-// MRPIPE_LONG_TESTS=1 for several GB (the ceilings stay the same: memory does not grow with the input).
+// process measured by /usr/bin/time (never the time). Two bounds: under CEILING_MB, and grown over the
+// same command on an empty input by less than 3/4 of the input (so the input cannot have been held). The
+// default 100 MB keeps the suite fast; MRPIPE_LONG_TESTS=1 runs 4 GB under the same bounds.
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sh, tempDir, MRPIPE } from './helpers.ts';
+import { LONG } from '../long.ts';
 
-const LONG = process.env.MRPIPE_LONG_TESTS === '1';
-const SIZE = LONG ? '4GB' : '200MB';
-// Node's own footprint (~45 MB) plus the budget, GC slack and I/O buffers; below the input's size, so the
-// input cannot have been held.
+const SIZE_MB = LONG ? 4096 : 100;
+const SIZE = `${SIZE_MB}MB`;
+// Node's own footprint (~45 MB) plus the budget, GC slack and I/O buffers.
 const CEILING_MB = 170;
 
-function peakRssMb(consumer: string, kind = 'text'): number {
+function peakRssMb(consumer: string, kind = 'text', size = SIZE): number {
   const { dir, cleanup } = tempDir();
   try {
     const rss = path.join(dir, 'rss');
-    sh(`${MRPIPE} generate ${kind} --size ${SIZE} --seed 3 | /usr/bin/time -f %M -o '${rss}' ${consumer.replace('{tmp}', dir)} > /dev/null`);
+    const input = size === '0' ? 'true' : `${MRPIPE} generate ${kind} --size ${size} --seed 3`;
+    sh(`${input} | /usr/bin/time -f %M -o '${rss}' ${consumer.replace('{tmp}', dir)} > /dev/null`);
     return Number(fs.readFileSync(rss, 'utf8').trim().split('\n').pop()) / 1024;
   } finally {
     cleanup();
   }
 }
 
+/** Peak RSS under CEILING_MB, and grown over an empty input's by less than 3/4 of the input (holding it would add all). */
+function bounded(t: import('ava').ExecutionContext, what: string, mb: number, emptyMb: number): void {
+  t.log(`${what}: peak RSS ${mb.toFixed(0)} MB (${emptyMb.toFixed(0)} MB on an empty input)`);
+  t.true(mb < CEILING_MB, `${what}: ${mb} MB`);
+  t.true(mb - emptyMb < SIZE_MB * 0.75, `${what}: grew ${mb - emptyMb} MB over an empty input's peak`);
+}
+
 test(`sort -S 16M of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
-  const mb = peakRssMb(`${MRPIPE} sort -S 16M -T {tmp}`);
-  t.log(`peak RSS ${mb.toFixed(0)} MB`);
-  t.true(mb < CEILING_MB, `${mb} MB`);
+  const sort = `${MRPIPE} sort -S 16M -T {tmp}`;
+  bounded(t, 'sort', peakRssMb(sort), peakRssMb(sort, 'text', '0'));
 });
 
 test(`wordcount --memory 32MB of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
-  const mb = peakRssMb(`${MRPIPE} wordcount --memory 32MB -T {tmp}`);
-  t.log(`peak RSS ${mb.toFixed(0)} MB`);
-  t.true(mb < CEILING_MB, `${mb} MB`);
+  const wordcount = `${MRPIPE} wordcount --memory 32MB -T {tmp}`;
+  bounded(t, 'wordcount', peakRssMb(wordcount), peakRssMb(wordcount, 'text', '0'));
 });
 
 test(`map | sort | reduce (Hadoop Streaming mode) of ${SIZE} logs: each step under ${CEILING_MB} MB RSS`, (t) => {
@@ -42,10 +49,9 @@ test(`map | sort | reduce (Hadoop Streaming mode) of ${SIZE} logs: each step und
     const b = path.join(dir, 'reduce.rss');
     sh(`${MRPIPE} generate logs --size ${SIZE} | /usr/bin/time -f %M -o '${a}' ${MRPIPE} map logs 2>/dev/null`
       + ` | sort -t$'\\t' -k1,1 -s -S 32M -T '${dir}' | /usr/bin/time -f %M -o '${b}' ${MRPIPE} reduce logs 2>/dev/null > /dev/null`);
-    for (const f of [a, b]) {
-      const mb = Number(fs.readFileSync(f, 'utf8').trim().split('\n').pop()) / 1024;
-      t.log(`${path.basename(f)}: peak RSS ${mb.toFixed(0)} MB`);
-      t.true(mb < CEILING_MB, `${f}: ${mb} MB`);
+    const empty = { map: peakRssMb(`${MRPIPE} map logs`, 'logs', '0'), reduce: peakRssMb(`${MRPIPE} reduce logs`, 'logs', '0') };
+    for (const [f, step] of [[a, 'map'], [b, 'reduce']] as const) {
+      bounded(t, step, Number(fs.readFileSync(f, 'utf8').trim().split('\n').pop()) / 1024, empty[step]);
     }
   } finally {
     cleanup();

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { BIN, tempDir } from './helpers.ts';
+import { LONG } from '../long.ts';
 
 // Each run spawns GNU sort and mrpipe sort several times: a handful by default, the full count under npm run test:long.
-const LONG = process.env.MRPIPE_LONG_TESTS === '1';
 const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
 
 interface Run {

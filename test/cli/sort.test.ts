@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { mrpipe, tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 const EDGE = Buffer.concat([
   Buffer.from([
@@ -27,9 +28,10 @@ const FLAGS: string[][] = [
   ['-t', '\t', '-k3n'], ['-t', ' ', '-k2,2', '-s'], ['-nr', '-s', '-k2,2'], ['-k1,1', '-u', '-r'],
 ];
 
-// The edge lines repeated past mrpipe sort's 64 KiB floor under -S, so that -S 1 spills runs and merges.
+// The edge lines repeated past mrpipe sort's 64 KiB floor under -S (counted with per-line overhead), so that
+// -S 1 spills runs and merges: 100 copies (26 KB) spill 2-4 runs; 400 (103 KB, 8-15 runs) under LONG.
 const EDGE_LINES = EDGE.subarray(0, EDGE.lastIndexOf(10) + 1);
-const BIG = Buffer.concat([...Array.from({ length: 400 }, () => EDGE_LINES), EDGE]);
+const BIG = Buffer.concat([...Array.from({ length: scale(100, 400) }, () => EDGE_LINES), EDGE]);
 
 let input: string;
 let big: string;
@@ -59,7 +61,7 @@ for (const flags of FLAGS) {
     const inMemory = await mrpipe(['sort', ...flags, input]);
     t.is(inMemory.status, 0, inMemory.stderr);
     t.deepEqual(inMemory.stdout, expected);
-    // -S 1 (raised to the 64 KiB floor) over ~200 KB: runs on disk, merged.
+    // -S 1 (raised to the 64 KiB floor) over BIG: runs on disk, merged.
     const external = await mrpipe(['sort', '-S', '1', '-T', dir, ...flags, big]);
     t.is(external.status, 0, external.stderr);
     t.deepEqual(external.stdout, gnuSort(flags, big));
@@ -169,6 +171,6 @@ test('property: random lines and flags, tiny buffer, equal to GNU sort', async (
     ];
     const r = await mrpipe(['sort', '-S', '1', ...args, file]);
     t.deepEqual(r.stdout, gnuSort(args, file), args.join(' '));
-  }), { numRuns: 25 });
+  }), { numRuns: scale(8, 25) });
   t.pass();
 });

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runJob } from '../../lib/index.ts';
 import {
-  byteSortedLines, cli, debrisBeside, emptyDir, gnuSort, gnuWordCount, gnuWordCountLines, inTempDir, LONG, q, sh, sortedLines,
+  byteSortedLines, cli, debrisBeside, emptyDir, gnuSort, gnuWordCount, gnuWordCountLines, inTempDir, LONG, q, scale, sh, sortedLines,
   startCliWhen, tree,
 } from './helpers.ts';
 import { FAULTY_WORDCOUNT, FIELD_COUNT, writeJob } from './jobs.ts';
+
+/** A line over the 1 MiB default maxLineBytes: 2 MiB by default, 10 MiB under test:long. */
+const LONG_LINE = scale(2, 10) * 1024 * 1024;
+const LONG_LINE_MB = LONG_LINE >> 20;
 
 /**
  * Runs one input through every command that reads it and compares with GNU: `mrpipe wordcount`, `mrpipe
@@ -79,9 +83,9 @@ test('the wordcount recipe counts invalid UTF-8 words as the bytes they are', (t
   t.true(r.stdout.equals(gnuWordCount(file)), JSON.stringify(r.stdout.toString('latin1')));
 }));
 
-test('a 10 MB line: wordcount and sort equal GNU; run fails naming file, line and byte offset', (t) => inTempDir(async (dir) => {
+test(`a ${LONG_LINE_MB} MB line: wordcount and sort equal GNU; run fails naming file, line and byte offset`, (t) => inTempDir(async (dir) => {
   const file = join(dir, 'long.txt');
-  const big = Buffer.alloc(10 * 1024 * 1024, 'x');
+  const big = Buffer.alloc(LONG_LINE, 'x');
   writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), big, Buffer.from(' y\nc a\n')]));
   const wc = await cli(['wordcount', file]);
   t.is(wc.status, 0, wc.stderr);
@@ -98,18 +102,18 @@ test('a 10 MB line: wordcount and sort equal GNU; run fails naming file, line an
   t.deepEqual(debrisBeside(out), []);
 }));
 
-test('a 10 MB line under a raised maxLineBytes gives the right output (runJob)', (t) => inTempDir(async (dir) => {
+test(`a ${LONG_LINE_MB} MB line under a raised maxLineBytes gives the right output (runJob)`, (t) => inTempDir(async (dir) => {
   const file = join(dir, 'long.txt');
-  writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\nc a\n')]));
+  writeFileSync(file, Buffer.concat([Buffer.from('a b\n'), Buffer.alloc(LONG_LINE, 'x'), Buffer.from(' y\nc a\n')]));
   const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
   const out = join(dir, 'out');
   await runJob(job, { inputs: [file], output: out, streaming: true, maxLineBytes: '16MB', chunkSize: '64k', workers: 1, mapTasks: 2, threshold: 1, handleSignals: false });
   t.deepEqual(sortedLines(out), gnuWordCountLines(file));
 }));
 
-test('mrpipe run --max-line-bytes accepts a 10 MB line', (t) => inTempDir(async (dir) => {
+test(`mrpipe run --max-line-bytes accepts a ${LONG_LINE_MB} MB line`, (t) => inTempDir(async (dir) => {
   const file = join(dir, 'long.txt');
-  writeFileSync(file, Buffer.concat([Buffer.alloc(10 * 1024 * 1024, 'x'), Buffer.from(' y\n')]));
+  writeFileSync(file, Buffer.concat([Buffer.alloc(LONG_LINE, 'x'), Buffer.from(' y\n')]));
   const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
   const r = await cli(['run', job, file, '--max-line-bytes', '16MB']);
   t.is(r.status, 0, r.stderr);

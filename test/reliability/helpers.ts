@@ -10,7 +10,7 @@ import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'mrpipe.js');
 /** Long variants (bigger inputs, more kills, longer fuzzing) run only with MRPIPE_LONG_TESTS=1. */
-export const LONG = process.env.MRPIPE_LONG_TESTS === '1';
+export { LONG, scale } from '../long.ts';
 
 if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'main.js'))) {
   throw new Error('dist/ is missing: run `npm run build` before the reliability tests (npm test does it)');

@@ -16,7 +16,8 @@ const SLACK = 8 * MB;
 
 /** Peak RSS in bytes of `mrpipe ARGS` (output discarded), from /usr/bin/time. */
 function peakRss(args: string[]): number {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // `> /dev/null` as a shell opens it: write-only (a read-write /dev/null stdout counts as closed, see io.ts).
+  const r = spawnSync('sh', ['-c', '"$@" > /dev/null', 'sh', '/usr/bin/time', '-f', '%M', process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const err = r.stderr.toString();
   if (r.status !== 0) throw new Error(`mrpipe ${args.join(' ')} failed: ${err}`);
   return Number(err.trim().split('\n').pop()) * 1024;

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  cli, cliKilledAfter, debrisBeside, emptyDir, gnuSort, gnuWordCountLines, inTempDir, LONG, partsOf, signalAndWait, signalWhen,
+  cli, cliKilledAfter, debrisBeside, emptyDir, gnuSort, gnuWordCountLines, inTempDir, partsOf, scale, signalAndWait, signalWhen,
   sortedLines, startCliWhen, tree, wordcountJobFiles,
 } from './helpers.ts';
 import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
@@ -44,7 +44,7 @@ function committedTasks(tmp: string): number {
 /** The mrpipe run flags of these tests: streaming in 8 small map tasks on two workers, resumable. */
 const RESUMABLE = ['--streaming', 'on', '--map-tasks', '8', '--workers', '2', '--threshold', '1', '--resume'];
 
-const KILLS = LONG ? 100 : 22;
+const KILLS = scale(5, 100);
 
 test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical to an uninterrupted run`, async (t) => {
   const seed = Number(process.env.MRPIPE_TEST_SEED ?? Date.now() % 1_000_000);

@@ -4,7 +4,9 @@
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, debrisBeside, emptyDir, inTempDir, partsOf, pollWhileRunning, signalAndWait, sleep, startCli, startCliWhen, tree } from './helpers.ts';
+import {
+  cli, debrisBeside, emptyDir, inTempDir, partsOf, pollWhileRunning, scale, signalAndWait, sleep, startCli, startCliWhen, tree,
+} from './helpers.ts';
 import { FAULTY_WORDCOUNT, writeJob } from './jobs.ts';
 
 function slowInput(file: string, word: string): void {
@@ -50,11 +52,13 @@ test('two jobs on the same output dir: the second is refused while the first run
   t.deepEqual(debrisBeside(out), []);
 }));
 
-test('two jobs started together on the same output dir, 5 times: exactly one wins', (t) => inTempDir(async (dir) => {
+const RACES = scale(3, 5);
+
+test(`two jobs started together on the same output dir, ${RACES} times: exactly one wins`, (t) => inTempDir(async (dir) => {
   const { file, job } = oneInput(dir, 'b');
   const ref = join(dir, 'ref');
   await cli(runArgs(job, file, ref));
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < RACES; i++) {
     const out = join(dir, `out${i}`);
     const [a, b] = await Promise.all([cli(runArgs(job, file, out)), cli(runArgs(job, file, out))]);
     const winners = [a, b].filter((r) => r.status === 0);
@@ -135,7 +139,7 @@ test('SIGKILL during --overwrite at random moments: the old or the new output su
   const ref = join(dir, 'ref');
   t.is((await cli(runArgs(job, two, ref))).status, 0);
   const newParts = partsOf(ref);
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < scale(3, 5); i++) {
     t.is((await cli(runArgs(job, one, out, '-T', tmp, '--overwrite'))).status, 0);
     const oldParts = partsOf(out);
     const t0 = Date.now();

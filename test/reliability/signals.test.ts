@@ -4,7 +4,7 @@ import test from 'ava';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cli, debrisBeside, emptyDir, inTempDir, partsOf, reap, signalAndWait, signalWhen, sleep, startCli, tree, until,
+  cli, debrisBeside, emptyDir, inTempDir, partsOf, reap, scale, signalAndWait, signalWhen, sleep, startCli, tree, until,
   wordcountJobFiles, type Exit, type WordcountJobFiles,
 } from './helpers.ts';
 
@@ -61,10 +61,11 @@ test('SIGTERM at random moments of a job: never a temp file left, OUT absent or 
   const span = Date.now() - t0;
   t.is(full.status, 0, full.stderr);
   const expected = partsOf(join(dir, 'full'));
-  for (let i = 0; i < 6; i++) {
+  const moments = scale(3, 6);
+  for (let i = 0; i < moments; i++) {
     const out = join(dir, `out${i}`);
     const run = startCli(args(out));
-    await sleep(Math.floor(((i + 0.5) / 6) * span));
+    await sleep(Math.floor(((i + 0.5) / moments) * span));
     const r = await signalAndWait(run, 'SIGTERM');
     t.true(r.status === 0 || stoppedBy(r, 'SIGTERM'), `exit ${r.status} ${r.signal}: ${r.stderr}`);
     t.deepEqual(tree(w.tmp), [], `signal ${i}: temp dir empty`);

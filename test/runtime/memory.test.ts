@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, tempDir } from './helpers.ts';
+import { LONG } from '../long.ts';
 
-const LONG = process.env.MRPIPE_LONG_TESTS === '1';
 const SIZE = LONG ? 1 << 30 : 24 << 20;
 const MEMORY = LONG ? 64 << 20 : 16 << 20;
 /** docs/RUNTIME.md, "Fixed overhead": about 150 MB. Runs measured 145.9-151.9 MB; the margin is that spread. */

@@ -13,6 +13,7 @@ import {
   ParallelWordCounter, countWords, formatWordCounts, type ParallelWordCounterOptions, type WordCountBatch,
 } from '../../operators/shuffle/index.ts';
 import { rng, tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */
 function gnuCount(file: string): Buffer {
@@ -74,7 +75,7 @@ test('property: any bytes and chunking with a helper thread give the in-memory M
     await fc.assert(fc.asyncProperty(text, fc.array(fc.nat(3000), { maxLength: 8 }), fc.constantFrom(0, 5, 40), async (bytes, cuts, startAfter) => {
       const { out } = await count(cutAt(bytes, cuts), { memory: 40 << 20, helpers: 1, startAfter, tmpDir: dir });
       return out.toString('latin1') === naive(bytes);
-    }), { numRuns: 25 });
+    }), { numRuns: scale(8, 25) });
     t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -84,15 +85,16 @@ test('property: any bytes and chunking with a helper thread give the in-memory M
 test('spills on both threads, merge passes: equals tr | sort | uniq -c; the shared dir is private and goes', async (t) => {
   const dir = tempDir();
   try {
-    const input = manyWords(16 << 20, 7);
+    // 8 MiB with fan-in 2 (16 MiB, fan-in 3 under test:long): still 4+ runs and 2+ merge passes.
+    const input = manyWords(scale(8, 16) << 20, 7);
     const file = path.join(dir, 'in.txt');
     fs.writeFileSync(file, input);
     const want = gnuCount(file);
     const spills = path.join(dir, 'spills');
     fs.mkdirSync(spills);
     let seen: string | undefined;
-    const chunks = cutAt(input, Array.from({ length: 200 }, (_, i) => i * 131_071 + (i % 7)));
-    const counter = new ParallelWordCounter({ memory: 40 << 20, helpers: 1, startAfter: 0, fanIn: 3, tmpDir: spills });
+    const chunks = cutAt(input, Array.from({ length: input.length >> 17 }, (_, i) => i * 131_071 + (i % 7)));
+    const counter = new ParallelWordCounter({ memory: 40 << 20, helpers: 1, startAfter: 0, fanIn: scale(2, 3), tmpDir: spills });
     for (const c of chunks) {
       counter.write(c);
       seen ??= counter.tempDir;
@@ -107,6 +109,7 @@ test('spills on both threads, merge passes: equals tr | sort | uniq -c; the shar
     t.true(Buffer.concat(parts).equals(want));
     t.true(counter.stats.spills >= 4, `${counter.stats.spills} runs spilled`);
     t.true(counter.stats.mergePasses >= 2, `${counter.stats.mergePasses} merge passes`);
+    t.log(`${counter.stats.spills} runs, ${counter.stats.mergePasses} merge passes`);
     const words = input.toString('latin1').split(/[ \t\n\v\f\r]+/).filter(Boolean).length;
     t.is(counter.stats.words, words);
     t.is(counter.stats.bytes, input.length);

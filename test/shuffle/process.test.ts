@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { filesIn, tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 const spawnAsync = async (cmd: string, args: string[], _o: unknown): Promise<{ status: number; stdout: string; stderr: string }> => {
   try {
@@ -18,14 +19,17 @@ const spawnAsync = async (cmd: string, args: string[], _o: unknown): Promise<{ s
 };
 
 const child = path.join(import.meta.dirname, 'fixtures', 'sort-child.ts');
+/** Input of the bounded-memory sort: 100 MB (200 under test:long), either way more than the RSS ceiling
+ * leaves room for, so a sorter that held its input would fail. */
+const SORT_MB = scale(100, 200);
 
-test('sorting 200 MB with a 16 MB budget keeps heap and RSS bounded', async (t) => {
+test(`sorting ${SORT_MB} MB with a 16 MB budget keeps heap and RSS bounded`, async (t) => {
   const tmp = tempDir();
   try {
-    const r = await spawnAsync(process.execPath, [child, tmp, '200', '16'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = await spawnAsync(process.execPath, [child, tmp, String(SORT_MB), '16'], { encoding: 'utf8', maxBuffer: 1 << 20 });
     t.is(r.status, 0, r.stderr);
     const { lines, maxRSS, heapPeak } = JSON.parse(r.stdout) as { lines: number; maxRSS: number; heapPeak: number };
-    t.true(lines > 4_000_000);
+    t.true(lines > SORT_MB * 20_000); // lines of 10-69 bytes
     t.log(`maxRSS ${(maxRSS / 2 ** 20).toFixed(0)} MB, heap peak ${(heapPeak / 2 ** 20).toFixed(0)} MB`);
     t.true(heapPeak < 16 * 2 ** 20 + 40 * 2 ** 20, `heap peak ${heapPeak}`);
     // Lines sit in a byte arena (no string per held line): measured 113 MB, of which ~75 MB is Node 24's

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import { compareUtf8, mergeSorted, sortOrder, Sorter, type SorterOptions } from '../../operators/shuffle/index.ts';
 import { edgeLines, filesIn, gnuSort, rng, tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 function sortAll<T>(records: T[], opts: SorterOptions<T>): { out: T[]; runs: number; passes: number } {
   const s = new Sorter<T>(opts);
@@ -66,7 +67,7 @@ test('sortOrder is a stable UTF-8 byte order sort (property)', (t) => {
       const expected = keys.map((_, i) => i).sort((a, b) => compareUtf8(keys[a], keys[b]) || a - b);
       t.deepEqual(order, expected);
     }),
-    { numRuns: 200 },
+    { numRuns: scale(50, 200) },
   );
   t.pass();
 });
@@ -89,7 +90,7 @@ test('any input, any budget, any fan-in ≥ 2: equals a stable in-memory sort (p
           t.deepEqual(out, expected);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: scale(20, 60) },
     );
     t.deepEqual(filesIn(tmp), []);
   } finally {

@@ -9,6 +9,7 @@ import {
 import type { Pair } from '../../operators/types.ts';
 import { edgeLines, filesIn, gnuSort, tempDir } from './helpers.ts';
 import fs from 'node:fs';
+import { scale } from '../long.ts';
 
 function batches<T>(records: T[], size = 100): Readable {
   const out: T[][] = [];
@@ -103,7 +104,7 @@ test('combine + externalSort + reduce equals an in-memory Map aggregation (prope
         t.deepEqual(out, [...expected].sort((a, b) => compareUtf8(a[0], b[0])));
       },
     ),
-    { numRuns: 40 },
+    { numRuns: scale(15, 40) },
   );
   t.pass();
 });
