@@ -111,6 +111,8 @@ test('SIGINT on the in-memory path stops the map between chunks, cleans up, exit
 let n = 0;
 export default { name: 'marks', map(l, emit) {
   if (++n === 1000) writeFileSync(${JSON.stringify(join(dir, 'started'))}, '');
+  // Past the mark, slow down (1 ms every 100 lines) so an idle machine cannot finish before the signal lands.
+  if (n > 1000 && n % 100 === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
   if (l === 'THE END') writeFileSync(${JSON.stringify(join(dir, 'finished'))}, '');
   emit(l.slice(0, 4), 1);
 }, reduce: 'sum' };
