@@ -13,7 +13,7 @@ import { STRING_OVERHEAD, valueBytes } from './size.ts';
 export const COMBINER_ENTRY_OVERHEAD = 184;
 
 export interface CombinerOptions<A> {
-  /** Bytes held before spilling (estimated; default 64 MiB). */
+  /** Bytes held before spilling (estimated; default DEFAULT_MEMORY, 256 MiB). */
   memory?: number;
   /** Receives each spill: pairs sorted by key (byte order), every key once. */
   onSpill: (sorted: Pair<A>[]) => void;

@@ -41,7 +41,7 @@ const MIN_IO = 64 * 1024;
 const WORKER_COST = 20 * 1024 * 1024;
 
 export interface LineSorterOptions {
-  /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default 64 MiB. */
+  /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
   memory?: number;
   tmpDir?: string;
   /** Runs merged at once (≥ 2, default 16). */

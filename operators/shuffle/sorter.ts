@@ -23,7 +23,7 @@ import type { LineCursor } from './linerun.ts';
 export { DEFAULT_MEMORY };
 
 export interface SorterOptions<T> extends SortOptions<T> {
-  /** Bytes of records to hold before spilling a run (estimated from what is held). Default 64 MiB. */
+  /** Bytes of records to hold before spilling a run (estimated from what is held). Default DEFAULT_MEMORY (256 MiB). */
   memory?: number;
   /** Where the sorter's private temp dir is made (default os.tmpdir()). */
   tmpDir?: string;

@@ -14,7 +14,7 @@ import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
 
 export interface WordCounterOptions {
-  /** Byte budget for the table and the run I/O buffers (default 64 MiB; Node itself adds ~45 MB). */
+  /** Byte budget for the table and the run I/O buffers (default DEFAULT_MEMORY, 256 MiB; Node itself adds ~45 MB). */
   memory?: number;
   /** Where the private spill directory is made (default os.tmpdir()). */
   tmpDir?: string;
