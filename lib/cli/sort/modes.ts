@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   DEFAULT_FAN_IN, makeTempDir, mergeCursors, removeTempDir, type Cursor, type LineOrder,
 } from '../../../operators/shuffle/index.ts';
+import { mergeRuns } from '../../../operators/shuffle/merge-plan.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
 import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';
 import { ByteLines } from './byte-lines.ts';
@@ -64,38 +65,26 @@ export interface MergeOptions {
   tmpDir: string | undefined;
 }
 
-/** Merges consecutive groups of `fanIn` inputs into temp files until at most `fanIn` remain (ties keep input order). */
-function mergePasses(specs: InputSpec[], order: LineOrder, o: MergeOptions, dir: () => string): InputSpec[] {
-  const fanIn = o.fanIn ?? DEFAULT_FAN_IN;
-  let pass = 0;
-  while (specs.length > fanIn) {
-    const next: InputSpec[] = [];
-    for (let i = 0; i < specs.length; i += fanIn) {
-      const group = specs.slice(i, i + fanIn);
-      if (group.length === 1) { next.push(group[0]); continue; }
-      const file = path.join(dir(), `merge-${pass}-${i}`);
-      const fd = fs.openSync(file, 'wx', 0o600);
-      try {
-        const merged = mergeCursors(group.map((s) => lineCursor(s, o.terminator)), order.compare);
-        const end = String.fromCharCode(o.terminator);
-        let parts: string[] = [];
-        let size = 0;
-        const flush = (): void => { fs.writeSync(fd, Buffer.from(parts.join(''), 'latin1')); parts = []; size = 0; };
-        while (merged.advance()) {
-          parts.push(merged.current, end);
-          size += merged.current.length + 1;
-          if (size >= 1 << 20) flush();
-        }
-        flush();
-      } finally {
-        fs.closeSync(fd);
-      }
-      next.push({ name: file, path: file });
+/** Merges `group` (in input order: ties keep it) into the new temp file `file`. */
+function mergeToFile(group: InputSpec[], order: LineOrder, o: MergeOptions, file: string): InputSpec {
+  const out = fs.openSync(file, 'wx', 0o600);
+  const merged = mergeCursors(group.map((s) => lineCursor(s, o.terminator)), order.compare);
+  try {
+    const end = String.fromCharCode(o.terminator);
+    let parts: string[] = [];
+    let size = 0;
+    const flush = (): void => { fs.writeSync(out, Buffer.from(parts.join(''), 'latin1')); parts = []; size = 0; };
+    while (merged.advance()) {
+      parts.push(merged.current, end);
+      size += merged.current.length + 1;
+      if (size >= 1 << 20) flush();
     }
-    specs = next;
-    pass++;
+    flush();
+  } finally {
+    merged.close();
+    fs.closeSync(out);
   }
-  return specs;
+  return { name: file, path: file };
 }
 
 /** -m: merges inputs already sorted by `order` (ties: the earlier input first), keeping the first of equal keys with -u. */
@@ -107,8 +96,12 @@ export async function mergeSorted(specs: readonly InputSpec[], order: LineOrder,
   let merged: Cursor<string> | undefined;
   const end = String.fromCharCode(o.terminator);
   try {
-    const inputs = mergePasses([...specs], order, o, dir);
-    merged = mergeCursors(inputs.map((s) => lineCursor(s, o.terminator)), order.compare);
+    let spilled = 0;
+    // More inputs than --batch-size: the one merge planner (passes, fd-limit fallback) over temp files.
+    merged = mergeRuns(specs, { fanIn: o.fanIn ?? DEFAULT_FAN_IN }, {
+      merge: (group) => mergeToFile(group, order, o, path.join(dir(), `merge-${spilled++}`)),
+      open: (runs) => mergeCursors(runs.map((s) => lineCursor(s, o.terminator)), order.compare),
+    }).merged;
     await withOutput(o.output, 'latin1', async (out) => {
       let last: string | undefined;
       const m = merged as Cursor<string>;
