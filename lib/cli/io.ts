@@ -101,8 +101,10 @@ export async function checkOutputParent(out: string, flag: string): Promise<void
   const parent = path.dirname(path.resolve(out));
   const probe = path.join(parent, `.${path.basename(out)}.mrpipe-probe.${process.pid}`);
   try {
-    await (await fs.promises.open(probe, 'wx')).close();
-    await fs.promises.rm(probe, { force: true });
+    // Removed the moment it exists (two syscalls, no await between): a kill cannot leave it beside OUT.
+    const fd = fs.openSync(probe, 'wx', 0o600);
+    fs.unlinkSync(probe);
+    fs.closeSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return; // a leftover probe: the directory takes files
