@@ -5,7 +5,7 @@
 import type { Pair } from '../types.ts';
 import { resolveCombiner, type Combiner, type CombinerSpec } from './builtins.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import { collectGarbage } from './gc.ts';
+import { collectGarbageAfterSpill } from './gc.ts';
 import { sortOrder } from './prefixsort.ts';
 import { STRING_OVERHEAD, valueBytes } from './size.ts';
 
@@ -18,7 +18,7 @@ export interface CombinerOptions<A> {
   /** Receives each spill: pairs sorted by key (byte order), every key once. */
   onSpill: (sorted: Pair<A>[]) => void;
   /**
-   * Run a full GC after each spill (default true). Without it V8 lets the dropped table and spill array
+   * Run a full GC after each spill (default true; once per MiB spilled under tiny budgets, see gc.ts). Without it V8 lets the dropped table and spill array
    * pile up as garbage: measured 600 MB RSS under a 64 MB budget (see docs/SHUFFLE.md, Measurements).
    */
   gcAfterSpill?: boolean;
@@ -96,6 +96,7 @@ export class HashCombiner<V = unknown, A = V> {
       const s = order[i];
       out[i] = [keys[s], this.numeric ? (this.nums[s] as A) : this.accs[s]];
     }
+    const spilled = this.held;
     this.slots = new Map();
     this.keys = [];
     this.accs = [];
@@ -104,7 +105,7 @@ export class HashCombiner<V = unknown, A = V> {
     this.stats.pairsOut += out.length;
     this.onSpill(out);
     // The caller has written or passed on `out`; the old table and (usually) `out` are garbage now.
-    if (this.gcAfterSpill) collectGarbage();
+    if (this.gcAfterSpill) collectGarbageAfterSpill(spilled);
   }
 
   /** Spill what is left (call at the end of input). */

@@ -33,6 +33,26 @@ export function scavengeEvery(every = 4 * 1024 * 1024): (bytes: number) => void 
   };
 }
 
+/** Bytes spilled since the last full GC that {@link collectGarbageAfterSpill} ran. */
+let spilledSinceGc = 0;
+
+/** Below this much spilled (now dead) data a full GC frees too little to matter for RSS, while it costs as
+ * much as any full GC of the whole heap: a 2 KiB budget spilling every few records would GC thousands of
+ * times (seconds in a process with a large heap). So the garbage a spill leaves is at most this, plus one
+ * budget. */
+const GC_AFTER_SPILLED = 1 << 20;
+
+/**
+ * After a spill of `bytes` (the table or buffer just written out): a full GC once 1 MiB or more has been
+ * spilled since the last one, which is every spill at any budget of 1 MiB or more. Returns true if it ran.
+ */
+export function collectGarbageAfterSpill(bytes: number): boolean {
+  spilledSinceGc += bytes;
+  if (spilledSinceGc < GC_AFTER_SPILLED) return false;
+  spilledSinceGc = 0;
+  return collectGarbage();
+}
+
 /** Run a full GC if one can be had (returns false if not). */
 export function collectGarbage(young = false): boolean {
   if (gcFn === undefined) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { codecFor, type Codec, type RunBuffer } from './codec.ts';
-import { collectGarbage } from './gc.ts';
+import { collectGarbageAfterSpill } from './gc.ts';
 import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
 import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
 import { makeOrder, type Order, type SortOptions } from './order.ts';
@@ -33,7 +33,7 @@ export interface SorterOptions<T> extends SortOptions<T> {
   codec?: Codec<T>;
   /** Byte estimate of one held record (default: recordBytes). */
   sizeOf?: (record: T) => number;
-  /** Run a full GC after each spill so RSS tracks the budget (default true; see gc.ts). */
+  /** Run a full GC after each spill so RSS tracks the budget (default true; once per MiB spilled under tiny budgets, see gc.ts). */
   gcAfterSpill?: boolean;
   /** Called after each run file is written (for counters / progress). */
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
@@ -171,11 +171,12 @@ export class Sorter<T> {
     }
     if (this.buffer.length === 0) return;
     const sorted = this.sortBuffer();
+    const spilled = this.held;
     this.buffer = [];
     this.held = 0;
     this.runs.push(this.writeRun(sorted));
     this.stats.runs++;
-    if (this.opts.gcAfterSpill !== false) collectGarbage();
+    if (this.opts.gcAfterSpill !== false) collectGarbageAfterSpill(spilled);
   }
 
   /**
