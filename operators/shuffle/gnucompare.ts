@@ -139,7 +139,7 @@ export function compareHuman(a: string, as: number, ae: number, b: string, bs: n
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /** GNU getmonth: 1..12 for a (case-insensitive) English month abbreviation after blanks, else 0. */
-function monthOf(s: string, p: number, end: number): number {
+export function monthOf(s: string, p: number, end: number): number {
   while (p < end && isBlank(s.charCodeAt(p))) p++;
   if (end - p < 3) return 0;
   const m = MONTHS.indexOf(s.slice(p, p + 3).toUpperCase());

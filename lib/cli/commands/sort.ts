@@ -13,6 +13,7 @@ import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { CliError, failure, usageError } from '../errors.ts';
 import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
+import { debugAnnotator, debugWarnings } from '../sort/debug.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
@@ -84,10 +85,6 @@ Examples:
 }
 
 async function sortAction(files: string[], flags: SortFlags): Promise<void> {
-  if (flags.debug) throw usageError('--debug is not supported: mrpipe sort cannot annotate keys as GNU sort does');
-  if (flags.compressProgram !== undefined) {
-    throw usageError('--compress-program is not supported: mrpipe writes its runs in its own format (use -T on a roomy disk)');
-  }
   let check: 'quiet' | 'diagnose' | undefined;
   if (flags.c || flags.C || flags.check !== undefined) {
     const modes = new Set<string>();
@@ -96,7 +93,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     if (flags.check !== undefined) modes.add(argmatch(typeof flags.check === 'string' ? flags.check : 'diagnose-first', CHECK_WORDS, '--check'));
     if (modes.size > 1) throw usageError("options '-cC' are incompatible");
     check = [...modes][0] as 'quiet' | 'diagnose';
-    if (flags.output !== undefined) throw usageError(`options '-${check === 'quiet' ? 'C' : 'c'}o' are incompatible`);
+    if (flags.output !== undefined && !flags.debug) throw usageError(`options '-${check === 'quiet' ? 'C' : 'c'}o' are incompatible`);
   }
   let memory = DEFAULT_MEMORY;
   if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
@@ -111,21 +108,30 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   }
   const parallel = flags.parallel === undefined ? availableParallelism() : parseCount(flags.parallel, '--parallel');
   const separator = separatorOf(flags.fieldSeparator);
-  const keys = (flags.key ?? []).map((k) => {
+  // argv.ts marks the keys it made of obsolete +POS1 -POS2 with a leading NUL (no argument can hold one).
+  const obsolete = (flags.key ?? []).map((k) => k.startsWith('\0'));
+  const keys = (flags.key ?? []).map((k) => k.replace(/^\0/, '')).map((k) => {
     try { return parseKeyDef(k); } catch (err) { throw usageError(`-k ${k}: ${(err as Error).message.replace(/^mrpipe: /, '')}`); }
   });
   const ordering = orderingOf(flags);
   const terminator = flags.zeroTerminated ? 0 : 10;
   const needsRandom = ordering.includes('R') || keys.some((k) => k.random);
+  const orderOptions = { keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique };
   let order: LineOrder;
   try {
-    order = gnuLineOrder({
-      keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique,
-      randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined,
-    });
+    order = gnuLineOrder({ ...orderOptions, randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined });
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw usageError((err as Error).message.replace(/^mrpipe: /, ''));
+  }
+  // --debug: GNU's warnings now; each output line is then printed annotated with its keys.
+  let format: ((line: string) => string) | undefined;
+  if (flags.debug) {
+    if (check !== undefined || flags.output !== undefined) {
+      throw usageError(`options '-${check === 'quiet' ? 'C' : check !== undefined ? 'c' : 'o'} --debug' are incompatible`);
+    }
+    for (const w of debugWarnings({ ...orderOptions, obsolete })) process.stderr.write(`mrpipe sort: ${w}\n`);
+    format = debugAnnotator(orderOptions);
   }
   if (flags.files0From !== undefined) {
     if (files.length > 0) throw usageError(`extra operand '${files[0]}': file operands cannot be combined with --files0-from`);
@@ -145,11 +151,11 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
   await checkTmpDir(tmpDir, tmpFlag);
   if (flags.merge) {
-    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir });
+    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir, format });
     return;
   }
   const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
-  if (keys.length === 0 && separator === undefined && ordering === '' && terminator === 10) {
+  if (keys.length === 0 && separator === undefined && ordering === '' && terminator === 10 && !format) {
     // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
     try {
       await sortByteLines(specs, {
@@ -194,7 +200,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     }
     await withOutput(flags.output, 'latin1', async (out) => {
       for (const line of sorted) {
-        if (!out.write(line + end)) await out.drain();
+        if (!out.write(format ? format(line) : line + end)) await out.drain();
       }
     });
   } finally {

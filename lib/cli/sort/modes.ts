@@ -63,6 +63,8 @@ export interface MergeOptions {
   /** Inputs merged at once (--batch-size, default 16); more are merged in passes through temp files. */
   fanIn?: number;
   tmpDir: string | undefined;
+  /** How each output line is written (--debug's annotation); default: the line and the terminator. */
+  format?: (line: string) => string;
 }
 
 /** Merges `group` (in input order: ties keep it) into the new temp file `file`. */
@@ -109,7 +111,7 @@ export async function mergeSorted(specs: readonly InputSpec[], order: LineOrder,
         const line = m.current;
         if (o.unique && last !== undefined && order.keyCompare(last, line) === 0) continue;
         last = line;
-        if (!out.write(line + end)) await out.drain();
+        if (!out.write(o.format ? o.format(line) : line + end)) await out.drain();
       }
     });
   } finally {
