@@ -11,7 +11,9 @@ import { gnuLineOrder, parseKeyDef, type LineOrder } from '../../../operators/sh
 import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
-import { CliError, failure, usageError } from '../errors.ts';
+import { CliError, EXIT_USAGE, failure, usageError } from '../errors.ts';
+import { FilterProgramError } from '../../../plumbing/run-file.ts';
+import { CorruptRunError } from '../../../operators/shuffle/errors.ts';
 import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
 import { debugAnnotator, debugWarnings } from '../sort/debug.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
@@ -51,8 +53,9 @@ export function registerSort(program: Command): void {
     .option('-c', 'check for sorted input; do not sort; report the first disorder (exit 1)')
     .option('-C', 'like -c, but do not report the first disorder')
     .option('--check [WORD]', '-c (diagnose-first, the default) or -C (quiet, silent)')
-    .option('--compress-program <PROG>', 'not supported: a usage error (run files are mrpipe\'s own format)')
-    .option('--debug', 'not supported: a usage error (mrpipe cannot annotate keys as GNU does)')
+    .option('--compress-program <PROG>', 'compress the sorted runs with PROG (PROG -d decompresses), e.g. gzip, zstd',
+      once('multiple compress programs specified'))
+    .option('--debug', 'underline each key in the output (tabs as >) and warn about questionable key options on stderr')
     .option('--files0-from <F>', "read input file names from F, each ended by a NUL; '-' = stdin")
     .option('-k, --key <KEYDEF>', 'sort by a key: F[.C][OPTS][,F[.C][OPTS]], OPTS from bdfghiMnRrV (repeatable, as in GNU sort)',
       (v: string, prev: string[] = []) => [...prev, v])
@@ -85,6 +88,18 @@ Examples:
 }
 
 async function sortAction(files: string[], flags: SortFlags): Promise<void> {
+  try {
+    await sortCommand(files, flags);
+  } catch (err) {
+    // A compress program that cannot run or fails: exit 2, as GNU sort's every failure.
+    if (err instanceof FilterProgramError) throw new CliError(err.message.replace(/^mrpipe: /, ''), EXIT_USAGE);
+    // A run that reads back cut or garbled (a compress program whose -d output is not what went in).
+    if (err instanceof CorruptRunError) throw new CliError(err.message.replace(/^mrpipe: /, ''), EXIT_USAGE);
+    throw err;
+  }
+}
+
+async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   let check: 'quiet' | 'diagnose' | undefined;
   if (flags.c || flags.C || flags.check !== undefined) {
     const modes = new Set<string>();
@@ -147,6 +162,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   checkStdout(flags.output);
   await checkOutput(flags.output); // the output is opened only once sorted: its problems are found now
   const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
+  const compressProgram = flags.compressProgram;
   const tmpFlag = flags.tmpDir !== undefined && flags.temporaryDirectory === undefined ? '--tmp-dir' : '-T';
   // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
   await checkTmpDir(tmpDir, tmpFlag);
@@ -160,7 +176,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     try {
       await sortByteLines(specs, {
         reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
-        output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'), fanIn,
+        output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'), fanIn, compressProgram,
       });
     } finally {
       bar.stop();
@@ -171,7 +187,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
   try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
   // The order is GNU's full comparison (with -u it is the key-only one, so -u drops equal keys).
-  const sorter = new Sorter<string>({ compare: order.compare, unique: flags.unique, encoding: 'latin1', memory, tmpDir, fanIn });
+  const sorter = new Sorter<string>({ compare: order.compare, unique: flags.unique, encoding: 'latin1', memory, tmpDir, fanIn, compressProgram });
   let read = 0;
   let spilling = false;
   const push = (line: string): void => { spilling = true; sorter.push(line); spilling = false; };
@@ -187,6 +203,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
         }
       } catch (err) {
         // Spilling happens inside push(): only errors of the input itself are reading errors.
+        if (spilling && err instanceof FilterProgramError) throw err;
         if (spilling) throw tempDirError(err, tmpDir, tmpFlag, 'a sorted run');
         throw failure(`reading ${describeReadError(err, spec.name)}`);
       }
