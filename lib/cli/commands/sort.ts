@@ -37,7 +37,7 @@ export function registerSort(program: Command): void {
     .option('-b, --ignore-leading-blanks', 'ignore leading blanks')
     .option('-d, --dictionary-order', 'consider only blanks and alphanumeric characters')
     .option('-f, --ignore-case', 'fold lower case to upper case characters')
-    .option('-g, --general-numeric-sort', 'compare according to general numerical value (strtod: 1e3, inf, nan)')
+    .option('-g, --general-numeric-sort', 'compare according to general numerical value (strtold, x86-64 long double: 1e3, 0x1p4, inf, nan)')
     .option('-i, --ignore-nonprinting', 'consider only printable characters')
     .option('-M, --month-sort', 'compare (unknown) < JAN < ... < DEC')
     .option('-h, --human-numeric-sort', 'compare human readable numbers (2K, 1G)')
@@ -75,15 +75,18 @@ export function registerSort(program: Command): void {
     .addHelpText('after', `
 Lines are compared as bytes (LC_ALL=C, whatever the locale): the output matches GNU sort byte for byte
 with the same flags. Long options may be abbreviated (--rev); obsolete +POS1 -POS2 keys are accepted.
-Not GNU: -g compares doubles (GNU: long double); .gz inputs are decompressed (not with -m);
---debug and --compress-program are usage errors. Default memory: 256MB.
+Not GNU: .gz inputs are decompressed (not with -m); -R's order is its own (equal keys stay together);
+a failing --compress-program ends the sort with exit 2 naming it. Default memory: 256MB.
+--version prints mrpipe's version.
 
 Examples:
   mrpipe sort -S 64M big.txt > sorted.txt
   mrpipe sort -t, -k2,2n -k1,1 data.csv -o data.csv
   du -h | mrpipe sort -h
   mrpipe sort -m part-*.txt -o all.txt
-  mrpipe sort -c data.txt && echo sorted`)
+  mrpipe sort -c data.txt && echo sorted
+  mrpipe sort -S 1G --compress-program=zstd -T /scratch huge.txt > sorted.txt
+  mrpipe sort --debug -t, -k2,2n data.csv | head`)
     .action(sortAction);
 }
 
