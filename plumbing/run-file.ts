@@ -25,6 +25,7 @@ export class FilterProgramError extends Error {
 // "$0" is PROG, "$@" its arguments; fd 3 is the status FIFO, closed for PROG itself.
 const WRAPPER = 'command -v "$0" >/dev/null 2>&1 || { echo 127 >&3; exit 127; }\n"$0" "$@" 3>&-\necho $? >&3';
 
+/** An open run: `fd` for readSync/writeSync; close() at its end, abort() on an error, failure() to explain one. */
 export class RunFile {
   readonly fd: number;
   private status = -1;
@@ -149,9 +150,8 @@ function pipeEnds(file: string): PipeEnds {
     return fd;
   };
   try {
-    if (made.status !== 0) {
-      throw new Error(`mrpipe: cannot make a pipe beside ${file} for the compress program: ${made.error?.message ?? made.stderr.toString().trim()}`);
-    }
+    if (made.error) throw made.error; // EMFILE, EAGAIN: with its code, for the callers that act on it
+    if (made.status !== 0) throw new Error(`mrpipe: cannot make a pipe beside ${file} for the compress program: ${made.stderr.toString().trim()}`);
     const rw = open(data, fs.constants.O_RDWR);
     const ends = {
       read: open(data, fs.constants.O_RDONLY),
