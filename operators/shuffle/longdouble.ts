@@ -140,6 +140,9 @@ const ints = new BigInt64Array(bits.buffer);
 /** True when no double lies strictly between x and y (equal, neighbours, or MAX_VALUE and Infinity). */
 export function adjacentDoubles(x: number, y: number): boolean {
   if (x === y) return true;
+  // Neighbours differ by one ulp, at most |v|·2^-52: a wider gap (of normal numbers) needs no bits.
+  const gap = Math.abs(x - y);
+  if (gap > 1e-300 && gap > Math.max(Math.abs(x), Math.abs(y)) * 2 ** -51) return false;
   const lo = Math.min(x, y);
   const hi = Math.max(x, y);
   bits[0] = lo;
