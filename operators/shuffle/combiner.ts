@@ -25,7 +25,7 @@ export interface CombinerOptions<A> {
   onSpill: (sorted: Pair<A>[]) => void;
   /**
    * Run a full GC after each spill (default true). Without it V8 lets the dropped table and spill array
-   * pile up as garbage: measured 600 MB RSS under a 64 MB budget (see docs/SHUFFLE.md, Measurements).
+   * pile up as garbage: measured 600 MB RSS under a 64 MB budget (docs/SHUFFLE.md, Memory).
    */
   gcAfterSpill?: boolean;
 }
