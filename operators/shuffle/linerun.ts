@@ -157,7 +157,7 @@ export class LineRunReader implements LineCursor {
     return true;
   }
 
-  private corrupt(p: number, what: string): CorruptRunError {
+  private corrupt(p: number, what: string): Error {
     const at = this.fileOff + p - this.pos;
     const err = this.run.failure(new CorruptRunError(this.file, at, what)) as Error; // a failed `PROG -d`: its failure
     this.close();

@@ -170,7 +170,7 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
   await checkTmpDir(tmpDir, tmpFlag);
   if (flags.merge) {
-    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir, format });
+    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir, format, compress: compressProgram });
     return;
   }
   const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
