@@ -163,11 +163,21 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?\d+))?/;
 const SPECIAL = /^([+-]?)(?:(inf(?:inity)?)|(nan)(?:\([0-9A-Za-z_]*\))?)/i;
 
+/**
+ * Where the bytes strtold could read stop: signs, digits, letters (hex, exponents, inf, nan), '.', '(',
+ * ')' and '_' (nan(chars)). A NUL ends the key, as in GNU sort; the rest of a long line is never copied.
+ */
+function numberEnd(s: string, p: number, end: number): number {
+  for (; p < end; p++) {
+    const c = s.charCodeAt(p);
+    if (!(isDigit(c) || isAlpha(c) || c === DOT || c === MINUS || c === 43 || c === 40 || c === 41 || c === 95)) break;
+  }
+  return p;
+}
+
 function strtold(s: string, p: number, end: number): number | undefined {
   while (p < end && isSpace(s.charCodeAt(p))) p++;
-  // A NUL ends the key for strtold, as in GNU sort.
-  let e = p;
-  while (e < end && s.charCodeAt(e) !== 0) e++;
+  const e = numberEnd(s, p, end);
   const t = s.slice(p, e);
   negNaN = false;
   approx = false;
@@ -201,9 +211,7 @@ function strtold(s: string, p: number, end: number): number | undefined {
 export function strtoldEnd(s: string, p: number, end: number): number {
   let q = p;
   while (q < end && isSpace(s.charCodeAt(q))) q++;
-  let e = q;
-  while (e < end && s.charCodeAt(e) !== 0) e++;
-  const t = s.slice(q, e);
+  const t = s.slice(q, numberEnd(s, q, end));
   const m = HEX.exec(t) ?? DECIMAL.exec(t) ?? SPECIAL.exec(t);
   return m ? q + m[0].length : p;
 }
