@@ -85,8 +85,9 @@ test('property: any bytes and chunking with a helper thread give the in-memory M
 test('spills on both threads, merge passes: equals tr | sort | uniq -c; the shared dir is private and goes', async (t) => {
   const dir = tempDir();
   try {
-    // 8 MiB with fan-in 2 (16 MiB, fan-in 3 under test:long): still 4+ runs and 2+ merge passes.
-    const input = manyWords(scale(8, 16) << 20, 7);
+    // 16 MiB with fan-in 2 (32 MiB, fan-in 3 under test:long): each thread holds only its own keys' words,
+    // and still spills: 4+ runs and 2+ merge passes.
+    const input = manyWords(scale(16, 32) << 20, 7);
     const file = path.join(dir, 'in.txt');
     fs.writeFileSync(file, input);
     const want = gnuCount(file);
