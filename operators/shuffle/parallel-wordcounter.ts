@@ -384,7 +384,7 @@ function addSampleWeights(buf: Buffer, weights: Float64Array): void {
  * thread with the least weight for its share (this thread's share is MAIN_WEIGHT of a helper's); the
  * others by a hash, in proportion to the shares.
  */
-export function dealKeys(weights: Float64Array, helpers: number): Uint8Array {
+function dealKeys(weights: Float64Array, helpers: number): Uint8Array {
   const threads = helpers + 1;
   const share = (t: number): number => (t === 0 ? MAIN_WEIGHT : 1);
   const total = MAIN_WEIGHT + helpers;
