@@ -15,7 +15,8 @@ import { DiskFullError } from './errors.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, type WordCountWorkerData, type WordCountWorkerMessage, type WordCountWorkerResult,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_LENGTHS, RING_PUBLISHED, type WordCountWorkerData,
+  type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { WORD_KEYS, wordKey } from './wordscan.ts';
@@ -29,10 +30,10 @@ export interface ParallelWordCounterOptions extends WordCounterOptions {
 
 /**
  * What a helper thread costs besides its table: its V8 isolate (~20 MB of RSS running the built .js; ~41 MB
- * running .ts sources, which instantiate their own type stripper) and its share of the 2 MiB ring.
+ * running .ts sources, which instantiate their own type stripper) and its share of the 4 MiB ring.
  */
 export const HELPER_COST = 22 * 2 ** 20;
-const SLOTS = 4;
+const SLOTS = 8;
 const SLOT_BYTES = 512 * 1024;
 /** A counter's table below this is not worth a thread: fewer helpers are started. */
 const MIN_SHARE = 8 * 2 ** 20;
@@ -73,6 +74,8 @@ export class ParallelWordCounter {
   /** The ring every helper scans: SLOTS slots, states[slot] = helpers yet to scan it. */
   #ring: SharedArrayBuffer | undefined;
   #states: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** [published, ended, slot lengths]: wordcount-protocol.ts. */
+  #ringCtl: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** The slot being filled (sent once half full) and its length. */
   #slot = -1;
   #fillLength = 0;
@@ -171,11 +174,14 @@ export class ParallelWordCounter {
     }
   }
 
+  /** Publishes the slot being filled to every helper. */
   #send(): void {
     if (this.#slot < 0) return;
-    const msg: WordCountWorkerMessage = { slot: this.#slot, length: this.#fillLength };
+    const ring = this.#ringCtl;
+    ring[RING_LENGTHS + this.#slot] = this.#fillLength;
     Atomics.store(this.#states, this.#slot, this.#helpers.length);
-    for (const h of this.#helpers) h.worker.postMessage(msg);
+    Atomics.add(ring, RING_PUBLISHED, 1);
+    Atomics.notify(ring, RING_PUBLISHED);
     this.#slot = -1;
   }
 
@@ -193,6 +199,8 @@ export class ParallelWordCounter {
     this.#ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
     const states = new SharedArrayBuffer(SLOTS * 4);
     this.#states = new Int32Array(states);
+    const ringCtl = new SharedArrayBuffer((RING_LENGTHS + SLOTS) * 4);
+    this.#ringCtl = new Int32Array(ringCtl);
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
     const dir = this.#dir as string;
     for (let i = 0; i < this.#helperCount; i++) {
@@ -200,7 +208,7 @@ export class ParallelWordCounter {
       const data: WordCountWorkerData = {
         memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, owner, me: i + 1,
         runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots: this.#ring,
-        slotBytes: SLOT_BYTES, states, control: new SharedArrayBuffer(8), stats: new SharedArrayBuffer(3 * 8),
+        slotCount: SLOTS, slotBytes: SLOT_BYTES, ring: ringCtl, states, control: new SharedArrayBuffer(8), stats: new SharedArrayBuffer(3 * 8),
         error: new SharedArrayBuffer(ERROR_BYTES),
       };
       const worker = new Worker(new URL(file, import.meta.url), { workerData: data });
@@ -233,7 +241,10 @@ export class ParallelWordCounter {
     this.#finished = true;
     this.#check();
     this.#send();
-    for (const h of this.#helpers) h.worker.postMessage({ end: true } satisfies WordCountWorkerMessage);
+    if (this.#helpers.length > 0) {
+      Atomics.store(this.#ringCtl, RING_ENDED, 1);
+      Atomics.notify(this.#ringCtl, RING_PUBLISHED);
+    }
     const mine = this.#local.finish();
     this.stats.words += this.#local.stats.words;
     this.stats.spills += this.#local.stats.spills;

@@ -15,7 +15,10 @@ export interface WordCountWorkerData {
   out: string;
   /** The ring: slotCount slots of slotBytes each. */
   slots: SharedArrayBuffer;
+  slotCount: number;
   slotBytes: number;
+  /** Int32 [published, ended, length of each slot]: slot p % slotCount is published when published > p. */
+  ring: SharedArrayBuffer;
   /** Int32 per slot: the helpers that have yet to scan it (0: free). */
   states: SharedArrayBuffer;
   /**
@@ -29,7 +32,10 @@ export interface WordCountWorkerData {
   error: SharedArrayBuffer;
 }
 
-export type WordCountWorkerMessage = { slot: number; length: number } | { end: true };
+/** Indexes in WordCountWorkerData.ring. No message per slot: a postMessage cost more than a wait. */
+export const RING_PUBLISHED = 0;
+export const RING_ENDED = 1;
+export const RING_LENGTHS = 2;
 
 export interface WordCountWorkerResult {
   error?: { message: string; code?: string; file?: string; written?: number; pending?: number };

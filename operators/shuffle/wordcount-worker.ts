@@ -1,14 +1,16 @@
-// A ParallelWordCounter's helper thread: scans every piece of text the main thread copies into the shared
-// ring (in input order) and counts the words of its own key range in its own WordCounter, spilling sorted
-// runs into the shared directory. At the end it merges its runs and its table into one sorted run, `out`,
-// which the main thread reads after its own range. Progress and failure go through shared memory too: the
-// main thread may be blocked in Atomics.wait, where no message arrives.
+// A ParallelWordCounter's helper thread: scans every slot of text the main thread publishes in the shared
+// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words whose key
+// it owns in its own WordCounter, spilling sorted runs into the shared directory. At the end it merges its
+// runs and its table into one sorted run, `out`, which the main thread reads as it grows. Progress and
+// failure go through shared memory too: the main thread may be blocked in Atomics.wait, where no message
+// arrives.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
 import { DiskFullError } from './errors.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, type WordCountWorkerData, type WordCountWorkerMessage, type WordCountWorkerResult,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_LENGTHS, RING_PUBLISHED,
+  type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
@@ -62,17 +64,30 @@ try {
   fail(err);
 }
 
-parentPort?.on('message', (msg: WordCountWorkerMessage) => {
-  if ('slot' in msg) {
-    try {
-      if (!failed) counter?.write(Buffer.from(data.slots, msg.slot * data.slotBytes, msg.length));
-    } catch (err) {
-      fail(err);
+/** Counts the slots in the order they are published, then (once the input has ended) merges. */
+function run(): void {
+  const ring = new Int32Array(data.ring);
+  let consumed = 0;
+  while (true) {
+    const published = Atomics.load(ring, RING_PUBLISHED);
+    if (consumed < published) {
+      const slot = consumed % data.slotCount;
+      try {
+        if (!failed) counter?.write(Buffer.from(data.slots, slot * data.slotBytes, ring[RING_LENGTHS + slot]));
+      } catch (err) {
+        fail(err);
+      }
+      // Scanned (or skipped after a failure): the main thread may refill the slot.
+      Atomics.sub(states, slot, 1);
+      Atomics.notify(states, slot);
+      consumed++;
+      continue;
     }
-    // Scanned (or skipped after a failure): the main thread may refill the slot.
-    Atomics.sub(states, msg.slot, 1);
-    Atomics.notify(states, msg.slot);
-    return;
+    if (Atomics.load(ring, RING_ENDED) === 1) {
+      if (Atomics.load(ring, RING_PUBLISHED) > consumed) continue;
+      break;
+    }
+    Atomics.wait(ring, RING_PUBLISHED, published, 1000);
   }
   if (failed || !counter) return;
   try {
@@ -93,4 +108,6 @@ parentPort?.on('message', (msg: WordCountWorkerMessage) => {
   } catch (err) {
     fail(err);
   }
-});
+}
+
+run();
