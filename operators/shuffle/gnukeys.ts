@@ -250,15 +250,25 @@ function keyRangeCompare(k: KeyFlags, seed: Uint8Array): RangeCompare {
   };
 }
 
-/** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
-export function gnuLineOrder(o: LineOrderOptions): LineOrder {
+/** GNU sort's options resolved once: the keys as compared (global flags given to keys without their own). */
+export interface ResolvedOrder {
+  keys: KeyDef[];
+  /** -t as a byte, or -1 for runs of blanks. */
+  tab: number;
+  /** Global -r: reverses the last-resort comparison (and keys that inherit it). */
+  reverse: boolean;
+  /** Whole-line comparison when the keys tie (no -s, no -u, and keys given). */
+  lastResort: boolean;
+}
+
+/** Resolves GNU sort's options into keys. Throws when the separator is bad or a key's flags are incompatible. */
+export function resolveOrder(o: LineOrderOptions): ResolvedOrder {
   if (o.separator !== undefined && o.separator.length !== 1) {
     throw new Error(`mrpipe: the field separator must be one character, got ${JSON.stringify(o.separator)}`);
   }
   const tab = o.separator === undefined ? -1 : o.separator.charCodeAt(0);
   const global = noFlags();
   applyFlags(global, (o.ordering ?? '') + (o.numeric ? 'n' : '') + (o.reverse ? 'r' : ''), 'both');
-  const reverse = global.reverse;
   let keys = (o.keys ?? []).map((k) => (typeof k === 'string' ? parseKeyDef(k) : { ...k }));
   // GNU: a key with no flags but r (or none) takes all the global ones.
   keys = keys.map((k) => (plainKey(k) && !k.reverse ? { ...k, ...global } : k));
@@ -269,7 +279,12 @@ export function gnuLineOrder(o: LineOrderOptions): LineOrder {
     const clash = incompatibleFlags(k);
     if (clash !== undefined) throw new Error(`mrpipe: options '-${clash}' are incompatible`);
   }
-  const lastResort = !(o.stable || o.unique);
+  return { keys, tab, reverse: global.reverse, lastResort: keys.length > 0 && !(o.stable || o.unique) };
+}
+
+/** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
+export function gnuLineOrder(o: LineOrderOptions): LineOrder {
+  const { keys, tab, reverse, lastResort } = resolveOrder(o);
   if (keys.length === 0) {
     const cmp: Comparator<string> = reverse ? (a, b) => compareUtf8(b, a) : compareUtf8;
     return { compare: cmp, keyCompare: cmp };

@@ -1,0 +1,181 @@
+// External sort of lines by GNU sort keys, on the byte sorter of plain sort: each line goes into the
+// LineSorter as one record, normalized key ‖ [sequence number] ‖ line, so the radix sort, the run files
+// and the merge compare bytes only. Without -s/-u the line itself is the last-resort comparison; with
+// them a 5-byte input sequence number after the key keeps equal keys in input order (-u then keeps the
+// first line of each key). Global -r sorts the records in descending byte order (the last resort is then
+// reversed too) and the key parts not reversed are written inverted. The held bytes — what the budget
+// counts — are the whole records, keys included.
+import { LineSorter, type LineSorterOptions } from '../linesorter.ts';
+import type { LineCursor } from '../linerun.ts';
+import type { ResolvedOrder } from '../gnukeys.ts';
+import { compileKeys, type KeyEncoder } from './normkey.ts';
+
+const SEQ_BYTES = 5;
+
+export interface KeyedSorterOptions extends Omit<LineSorterOptions, 'reverse' | 'unique'> {
+  order: ResolvedOrder;
+  /** -u: the first line (in input order) of each run of equal keys; equal lines without keys. */
+  unique?: boolean;
+  /** The byte that ends a line: 10, or 0 for -z. */
+  terminator?: number;
+}
+
+export class KeyedLineSorter {
+  private readonly sorter: LineSorter;
+  private readonly encoder: KeyEncoder;
+  private readonly unique: boolean;
+  private readonly descending: boolean;
+  /** Records carry a sequence number (stable order of equal keys). */
+  private readonly sequenced: boolean;
+  /** Records start with a normalized key (else a record is the line). */
+  private readonly keyed: boolean;
+  private readonly term: number;
+  private seq = 0;
+  private record = Buffer.allocUnsafeSlow(1 << 16);
+  /** The start of a line not ended yet (copied: the caller may reuse its chunk). */
+  private carry = Buffer.alloc(0);
+  private carried = 0;
+
+  constructor(o: KeyedSorterOptions) {
+    this.descending = o.order.reverse;
+    this.unique = !!o.unique;
+    this.keyed = o.order.keys.length > 0;
+    this.sequenced = this.keyed && !o.order.lastResort;
+    this.term = o.terminator ?? 10;
+    this.encoder = compileKeys(o.order, this.descending);
+    // Without keys a record is the line: LineSorter's own -u drops equal lines.
+    this.sorter = new LineSorter({ ...o, reverse: this.descending, unique: this.unique && !this.keyed });
+  }
+
+  get stats(): LineSorter['stats'] {
+    return this.sorter.stats;
+  }
+
+  /** Raw text: lines end at the terminator; a line's end may come in a later chunk. */
+  write(chunk: Buffer): void {
+    const t = this.term;
+    let s = 0;
+    let nl = chunk.indexOf(t);
+    if (this.carried > 0 || (nl === -1 && chunk.length > 0)) {
+      const e = nl === -1 ? chunk.length : nl;
+      this.keep(chunk, 0, e);
+      if (nl === -1) return;
+      this.push(this.carry, 0, this.carried);
+      this.carried = 0;
+      s = nl + 1;
+      nl = chunk.indexOf(t, s);
+    }
+    while (nl !== -1) {
+      this.push(chunk, s, nl);
+      s = nl + 1;
+      nl = chunk.indexOf(t, s);
+    }
+    if (s < chunk.length) this.keep(chunk, s, chunk.length);
+  }
+
+  /** End of one input: its unterminated last line is a line (as in GNU sort). */
+  end(): void {
+    if (this.carried === 0) return;
+    this.push(this.carry, 0, this.carried);
+    this.carried = 0;
+    if (this.carry.length > 1 << 20) this.carry = Buffer.alloc(0);
+  }
+
+  private keep(src: Buffer, s: number, e: number): void {
+    const need = this.carried + e - s;
+    if (need > this.carry.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.carry.length, 256));
+      this.carry.copy(bigger, 0, 0, this.carried);
+      this.carry = bigger;
+    }
+    src.copy(this.carry, this.carried, s, e);
+    this.carried = need;
+  }
+
+  /** One line src[s, e) as a record. */
+  private push(src: Buffer, s: number, e: number): void {
+    const n = e - s;
+    const need = this.encoder.bound(n) + SEQ_BYTES + n;
+    if (need > this.record.length) this.record = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.record.length));
+    const r = this.record;
+    let o = this.encoder.encode(src, s, e, r, 0);
+    if (this.sequenced) {
+      // Big-endian, inverted in a descending sort: equal keys come out in input order either way.
+      const q = this.seq++;
+      const flip = this.descending ? 255 : 0;
+      const hi = Math.floor(q / 2 ** 32);
+      r[o++] = hi ^ flip;
+      r[o++] = (q >>> 24) ^ flip;
+      r[o++] = ((q >>> 16) & 255) ^ flip;
+      r[o++] = ((q >>> 8) & 255) ^ flip;
+      r[o++] = (q & 255) ^ flip;
+    }
+    if (n < 64) {
+      for (let p = s; p < e; p++) r[o++] = src[p];
+    } else {
+      o += src.copy(r, o, s, e);
+    }
+    this.sorter.pushBytes(r, 0, o);
+  }
+
+  /** The sorted lines (without their keys), -u applied. Call once, after the last write()/end(). */
+  finish(): LineCursor {
+    this.end();
+    const records = this.sorter.finish();
+    if (!this.keyed) return records;
+    return new LinesOfRecords(records, this.encoder, this.sequenced ? SEQ_BYTES : 0, this.unique && this.sequenced);
+  }
+
+  /** Drop what is held, close the runs, remove the temp dir (idempotent). */
+  dispose(): void {
+    this.sorter.dispose();
+    this.carry = Buffer.alloc(0);
+    this.carried = 0;
+  }
+}
+
+/** The lines of sorted records: each record's key (and sequence number) skipped; with unique, the first of each key. */
+class LinesOfRecords implements LineCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  stable = false;
+  private readonly src: LineCursor;
+  private readonly encoder: KeyEncoder;
+  private readonly seqBytes: number;
+  private readonly unique: boolean;
+  private last = Buffer.allocUnsafe(256);
+  private lastLen = -1;
+
+  constructor(src: LineCursor, encoder: KeyEncoder, seqBytes: number, unique: boolean) {
+    this.src = src;
+    this.encoder = encoder;
+    this.seqBytes = seqBytes;
+    this.unique = unique;
+  }
+
+  advance(): boolean {
+    const s = this.src;
+    while (s.advance()) {
+      const b = s.buf;
+      const k = this.encoder.skip(b, s.start);
+      if (this.unique) {
+        const n = k - s.start;
+        if (n === this.lastLen && b.compare(this.last, 0, n, s.start, k) === 0) continue;
+        if (n > this.last.length) this.last = Buffer.allocUnsafe(Math.max(n, 2 * this.last.length));
+        b.copy(this.last, 0, s.start, k);
+        this.lastLen = n;
+      }
+      this.buf = b;
+      this.start = k + this.seqBytes;
+      this.end = s.end;
+      this.stable = s.stable === true;
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    this.src.close();
+  }
+}
