@@ -3,8 +3,9 @@
 // and the merge compare bytes only. Without -s/-u the line itself is the last-resort comparison; with
 // them a 5-byte input sequence number after the key keeps equal keys in input order (-u then keeps the
 // first line of each key). Global -r sorts the records in descending byte order (the last resort is then
-// reversed too) and the key parts not reversed are written inverted. The held bytes — what the budget
-// counts — are the whole records, keys included.
+// reversed too) and the key parts not reversed are written inverted. A key part that is the start of the
+// line as it is (-k1,1, -k1) is not held twice: the record keeps only the rest of the line. The held
+// bytes — what the budget counts — are the whole records, keys included.
 import { LineSorter, type LineSorterOptions } from '../linesorter.ts';
 import type { LineCursor } from '../linerun.ts';
 import type { ResolvedOrder } from '../gnukeys.ts';
@@ -53,9 +54,8 @@ export class KeyedLineSorter {
 
   /** Raw text: lines end at the terminator; a line's end may come in a later chunk. */
   write(chunk: Buffer): void {
-    const t = this.term;
     let s = 0;
-    let nl = chunk.indexOf(t);
+    let nl = this.lineEnd(chunk, 0);
     if (this.carried > 0 || (nl === -1 && chunk.length > 0)) {
       const e = nl === -1 ? chunk.length : nl;
       this.keep(chunk, 0, e);
@@ -63,14 +63,23 @@ export class KeyedLineSorter {
       this.push(this.carry, 0, this.carried);
       this.carried = 0;
       s = nl + 1;
-      nl = chunk.indexOf(t, s);
+      nl = this.lineEnd(chunk, s);
     }
     while (nl !== -1) {
       this.push(chunk, s, nl);
       s = nl + 1;
-      nl = chunk.indexOf(t, s);
+      nl = this.lineEnd(chunk, s);
     }
     if (s < chunk.length) this.keep(chunk, s, chunk.length);
+  }
+
+  /** The next terminator from `from` on, or -1: short lines are scanned here (cheaper than a native call each). */
+  private lineEnd(chunk: Buffer, from: number): number {
+    const t = this.term;
+    const n = chunk.length;
+    const stop = from + 64 < n ? from + 64 : n;
+    for (let p = from; p < stop; p++) if (chunk[p] === t) return p;
+    return stop < n ? chunk.indexOf(t, stop) : -1;
   }
 
   /** End of one input: its unterminated last line is a line (as in GNU sort). */
@@ -110,10 +119,12 @@ export class KeyedLineSorter {
       r[o++] = ((q >>> 8) & 255) ^ flip;
       r[o++] = (q & 255) ^ flip;
     }
-    if (n < 64) {
-      for (let p = s; p < e; p++) r[o++] = src[p];
+    // The line, less the start that a shared key part already holds.
+    const from = this.encoder.shared >= 0 ? this.encoder.sharedEnd : s;
+    if (e - from < 64) {
+      for (let p = from; p < e; p++) r[o++] = src[p];
     } else {
-      o += src.copy(r, o, s, e);
+      o += src.copy(r, o, from, e);
     }
     this.sorter.pushBytes(r, 0, o);
   }
@@ -146,6 +157,8 @@ class LinesOfRecords implements LineCursor {
   private readonly unique: boolean;
   private last = Buffer.allocUnsafe(256);
   private lastLen = -1;
+  /** The line put back together when a key part shares its bytes. */
+  private line = Buffer.allocUnsafeSlow(256);
 
   constructor(src: LineCursor, encoder: KeyEncoder, seqBytes: number, unique: boolean) {
     this.src = src;
@@ -156,15 +169,36 @@ class LinesOfRecords implements LineCursor {
 
   advance(): boolean {
     const s = this.src;
+    const enc = this.encoder;
     while (s.advance()) {
       const b = s.buf;
-      const k = this.encoder.skip(b, s.start);
+      let line = 0;
+      let k: number;
+      if (enc.shared >= 0) {
+        if (this.line.length < s.end - s.start) this.line = Buffer.allocUnsafeSlow(2 * (s.end - s.start));
+        line = enc.unshare(b, s.start, this.line);
+        k = enc.keyEnd;
+      } else {
+        k = enc.skip(b, s.start);
+      }
       if (this.unique) {
         const n = k - s.start;
         if (n === this.lastLen && b.compare(this.last, 0, n, s.start, k) === 0) continue;
         if (n > this.last.length) this.last = Buffer.allocUnsafe(Math.max(n, 2 * this.last.length));
         b.copy(this.last, 0, s.start, k);
         this.lastLen = n;
+      }
+      if (enc.shared >= 0) {
+        // The line is the shared part's bytes, then the rest held after the key.
+        const rest = k + this.seqBytes;
+        const out = this.line;
+        if (s.end - rest < 64) for (let p = rest; p < s.end; p++) out[line++] = b[p];
+        else line += b.copy(out, line, rest, s.end);
+        this.buf = out;
+        this.start = 0;
+        this.end = line;
+        this.stable = false;
+        return true;
       }
       this.buf = b;
       this.start = k + this.seqBytes;

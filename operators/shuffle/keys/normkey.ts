@@ -92,10 +92,25 @@ interface Part {
 export interface KeyEncoder {
   /** Most bytes encode() writes for a line of n bytes. */
   bound(n: number): number;
-  /** Writes the normalized key of the line b[s, e) at out[o..]; returns its end. */
+  /**
+   * Writes the normalized key of the line b[s, e) at out[o..]; returns its end. When the key has a shared
+   * part, sets sharedEnd: the line's bytes b[s, sharedEnd) are that part's bytes.
+   */
   encode(b: Uint8Array, s: number, e: number, out: Uint8Array, o: number): number;
   /** The end of the normalized key that starts at b[p]. */
   skip(b: Uint8Array, p: number): number;
+  /**
+   * A part that is a verbatim copy of the start of the line (a plain text key from the line's first byte,
+   * as -k1,1): a record need not hold those bytes twice. Its index among the parts, or -1.
+   */
+  readonly shared: number;
+  sharedEnd: number;
+  /**
+   * Writes the shared part's bytes (the start of the line) of the normalized key at b[p] into out[0..]
+   * and returns their count; keyEnd is then the end of the whole key.
+   */
+  unshare(b: Uint8Array, p: number, out: Uint8Array): number;
+  keyEnd: number;
 }
 
 /**
@@ -114,7 +129,12 @@ export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncod
     return { key, flip, encode: textPart(key), skip: skipText, bound: (n) => 2 * n + 2 };
   });
   const n = parts.length;
+  const shared = parts.findIndex(({ key: k }) => !k.numeric && !k.human && !k.month && !k.ignore && !k.foldCase &&
+    k.startField === 0 && k.startChar === 0 && !k.skipStartBlanks);
   return {
+    shared,
+    sharedEnd: 0,
+    keyEnd: 0,
     bound: (len) => {
       let sum = 0;
       for (const part of parts) sum += part.bound(len);
@@ -126,6 +146,7 @@ export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncod
         const ks = begField(b, s, e, part.key, tab);
         let ke = limField(b, s, e, part.key, tab);
         if (ke < ks) ke = ks;
+        if (i === shared) this.sharedEnd = ke;
         const from = o;
         o = part.encode(b, ks, ke, out, o);
         if (part.flip !== 0) for (let j = from; j < o; j++) out[j] ^= 255;
@@ -135,6 +156,20 @@ export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncod
     skip(b, p) {
       for (let i = 0; i < n; i++) p = parts[i].skip(b, p, parts[i].flip);
       return p;
+    },
+    unshare(b, p, out) {
+      for (let i = 0; i < shared; i++) p = parts[i].skip(b, p, parts[i].flip);
+      // The text part's bytes, unescaped (00 01 is 00; 00 00 ends it), XOR its flip.
+      const flip = parts[shared].flip;
+      let o = 0;
+      for (;;) {
+        const c = b[p++] ^ flip;
+        if (c === 0 && (b[p++] ^ flip) === 0) break;
+        out[o++] = c;
+      }
+      for (let i = shared + 1; i < n; i++) p = parts[i].skip(b, p, parts[i].flip);
+      this.keyEnd = p;
+      return o;
     },
   };
 }
