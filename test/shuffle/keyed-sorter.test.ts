@@ -122,3 +122,25 @@ test('-n keys encode as GNU compares: sign, integer length, digits, fraction; ze
   const end = keys.encode(line, 0, line.length, out, 0);
   t.is(keys.skip(out, 0), end);
 });
+
+test('threaded (runs sorted and merged on the LineSorter worker) equals LC_ALL=C sort', (t) => {
+  const lines: string[] = [];
+  for (let i = 0; i < 4000; i++) lines.push(`${['the', 'a', 'of', 'x'.repeat(i % 7)][i % 4]}${i % 5}\t${(i * 7919) % 113}`);
+  const input = Buffer.from(lines.join('\n') + '\n', 'latin1');
+  for (const o of [{ keys: ['1,1'], stable: true }, { keys: ['2,2nr', '1,1'] }, { keys: ['2,2n'], unique: true, reverse: true }]) {
+    const opts: Options = { separator: '\t', ...o, zero: false, memory: 8192, fanIn: 4 };
+    const order = resolveOrder(opts);
+    const sorter = new KeyedLineSorter({ order, unique: opts.unique, memory: opts.memory, fanIn: opts.fanIn, threads: true });
+    try {
+      sorter.write(input);
+      const c = sorter.finish();
+      const out: Buffer[] = [];
+      while (c.advance()) out.push(Buffer.from(c.buf.subarray(c.start, c.end)), Buffer.from('\n'));
+      const gnu = spawnSync('sort', gnuArgs(opts), { input, env: { ...process.env, LC_ALL: 'C' } });
+      t.true(Buffer.concat(out).equals(gnu.stdout), JSON.stringify(o));
+      t.true(sorter.stats.runs > 2);
+    } finally {
+      sorter.dispose();
+    }
+  }
+});
