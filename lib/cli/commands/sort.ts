@@ -1,8 +1,9 @@
 // `mrpipe sort`: an external sort whose output is byte-identical to `LC_ALL=C sort` with the same flags,
 // in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
 // merged. Plain byte order (no keys, ordering flags, -t or -z) runs on the LineSorter over raw bytes
-// (../sort/byte-sort.ts); every other sort on the Sorter with GNU's comparison, lines as latin1 strings so
-// any bytes round-trip and JS string order is byte order. -c/-C and -m are ../sort/modes.ts.
+// (../sort/byte-sort.ts); keys and ordering flags on the same sorter over records of normalized key ‖ line
+// (../sort/keyed-sort.ts), but -g, -V and -R on the Sorter with GNU's comparison, lines as latin1 strings
+// so any bytes round-trip and JS string order is byte order. -c/-C and -m are ../sort/modes.ts.
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
