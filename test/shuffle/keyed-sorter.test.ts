@@ -7,13 +7,13 @@ import test from 'ava';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { resolveOrder, type LineOrderOptions } from '../../operators/shuffle/index.ts';
-import { KeyedLineSorter } from '../../operators/shuffle/keys/keyedsorter.ts';
+import { KeyedLineSorter, skipSeq, writeSeq } from '../../operators/shuffle/keys/keyedsorter.ts';
 import { compileKeys } from '../../operators/shuffle/keys/normkey.ts';
 import { encodeNumber } from '../../operators/shuffle/keys/numkey.ts';
 
 const PREFIX = 'long-shared-prefix/long-shared-prefix/long-shared-prefix/';
 const FIELD = fc.oneof(
-  fc.constantFrom('', ' ', '  a', '\tb', 'a\0b', '\0', 'x\r', 'A', 'a', 'b', 'B', '_z', '\xe9', '\x80', '\xff', '~', '.', 'a b'),
+  fc.constantFrom('', ' ', '  a', '\tb', 'a\0b', '\0', '\x01', 'a\x01b', '\x02', 'x\r', 'A', 'a', 'b', 'B', '_z', '\xe9', '\x80', '\xff', '~', '.', 'a b'),
   fc.constantFrom('0', '-0', '00', '1', '-1', '007', '10', '9', '1.5', '1.50', '.5', '-.5', '-0.0', ' 12', '+5', '--1', '-', '0.', '1.\x805'),
   fc.constantFrom('1\x80000', '1\x802', '-3\x804', '\x801', '2\x80', '-\x801', '0\x80.5', '123456789012345678901234567890', '-99999999999999999999.9'),
   fc.constantFrom('1K', '2k', '1023K', '3M', '1.5G', '-2T', '0K', '1P', '1Y', '1Q', '2.0M', '1m', '1\x80K', '-0.0K'),
@@ -142,5 +142,18 @@ test('threaded (runs sorted and merged on the LineSorter worker) equals LC_ALL=C
     } finally {
       sorter.dispose();
     }
+  }
+});
+
+test('sequence numbers keep their order past 2^32 - 1 (8 bytes from there), ascending and inverted', (t) => {
+  const qs = [0, 1, 255, 256, 2 ** 24, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 33 + 5];
+  for (const flip of [0, 255]) {
+    const enc = qs.map((q) => {
+      const b = Buffer.alloc(16, 0xaa);
+      const end = writeSeq(b, 0, q, flip);
+      t.is(skipSeq(b, 0, flip), end, `q=${q} flip=${flip}`);
+      return b.subarray(0, end);
+    });
+    for (let i = 1; i < enc.length; i++) t.is(Math.sign(Buffer.compare(enc[i - 1], enc[i])), flip ? 1 : -1, `${qs[i - 1]} vs ${qs[i]}`);
   }
 });

@@ -1,7 +1,7 @@
 // External sort of lines by GNU sort keys, on the byte sorter of plain sort: each line goes into the
 // LineSorter as one record, normalized key ‖ [sequence number] ‖ line, so the radix sort, the run files
 // and the merge compare bytes only. Without -s/-u the line itself is the last-resort comparison; with
-// them a 5-byte input sequence number after the key keeps equal keys in input order (-u then keeps the
+// them a 4-byte input sequence number after the key keeps equal keys in input order (-u then keeps the
 // first line of each key). Global -r sorts the records in descending byte order (the last resort is then
 // reversed too) and the key parts not reversed are written inverted. A key part that is the start of the
 // line as it is (-k1,1, -k1) is not held twice: the record keeps only the rest of the line. The held
@@ -11,7 +11,33 @@ import type { LineCursor } from '../linerun.ts';
 import type { ResolvedOrder } from '../gnukeys.ts';
 import { compileKeys, type KeyEncoder } from './normkey.ts';
 
-const SEQ_BYTES = 5;
+/** Most bytes of a sequence number. */
+const SEQ_BYTES = 8;
+/** Sequence numbers from here on take 8 bytes: FF FF FF FF, then the excess. */
+const SEQ_LONG = 0xffffffff;
+
+/**
+ * Writes input sequence number q at r[o..] in order-preserving bytes (XOR flip: inverted in a descending
+ * sort, so equal keys still come out in input order): 4 bytes big-endian below 2^32 - 1 (one radix level
+ * less per key than 5 fixed bytes), else FF FF FF FF and 4 more.
+ */
+export function writeSeq(r: Buffer, o: number, q: number, flip: number): number {
+  if (q >= SEQ_LONG) {
+    for (let i = 0; i < 4; i++) r[o++] = 255 ^ flip;
+    q -= SEQ_LONG;
+  }
+  r[o++] = (q >>> 24) ^ flip;
+  r[o++] = ((q >>> 16) & 255) ^ flip;
+  r[o++] = ((q >>> 8) & 255) ^ flip;
+  r[o++] = (q & 255) ^ flip;
+  return o;
+}
+
+/** The end of the sequence number written by writeSeq at b[p]. */
+export function skipSeq(b: Uint8Array, p: number, flip: number): number {
+  const m = 255 ^ flip;
+  return b[p] === m && b[p + 1] === m && b[p + 2] === m && b[p + 3] === m ? p + 8 : p + 4;
+}
 
 export interface KeyedSorterOptions extends Omit<LineSorterOptions, 'reverse' | 'unique'> {
   order: ResolvedOrder;
@@ -108,17 +134,7 @@ export class KeyedLineSorter {
     if (need > this.record.length) this.record = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.record.length));
     const r = this.record;
     let o = this.encoder.encode(src, s, e, r, 0);
-    if (this.sequenced) {
-      // Big-endian, inverted in a descending sort: equal keys come out in input order either way.
-      const q = this.seq++;
-      const flip = this.descending ? 255 : 0;
-      const hi = Math.floor(q / 2 ** 32);
-      r[o++] = hi ^ flip;
-      r[o++] = (q >>> 24) ^ flip;
-      r[o++] = ((q >>> 16) & 255) ^ flip;
-      r[o++] = ((q >>> 8) & 255) ^ flip;
-      r[o++] = (q & 255) ^ flip;
-    }
+    if (this.sequenced) o = writeSeq(r, o, this.seq++, this.descending ? 255 : 0);
     // The line, less the start that a shared key part already holds.
     const from = this.encoder.shared >= 0 ? this.encoder.sharedEnd : s;
     if (e - from < 64) {
@@ -134,7 +150,7 @@ export class KeyedLineSorter {
     this.end();
     const records = this.sorter.finish();
     if (!this.keyed) return records;
-    return new LinesOfRecords(records, this.encoder, this.sequenced ? SEQ_BYTES : 0, this.unique && this.sequenced);
+    return new LinesOfRecords(records, this.encoder, this.sequenced, this.descending ? 255 : 0, this.unique);
   }
 
   /** Drop what is held, close the runs, remove the temp dir (idempotent). */
@@ -153,17 +169,20 @@ class LinesOfRecords implements LineCursor {
   stable = false;
   private readonly src: LineCursor;
   private readonly encoder: KeyEncoder;
-  private readonly seqBytes: number;
+  private readonly sequenced: boolean;
+  /** The sequence number's XOR (255 in a descending sort). */
+  private readonly flip: number;
   private readonly unique: boolean;
   private last = Buffer.allocUnsafe(256);
   private lastLen = -1;
   /** The line put back together when a key part shares its bytes. */
   private line = Buffer.allocUnsafeSlow(256);
 
-  constructor(src: LineCursor, encoder: KeyEncoder, seqBytes: number, unique: boolean) {
+  constructor(src: LineCursor, encoder: KeyEncoder, sequenced: boolean, flip: number, unique: boolean) {
     this.src = src;
     this.encoder = encoder;
-    this.seqBytes = seqBytes;
+    this.sequenced = sequenced;
+    this.flip = flip;
     this.unique = unique;
   }
 
@@ -190,7 +209,7 @@ class LinesOfRecords implements LineCursor {
       }
       if (enc.shared >= 0) {
         // The line is the shared part's bytes, then the rest held after the key.
-        const rest = k + this.seqBytes;
+        const rest = this.sequenced ? skipSeq(b, k, this.flip) : k;
         const out = this.line;
         if (s.end - rest < 64) for (let p = rest; p < s.end; p++) out[line++] = b[p];
         else line += b.copy(out, line, rest, s.end);
@@ -201,7 +220,7 @@ class LinesOfRecords implements LineCursor {
         return true;
       }
       this.buf = b;
-      this.start = k + this.seqBytes;
+      this.start = this.sequenced ? skipSeq(b, k, this.flip) : k;
       this.end = s.end;
       this.stable = s.stable === true;
       return true;

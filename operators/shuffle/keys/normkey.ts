@@ -5,7 +5,8 @@
 //
 // Each key's part is prefix-free (so it decides before the next part is reached) and its bytes are
 // inverted when it sorts in reverse of the whole sort. Text: the key's bytes (-d/-i bytes dropped, -f
-// folded), 0x00 escaped as 00 01, ended by 00 00, so a shorter key sorts first. Numbers: ./numkey.ts.
+// folded), bytes 00 and 01 escaped as 01 01 and 01 02, ended by one 00, so a shorter key sorts first (one
+// end byte: one radix level less per key than the usual 00 00). Numbers: ./numkey.ts.
 import type { KeyDef, ResolvedOrder } from '../gnukeys.ts';
 import { BLANK, begField, limField } from './fields.ts';
 import { encodeHuman, encodeMonth, encodeNumber, humanBound, numberBound, skipHuman, skipNumber } from './numkey.ts';
@@ -25,7 +26,7 @@ export function encodable(k: KeyDef): boolean {
   return !(k.general || k.version || k.random);
 }
 
-/** The key's bytes, -d/-i bytes dropped, -f folded, 0 escaped, ended by 00 00. */
+/** The key's bytes, -d/-i bytes dropped, -f folded, 00 and 01 escaped (01 01, 01 02), ended by 00. */
 function textPart(k: KeyDef): Encode {
   const drop = k.ignore === 'nondictionary' ? NONDICTIONARY : k.ignore === 'nonprinting' ? NONPRINTING : undefined;
   const tr = k.foldCase ? FOLD : IDENTITY;
@@ -33,12 +34,14 @@ function textPart(k: KeyDef): Encode {
     return (b, s, e, out, o) => {
       for (let p = s; p < e; p++) {
         const c = b[p];
-        out[o++] = c;
-        if (c === 0) out[o++] = 1;
+        if (c > 1) out[o++] = c;
+        else {
+          out[o++] = 1;
+          out[o++] = c + 1;
+        }
       }
       out[o] = 0;
-      out[o + 1] = 0;
-      return o + 2;
+      return o + 1;
     };
   }
   return (b, s, e, out, o) => {
@@ -46,24 +49,24 @@ function textPart(k: KeyDef): Encode {
       const c = b[p];
       if (drop !== undefined && drop[c] === 1) continue;
       const t = tr[c];
-      out[o++] = t;
-      if (t === 0) out[o++] = 1;
+      if (t > 1) out[o++] = t;
+      else {
+        out[o++] = 1;
+        out[o++] = t + 1;
+      }
     }
     out[o] = 0;
-    out[o + 1] = 0;
-    return o + 2;
+    return o + 1;
   };
 }
 
 /** The end of a text part at b[p] (bytes XOR flip). */
 function skipText(b: Uint8Array, p: number, flip: number): number {
+  const esc = 1 ^ flip;
   for (;;) {
-    if (b[p] === flip) {
-      if (b[p + 1] === flip) return p + 2;
-      p += 2;
-    } else {
-      p++;
-    }
+    const c = b[p++];
+    if (c === flip) return p;
+    if (c === esc) p++;
   }
 }
 
@@ -126,7 +129,7 @@ export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncod
     if (key.numeric) return { key, flip, encode: encodeNumber, skip: skipNumber, bound: numberBound };
     if (key.human) return { key, flip, encode: key.foldCase ? folded(encodeHuman) : encodeHuman, skip: skipHuman, bound: humanBound };
     if (key.month) return { key, flip, encode: encodeMonth, skip: (_b, p) => p + 1, bound: () => 1 };
-    return { key, flip, encode: textPart(key), skip: skipText, bound: (n) => 2 * n + 2 };
+    return { key, flip, encode: textPart(key), skip: skipText, bound: (n) => 2 * n + 1 };
   });
   const n = parts.length;
   const shared = parts.findIndex(({ key: k }) => !k.numeric && !k.human && !k.month && !k.ignore && !k.foldCase &&
@@ -159,13 +162,13 @@ export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncod
     },
     unshare(b, p, out) {
       for (let i = 0; i < shared; i++) p = parts[i].skip(b, p, parts[i].flip);
-      // The text part's bytes, unescaped (00 01 is 00; 00 00 ends it), XOR its flip.
+      // The text part's bytes, unescaped (01 x is x - 1; 00 ends it), XOR its flip.
       const flip = parts[shared].flip;
       let o = 0;
       for (;;) {
         const c = b[p++] ^ flip;
-        if (c === 0 && (b[p++] ^ flip) === 0) break;
-        out[o++] = c;
+        if (c === 0) break;
+        out[o++] = c === 1 ? (b[p++] ^ flip) - 1 : c;
       }
       for (let i = shared + 1; i < n; i++) p = parts[i].skip(b, p, parts[i].flip);
       this.keyEnd = p;
