@@ -88,6 +88,7 @@ export class KeyedLineSorter {
       if (nl === -1) return;
       this.push(this.carry, 0, this.carried);
       this.carried = 0;
+      this.shrink();
       s = nl + 1;
       nl = this.lineEnd(chunk, s);
     }
@@ -113,7 +114,13 @@ export class KeyedLineSorter {
     if (this.carried === 0) return;
     this.push(this.carry, 0, this.carried);
     this.carried = 0;
+    this.shrink();
+  }
+
+  /** After a huge line: its carry and record buffers go, not kept for the short lines after it. */
+  private shrink(): void {
     if (this.carry.length > 1 << 20) this.carry = Buffer.alloc(0);
+    if (this.record.length > 1 << 20) this.record = Buffer.allocUnsafeSlow(1 << 16);
   }
 
   private keep(src: Buffer, s: number, e: number): void {
