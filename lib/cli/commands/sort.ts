@@ -68,7 +68,7 @@ export function registerSort(program: Command): void {
       once('incompatible tabs'))
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
-    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (plain byte order, -S of 40MiB or more); default: cores')
+    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (not with -g, -V, -R; -S of 40MiB or more); default: cores')
     .option('-u, --unique', 'output only the first of each run of equal lines (equal keys with -k)')
     .option('-z, --zero-terminated', 'line delimiter is NUL, not newline')
     .addHelpText('after', `
