@@ -3,6 +3,7 @@
 // the lines come out as byte chunks: no JavaScript string per line, no key parsed per comparison.
 import { TooFewFilesError, scavengeEvery, type LineCursor, type ResolvedOrder } from '../../../operators/shuffle/index.ts';
 import { KeyedLineSorter } from '../../../operators/shuffle/keys/keyedsorter.ts';
+import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { failure } from '../errors.ts';
 import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
 import type { ByteSortOptions } from './byte-sort.ts';
@@ -19,13 +20,14 @@ export interface KeyedSortOptions extends Omit<ByteSortOptions, 'reverse'> {
 export async function sortKeyedLines(specs: readonly InputSpec[], opts: KeyedSortOptions): Promise<void> {
   const sorter = new KeyedLineSorter({
     order: opts.order, unique: opts.unique, terminator: opts.terminator, memory: opts.memory, tmpDir: opts.tmpDir,
-    threads: opts.threads, fanIn: opts.fanIn,
+    threads: opts.threads, fanIn: opts.fanIn, compressProgram: opts.compressProgram,
   });
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
+      if (err instanceof FilterProgramError) throw err; // commands/sort.ts says it
       throw tempDirError(err, opts.tmpDir, opts.tmpFlag, 'a sorted run');
     }
   };
