@@ -4,7 +4,7 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { builtin, builtinMap, looksLikeName } from '../../operators/shuffle/builtins.ts';
+import { builtin, isBuiltinMapName, looksLikeName } from '../../operators/shuffle/builtins.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadJob, recipeNamed, type ResolvedJob } from '../job/load.ts';
@@ -87,10 +87,7 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
     }
     return undefined;
   }
-  if (!looksLikeName(flags.map)) checkExpression(flags.map, '--map');
-  else {
-    try { builtinMap(flags.map, '--map'); } catch (err) { throw usageError((err as Error).message); }
-  }
+  if (!isBuiltinMapName(flags.map)) checkExpression(flags.map, '--map');
   for (const f of ['combine', 'reduce'] as const) {
     const v = flags[f];
     if (v === undefined) continue;

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  builtin, builtinMap, builtinMapNameOf, looksLikeName, mergePartials, type Aggregator, type BuiltinMapName,
+  builtin, builtinMap, builtinMapNameOf, isBuiltinMapName, looksLikeName, mergePartials, type Aggregator, type BuiltinMapName,
 } from '../../operators/shuffle/builtins.ts';
 import type { CombineFn, InlineJob, Job, JobSpec, MapFn, ReduceContext, TaskContext } from './types.ts';
 
@@ -63,7 +63,7 @@ export function evalFunction(source: string, what: string): (...args: any[]) => 
 export function jobFromInline(src: InlineJob): Job {
   const named = (s: string | undefined, what: string) =>
     s === undefined ? undefined : looksLikeName(s) ? (builtin(s, what), s) : evalFunction(s, what);
-  const map = looksLikeName(src.map) ? (builtinMap(src.map, '--map'), src.map) : evalFunction(src.map, '--map');
+  const map = isBuiltinMapName(src.map) ? src.map : evalFunction(src.map, '--map');
   const job: Job = { ...src, name: src.name ?? 'inline', map } as Job;
   job.combine = named(src.combine, '--combine') as Job['combine'];
   job.reduce = named(src.reduce, '--reduce') as Job['reduce'];
