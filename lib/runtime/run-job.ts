@@ -10,16 +10,17 @@ import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts'
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
 import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
-import { runInMemory, partName, OverBudget } from './in-memory.ts';
+import { partName } from './parts.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
 import { FAN_IN, settingsOf, type Settings } from './options.ts';
 import { inMemoryFits, planSplits, type PlannedSplit } from './planner.ts';
 import { inMemoryHold, recordCap } from './budget.ts';
 import { explainLineLimit } from './line-limit.ts';
-import { fdLimitFailure, InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
+import { fdLimitFailure } from './fd-limit.ts';
+import type { Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
-import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
+import type { PhaseContext } from './phases.ts';
 import { runsOnWordEngine, runWordJob } from './word-job.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
@@ -233,6 +234,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       // Chosen by auto: held to its share of the budget, past which the job continues on the streaming path.
       const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : undefined;
       const memEnv = { ...env, budget: s.memory, maxLineBytes: Math.min(s.maxLineBytes, recordCap(s.memory)) };
+      // The general path's modules (and piscina, stream-json) load only for a job that takes it.
+      const { runInMemory, OverBudget } = await import('./in-memory.ts');
       try {
         mergeCounters(counters, await runInMemory(job, files, memEnv, stage as string, onProgress, { hold, signal }));
         mapTasks = files.length;
@@ -246,6 +249,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       }
     }
     if (streaming && !onWordEngine) {
+      const [{ InProcessExecutor, WorkerExecutor }, { mapPhase, reducePhase }] = await Promise.all([import('./pool.ts'), import('./phases.ts')]);
       executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
       if (signal.aborted) throw signal.reason;
       const ctx: PhaseContext = { executor, env, maxAttempts: s.maxAttempts, signal, onTask, tracker };

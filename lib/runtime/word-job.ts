@@ -8,14 +8,14 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineTooLongError } from '../../operators/lines/index.ts';
+import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
 import { ParallelWordCounter } from '../../operators/shuffle/parallel-wordcounter.ts';
 import type { WordCountCursor } from '../../operators/shuffle/wordrun.ts';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters } from '../job/types.ts';
 import { describeError, markDeterministic } from '../job/checks.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { partName } from './in-memory.ts';
+import { partName } from './parts.ts';
 import { explainLineLimit } from './line-limit.ts';
 import { rawBlocks } from './input-chunks.ts';
 import type { InputFile } from './inputs.ts';
