@@ -5,7 +5,7 @@
 // runtime promises stays the runtime's: inputs (globs, stdin, .gz), the line limit and the bad-record
 // policy, counters, progress, abort, and the part files (partitioned by partitionOf, each in key order),
 // which run-job.ts commits as it commits any job's.
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
@@ -15,6 +15,7 @@ import type { ResolvedJob } from '../job/load.ts';
 import type { Counters } from '../job/types.ts';
 import { describeError, markDeterministic } from '../job/checks.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
+import { PART_BUFFER_BYTES, PartBytes } from './part-bytes.ts';
 import { partName } from './parts.ts';
 import { explainLineLimit } from './line-limit.ts';
 import { rawBlocks } from './input-chunks.ts';
@@ -52,8 +53,6 @@ export interface WordJobOptions {
 
 const LF = 10;
 const CR = 13;
-/** Each part file's write buffer. */
-const PART_BUFFER = 256 * 1024;
 
 /** The LF bytes of buf[s, e): SWAR over aligned 32-bit words (~0.5 ms per MiB), bytes at the edges. */
 export function countLF(buf: Buffer, s: number, e: number): number {
@@ -271,60 +270,6 @@ function writeParts(cursor: WordCountCursor, stage: string, partitions: number, 
   return n;
 }
 
-/** One part file written through a buffer of bytes. */
-class PartBytes {
-  private fd: number;
-  private buf = Buffer.allocUnsafeSlow(PART_BUFFER);
-  private pos = 0;
-  private readonly path: string;
-
-  constructor(path: string) {
-    this.path = path;
-    this.fd = openSync(path, 'wx', 0o666);
-  }
-
-  line(src: Buffer, s: number, e: number, count: number): void {
-    const len = e - s;
-    if (this.pos + len + 24 > this.buf.length) {
-      this.flush();
-      if (len + 24 > this.buf.length) this.buf = Buffer.allocUnsafeSlow(len + 24);
-    }
-    const b = this.buf;
-    let p = this.pos;
-    if (len <= 16) for (let i = s; i < e; i++) b[p++] = src[i];
-    else p += src.copy(b, p, s, e);
-    b[p++] = 9;
-    if (count < 10) b[p++] = 48 + count;
-    else p += b.write(String(count), p, 'latin1');
-    b[p++] = LF;
-    this.pos = p;
-  }
-
-  private flush(): void {
-    let off = 0;
-    try {
-      while (off < this.pos) off += writeSync(this.fd, this.buf, off, this.pos - off);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new Error(`disk full (ENOSPC) writing output ${this.path}: free space beside the output directory or choose another output; the partial part was removed`, { cause: err });
-      }
-      throw err;
-    }
-    this.pos = 0;
-  }
-
-  close(): void {
-    this.flush();
-    this.closeFd();
-  }
-
-  closeFd(): void {
-    if (this.fd < 0) return;
-    closeSync(this.fd);
-    this.fd = -1;
-  }
-}
-
 /**
  * Runs a word-count job (runsOnWordEngine) over its inputs into the staging dir's part files; resolves to
  * its counters (the streaming path's names: map records in/out, spills, merge passes, groups, output).
@@ -333,7 +278,7 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
   const { env, signal } = o;
   const P = env.partitions;
   const counter = new ParallelWordCounter({
-    memory: Math.max(1 << 20, o.memory - P * PART_BUFFER), tmpDir: o.tmpDir, helpers: o.workers - 1,
+    memory: Math.max(1 << 20, o.memory - P * PART_BUFFER_BYTES), tmpDir: o.tmpDir, helpers: o.workers - 1,
   });
   const bad: BadRecords = { seen: 0, limit: env.badRecords === 'fail' ? 0 : env.badRecords };
   const progress: TaskProgress = { id: 'map-0', bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
