@@ -176,14 +176,19 @@ export function words(line: string, emit: (key: string, value: number) => void):
 
 export const builtinMaps = { words } satisfies Record<BuiltinMapName, unknown>;
 
+/** Marks a built-in map function by name: a global symbol, so a copy of this module (dist and sources, a
+ * worker thread) recognises it too. */
+const BUILTIN_MAP = Symbol.for('mrpipe.builtinMap');
+for (const [name, fn] of Object.entries(builtinMaps)) Object.defineProperty(fn, BUILTIN_MAP, { value: name });
+
 export function isBuiltinMapName(name: unknown): name is BuiltinMapName {
   return typeof name === 'string' && Object.hasOwn(builtinMaps, name);
 }
 
-/** The name of the built-in map `fn` is (by identity), or undefined for any other function. */
+/** The name of the built-in map `fn` is, or undefined for any other function. */
 export function builtinMapNameOf(fn: unknown): BuiltinMapName | undefined {
-  for (const [name, f] of Object.entries(builtinMaps)) if (f === fn) return name as BuiltinMapName;
-  return undefined;
+  const name = typeof fn === 'function' ? (fn as unknown as Record<symbol, unknown>)[BUILTIN_MAP] : undefined;
+  return isBuiltinMapName(name) ? name : undefined;
 }
 
 /** The built-in map called `name`; an unknown name is an error listing them. */
