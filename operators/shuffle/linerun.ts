@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
 import { freeNow, growBuffer } from '../lines/byte-carry.ts';
+import { RunFile } from '../../plumbing/run-file.ts';
 
 export interface LineCursor {
   buf: Buffer;
@@ -21,9 +22,12 @@ export interface LineCursor {
 
 /** Sequential writer of line frames through one large buffer. */
 export class LineRunWriter extends FrameFileWriter {
-  /** `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage). */
-  constructor(file: string, bufferSize: number, buffer?: Buffer) {
-    super(file, buffer ?? Buffer.allocUnsafeSlow(bufferSize));
+  /**
+   * `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage);
+   * `compress`: a program the run is written through (sort --compress-program).
+   */
+  constructor(file: string, bufferSize: number, buffer?: Buffer, compress?: string) {
+    super(file, buffer ?? Buffer.allocUnsafeSlow(bufferSize), compress);
   }
 
   /** Append src[start, end) as one line. */
@@ -88,6 +92,7 @@ export class LineRunReader implements LineCursor {
   end = 0;
   private readonly file: string;
   private fd: number;
+  private readonly run: RunFile;
   private pos = 0;
   private lim = 0;
   private fileOff = 0;
@@ -95,10 +100,11 @@ export class LineRunReader implements LineCursor {
   /** buf was grown here for a long frame (not the caller's buffer): freed at once when outgrown or closed. */
   private grown = false;
 
-  /** Like LineRunWriter: `buffer`, when given, is used (until a longer frame needs a bigger one). */
-  constructor(file: string, bufferSize: number, buffer?: Buffer) {
+  /** Like LineRunWriter: `buffer`, when given, is used (until a longer frame needs a bigger one); `compress` -d reads it. */
+  constructor(file: string, bufferSize: number, buffer?: Buffer, compress?: string) {
     this.file = file;
-    this.fd = fs.openSync(file, 'r');
+    this.run = RunFile.open(file, compress);
+    this.fd = this.run.fd;
     this.buf = buffer ?? Buffer.allocUnsafeSlow(bufferSize);
   }
 
@@ -151,15 +157,15 @@ export class LineRunReader implements LineCursor {
     return true;
   }
 
-  private corrupt(p: number, what: string): CorruptRunError {
+  private corrupt(p: number, what: string): Error {
     const at = this.fileOff + p - this.pos;
+    const err = this.run.failure(new CorruptRunError(this.file, at, what)) as Error; // a failed `PROG -d`: its failure
     this.close();
-    return new CorruptRunError(this.file, at, what);
+    return err;
   }
 
   close(): void {
     if (this.fd < 0) return;
-    fs.closeSync(this.fd);
     this.fd = -1;
     // A huge line's buffer goes now, not at the next GC: a reader closes (at EOF) only once its last line
     // was consumed and the merge asked it for the next.
@@ -168,6 +174,9 @@ export class LineRunReader implements LineCursor {
       this.buf = Buffer.alloc(0);
       this.grown = false;
     }
+    // At the run's end a decompressing program is waited for (its failure thrown); before it, let go.
+    if (this.eof) this.run.close();
+    else this.run.abort();
   }
 }
 
