@@ -7,7 +7,8 @@ import { Duplex } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner } from './combiner.ts';
-import { collectGarbage } from './gc.ts';
+import { collectGarbageAfterSpill } from './gc.ts';
+import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
@@ -41,7 +42,8 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
       if (!more && at < out.length) return false;
     }
     spilled = null;
-    collectGarbage(); // the spilled table is garbage now; a full GC keeps RSS near the budget
+    // The spilled table (about `memory` bytes) is garbage now; a full GC keeps RSS near the budget.
+    collectGarbageAfterSpill(options.memory ?? DEFAULT_MEMORY);
     return true;
   };
   /** Continues with `next` once the pending spill is out (now, or from read()). */
