@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sortScratch, type SortScratch } from './bytesort.ts';
+import { SCRATCH_PER_RANGE, sortScratch, type SortScratch } from './bytesort.ts';
 import { DiskFullError } from './errors.ts';
 import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 import { collectGarbage } from './gc.ts';
@@ -18,8 +18,8 @@ import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { isFdLimit, openAll } from './fdlimit.ts';
 import { mergeRuns } from './merge-plan.ts';
 
-/** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */
-export const LINE_OVERHEAD = 22;
+/** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch and packed key (16). */
+export const LINE_OVERHEAD = 8 + SCRATCH_PER_RANGE;
 const MIN_ARENA = 1 << 20;
 const DEFAULT_RUN_BYTES = 16 * 1024 * 1024;
 /**
