@@ -24,15 +24,20 @@ export interface SortScratch {
   /** Packed keys of a group (or its radix keys, as 32-bit halves). */
   words: BigUint64Array;
   count: Int32Array;
+  /** After sortRanges: lcp[i] = bytes the i-th range in order shares with the (i-1)-th (found on the way). */
+  lcp: Uint32Array;
 }
 
-/** Bytes of scratch per range (order, tmp, words): see LINE_OVERHEAD. */
-export const SCRATCH_PER_RANGE = 16;
+/** Bytes of scratch per range (order, tmp, words, lcp): see LINE_OVERHEAD. */
+export const SCRATCH_PER_RANGE = 20;
 
 /** Scratch for up to n ranges (the given one if it is big enough). */
 export function sortScratch(n: number, old?: SortScratch): SortScratch {
   if (old && old.order.length >= n) return old;
-  return { order: new Uint32Array(n), tmp: new Uint32Array(n), words: new BigUint64Array(n), count: old?.count ?? new Int32Array(BUCKETS) };
+  return {
+    order: new Uint32Array(n), tmp: new Uint32Array(n), words: new BigUint64Array(n), lcp: new Uint32Array(n),
+    count: old?.count ?? new Int32Array(BUCKETS),
+  };
 }
 
 /**
@@ -45,6 +50,7 @@ export function sortRanges(
   const work = sortScratch(n, scratch);
   const order = work.order.subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = i;
+  if (n > 0) work.lcp[0] = 0;
   if (n < 2) return order;
   const stack: number[] = [0, n, 0];
   while (stack.length > 0) {
@@ -52,7 +58,7 @@ export function sortRanges(
     const hi = stack.pop() as number;
     const lo = stack.pop() as number;
     const g = hi - lo;
-    if (g <= SMALL) insertionSort(data, starts, lens, order, lo, hi, depth);
+    if (g <= SMALL) insertionSort(data, starts, lens, order, work.lcp, lo, hi, depth);
     else if (g > BIG) radixPass(data, starts, lens, work, lo, hi, depth, stack);
     else packedPass(data, starts, lens, work, lo, hi, depth, stack);
   }
@@ -75,10 +81,12 @@ function radixPass(
     key[i] = k;
     count[k]++;
   }
+  const lcp = work.lcp;
   if (count[key[lo]] === hi - lo) {
     // one bucket: nothing moves
     const k = key[lo];
     if (k > 0 && (k - 1) % 257 !== 0) stack.push(lo, hi, depth + 2);
+    else lcp.fill(k === 0 ? depth : depth + 1, lo + 1, hi);
     return;
   }
   let sum = lo;
@@ -89,11 +97,17 @@ function radixPass(
   }
   for (let i = lo; i < hi; i++) tmp[count[key[i]]++] = order[i];
   order.set(tmp.subarray(lo, hi), lo);
-  // count[b] is now the end of bucket b; the buckets of lines that ended are equal lines, done
-  let s = count[0];
-  for (let b = 1; b < BUCKETS; b++) {
+  // count[b] is now the end of bucket b; the buckets of lines that ended are equal lines, done. A
+  // bucket's first line shares depth bytes with the line before it, one more under the same first byte.
+  let s = lo;
+  let pb = -1;
+  for (let b = 0; b < BUCKETS; b++) {
     const e = count[b];
-    if (e - s > 1 && (b - 1) % 257 !== 0) stack.push(s, e, depth + 2);
+    if (e === s) continue;
+    if (s > lo) lcp[s] = pb > 0 && b > 0 && ((pb - 1) / 257 | 0) === ((b - 1) / 257 | 0) ? depth + 1 : depth;
+    if (b === 0 || (b - 1) % 257 === 0) lcp.fill(b === 0 ? depth : depth + 1, s + 1, e);
+    else if (e - s > 1) stack.push(s, e, depth + 2);
+    pb = b;
     s = e;
   }
 }
@@ -135,6 +149,8 @@ function packedPass(
     w[2 * i + 1] = hw >>> 0;
   }
   words.subarray(lo, hi).sort();
+  const lcp = work.lcp;
+  const keyBits = 8 * (K - 4);
   let gs = lo;
   let ph = w[2 * lo + 1];
   let pl = w[2 * lo] >>> tagShift;
@@ -146,12 +162,23 @@ function packedPass(
       h = w[2 * i + 1];
       l = w[2 * i] >>> tagShift;
       order[i] = tmp[lo + (w[2 * i] & mask)];
-      if (h === ph && l === pl) continue;
+      if (h === ph && l === pl) {
+        if ((l & 7) !== on) lcp[i] = depth + (l & 7); // an equal line
+        continue;
+      }
+      // the first line of the next tie group: its common prefix with the line before, from the words
+      const x = h ^ ph;
+      const y = (l ^ pl) >>> 3;
+      let c = x !== 0 ? Math.clz32(x) >> 3 : y !== 0 ? 4 + ((Math.clz32(y) - 32 + keyBits) >> 3) : K;
+      if ((l & 7) < c) c = l & 7;
+      if ((pl & 7) < c) c = pl & 7;
+      lcp[i] = depth + c;
     }
     if (i - gs > 1 && (pl & 7) === on) {
       // the whole group still ties: every CHECK bytes, see whether it is one line repeated
       const whole = i - gs === g && depth % CHECK >= CHECK - K;
-      if (!(whole && allEqual(data, starts, lens, order, lo, hi))) stack.push(gs, i, depth + K);
+      if (whole && allEqual(data, starts, lens, order, lo, hi)) lcp.fill(lens[order[lo]], lo + 1, hi);
+      else stack.push(gs, i, depth + K);
     }
     gs = i;
     ph = h;
@@ -167,8 +194,10 @@ export function compareFrom(data: Uint8Array, sa: number, la: number, sb: number
   return i < n ? data[sa + i] - data[sb + i] : la - lb;
 }
 
+/** Insertion sort of order[lo, hi) from `depth`, then the lcp of each neighbour pair. */
 function insertionSort(
-  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lo: number, hi: number, depth: number,
+  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lcp: Uint32Array, lo: number, hi: number,
+  depth: number,
 ): void {
   for (let i = lo + 1; i < hi; i++) {
     const r = order[i];
@@ -182,6 +211,16 @@ function insertionSort(
       j--;
     }
     order[j + 1] = r;
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const a = order[i - 1];
+    const b = order[i];
+    const sa = starts[a];
+    const sb = starts[b];
+    const n = Math.min(lens[a], lens[b]);
+    let k = depth;
+    while (k < n && data[sa + k] === data[sb + k]) k++;
+    lcp[i] = k;
   }
 }
 

@@ -10,9 +10,9 @@ import { SCRATCH_PER_RANGE, sortScratch, type SortScratch } from './bytesort.ts'
 import { DiskFullError } from './errors.ts';
 import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 import { collectGarbage } from './gc.ts';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type SortedLines, type WorkerJob } from './runsort.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
-import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
+import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, writeStrings, type LineCursor } from './linerun.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { isFdLimit, openAll } from './fdlimit.ts';
@@ -169,9 +169,11 @@ export class LineSorter {
       const step = this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
       const size = Math.max(this.used + n, step);
       const shared = this.threaded && this.arenas.length > 0 && this.data.buffer === this.arenas[this.cur];
-      if (shared) {
+      if (shared || size <= this.memory) {
+        // a plain Buffer up to the budget: the sort reads a resizable one's bytes about twice as slowly
         const bigger = Buffer.allocUnsafeSlow(size);
         this.data.copy(bigger, 0, 0, this.used);
+        if (!shared) freeNow(this.data);
         this.data = bigger;
       } else {
         this.data = growBuffer(this.data, this.used, size);
@@ -332,7 +334,7 @@ export class LineSorter {
   }
 
   /** The held lines, sorted, as a cursor over the arena (valid until the next push). */
-  private sortedHeld(): LineCursor {
+  private sortedHeld(): SortedLines {
     this.scratch = sortScratch(this.count, this.scratch);
     return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
   }
@@ -386,7 +388,7 @@ export class LineSorter {
     } else {
       const c = this.sortedHeld();
       this.runs.push(this.writeRun((w) => {
-        while (c.advance()) w.write(c.buf, c.start, c.end);
+        while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
@@ -452,9 +454,7 @@ export class LineSorter {
     if (this.finished) throw new Error('mrpipe: LineSorter.addSortedStrings() after finish()');
     if (sorted.length === 0) return;
     this.spill();
-    this.runs.push(this.writeRun((w) => {
-      for (const s of sorted) w.writeString(s);
-    }));
+    this.runs.push(this.writeRun((w) => writeStrings(w, sorted)));
   }
 
   /** A reader for a run; `slot` picks one of fanIn reusable I/O buffers (a merge's i-th source). */
@@ -483,7 +483,7 @@ export class LineSorter {
     let out: string;
     try {
       out = this.writeRun((w) => {
-        while (m.advance()) w.write(m.buf, m.start, m.end);
+        while (m.advance()) w.write(m.buf, m.start, m.end, m.lcp);
       });
     } catch (err) {
       for (const c of sources) c.close(); // e.g. the run file itself could not be opened
