@@ -14,8 +14,6 @@ const SMALL = 16;
 const BIG = 32768;
 /** Radix buckets: line ended (0); b0 then ended (b0 * 257 + 1); b0 b1 (b0 * 257 + b1 + 2). */
 const BUCKETS = 1 + 256 * 257;
-/** A group that stays whole this many bytes deeper is checked for being one repeated line. */
-const CHECK = 24;
 
 /** Reusable work arrays for sortRanges (so repeated spills allocate nothing). */
 export interface SortScratch {
@@ -85,8 +83,9 @@ function radixPass(
   if (count[key[lo]] === hi - lo) {
     // one bucket: nothing moves
     const k = key[lo];
-    if (k > 0 && (k - 1) % 257 !== 0) stack.push(lo, hi, depth + 2);
-    else lcp.fill(k === 0 ? depth : depth + 1, lo + 1, hi);
+    if (k === 0 || (k - 1) % 257 === 0) lcp.fill(k === 0 ? depth : depth + 1, lo + 1, hi);
+    else if (repeated(data, starts, lens, order, lo, hi, depth + 2)) lcp.fill(lens[order[lo]], lo + 1, hi);
+    else stack.push(lo, hi, depth + 2);
     return;
   }
   let sum = lo;
@@ -106,7 +105,10 @@ function radixPass(
     if (e === s) continue;
     if (s > lo) lcp[s] = pb > 0 && b > 0 && ((pb - 1) / 257 | 0) === ((b - 1) / 257 | 0) ? depth + 1 : depth;
     if (b === 0 || (b - 1) % 257 === 0) lcp.fill(b === 0 ? depth : depth + 1, s + 1, e);
-    else if (e - s > 1) stack.push(s, e, depth + 2);
+    else if (e - s > 1) {
+      if (repeated(data, starts, lens, order, s, e, depth + 2)) lcp.fill(lens[order[s]], s + 1, e);
+      else stack.push(s, e, depth + 2);
+    }
     pb = b;
     s = e;
   }
@@ -175,9 +177,7 @@ function packedPass(
       lcp[i] = depth + c;
     }
     if (i - gs > 1 && (pl & 7) === on) {
-      // the whole group still ties: every CHECK bytes, see whether it is one line repeated
-      const whole = i - gs === g && depth % CHECK >= CHECK - K;
-      if (whole && allEqual(data, starts, lens, order, lo, hi)) lcp.fill(lens[order[lo]], lo + 1, hi);
+      if (repeated(data, starts, lens, order, gs, i, depth + K)) lcp.fill(lens[order[gs]], gs + 1, i);
       else stack.push(gs, i, depth + K);
     }
     gs = i;
@@ -224,17 +224,22 @@ function insertionSort(
   }
 }
 
-/** True when every range of the group is byte-identical to the first (long runs of duplicate lines). */
-function allEqual(
-  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lo: number, hi: number,
+/**
+ * True when order[lo, hi) is one line repeated (its first `from` bytes known equal): real text repeats
+ * lines (blank, `}`, comment rulers), and each level deeper would read all of them again. Lengths first,
+ * which tells most groups apart at once.
+ */
+function repeated(
+  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lo: number, hi: number, from: number,
 ): boolean {
+  const l0 = lens[order[lo]];
+  for (let i = lo + 1; i < hi; i++) if (lens[order[i]] !== l0) return false;
+  if (l0 <= from) return true;
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const r0 = order[lo];
-  const s0 = starts[r0];
-  const l0 = lens[r0];
+  const s0 = starts[order[lo]];
   for (let i = lo + 1; i < hi; i++) {
-    const r = order[i];
-    if (lens[r] !== l0 || buf.compare(buf, s0, s0 + l0, starts[r], starts[r] + l0) !== 0) return false;
+    const s = starts[order[i]];
+    if (buf.compare(buf, s0 + from, s0 + l0, s + from, s + l0) !== 0) return false;
   }
   return true;
 }

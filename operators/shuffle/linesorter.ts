@@ -667,7 +667,12 @@ export function* lineChunks(c: LineCursor, chunkSize = 1 << 18, reuse = false): 
         pos = 0;
       }
       const b = c.buf;
-      pos += b.copy(out, pos, c.start, c.end);
+      if (n <= 32) {
+        // a short line: a loop beats a native call's overhead
+        for (let i = c.start; i < c.end; i++) out[pos++] = b[i];
+      } else {
+        pos += b.copy(out, pos, c.start, c.end);
+      }
       out[pos++] = 10;
     }
     if (pos > 0) yield out.subarray(0, pos);
