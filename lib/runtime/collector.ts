@@ -7,7 +7,7 @@ import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
 import { sortOrder } from '../../operators/shuffle/index.ts';
-import { KeyTable } from './key-table.ts';
+import { KeyTable } from '../../operators/shuffle/key-table.ts';
 import { runWriter, type RunRecord } from './runs.ts';
 import type { RunWriter } from '../../operators/shuffle/index.ts';
 

@@ -1,10 +1,13 @@
 // combine as a stream stage: [key, value] batches in; map-side aggregation under `memory`; whenever the
 // table fills (and at the end) its contents go out sorted by key, in batches. Downstream sees every key
 // once per spill; follow with externalSort + reduce (the merging reducer, see mergingReducerOf).
-import { Transform } from 'node:stream';
+// A spill is handed out as fast as downstream reads it, and no input is taken while one is pending: the
+// spilled pairs and a new table are never held at once, so the stage keeps to `memory`.
+import { Duplex } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner } from './combiner.ts';
+import { collectGarbage } from './gc.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
@@ -15,30 +18,83 @@ export interface CombineOptions {
 
 export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOptions = {}): Stage<Pair<V>[], Pair<A>[]> {
   const batchSize = options.batchSize ?? 4096;
+  let spilled: Pair<A>[] | null = null;
+  let at = 0;
+  let resume: (() => void) | null = null;
   const table = new HashCombiner<V, A>(combiner, {
     memory: options.memory,
+    gcAfterSpill: false, // the pairs live until downstream has read them: collect then (drain)
     onSpill(sorted) {
-      for (let i = 0; i < sorted.length; i += batchSize) stage.push(sorted.slice(i, i + batchSize));
+      spilled = sorted;
+      at = 0;
     },
   });
-  const stage = new Transform({
+
+  /** Pushes the pending spill while downstream wants more; true when it is all out. */
+  const drain = (): boolean => {
+    const out = spilled;
+    if (out === null) return true;
+    while (at < out.length) {
+      const end = Math.min(at + batchSize, out.length);
+      const more = stage.push(out.slice(at, end));
+      at = end;
+      if (!more && at < out.length) return false;
+    }
+    spilled = null;
+    collectGarbage(); // the spilled table is garbage now; a full GC keeps RSS near the budget
+    return true;
+  };
+  /** Continues with `next` once the pending spill is out (now, or from read()). */
+  const afterDrain = (next: () => void): void => {
+    if (drain()) next();
+    else resume = next;
+  };
+
+  const add = (batch: Pair<V>[], from: number, cb: (err?: Error) => void): void => {
+    try {
+      for (let i = from; i < batch.length; i++) {
+        table.add(batch[i][0], batch[i][1]);
+        if (spilled !== null && i + 1 < batch.length) {
+          // A spill mid-batch: hand it out before the rest of the batch fills a new table.
+          afterDrain(() => add(batch, i + 1, cb));
+          return;
+        }
+      }
+      afterDrain(() => cb());
+    } catch (err) {
+      cb(err as Error);
+    }
+  };
+
+  const stage: Duplex = new Duplex({
     objectMode: true,
-    highWaterMark: 2,
-    transform(batch: Pair<V>[], _enc, cb) {
+    readableHighWaterMark: 2,
+    writableHighWaterMark: 2,
+    write(batch: Pair<V>[], _enc, cb) {
+      add(batch, 0, cb);
+    },
+    final(cb) {
       try {
-        for (let i = 0; i < batch.length; i++) table.add(batch[i][0], batch[i][1]);
-        cb();
+        table.flush();
+        afterDrain(() => {
+          stage.push(null);
+          cb();
+        });
       } catch (err) {
         cb(err as Error);
       }
     },
-    flush(cb) {
+    read() {
+      const next = resume;
+      if (next === null) return;
       try {
-        table.flush();
-        cb();
+        if (!drain()) return;
       } catch (err) {
-        cb(err as Error);
+        stage.destroy(err as Error);
+        return;
       }
+      resume = null;
+      next();
     },
   });
   return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;

@@ -7,7 +7,7 @@
 // 16-byte entry: its chars and its length ARE the comparison, and a lookup reads one entry and nothing else.
 // The keys that miss the cache are the rare ones, and on this VM every extra dependent read of a cold key
 // costs ~200 ns: comparing the JS strings (entry → keys[id] → the string's chars) measured ~660 ns per cold
-// lookup against ~230 ns packed, at 190 k distinct words (docs/RUNTIME.md, Speed). Longer or wider keys keep
+// lookup against ~230 ns packed, at 190 k distinct words. Longer or wider keys keep
 // their FNV hash in the entry and are compared as strings.
 // The hash is FNV-1a 32 over the key's chars, i.e. exactly partitionOf's hash for latin1 byte-string keys,
 // so the collector reuses it (hashes[id]) to partition those keys.

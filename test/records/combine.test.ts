@@ -1,0 +1,56 @@
+// combine(): map-side aggregation under a byte budget. Oracles: a Map fold of the same pairs (every key's
+// spilled partials add up to its total), and the stage's own backpressure — a spill is handed out only as
+// downstream reads it, and no input is taken meanwhile, so a spill and a fresh table are never held at once.
+import test from 'ava';
+import fc from 'fast-check';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { combine, type Pair } from '../../operators/index.ts';
+
+test('combine(sum) under any budget and batch size: the partials of each key add up to a Map fold; each spill is sorted', async (t) => {
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.integer({ min: -5, max: 5 })), { maxLength: 40 }), { maxLength: 30 }),
+    fc.integer({ min: 2_000, max: 20_000 }), fc.integer({ min: 1, max: 50 }),
+    async (batches, memory, batchSize) => {
+      const got = new Map<string, number>();
+      const out: Pair<number>[][] = [];
+      await pipeline(
+        Readable.from(batches.filter((b) => b.length > 0), { objectMode: true }),
+        combine('sum', { memory, batchSize }),
+        new Writable({ objectMode: true, write(b: Pair<number>[], _e, cb) { out.push(b); cb(); } }),
+      );
+      for (const b of out) {
+        t.true(b.length >= 1 && b.length <= batchSize);
+        for (const [k, v] of b) got.set(k, (got.get(k) ?? 0) + v);
+      }
+      const want = new Map<string, number>();
+      for (const [k, v] of batches.flat()) want.set(k, (want.get(k) ?? 0) + v);
+      t.deepEqual([...got].sort(), [...want].sort());
+    },
+  ), { numRuns: 40 });
+});
+
+test('combine holds its input while a spill waits for a reader: writes stop completing until downstream reads', async (t) => {
+  // 256 KiB of table: distinct keys spill every ~1,000 pairs.
+  const stage = combine('sum', { memory: 256 * 1024, batchSize: 16 });
+  let accepted = 0;
+  const write = (i: number): Promise<void> => new Promise((resolve) => {
+    const pairs: Pair<number>[] = Array.from({ length: 100 }, (_, j) => [`key-${i}-${j}`, 1]);
+    stage.write(pairs, () => { accepted++; resolve(); });
+  });
+  // Nobody reads: after the first spill fills the readable side, writes must stop completing.
+  const pending = Array.from({ length: 100 }, (_, i) => write(i));
+  await new Promise((r) => setTimeout(r, 200));
+  t.true(accepted < 30, `accepted ${accepted} batches with no reader`);
+  // …and the spill waits in the table's sorted array, not in the stream's buffer (one batch past its mark).
+  t.true(stage.readableLength <= 3, `${stage.readableLength} batches buffered`);
+  // A reader drains everything, and every write then completes.
+  const out: Pair<number>[] = [];
+  stage.on('data', (b: Pair<number>[]) => out.push(...b));
+  await Promise.all(pending);
+  stage.end();
+  await new Promise((r) => stage.on('end', r));
+  t.is(accepted, 100);
+  t.is(out.length, 100 * 100);
+  t.is(new Set(out.map(([k]) => k)).size, 100 * 100);
+});
