@@ -3,6 +3,7 @@
 // DiskFullError naming the temp dir, and abort() that removes the partial file.
 import fs from 'node:fs';
 import { DiskFullError } from './errors.ts';
+import { RunFile } from '../../plumbing/run-file.ts';
 
 export class FrameFileWriter<B extends Buffer = Buffer> {
   readonly path: string;
@@ -12,10 +13,14 @@ export class FrameFileWriter<B extends Buffer = Buffer> {
   protected fd: number;
   protected buf: B;
   protected pos = 0;
+  /** The file, or a pipe into `compress` writing it (plumbing/run-file.ts). */
+  private readonly run: RunFile;
 
-  constructor(file: string, buf: B) {
+  /** `compress`: a program the run is written through (sort --compress-program). */
+  constructor(file: string, buf: B, compress?: string) {
     this.path = file;
-    this.fd = fs.openSync(file, 'wx', 0o600);
+    this.run = RunFile.create(file, compress);
+    this.fd = this.run.fd;
     this.buf = buf;
   }
 
@@ -24,7 +29,8 @@ export class FrameFileWriter<B extends Buffer = Buffer> {
     while (off < this.pos) {
       try {
         off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
-      } catch (err) {
+      } catch (cause) {
+        const err = this.run.failure(cause); // a pipe closed by a failed compress program: its failure
         const pending = this.pos - off;
         const written = this.bytes + off;
         this.abort();
@@ -39,18 +45,19 @@ export class FrameFileWriter<B extends Buffer = Buffer> {
   close(): void {
     if (this.fd < 0) return;
     this.flush();
-    fs.closeSync(this.fd);
     this.fd = -1;
+    try {
+      this.run.close();
+    } catch (err) {
+      fs.rmSync(this.path, { force: true });
+      throw err;
+    }
   }
 
   /** Close and delete the partial file. */
   abort(): void {
     if (this.fd >= 0) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        // already failing
-      }
+      this.run.abort();
       this.fd = -1;
     }
     fs.rmSync(this.path, { force: true });

@@ -3,6 +3,7 @@
 // suffixes), -M (month names), -V (filevercmp) and -R (a seeded hash of the key). Each compares the byte
 // ranges a[as, ae) and b[bs, be) of latin1 strings; past the end reads as NUL, as GNU's keys are
 // NUL-terminated in place, so a NUL inside a key ends it for -n/-g/-h/-M just as it does in GNU sort.
+import { adjacentDoubles, compareLongDouble, parseLongDouble } from './longdouble.ts';
 
 /** The blanks GNU sort skips and splits fields at in the C locale (newline counts: it can occur under -z). */
 export const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10;
@@ -138,7 +139,7 @@ export function compareHuman(a: string, as: number, ae: number, b: string, bs: n
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /** GNU getmonth: 1..12 for a (case-insensitive) English month abbreviation after blanks, else 0. */
-function monthOf(s: string, p: number, end: number): number {
+export function monthOf(s: string, p: number, end: number): number {
   while (p < end && isBlank(s.charCodeAt(p))) p++;
   if (end - p < 3) return 0;
   const m = MONTHS.indexOf(s.slice(p, p + 3).toUpperCase());
@@ -154,52 +155,88 @@ const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /** strtold's parse: the value (NaN keeps its sign in `negNaN`) or undefined when nothing converts. */
 let negNaN = false;
+/** The text strtold converted (`-1.5e3`, `0x1p4`, `-inf`), for the exact long double comparison. */
+let numText = '';
+/** True when the double is not the correctly rounded value of numText (hex): ties go to the exact compare. */
+let approx = false;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?\d+))?/;
 const SPECIAL = /^([+-]?)(?:(inf(?:inity)?)|(nan)(?:\([0-9A-Za-z_]*\))?)/i;
 
+/**
+ * Where the bytes strtold could read stop: signs, digits, letters (hex, exponents, inf, nan), '.', '(',
+ * ')' and '_' (nan(chars)). A NUL ends the key, as in GNU sort; the rest of a long line is never copied.
+ */
+function numberEnd(s: string, p: number, end: number): number {
+  for (; p < end; p++) {
+    const c = s.charCodeAt(p);
+    if (!(isDigit(c) || isAlpha(c) || c === DOT || c === MINUS || c === 43 || c === 40 || c === 41 || c === 95)) break;
+  }
+  return p;
+}
+
 function strtold(s: string, p: number, end: number): number | undefined {
   while (p < end && isSpace(s.charCodeAt(p))) p++;
-  // A NUL ends the key for strtold, as in GNU sort.
-  let e = p;
-  while (e < end && s.charCodeAt(e) !== 0 && e - p < 400) e++;
+  const e = numberEnd(s, p, end);
   const t = s.slice(p, e);
   negNaN = false;
+  approx = false;
   const hex = HEX.exec(t);
   if (hex) {
     const [int, frac = ''] = hex[2].split('.');
     let v = (int ? parseInt(int, 16) : 0) + (frac ? parseInt(frac, 16) / 16 ** frac.length : 0);
     if (hex[3] !== undefined) v *= 2 ** Number(hex[3]);
+    numText = hex[0];
+    approx = true;
     return hex[1] === '-' ? -v : v;
   }
   const dec = DECIMAL.exec(t);
-  if (dec) return Number(dec[0]);
+  if (dec) {
+    numText = dec[0];
+    return Number(dec[0]);
+  }
   const sp = SPECIAL.exec(t);
   if (sp) {
-    if (sp[2] !== undefined) return sp[1] === '-' ? -Infinity : Infinity;
+    if (sp[2] !== undefined) {
+      numText = `${sp[1]}inf`;
+      return sp[1] === '-' ? -Infinity : Infinity;
+    }
     negNaN = sp[1] === '-';
     return NaN;
   }
   return undefined;
 }
 
+/** The end of the number strtold reads in s[p, end) (after its leading white space), or p when there is none. */
+export function strtoldEnd(s: string, p: number, end: number): number {
+  let q = p;
+  while (q < end && isSpace(s.charCodeAt(q))) q++;
+  const t = s.slice(q, numberEnd(s, q, end));
+  const m = HEX.exec(t) ?? DECIMAL.exec(t) ?? SPECIAL.exec(t);
+  return m ? q + m[0].length : p;
+}
+
 /**
  * GNU -g: conversion errors first, then NaNs (nan before -nan, as GNU's bit-pattern order on x86 puts
- * them), then numbers (-0 == 0). Values are doubles where GNU uses long double: numbers that differ only
- * beyond double precision, or beyond its range (1e400), compare equal here.
+ * them), then numbers (-0 == 0) as long doubles: doubles decide unless they are equal or neighbours, or
+ * the input was hex; then both texts are rounded exactly as strtold rounds them (./longdouble.ts).
  */
 export function compareGeneral(a: string, as: number, ae: number, b: string, bs: number, be: number): number {
   const x = strtold(a, as, ae);
   const xNeg = negNaN;
+  const xText = numText;
+  const xApprox = approx;
   const y = strtold(b, bs, be);
   const yNeg = negNaN;
   if (x === undefined) return y === undefined ? 0 : -1;
   if (y === undefined) return 1;
-  if (x < y) return -1;
-  if (x > y) return 1;
-  if (x === y) return 0;
+  if (x === x && y === y) {
+    if (!xApprox && !approx && !adjacentDoubles(x, y)) return x < y ? -1 : 1;
+    if (xText === numText) return 0;
+    return compareLongDouble(parseLongDouble(xText), parseLongDouble(numText));
+  }
+  if (x === x) return 1; // y is NaN
   if (y === y) return -1; // x is NaN
-  if (x === x) return 1;
   return Number(xNeg) - Number(yNeg);
 }
 

@@ -76,7 +76,7 @@ export function applyFlags(k: KeyFlags, letters: string, where: 'start' | 'end' 
 }
 
 /** GNU default_key_compare: no flag but (maybe) r. */
-function plainKey(k: KeyFlags): boolean {
+export function plainKey(k: KeyFlags): boolean {
   return !(k.ignore || k.foldCase || k.skipStartBlanks || k.skipEndBlanks || k.numeric || k.general || k.human ||
     k.month || k.version || k.random);
 }
@@ -123,7 +123,7 @@ export function parseKeyDef(spec: string): KeyDef {
 }
 
 /** Start of the key in `s` (GNU begfield). `tab` is the separator char code, or -1 for blank runs. */
-function begField(s: string, key: KeyDef, tab: number): number {
+export function begField(s: string, key: KeyDef, tab: number): number {
   let p = 0;
   const lim = s.length;
   let sword = key.startField;
@@ -143,7 +143,7 @@ function begField(s: string, key: KeyDef, tab: number): number {
 }
 
 /** End of the key in `s` (GNU limfield). */
-function limField(s: string, key: KeyDef, tab: number): number {
+export function limField(s: string, key: KeyDef, tab: number): number {
   const lim = s.length;
   if (key.endField === Infinity) return lim;
   let p = 0;
@@ -250,25 +250,32 @@ function keyRangeCompare(k: KeyFlags, seed: Uint8Array): RangeCompare {
   };
 }
 
+/**
+ * The keys as GNU compares them: a key with no flags but r (or none) takes all the global ones; with no
+ * keys, non-default global flags make one whole-line key (`globalOnly`). Throws when flags clash.
+ */
+export function resolveKeys(o: LineOrderOptions): { global: KeyFlags; keys: KeyDef[]; globalOnly: boolean } {
+  const global = noFlags();
+  applyFlags(global, (o.ordering ?? '') + (o.numeric ? 'n' : '') + (o.reverse ? 'r' : ''), 'both');
+  let keys = (o.keys ?? []).map((k) => (typeof k === 'string' ? parseKeyDef(k) : { ...k }));
+  keys = keys.map((k) => (plainKey(k) && !k.reverse ? { ...k, ...global } : k));
+  const globalOnly = keys.length === 0 && !plainKey(global);
+  if (globalOnly) keys = [{ ...global, startField: 0, startChar: 0, endField: Infinity, endChar: 0, hasFlags: true }];
+  for (const k of keys) {
+    const clash = incompatibleFlags(k);
+    if (clash !== undefined) throw new Error(`mrpipe: options '-${clash}' are incompatible`);
+  }
+  return { global, keys, globalOnly };
+}
+
 /** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
 export function gnuLineOrder(o: LineOrderOptions): LineOrder {
   if (o.separator !== undefined && o.separator.length !== 1) {
     throw new Error(`mrpipe: the field separator must be one character, got ${JSON.stringify(o.separator)}`);
   }
   const tab = o.separator === undefined ? -1 : o.separator.charCodeAt(0);
-  const global = noFlags();
-  applyFlags(global, (o.ordering ?? '') + (o.numeric ? 'n' : '') + (o.reverse ? 'r' : ''), 'both');
+  const { global, keys } = resolveKeys(o);
   const reverse = global.reverse;
-  let keys = (o.keys ?? []).map((k) => (typeof k === 'string' ? parseKeyDef(k) : { ...k }));
-  // GNU: a key with no flags but r (or none) takes all the global ones.
-  keys = keys.map((k) => (plainKey(k) && !k.reverse ? { ...k, ...global } : k));
-  if (keys.length === 0 && !plainKey(global)) {
-    keys = [{ ...global, startField: 0, startChar: 0, endField: Infinity, endChar: 0, hasFlags: true }];
-  }
-  for (const k of keys) {
-    const clash = incompatibleFlags(k);
-    if (clash !== undefined) throw new Error(`mrpipe: options '-${clash}' are incompatible`);
-  }
   const lastResort = !(o.stable || o.unique);
   if (keys.length === 0) {
     const cmp: Comparator<string> = reverse ? (a, b) => compareUtf8(b, a) : compareUtf8;

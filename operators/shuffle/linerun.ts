@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
 import { freeNow } from '../lines/byte-carry.ts';
+import { RunFile } from '../../plumbing/run-file.ts';
 import type { LineCursor } from './linecursor.ts';
 
 export { ArenaCursor, UniqueLines, commonPrefix, type LineCursor } from './linecursor.ts';
@@ -33,9 +34,12 @@ function readLong(b: Buffer, p: number, lim: number, first: number): [number, nu
 
 /** Sequential writer of front-coded lines through one large buffer. */
 export class LineRunWriter extends FrameFileWriter {
-  /** `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage). */
-  constructor(file: string, bufferSize: number, buffer?: Buffer) {
-    super(file, buffer ?? Buffer.allocUnsafeSlow(bufferSize));
+  /**
+   * `bufferSize` bytes of I/O buffer, or `buffer` itself when given (reused across runs: no garbage);
+   * `compress`: a program the run is written through (sort --compress-program).
+   */
+  constructor(file: string, bufferSize: number, buffer?: Buffer, compress?: string) {
+    super(file, buffer ?? Buffer.allocUnsafeSlow(bufferSize), compress);
   }
 
   /** Append src[start, end) as one line that shares its first `lcp` bytes with the line written before it. */
@@ -125,6 +129,7 @@ export class LineRunReader implements LineCursor {
   lcp = 0;
   private readonly file: string;
   private fd: number;
+  private readonly run: RunFile;
   private io: Buffer;
   private pos = 0;
   private lim = 0;
@@ -132,10 +137,11 @@ export class LineRunReader implements LineCursor {
   private ioOff = 0;
   private eof = false;
 
-  /** Like LineRunWriter: `buffer`, when given, is used as the read buffer. */
-  constructor(file: string, bufferSize: number, buffer?: Buffer) {
+  /** Like LineRunWriter: `buffer`, when given, is used as the read buffer; `compress` -d reads the run. */
+  constructor(file: string, bufferSize: number, buffer?: Buffer, compress?: string) {
     this.file = file;
-    this.fd = fs.openSync(file, 'r');
+    this.run = RunFile.open(file, compress);
+    this.fd = this.run.fd;
     this.io = buffer ?? Buffer.allocUnsafeSlow(bufferSize);
     this.buf = Buffer.allocUnsafeSlow(256);
   }
@@ -209,19 +215,21 @@ export class LineRunReader implements LineCursor {
     this.buf = bigger;
   }
 
-  private corrupt(p: number, what: string): CorruptRunError {
-    const at = this.ioOff + p;
+  private corrupt(p: number, what: string): Error {
+    const err = this.run.failure(new CorruptRunError(this.file, this.ioOff + p, what)) as Error; // a failed `PROG -d`: its failure
     this.close();
-    return new CorruptRunError(this.file, at, what);
+    return err;
   }
 
   close(): void {
     if (this.fd < 0) return;
-    fs.closeSync(this.fd);
     this.fd = -1;
     // A huge line's buffer goes now, not at the next GC: a reader closes (at EOF) only once its last line
     // was consumed and the merge asked it for the next.
     if (this.buf.length > 1 << 16) freeNow(this.buf);
     this.buf = Buffer.alloc(0);
+    // At the run's end a decompressing program is waited for (its failure thrown); before it, let go.
+    if (this.eof) this.run.close();
+    else this.run.abort();
   }
 }

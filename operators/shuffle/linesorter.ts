@@ -66,6 +66,11 @@ export interface LineSorterOptions {
    * at 100 MB, 200 MB and 1 GB under a 64 MB budget (docs/SHUFFLE.md).
    */
   runBytes?: number;
+  /**
+   * A program each run is written through and read back through with `-d` (sort --compress-program;
+   * plumbing/run-file.ts). The runs then stay on this thread: `threads` is ignored.
+   */
+  compressProgram?: string;
 }
 
 
@@ -115,7 +120,7 @@ export class LineSorter extends LineBuffer {
     if (!(this.fanIn >= 2)) throw new RangeError(`mrpipe: fanIn must be at least 2, got ${this.fanIn}`);
     if (!(this.memory > 0)) throw new RangeError(`mrpipe: memory must be positive, got ${this.memory}`);
     this.stats = stats ?? { records: 0, runs: 0, bytesSpilled: 0, mergePasses: 0 };
-    this.threaded = options.threads ?? false;
+    this.threaded = (options.threads ?? false) && options.compressProgram === undefined;
   }
 
   /**
@@ -178,7 +183,7 @@ export class LineSorter extends LineBuffer {
   private writeRun(fill: (w: LineRunWriter) => void): string {
     const file = this.runPath();
     this.writeBuf ??= Buffer.allocUnsafeSlow(this.ioBuffer());
-    const w = new LineRunWriter(file, this.ioBuffer(), this.writeBuf);
+    const w = new LineRunWriter(file, this.ioBuffer(), this.writeBuf, this.opts.compressProgram);
     try {
       fill(w);
       w.close();
@@ -289,7 +294,7 @@ export class LineSorter extends LineBuffer {
   /** A reader for a run; `slot` picks one of fanIn reusable I/O buffers (a merge's i-th source). */
   private reader(file: string, slot: number): LineCursor {
     this.readBufs[slot] ??= Buffer.allocUnsafeSlow(this.ioBuffer());
-    const r = new LineRunReader(file, this.ioBuffer(), this.readBufs[slot]);
+    const r = new LineRunReader(file, this.ioBuffer(), this.readBufs[slot], this.opts.compressProgram);
     this.open.add(r);
     return r;
   }

@@ -8,14 +8,16 @@ import type { Cursor } from './cursor.ts';
 import { iterateCursor } from './cursor.ts';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
+import { RunFile } from '../../plumbing/run-file.ts';
 
 export const DEFAULT_IO_BUFFER = 1 << 20;
 
 export class RunWriter<T> extends FrameFileWriter<RunBuffer> {
   private readonly codec: Codec<T>;
 
-  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER) {
-    super(file, allocRunBuffer(bufferSize));
+  /** `compress`: a program the run is written through (sort --compress-program). */
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
+    super(file, allocRunBuffer(bufferSize), compress);
     this.codec = codec;
   }
 
@@ -52,6 +54,7 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
   current: T = undefined as T;
   records = 0;
   private fd: number;
+  private readonly run: RunFile;
   private buf: RunBuffer;
   private start = 0;
   private end = 0;
@@ -59,10 +62,12 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
   private eof = false;
   private readonly codec: Codec<T>;
 
-  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER) {
+  /** `compress`: the run was written through this program; `compress -d` reads it. */
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
     this.path = file;
     this.codec = codec;
-    this.fd = fs.openSync(file, 'r');
+    this.run = RunFile.open(file, compress);
+    this.fd = this.run.fd;
     this.buf = allocRunBuffer(Math.max(bufferSize, 64));
   }
 
@@ -79,7 +84,7 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
     let shift = 1;
     let b: number;
     do {
-      if (p >= end) throw new CorruptRunError(this.path, this.fileOffset + this.start, 'truncated length');
+      if (p >= end) throw this.corrupt(this.fileOffset + this.start, 'truncated length');
       b = buf[p++];
       n += (b & 0x7f) * shift;
       shift *= 128;
@@ -88,7 +93,7 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
       const header = p - this.start;
       this.ensure(header + n);
       p = this.start + header;
-      if (p + n > this.end) throw new CorruptRunError(this.path, this.fileOffset + this.start, `record of ${n} bytes cut short`);
+      if (p + n > this.end) throw this.corrupt(this.fileOffset + this.start, `record of ${n} bytes cut short`);
     }
     this.current = this.codec.read(this.buf, p, p + n);
     this.start = p + n;
@@ -116,13 +121,23 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
     }
   }
 
+  /** A failed `PROG -d` explains a cut run better than the cut does. */
+  private corrupt(at: number, what: string): Error {
+    const err = this.run.failure(new CorruptRunError(this.path, at, what)) as Error;
+    this.close();
+    return err;
+  }
+
   close(): void {
-    if (this.fd >= 0) {
-      fs.closeSync(this.fd);
-      this.fd = -1;
-    }
+    const atEnd = this.eof;
     this.eof = true;
     this.start = this.end = 0;
+    if (this.fd >= 0) {
+      this.fd = -1;
+      // At the run's end a decompressing program is waited for (its failure thrown); before it, let go.
+      if (atEnd) this.run.close();
+      else this.run.abort();
+    }
   }
 
   [Symbol.iterator](): Iterator<T> {

@@ -37,6 +37,8 @@ export interface SorterOptions<T> extends SortOptions<T> {
   gcAfterSpill?: boolean;
   /** Called after each run file is written (for counters / progress). */
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
+  /** A program each run is written through and read back through with `-d` (sort --compress-program). */
+  compressProgram?: string;
 }
 
 export interface SorterStats {
@@ -113,7 +115,7 @@ export class Sorter<T> {
     if (this.byteLines(sample)) {
       const o = this.opts;
       this.lines = new LineSorter(
-        { memory: this.memory, tmpDir: o.tmpDir, fanIn: this.fanIn, reverse: o.reverse, unique: o.unique, onSpill: o.onSpill },
+        { memory: this.memory, tmpDir: o.tmpDir, fanIn: this.fanIn, reverse: o.reverse, unique: o.unique, onSpill: o.onSpill, compressProgram: o.compressProgram },
         this.stats,
       );
     }
@@ -149,7 +151,7 @@ export class Sorter<T> {
   /** Write a sorted iterable as one run (removing it on failure). */
   private writeRun(records: Iterable<T>): string {
     const file = this.runPath();
-    const w = new RunWriter(file, this.codec as Codec<T>, this.ioBuffer());
+    const w = new RunWriter(file, this.codec as Codec<T>, this.ioBuffer(), this.opts.compressProgram);
     try {
       for (const r of records) w.write(r);
       w.close();
@@ -196,7 +198,7 @@ export class Sorter<T> {
   }
 
   private reader(file: string): RunReader<T> {
-    return new RunReader(file, this.codec as Codec<T>, this.ioBuffer());
+    return new RunReader(file, this.codec as Codec<T>, this.ioBuffer(), this.opts.compressProgram);
   }
 
   /** Readers for `files`, or undefined when the fd limit stopped them (none left open). */

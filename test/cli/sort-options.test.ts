@@ -6,45 +6,12 @@ import test from 'ava';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { BIN, tempDir } from './helpers.ts';
+import { tempDir } from './helpers.ts';
+import { GNU, MRPIPE, run, type Via } from './sort-oracle.ts';
 import { LONG } from '../long.ts';
 
 // Each run spawns GNU sort and mrpipe sort several times: a handful by default, the full count under npm run test:long.
 const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
-
-interface Run {
-  status: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-type Via = 'operand' | 'redirect' | 'pipe';
-
-/** Runs `cmd args` with the input as an operand (appended), as stdin from the file, or piped. */
-function run(cmd: readonly string[], args: readonly string[], file: string, via: Via): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const fd = via === 'redirect' ? fs.openSync(file, 'r') : undefined;
-    const child = spawn(cmd[0], [...cmd.slice(1), ...args, ...(via === 'operand' ? [file] : [])], {
-      env: { ...process.env, LC_ALL: 'C', MRPIPE_NO_PROGRESS: '1' },
-      stdio: [fd ?? 'pipe', 'pipe', 'pipe'],
-    });
-    if (fd !== undefined) fs.closeSync(fd);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('latin1') }));
-    if (child.stdin) {
-      child.stdin.on('error', () => {});
-      child.stdin.end(via === 'pipe' && file !== '' ? fs.readFileSync(file) : '');
-    }
-  });
-}
-
-const GNU = ['sort'];
-const MRPIPE = [process.execPath, BIN, 'sort'];
 
 let dir: string;
 let cleanup: () => void;
@@ -273,12 +240,4 @@ test('--files0-from names the inputs; its errors are usage errors', async (t) =>
     t.is((await run(MRPIPE, [`--files0-from=${f}`], '', 'pipe')).status, 2);
   }
   t.is((await run(MRPIPE, [`--files0-from=${list}`, a], '', 'pipe')).status, 2);
-});
-
-test('--debug and --compress-program are usage errors naming the option', async (t) => {
-  for (const args of [['--debug'], ['--compress-program=gzip']]) {
-    const r = await run(MRPIPE, args, inputFile(Buffer.from('a\n')), 'operand');
-    t.is(r.status, 2);
-    t.regex(r.stderr, new RegExp(args[0].replace(/=.*/, '')));
-  }
 });

@@ -11,8 +11,11 @@ import { gnuLineOrder, parseKeyDef, type LineOrder } from '../../../operators/sh
 import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
-import { CliError, failure, usageError } from '../errors.ts';
+import { CliError, EXIT_USAGE, failure, usageError } from '../errors.ts';
+import { FilterProgramError } from '../../../plumbing/run-file.ts';
+import { CorruptRunError } from '../../../operators/shuffle/errors.ts';
 import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
+import { debugAnnotator, debugWarnings } from '../sort/debug.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
 import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
@@ -34,7 +37,7 @@ export function registerSort(program: Command): void {
     .option('-b, --ignore-leading-blanks', 'ignore leading blanks')
     .option('-d, --dictionary-order', 'consider only blanks and alphanumeric characters')
     .option('-f, --ignore-case', 'fold lower case to upper case characters')
-    .option('-g, --general-numeric-sort', 'compare according to general numerical value (strtod: 1e3, inf, nan)')
+    .option('-g, --general-numeric-sort', 'compare according to general numerical value (strtold, x86-64 long double: 1e3, 0x1p4, inf, nan)')
     .option('-i, --ignore-nonprinting', 'consider only printable characters')
     .option('-M, --month-sort', 'compare (unknown) < JAN < ... < DEC')
     .option('-h, --human-numeric-sort', 'compare human readable numbers (2K, 1G)')
@@ -50,8 +53,9 @@ export function registerSort(program: Command): void {
     .option('-c', 'check for sorted input; do not sort; report the first disorder (exit 1)')
     .option('-C', 'like -c, but do not report the first disorder')
     .option('--check [WORD]', '-c (diagnose-first, the default) or -C (quiet, silent)')
-    .option('--compress-program <PROG>', 'not supported: a usage error (run files are mrpipe\'s own format)')
-    .option('--debug', 'not supported: a usage error (mrpipe cannot annotate keys as GNU does)')
+    .option('--compress-program <PROG>', 'compress the sorted runs with PROG (PROG -d decompresses), e.g. gzip, zstd',
+      once('multiple compress programs specified'))
+    .option('--debug', 'underline each key in the output (tabs as >) and warn about questionable key options on stderr')
     .option('--files0-from <F>', "read input file names from F, each ended by a NUL; '-' = stdin")
     .option('-k, --key <KEYDEF>', 'sort by a key: F[.C][OPTS][,F[.C][OPTS]], OPTS from bdfghiMnRrV (repeatable, as in GNU sort)',
       (v: string, prev: string[] = []) => [...prev, v])
@@ -71,23 +75,34 @@ export function registerSort(program: Command): void {
     .addHelpText('after', `
 Lines are compared as bytes (LC_ALL=C, whatever the locale): the output matches GNU sort byte for byte
 with the same flags. Long options may be abbreviated (--rev); obsolete +POS1 -POS2 keys are accepted.
-Not GNU: -g compares doubles (GNU: long double); .gz inputs are decompressed (not with -m);
---debug and --compress-program are usage errors. Default memory: 256MB.
+Not GNU: .gz inputs are decompressed (not with -m); -R's order is its own (equal keys stay together);
+a failing --compress-program ends the sort with exit 2 naming it. Default memory: 256MB.
+--version prints mrpipe's version.
 
 Examples:
   mrpipe sort -S 64M big.txt > sorted.txt
   mrpipe sort -t, -k2,2n -k1,1 data.csv -o data.csv
   du -h | mrpipe sort -h
   mrpipe sort -m part-*.txt -o all.txt
-  mrpipe sort -c data.txt && echo sorted`)
+  mrpipe sort -c data.txt && echo sorted
+  mrpipe sort -S 1G --compress-program=zstd -T /scratch huge.txt > sorted.txt
+  mrpipe sort --debug -t, -k2,2n data.csv | head`)
     .action(sortAction);
 }
 
 async function sortAction(files: string[], flags: SortFlags): Promise<void> {
-  if (flags.debug) throw usageError('--debug is not supported: mrpipe sort cannot annotate keys as GNU sort does');
-  if (flags.compressProgram !== undefined) {
-    throw usageError('--compress-program is not supported: mrpipe writes its runs in its own format (use -T on a roomy disk)');
+  try {
+    await sortCommand(files, flags);
+  } catch (err) {
+    // A compress program that cannot run or fails: exit 2, as GNU sort's every failure.
+    if (err instanceof FilterProgramError) throw new CliError(err.message.replace(/^mrpipe: /, ''), EXIT_USAGE);
+    // A run that reads back cut or garbled (a compress program whose -d output is not what went in).
+    if (err instanceof CorruptRunError) throw new CliError(err.message.replace(/^mrpipe: /, ''), EXIT_USAGE);
+    throw err;
   }
+}
+
+async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   let check: 'quiet' | 'diagnose' | undefined;
   if (flags.c || flags.C || flags.check !== undefined) {
     const modes = new Set<string>();
@@ -96,7 +111,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     if (flags.check !== undefined) modes.add(argmatch(typeof flags.check === 'string' ? flags.check : 'diagnose-first', CHECK_WORDS, '--check'));
     if (modes.size > 1) throw usageError("options '-cC' are incompatible");
     check = [...modes][0] as 'quiet' | 'diagnose';
-    if (flags.output !== undefined) throw usageError(`options '-${check === 'quiet' ? 'C' : 'c'}o' are incompatible`);
+    if (flags.output !== undefined && !flags.debug) throw usageError(`options '-${check === 'quiet' ? 'C' : 'c'}o' are incompatible`);
   }
   let memory = DEFAULT_MEMORY;
   if (flags.memory !== undefined) memory = parseSize(flags.memory, '--memory');
@@ -111,21 +126,30 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   }
   const parallel = flags.parallel === undefined ? availableParallelism() : parseCount(flags.parallel, '--parallel');
   const separator = separatorOf(flags.fieldSeparator);
-  const keys = (flags.key ?? []).map((k) => {
+  // argv.ts marks the keys it made of obsolete +POS1 -POS2 with a leading NUL (no argument can hold one).
+  const obsolete = (flags.key ?? []).map((k) => k.startsWith('\0'));
+  const keys = (flags.key ?? []).map((k) => k.replace(/^\0/, '')).map((k) => {
     try { return parseKeyDef(k); } catch (err) { throw usageError(`-k ${k}: ${(err as Error).message.replace(/^mrpipe: /, '')}`); }
   });
   const ordering = orderingOf(flags);
   const terminator = flags.zeroTerminated ? 0 : 10;
   const needsRandom = ordering.includes('R') || keys.some((k) => k.random);
+  const orderOptions = { keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique };
   let order: LineOrder;
   try {
-    order = gnuLineOrder({
-      keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique,
-      randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined,
-    });
+    order = gnuLineOrder({ ...orderOptions, randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined });
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw usageError((err as Error).message.replace(/^mrpipe: /, ''));
+  }
+  // --debug: GNU's warnings now; each output line is then printed annotated with its keys.
+  let format: ((line: string) => string) | undefined;
+  if (flags.debug) {
+    if (check !== undefined || flags.output !== undefined) {
+      throw usageError(`options '-${check === 'quiet' ? 'C' : check !== undefined ? 'c' : 'o'} --debug' are incompatible`);
+    }
+    for (const w of debugWarnings({ ...orderOptions, obsolete })) process.stderr.write(`mrpipe sort: ${w}\n`);
+    format = debugAnnotator(orderOptions);
   }
   if (flags.files0From !== undefined) {
     if (files.length > 0) throw usageError(`extra operand '${files[0]}': file operands cannot be combined with --files0-from`);
@@ -141,20 +165,21 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   checkStdout(flags.output);
   await checkOutput(flags.output); // the output is opened only once sorted: its problems are found now
   const tmpDir = flags.temporaryDirectory ?? flags.tmpDir;
+  const compressProgram = flags.compressProgram;
   const tmpFlag = flags.tmpDir !== undefined && flags.temporaryDirectory === undefined ? '--tmp-dir' : '-T';
   // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
   await checkTmpDir(tmpDir, tmpFlag);
   if (flags.merge) {
-    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir });
+    await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir, format, compress: compressProgram });
     return;
   }
   const bar = progress('sort', 'read', 'bytes', await totalInputBytes(specs));
-  if (keys.length === 0 && separator === undefined && ordering === '' && terminator === 10) {
+  if (keys.length === 0 && separator === undefined && ordering === '' && terminator === 10 && !format) {
     // Plain byte order: raw bytes in, raw bytes out (-s is a no-op here: equal lines are equal bytes).
     try {
       await sortByteLines(specs, {
         reverse: !!flags.reverse, unique: !!flags.unique, memory, tmpDir, threads: parallel > 1 && memory >= MIN_THREADED_BUFFER,
-        output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'), fanIn,
+        output: flags.output, onRead: (n) => bar.update(n), onMerge: () => bar.phase('merge'), fanIn, compressProgram,
       });
     } finally {
       bar.stop();
@@ -165,7 +190,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
   // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
   try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
   // The order is GNU's full comparison (with -u it is the key-only one, so -u drops equal keys).
-  const sorter = new Sorter<string>({ compare: order.compare, unique: flags.unique, encoding: 'latin1', memory, tmpDir, fanIn });
+  const sorter = new Sorter<string>({ compare: order.compare, unique: flags.unique, encoding: 'latin1', memory, tmpDir, fanIn, compressProgram });
   let read = 0;
   let spilling = false;
   const push = (line: string): void => { spilling = true; sorter.push(line); spilling = false; };
@@ -181,6 +206,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
         }
       } catch (err) {
         // Spilling happens inside push(): only errors of the input itself are reading errors.
+        if (spilling && err instanceof FilterProgramError) throw err;
         if (spilling) throw tempDirError(err, tmpDir, tmpFlag, 'a sorted run');
         throw failure(`reading ${describeReadError(err, spec.name)}`);
       }
@@ -194,7 +220,7 @@ async function sortAction(files: string[], flags: SortFlags): Promise<void> {
     }
     await withOutput(flags.output, 'latin1', async (out) => {
       for (const line of sorted) {
-        if (!out.write(line + end)) await out.drain();
+        if (!out.write(format ? format(line) : line + end)) await out.drain();
       }
     });
   } finally {

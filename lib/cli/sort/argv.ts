@@ -78,7 +78,7 @@ export function normalizeSortArgs(args: readonly string[]): string[] {
       const withEnd = next !== undefined && /^-\d/.test(next);
       const spec = obsoleteKey(a, withEnd ? next : undefined);
       if (spec !== undefined) {
-        out.push(`-k${spec}`);
+        out.push(`-k\0${spec}`); // the NUL marks it obsolete, for --debug's warning (commands/sort.ts)
         if (withEnd) i++;
         continue;
       }

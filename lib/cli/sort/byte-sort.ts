@@ -3,6 +3,7 @@
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
 import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
 import { failure } from '../errors.ts';
+import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
 
 export interface ByteSortOptions {
@@ -15,6 +16,8 @@ export interface ByteSortOptions {
   output: string | undefined;
   /** Runs merged at once (--batch-size). */
   fanIn?: number;
+  /** --compress-program: runs are written through it and read back through `PROG -d`. */
+  compressProgram?: string;
   /** Called with the input bytes read so far (the progress bar). */
   onRead?: (bytes: number) => void;
   /** Called when the input is read and the merge of the sorted runs begins. */
@@ -23,12 +26,13 @@ export interface ByteSortOptions {
 
 /** Sorts the inputs in byte order into the output (stdout or -o FILE). */
 export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
-  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads, fanIn: opts.fanIn });
+  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads, fanIn: opts.fanIn, compressProgram: opts.compressProgram });
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
+      if (err instanceof FilterProgramError) throw err; // commands/sort.ts says it
       throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
     }
   };

@@ -9,7 +9,8 @@ import { mergeRuns } from '../../../operators/shuffle/merge-plan.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
 import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';
 import { ByteLines } from './byte-lines.ts';
-import { lineCursor } from './line-cursor.ts';
+import { lineCursor, tempLineCursor } from './line-cursor.ts';
+import { RunFile } from '../../../plumbing/run-file.ts';
 
 /** A sorted stream stopped at its first disorder ends the run here (GNU's "sort: FILE:N: disorder"). */
 class Disorder extends Error {}
@@ -63,26 +64,46 @@ export interface MergeOptions {
   /** Inputs merged at once (--batch-size, default 16); more are merged in passes through temp files. */
   fanIn?: number;
   tmpDir: string | undefined;
+  /** How each output line is written (--debug's annotation); default: the line and the terminator. */
+  format?: (line: string) => string;
+  /** --compress-program: the temp files of merge passes are written through it (read through `-d`). */
+  compress?: string;
 }
 
 /** Merges `group` (in input order: ties keep it) into the new temp file `file`. */
-function mergeToFile(group: InputSpec[], order: LineOrder, o: MergeOptions, file: string): InputSpec {
-  const out = fs.openSync(file, 'wx', 0o600);
-  const merged = mergeCursors(group.map((s) => lineCursor(s, o.terminator)), order.compare);
+function mergeToFile(group: InputSpec[], order: LineOrder, o: MergeOptions, file: string, cursor: (s: InputSpec) => Cursor<string>): InputSpec {
+  const merged = mergeCursors(group.map(cursor), order.compare);
+  let out: RunFile;
+  try {
+    out = RunFile.create(file, o.compress);
+  } catch (err) {
+    merged.close();
+    throw err;
+  }
+  let done = false;
   try {
     const end = String.fromCharCode(o.terminator);
     let parts: string[] = [];
     let size = 0;
-    const flush = (): void => { fs.writeSync(out, Buffer.from(parts.join(''), 'latin1')); parts = []; size = 0; };
+    const flush = (): void => {
+      const bytes = Buffer.from(parts.join(''), 'latin1');
+      for (let off = 0; off < bytes.length;) off += fs.writeSync(out.fd, bytes, off);
+      parts = [];
+      size = 0;
+    };
     while (merged.advance()) {
       parts.push(merged.current, end);
       size += merged.current.length + 1;
       if (size >= 1 << 20) flush();
     }
     flush();
+    done = true;
+  } catch (err) {
+    throw out.failure(err); // a write into a failed compress program: its failure
   } finally {
     merged.close();
-    fs.closeSync(out);
+    if (done) out.close();
+    else out.abort();
   }
   return { name: file, path: file };
 }
@@ -95,12 +116,19 @@ export async function mergeSorted(specs: readonly InputSpec[], order: LineOrder,
   const dir = (): string => (tmp ??= makeTempDir(o.tmpDir, 'mrpipe-merge-'));
   let merged: Cursor<string> | undefined;
   const end = String.fromCharCode(o.terminator);
+  const temps = new Set<string>();
+  const cursor = (s: InputSpec): Cursor<string> => (o.compress !== undefined && s.path !== null && temps.has(s.path)
+    ? tempLineCursor(s.path, o.compress, o.terminator) : lineCursor(s, o.terminator));
   try {
     let spilled = 0;
     // More inputs than --batch-size: the one merge planner (passes, fd-limit fallback) over temp files.
     merged = mergeRuns(specs, { fanIn: o.fanIn ?? DEFAULT_FAN_IN }, {
-      merge: (group) => mergeToFile(group, order, o, path.join(dir(), `merge-${spilled++}`)),
-      open: (runs) => mergeCursors(runs.map((s) => lineCursor(s, o.terminator)), order.compare),
+      merge: (group) => {
+        const file = path.join(dir(), `merge-${spilled++}`);
+        temps.add(file);
+        return mergeToFile(group, order, o, file, cursor);
+      },
+      open: (runs) => mergeCursors(runs.map(cursor), order.compare),
     }).merged;
     await withOutput(o.output, 'latin1', async (out) => {
       let last: string | undefined;
@@ -109,7 +137,7 @@ export async function mergeSorted(specs: readonly InputSpec[], order: LineOrder,
         const line = m.current;
         if (o.unique && last !== undefined && order.keyCompare(last, line) === 0) continue;
         last = line;
-        if (!out.write(line + end)) await out.drain();
+        if (!out.write(o.format ? o.format(line) : line + end)) await out.drain();
       }
     });
   } finally {
