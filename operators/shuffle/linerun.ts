@@ -173,10 +173,10 @@ export class LineRunReader implements LineCursor {
     let p = this.pos;
     let lcp = b[p++];
     if (lcp >= 0x80) [lcp, p] = readLong(b, p, lim, lcp);
-    if (p >= lim) throw this.corrupt(p, 'truncated header');
+    if (p >= lim) throw this.corrupt(p, 'line header cut short');
     let n = b[p++];
     if (n >= 0x80) [n, p] = readLong(b, p, lim, n);
-    if (p > lim) throw this.corrupt(lim, 'truncated header');
+    if (p > lim) throw this.corrupt(lim, 'line header cut short');
     if (lcp > this.end) throw this.corrupt(this.pos, `shared prefix of ${lcp} bytes longer than the line before`);
     const len = lcp + n;
     if (len > this.buf.length) this.grow(len, lcp);
