@@ -268,15 +268,30 @@ export function resolveKeys(o: LineOrderOptions): { global: KeyFlags; keys: KeyD
   return { global, keys, globalOnly };
 }
 
-/** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
-export function gnuLineOrder(o: LineOrderOptions): LineOrder {
+/** GNU sort's options resolved once: the keys as compared, the separator, the global -r, the last resort. */
+export interface ResolvedOrder {
+  keys: KeyDef[];
+  /** -t as a byte, or -1 for runs of blanks. */
+  tab: number;
+  /** Global -r: reverses the last-resort comparison (and keys that inherit it). */
+  reverse: boolean;
+  /** Whole-line comparison when the keys tie (no -s, no -u, and keys given). */
+  lastResort: boolean;
+}
+
+/** Resolves GNU sort's options. Throws when the separator is bad or a key's flags are incompatible. */
+export function resolveOrder(o: LineOrderOptions): ResolvedOrder {
   if (o.separator !== undefined && o.separator.length !== 1) {
     throw new Error(`mrpipe: the field separator must be one character, got ${JSON.stringify(o.separator)}`);
   }
   const tab = o.separator === undefined ? -1 : o.separator.charCodeAt(0);
   const { global, keys } = resolveKeys(o);
-  const reverse = global.reverse;
-  const lastResort = !(o.stable || o.unique);
+  return { keys, tab, reverse: global.reverse, lastResort: keys.length > 0 && !(o.stable || o.unique) };
+}
+
+/** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */
+export function gnuLineOrder(o: LineOrderOptions): LineOrder {
+  const { keys, tab, reverse, lastResort } = resolveOrder(o);
   if (keys.length === 0) {
     const cmp: Comparator<string> = reverse ? (a, b) => compareUtf8(b, a) : compareUtf8;
     return { compare: cmp, keyCompare: cmp };

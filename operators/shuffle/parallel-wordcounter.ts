@@ -1,17 +1,25 @@
-// ParallelWordCounter: a WordCounter on more than one core. The calling thread cuts the input at word
-// separators and copies each piece of whole words into a free shared slot of a helper thread
-// (wordcount-worker.ts); when every slot is busy it counts the piece itself, so no thread waits and a
-// loaded machine degrades to one thread's speed. Each thread counts in its own table under its share of the
-// budget and spills sorted runs into one shared private directory; at the end the helpers spill what they
-// hold and the calling thread merges all runs with its last table (WordMerge sums a word's counts across
-// runs). Output is the same as WordCounter's, byte for byte.
+// ParallelWordCounter: a WordCounter on more than one core. Threads split the vocabulary, not the text:
+// each thread scans all of the text and counts only the words whose key (first two bytes, wordscan.ts
+// wordKey) it owns. Keys are dealt out one by one — the heaviest of a sample first, each to the least
+// loaded thread, the unseen ones by a hash — so every thread gets a fair mix whatever the text's order. The
+// calling thread copies each chunk into a shared ring that the helper threads (wordcount-worker.ts) scan in
+// input order, and counts its own keys from the chunk itself. Each thread counts in its own table under its
+// share of the budget and spills sorted runs into one shared private directory. At the end each helper
+// merges its runs into one sorted run file that this thread reads while it is written, and this thread
+// merges its own: as no word is in two threads, the output just takes the next word from the thread that
+// owns the smallest key — no byte compare across threads, no count summed twice.
+// Output is the same as WordCounter's, byte for byte.
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ByteCarry } from '../lines/byte-carry.ts';
 import { DiskFullError } from './errors.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
-import type { WordCountWorkerData, WordCountWorkerMessage, WordCountWorkerResult } from './wordcount-worker.ts';
-import type { WordCountCursor } from './wordrun.ts';
+import {
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_LENGTHS, RING_PUBLISHED, type WordCountWorkerData,
+  type WordCountWorkerResult,
+} from './wordcount-protocol.ts';
+import { WordRunReader, type WordCountCursor } from './wordrun.ts';
+import { WORD_KEYS, wordKey } from './wordscan.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
   /** Helper threads counting beside the calling thread (default 1; 0 = count in this thread only). */
@@ -22,33 +30,37 @@ export interface ParallelWordCounterOptions extends WordCounterOptions {
 
 /**
  * What a helper thread costs besides its table: its V8 isolate (~20 MB of RSS running the built .js; ~41 MB
- * running .ts sources, which instantiate their own type stripper) and its 2 MiB of slots.
+ * running .ts sources, which instantiate their own type stripper) and its share of the 4 MiB ring.
  */
 export const HELPER_COST = 22 * 2 ** 20;
-const SLOTS = 4;
+const SLOTS = 8;
 const SLOT_BYTES = 512 * 1024;
 /** A counter's table below this is not worth a thread: fewer helpers are started. */
 const MIN_SHARE = 8 * 2 ** 20;
 /** Input counted here before helpers start: a small input is not worth a thread's start-up. */
 const START_AFTER = 4 * 2 ** 20;
+/** What a distinct word costs (insert, sort, write, merge) in occurrences of a word already counted. */
+const NEW_WORD_COST = 4;
+/** This thread's share of the words against a helper's 1: it also reads, fills the ring and writes the output. */
+const MAIN_WEIGHT = 0.9;
+/** Bytes of the first chunk after the switch sampled with the table to choose the ranges. */
+const SAMPLE_BYTES = 1 << 20;
+const ERROR_BYTES = 4096;
+/** How long one wait for a helper blocks before its state is looked at again (ms). */
+const WAIT_MS = 200;
+
+const READ_WAIT_MS = 5;
 
 /** 1 for the bytes that separate words (as in wordscan.ts). */
 const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
-/** A slot being filled with pieces before it is sent. */
-interface Fill {
-  helper: Helper;
-  slot: number;
-  view: Buffer;
-  length: number;
-}
-
 interface Helper {
   worker: Worker;
-  states: Int32Array;
-  slots: SharedArrayBuffer;
-  result: Promise<NonNullable<WordCountWorkerResult['done']>>;
+  control: Int32Array;
+  stats: Float64Array;
+  error: Uint8Array;
+  out: string;
 }
 
 export class ParallelWordCounter {
@@ -59,12 +71,17 @@ export class ParallelWordCounter {
   readonly #helperCount: number;
   #helpers: Helper[] = [];
   #dir: string | undefined;
-  /** Bytes after the last separator seen, waiting for the rest of their word. */
-  readonly #carry = new ByteCarry();
-  /** The local counter holds the start of an unfinished word: what follows up to a separator is its. */
-  #localWord = false;
-  #next = 0;
-  #fill: Fill | undefined;
+  /** The ring every helper scans: SLOTS slots, states[slot] = helpers yet to scan it. */
+  #ring: SharedArrayBuffer | undefined;
+  #states: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** [published, ended, slot lengths]: wordcount-protocol.ts. */
+  #ringCtl: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** The slot being filled (sent once half full) and its length. */
+  #slot = -1;
+  #fillLength = 0;
+  #nextSlot = 0;
+  /** Before the helpers start: the last byte counted was inside a word. */
+  #inWord = false;
   #error: Error | undefined;
   #finished = false;
 
@@ -95,142 +112,117 @@ export class ParallelWordCounter {
 
   /** Counts the words of a chunk (a word may continue into the next chunk); the chunk is not kept. */
   write(chunk: Buffer): void {
-    if (this.#error) throw this.#error;
+    this.#check();
     if (this.#finished) throw new Error('mrpipe: ParallelWordCounter.write() after finish()');
     this.stats.bytes += chunk.length;
+    const n = chunk.length;
     if (this.#helpers.length === 0) {
       if (this.#helperCount === 0 || this.stats.bytes <= (this.#opts.startAfter ?? START_AFTER)) {
         this.#local.write(chunk);
+        if (n > 0) this.#inWord = SPACE[chunk[n - 1]] === 0;
         return;
       }
-      this.#startHelpers();
-      this.#localWord = true; // the local counter may hold the start of a word this chunk continues
+      // The local counter still counts every word: let it finish the one it holds first.
+      let s = 0;
+      if (this.#inWord) {
+        while (s < n && SPACE[chunk[s]] === 0) s++;
+        if (s === n) {
+          this.#local.write(chunk);
+          return;
+        }
+        this.#local.write(chunk.subarray(0, ++s)); // with the separator that ends the word
+      }
+      chunk = chunk.subarray(s);
+      this.#startHelpers(chunk);
     }
-    const n = chunk.length;
+    this.#toRing(chunk);
+    this.#local.write(chunk);
+  }
+
+  /** Throws the first failure: one seen in an event, or a helper's, read from shared memory. */
+  #check(): void {
+    if (this.#error) throw this.#error;
+    for (const h of this.#helpers) if (Atomics.load(h.control, 0) === HELPER_FAILED) throw this.#fail(sharedError(h.error));
+  }
+
+  /** Copies chunk into the ring, a slot at a time (small chunks gather in one slot). */
+  #toRing(chunk: Buffer): void {
+    const ring = this.#ring as SharedArrayBuffer;
     let s = 0;
-    if (this.#localWord) {
-      while (s < n && SPACE[chunk[s]] === 0) s++;
-      if (s === n) {
-        this.#local.write(chunk);
-        return;
+    while (s < chunk.length) {
+      if (this.#slot < 0) {
+        this.#slot = this.#takeSlot();
+        this.#fillLength = 0;
       }
-      this.#local.write(chunk.subarray(0, ++s)); // with the separator that ends the word
-      this.#localWord = false;
-    }
-    while (s < n) {
-      const e = Math.min(n, s + SLOT_BYTES - this.#carry.length);
-      let cut = e;
-      while (cut > s && SPACE[chunk[cut - 1]] === 0) cut--;
-      if (cut > s) {
-        this.#dispatch(chunk, s, cut);
-        s = cut;
-        continue;
-      }
-      if (e === n) {
-        // No separator in the rest: it waits for the end of its word.
-        this.#carry.append(chunk, s, n);
-        if (this.#carry.length > SLOT_BYTES / 2) this.#goLocal(undefined, 0, 0);
-        return;
-      }
-      // A word longer than a slot: this thread counts it and the rest of the chunk.
-      this.#goLocal(chunk, s, n);
-      return;
+      const take = Math.min(chunk.length - s, SLOT_BYTES - this.#fillLength);
+      chunk.copy(Buffer.from(ring, this.#slot * SLOT_BYTES + this.#fillLength, take), 0, s, s + take);
+      this.#fillLength += take;
+      s += take;
+      if (this.#fillLength >= SLOT_BYTES / 2) this.#send();
     }
   }
 
-  /** The carry and chunk[s, e) go to the local counter, which then holds an unfinished word. */
-  #goLocal(chunk: Buffer | undefined, s: number, e: number): void {
-    this.#carryLocal();
-    if (chunk) this.#local.write(chunk.subarray(s, e));
-    this.#localWord = true;
+  /** The next slot in ring order, once every helper has scanned it (waiting for the slowest). */
+  #takeSlot(): number {
+    const slot = this.#nextSlot;
+    this.#nextSlot = (slot + 1) % SLOTS;
+    while (true) {
+      const v = Atomics.load(this.#states, slot);
+      if (v === 0) return slot;
+      this.#check();
+      Atomics.wait(this.#states, slot, v, WAIT_MS);
+    }
   }
 
-  #carryLocal(): void {
-    if (this.#carry.length > 0) this.#local.write(this.#carry.bytes());
-    this.#carry.clear();
+  /** Publishes the slot being filled to every helper. */
+  #send(): void {
+    if (this.#slot < 0) return;
+    const ring = this.#ringCtl;
+    ring[RING_LENGTHS + this.#slot] = this.#fillLength;
+    Atomics.store(this.#states, this.#slot, this.#helpers.length);
+    Atomics.add(ring, RING_PUBLISHED, 1);
+    Atomics.notify(ring, RING_PUBLISHED);
+    this.#slot = -1;
   }
 
   /**
-   * The carry + chunk[s, e) (whole words) into the slot being filled (sent once half full), or counted here
-   * when no slot is free. Small pieces gather in one slot: a message per tiny chunk would cost more than
-   * counting it.
+   * Deals the keys out from what the local table holds and the first MiB of `sample`, hands each helper the
+   * words counted so far that it owns (as a run) and starts it.
    */
-  #dispatch(chunk: Buffer, s: number, e: number): void {
-    const need = this.#carry.length + (e - s);
-    let fill = this.#fill;
-    if (fill && fill.length + need > SLOT_BYTES) {
-      this.#send(fill);
-      fill = undefined;
-    }
-    fill ??= this.#fill = this.#freeSlot();
-    if (!fill) {
-      this.#carryLocal();
-      this.#local.write(chunk.subarray(s, e));
-      return;
-    }
-    const view = fill.view;
-    let p = fill.length;
-    p += this.#carry.buf.copy(view, p, 0, this.#carry.length);
-    p += chunk.copy(view, p, s, e);
-    fill.length = p;
-    this.#carry.length = 0;
-    if (p >= SLOT_BYTES / 2) this.#send(fill);
-  }
-
-  /** A free slot of some helper (round robin), or undefined when all are busy. */
-  #freeSlot(): Fill | undefined {
-    const h = this.#helpers;
-    const total = h.length * SLOTS;
-    for (let k = 0; k < total; k++) {
-      const i = (this.#next + k) % total;
-      const helper = h[Math.floor(i / SLOTS)];
-      const slot = i % SLOTS;
-      if (Atomics.load(helper.states, slot) !== 0) continue;
-      this.#next = i + 1;
-      Atomics.store(helper.states, slot, 1);
-      return { helper, slot, view: Buffer.from(helper.slots, slot * SLOT_BYTES, SLOT_BYTES), length: 0 };
-    }
-    return undefined;
-  }
-
-  #send(fill: Fill): void {
-    if (this.#fill === fill) this.#fill = undefined;
-    if (fill.length === 0) {
-      Atomics.store(fill.helper.states, fill.slot, 0);
-      return;
-    }
-    fill.helper.worker.postMessage({ slot: fill.slot, length: fill.length } satisfies WordCountWorkerMessage);
-  }
-
-  #startHelpers(): void {
+  #startHelpers(sample: Buffer): void {
+    const weights = new Float64Array(WORD_KEYS);
+    this.#local.addKeyWeights(weights, NEW_WORD_COST);
+    addSampleWeights(sample.subarray(0, SAMPLE_BYTES), weights);
+    const owner = dealKeys(weights, this.#helperCount);
+    const early = this.#local.spillOwned(owner, this.#helperCount + 1);
+    this.#local.countOwned(owner, 0);
+    this.#ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+    const states = new SharedArrayBuffer(SLOTS * 4);
+    this.#states = new Int32Array(states);
+    const ringCtl = new SharedArrayBuffer((RING_LENGTHS + SLOTS) * 4);
+    this.#ringCtl = new Int32Array(ringCtl);
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
+    const dir = this.#dir as string;
     for (let i = 0; i < this.#helperCount; i++) {
-      const slots = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
-      const states = new SharedArrayBuffer(SLOTS * 4);
+      const run = early[i];
       const data: WordCountWorkerData = {
-        memory: this.#share, fanIn: this.#opts.fanIn, runDir: this.#dir as string, runPrefix: `h${i}-`,
-        slots, slotBytes: SLOT_BYTES, states,
+        memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, owner, me: i + 1,
+        runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots: this.#ring,
+        slotCount: SLOTS, slotBytes: SLOT_BYTES, ring: ringCtl, states, control: new SharedArrayBuffer(8), stats: new SharedArrayBuffer(3 * 8),
+        error: new SharedArrayBuffer(ERROR_BYTES),
       };
       const worker = new Worker(new URL(file, import.meta.url), { workerData: data });
-      const result = new Promise<NonNullable<WordCountWorkerResult['done']>>((resolve, reject) => {
-        let settled = false;
-        const fail = (err: Error): void => {
-          if (settled) return;
-          settled = true;
-          reject(this.#fail(err));
-        };
-        worker.on('message', (m: WordCountWorkerResult) => {
-          if (m.error) fail(helperError(m.error));
-          else if (m.done && !settled) {
-            settled = true;
-            resolve(m.done);
-          }
-        });
-        worker.on('error', fail);
-        worker.on('exit', (code) => fail(new Error(`mrpipe: a word-count helper thread exited (code ${code}) before it finished`)));
+      const control = new Int32Array(data.control);
+      worker.on('message', (m: WordCountWorkerResult) => {
+        if (m.error) this.#fail(helperError(m.error));
       });
-      result.catch(() => {}); // seen through #error (write) or finish()
-      this.#helpers.push({ worker, states: new Int32Array(states), slots, result });
+      worker.on('error', (err) => this.#fail(err));
+      worker.on('exit', (code) => {
+        if (Atomics.load(control, 0) !== HELPER_DONE) this.#fail(new Error(`mrpipe: a word-count helper thread exited (code ${code}) before it finished`));
+      });
+      this.#helpers.push({
+        worker, control, stats: new Float64Array(data.stats), error: new Uint8Array(data.error), out: data.out,
+      });
     }
   }
 
@@ -240,30 +232,82 @@ export class ParallelWordCounter {
   }
 
   /**
-   * The input has ended: waits for the helpers' last runs, then returns a cursor over (word, count) in byte
-   * order of the word. Reaching its end (or closing it) removes the temp dir.
+   * The input has ended: returns a cursor over (word, count) in byte order of the word — this thread's words
+   * merged here and each helper's merged run, read while the helper writes it. Reaching its end (or closing
+   * it) removes the temp dir.
    */
   async finish(): Promise<WordCountCursor> {
     if (this.#finished) throw new Error('mrpipe: ParallelWordCounter.finish() called twice');
     this.#finished = true;
-    if (this.#error) throw this.#error;
-    this.#carryLocal();
-    if (this.#fill) this.#send(this.#fill);
-    for (const h of this.#helpers) h.worker.postMessage({ end: true } satisfies WordCountWorkerMessage);
-    const done = await Promise.all(this.#helpers.map((h) => h.result));
-    this.#stopHelpers();
-    for (const d of done) {
-      this.#local.addRuns(d.runs);
-      this.stats.spills += d.spills;
-      this.stats.words += d.words;
+    this.#check();
+    this.#send();
+    if (this.#helpers.length > 0) {
+      Atomics.store(this.#ringCtl, RING_ENDED, 1);
+      Atomics.notify(this.#ringCtl, RING_PUBLISHED);
     }
-    const cursor = this.#local.finish();
+    const mine = this.#local.finish();
     this.stats.words += this.#local.stats.words;
     this.stats.spills += this.#local.stats.spills;
+    let cursor = mine;
+    if (this.#helpers.length > 0) {
+      const sources = [mine, ...this.#helpers.map((h) => this.#helperRun(h))];
+      cursor = new OwnersCursor(sources);
+    }
     return new DisposingCursor(cursor, () => {
-      this.stats.mergePasses = this.#local.stats.mergePasses;
+      this.stats.mergePasses = Math.max(this.stats.mergePasses, this.#local.stats.mergePasses);
       this.dispose();
     });
+  }
+
+  /** A cursor over a helper's merged run, opened when the helper has created it, read as it grows. */
+  #helperRun(h: Helper): WordCountCursor {
+    let reader: WordRunReader | undefined;
+    let done = false;
+    const more = (): boolean => {
+      if (done) return false;
+      const seen = Atomics.load(h.control, 1);
+      const state = Atomics.load(h.control, 0);
+      if (state === HELPER_FAILED) this.#check();
+      if (state === HELPER_DONE) {
+        done = true; // one more read takes what was written before the helper said so
+        this.#helperDone(h);
+      } else {
+        this.#check();
+        Atomics.wait(h.control, 1, seen, READ_WAIT_MS); // short: a write just before `seen` wakes no one
+      }
+      return true;
+    };
+    const open = (): WordRunReader => {
+      while (Atomics.load(h.control, 0) === HELPER_COUNTING) {
+        this.#check();
+        Atomics.wait(h.control, 0, HELPER_COUNTING, WAIT_MS);
+      }
+      this.#check();
+      return (reader = new WordRunReader(h.out, Buffer.allocUnsafeSlow(64 * 1024), more));
+    };
+    return {
+      buf: Buffer.alloc(0), start: 0, end: 0, count: 0,
+      advance() {
+        const r = reader ?? open();
+        if (!r.advance()) return false;
+        this.buf = r.buf;
+        this.start = r.start;
+        this.end = r.end;
+        this.count = r.count;
+        return true;
+      },
+      close() {
+        reader?.close();
+        done = true;
+      },
+    };
+  }
+
+  #helperDone(h: Helper): void {
+    const [words, spills, passes] = h.stats;
+    this.stats.words += words;
+    this.stats.spills += spills;
+    this.stats.mergePasses = Math.max(this.stats.mergePasses, passes);
   }
 
   #stopHelpers(): void {
@@ -281,6 +325,106 @@ export class ParallelWordCounter {
     this.#local.dispose();
     if (this.#dir !== undefined) removeTempDir(this.#dir);
     this.#dir = undefined;
+  }
+}
+
+/**
+ * The threads' cursors, each over the words of the keys it owns, as one: the next word is the head of the
+ * cursor whose head has the smallest key (keys are disjoint, so no bytes are compared).
+ */
+class OwnersCursor implements WordCountCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  count = 0;
+  readonly #src: WordCountCursor[];
+  /** Key of each source's head (WORD_KEYS: ended). */
+  readonly #keys: Int32Array;
+  #cur = -1;
+
+  constructor(sources: WordCountCursor[]) {
+    this.#src = sources;
+    this.#keys = new Int32Array(sources.length);
+  }
+
+  #pull(i: number): void {
+    const s = this.#src[i];
+    this.#keys[i] = s.advance() ? wordKey(s.buf, s.start, s.end) : WORD_KEYS;
+  }
+
+  advance(): boolean {
+    const keys = this.#keys;
+    if (this.#cur < 0) for (let i = 0; i < keys.length; i++) this.#pull(i);
+    else this.#pull(this.#cur);
+    let best = 0;
+    for (let i = 1; i < keys.length; i++) if (keys[i] < keys[best]) best = i;
+    if (keys[best] === WORD_KEYS) {
+      this.#cur = best;
+      keys.fill(WORD_KEYS);
+      return false;
+    }
+    this.#cur = best;
+    const s = this.#src[best];
+    this.buf = s.buf;
+    this.start = s.start;
+    this.end = s.end;
+    this.count = s.count;
+    return true;
+  }
+
+  close(): void {
+    for (const s of this.#src) s.close();
+  }
+}
+
+/** Adds 1 per word of buf (a sample of the text) to weights[word key]. */
+function addSampleWeights(buf: Buffer, weights: Float64Array): void {
+  const n = buf.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && SPACE[buf[i]] === 1) i++;
+    if (i === n) break;
+    const b1 = i + 1 < n && SPACE[buf[i + 1]] === 0 ? buf[i + 1] : 0;
+    weights[(buf[i] << 8) | b1] += 1;
+    while (i < n && SPACE[buf[i]] === 0) i++;
+  }
+}
+
+/**
+ * Which of helpers + 1 threads owns each word key: the keys of the sample, heaviest first, each to the
+ * thread with the least weight for its share (this thread's share is MAIN_WEIGHT of a helper's); the
+ * others by a hash, in proportion to the shares.
+ */
+function dealKeys(weights: Float64Array, helpers: number): Uint8Array {
+  const threads = helpers + 1;
+  const share = (t: number): number => (t === 0 ? MAIN_WEIGHT : 1);
+  const total = MAIN_WEIGHT + helpers;
+  const owner = new Uint8Array(WORD_KEYS);
+  for (let k = 0; k < WORD_KEYS; k++) {
+    let x = Math.imul(k ^ 0x9e3779b9, 0x85ebca6b);
+    x ^= x >>> 13;
+    const u = ((Math.imul(x, 0xc2b2ae35) ^ (x >>> 16)) >>> 0) / 2 ** 32 * total;
+    owner[k] = u < MAIN_WEIGHT ? 0 : Math.min(helpers, 1 + Math.floor(u - MAIN_WEIGHT));
+  }
+  const seen: number[] = [];
+  for (let k = 0; k < WORD_KEYS; k++) if (weights[k] > 0) seen.push(k);
+  seen.sort((a, b) => weights[b] - weights[a]);
+  const load = new Float64Array(threads);
+  for (const k of seen) {
+    let best = 0;
+    for (let t = 1; t < threads; t++) if (load[t] / share(t) < load[best] / share(best)) best = t;
+    owner[k] = best;
+    load[best] += weights[k];
+  }
+  return owner;
+}
+
+function sharedError(bytes: Uint8Array): Error {
+  const text = Buffer.from(bytes).toString('utf8').replace(/\0+$/, '');
+  try {
+    return helperError(JSON.parse(text) as NonNullable<WordCountWorkerResult['error']>);
+  } catch {
+    return new Error('mrpipe: a word-count helper thread failed');
   }
 }
 

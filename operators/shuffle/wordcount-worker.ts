@@ -1,51 +1,113 @@
-// A ParallelWordCounter's helper thread: counts the pieces of text the main thread copies into its shared
-// slots (each piece whole words) in its own WordCounter, spilling sorted runs into the shared directory.
-// At the end it spills what its table holds and sends back the run names; the main thread merges them.
+// A ParallelWordCounter's helper thread: scans every slot of text the main thread publishes in the shared
+// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words whose key
+// it owns in its own WordCounter, spilling sorted runs into the shared directory. At the end it merges its
+// runs and its table into one sorted run, `out`, which the main thread reads as it grows. Progress and
+// failure go through shared memory too: the main thread may be blocked in Atomics.wait, where no message
+// arrives.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
+import { WordRunWriter } from './wordrun.ts';
 import { DiskFullError } from './errors.ts';
-
-export interface WordCountWorkerData {
-  memory: number;
-  fanIn: number | undefined;
-  runDir: string;
-  runPrefix: string;
-  /** slotCount slots of slotBytes each. */
-  slots: SharedArrayBuffer;
-  slotBytes: number;
-  /** Int32 per slot: 0 free, 1 holding a piece for this worker. */
-  states: SharedArrayBuffer;
-}
-
-export type WordCountWorkerMessage = { slot: number; length: number } | { end: true };
-
-export interface WordCountWorkerResult {
-  done?: { runs: string[]; words: number; bytes: number; spills: number; mergePasses: number };
-  error?: { message: string; code?: string; file?: string; written?: number; pending?: number };
-}
+import {
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_LENGTHS, RING_PUBLISHED,
+  type WordCountWorkerData, type WordCountWorkerResult,
+} from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
-const counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
 const states = new Int32Array(data.states);
+const control = new Int32Array(data.control);
 let failed = false;
 
-parentPort?.on('message', (msg: WordCountWorkerMessage) => {
+function fail(err: unknown): void {
   if (failed) return;
-  try {
-    if ('slot' in msg) {
-      counter.write(Buffer.from(data.slots, msg.slot * data.slotBytes, msg.length));
-      Atomics.store(states, msg.slot, 0);
-      return;
-    }
-    const runs = counter.spillAll();
-    const { words, bytes, spills, mergePasses } = counter.stats;
-    parentPort?.postMessage({ done: { runs, words, bytes, spills, mergePasses } } satisfies WordCountWorkerResult);
-  } catch (err) {
-    failed = true;
-    const e = err as Error & { code?: string };
-    const error: WordCountWorkerResult['error'] = e instanceof DiskFullError
-      ? { message: e.message, code: e.code, file: e.file, written: e.bytesWritten, pending: e.bytesPending }
-      : { message: e.message, code: e.code };
-    parentPort?.postMessage({ error } satisfies WordCountWorkerResult);
+  failed = true;
+  const e = err as Error & { code?: string };
+  const error: WordCountWorkerResult['error'] = e instanceof DiskFullError
+    ? { message: e.message, code: e.code, file: e.file, written: e.bytesWritten, pending: e.bytesPending }
+    : { message: String(e?.message ?? e), code: e?.code };
+  const json = Buffer.from(JSON.stringify(error));
+  const into = Buffer.from(data.error);
+  if (json.length <= into.length) json.copy(into);
+  setState(HELPER_FAILED);
+  parentPort?.postMessage({ error } satisfies WordCountWorkerResult);
+}
+
+/** Publishes a state (and wakes the main thread, which may wait on either word). */
+function setState(state: number): void {
+  Atomics.store(control, 0, state);
+  Atomics.add(control, 1, 1);
+  Atomics.notify(control, 0);
+  Atomics.notify(control, 1);
+}
+
+/** A run writer whose every flush tells the main thread, which reads the run as it grows. */
+class SharedRunWriter extends WordRunWriter {
+  override flush(): void {
+    super.flush();
+    Atomics.add(control, 1, 1);
+    Atomics.notify(control, 1);
   }
+}
+
+// A helper that dies any other way must not leave the main thread waiting.
+process.on('exit', () => {
+  const state = Atomics.load(control, 0);
+  if (state === HELPER_COUNTING || state === HELPER_WRITING) fail(new Error('mrpipe: a word-count helper thread exited before it finished'));
 });
+
+let counter: WordCounter | undefined;
+try {
+  counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
+  counter.countOwned(data.owner, data.me);
+  counter.addRuns(data.runs);
+} catch (err) {
+  fail(err);
+}
+
+/** Counts the slots in the order they are published, then (once the input has ended) merges. */
+function run(): void {
+  const ring = new Int32Array(data.ring);
+  let consumed = 0;
+  while (true) {
+    const published = Atomics.load(ring, RING_PUBLISHED);
+    if (consumed < published) {
+      const slot = consumed % data.slotCount;
+      try {
+        if (!failed) counter?.write(Buffer.from(data.slots, slot * data.slotBytes, ring[RING_LENGTHS + slot]));
+      } catch (err) {
+        fail(err);
+      }
+      // Scanned (or skipped after a failure): the main thread may refill the slot.
+      Atomics.sub(states, slot, 1);
+      Atomics.notify(states, slot);
+      consumed++;
+      continue;
+    }
+    if (Atomics.load(ring, RING_ENDED) === 1) {
+      if (Atomics.load(ring, RING_PUBLISHED) > consumed) continue;
+      break;
+    }
+    Atomics.wait(ring, RING_PUBLISHED, published, 1000);
+  }
+  if (failed || !counter) return;
+  try {
+    const cursor = counter.finish();
+    const w = new SharedRunWriter(data.out, Buffer.allocUnsafeSlow(256 * 1024));
+    setState(HELPER_WRITING);
+    try {
+      while (cursor.advance()) w.write(cursor.buf, cursor.start, cursor.end, cursor.count);
+      w.close();
+    } catch (err) {
+      cursor.close();
+      w.abort();
+      throw err;
+    }
+    const { words, spills, mergePasses } = counter.stats;
+    new Float64Array(data.stats).set([words, spills, mergePasses]);
+    setState(HELPER_DONE);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+run();

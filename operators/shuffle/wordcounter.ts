@@ -9,7 +9,7 @@ import { openAll } from './fdlimit.ts';
 import { mergeRuns } from './merge-plan.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
-import { WordScanner } from './wordscan.ts';
+import { WordScanner, wordKey } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
 
@@ -105,22 +105,23 @@ export class WordCounter {
     this.#finished = true;
     this.#scanner.end();
     this.stats.words = this.#scanner.words;
-    const last = new TableCursor(this.#table, this.#table.sortedOrder());
-    let sources: WordCountCursor[] = [last];
-    if (this.#runs.length > 0) {
-      // the last table is held: it joins the final merge from memory
-      const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn, held: true }, {
-        merge: (group) => this.#mergeGroup(group),
-        open: (runs) => this.#open(runs),
-      });
-      this.#runs = [];
-      this.#fanIn = fanIn;
-      this.stats.mergePasses += passes;
-      sources = [...merged, last];
-    }
-    const merged = sources.length === 1 ? last : new WordMerge(sources);
+    const merged = this.#merged();
     this.#cursor = new DisposingCursor(merged, () => this.dispose());
     return this.#cursor;
+  }
+
+  /** The runs and the table (sorted in memory: it joins the last merge without being written), merged. */
+  #merged(): WordCountCursor {
+    const last = new TableCursor(this.#table, this.#table.sortedOrder());
+    if (this.#runs.length === 0) return last;
+    const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn, held: true }, {
+      merge: (group) => this.#mergeGroup(group),
+      open: (runs) => this.#open(runs),
+    });
+    this.#runs = [];
+    this.#fanIn = fanIn;
+    this.stats.mergePasses += passes;
+    return new WordMerge([...merged, last]);
   }
 
   /**
@@ -144,6 +145,46 @@ export class WordCounter {
     this.#runs.push(...files);
   }
 
+  /**
+   * Counts from now on only the words whose key k (first two bytes, wordscan.ts wordKey) has owner[k] === me:
+   * for counters that each scan all of the text and own a share of the keys (ParallelWordCounter).
+   */
+  countOwned(owner: Uint8Array, me: number): void {
+    this.#scanner.own(owner, me);
+  }
+
+  /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
+  addKeyWeights(weights: Float64Array, perWord: number): void {
+    this.#table.addKeyWeights(weights, perWord);
+  }
+
+  /**
+   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's run
+   * stays this counter's, the others are returned (undefined when empty) for their owners' addRuns().
+   */
+  spillOwned(owner: Uint8Array, parts: number): (string | undefined)[] {
+    const writers: (WordRunWriter | undefined)[] = [];
+    const bufs = [this.#writeBuf, ...Array.from({ length: parts - 1 }, () => Buffer.allocUnsafeSlow(64 * 1024))];
+    const writer = (t: number): WordRunWriter => (writers[t] ??= new WordRunWriter(this.#newRun(), bufs[t]));
+    const cursor = this.#merged();
+    try {
+      while (cursor.advance()) writer(owner[wordKey(cursor.buf, cursor.start, cursor.end)]).write(cursor.buf, cursor.start, cursor.end, cursor.count);
+      for (const w of writers) w?.close();
+    } catch (err) {
+      cursor.close();
+      for (const w of writers) w?.abort();
+      throw err;
+    } finally {
+      this.#openReaders = undefined;
+    }
+    this.#table.clear();
+    const out = Array.from({ length: parts }, (_, t) => writers[t]?.path);
+    this.stats.spills += writers.filter(Boolean).length;
+    const mine = out.shift();
+    if (mine !== undefined) this.#runs.push(mine);
+    return out;
+  }
+
   /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */
   dispose(): void {
     if (this.#disposed) return;
@@ -159,9 +200,15 @@ export class WordCounter {
   }
 
   #spill(): void {
+    const table = this.#table;
+    this.#runs.push(this.#writeRun(table.sortedOrder()));
+    table.clear();
+  }
+
+  /** Writes the table's entries in `order` as a new run. */
+  #writeRun(order: Uint32Array): string {
     if (this.#disposed) throw new Error('mrpipe: WordCounter used after dispose()');
     const table = this.#table;
-    const order = table.sortedOrder();
     const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
     try {
       w.writeTable(table.arena, table.starts, table.counts, order);
@@ -170,9 +217,8 @@ export class WordCounter {
       w.abort();
       throw err;
     }
-    this.#runs.push(w.path);
     this.stats.spills++;
-    table.clear();
+    return w.path;
   }
 
   /** The merge's read buffers: allocated once (garbage buffers outside V8's heap are freed late). */

@@ -101,11 +101,17 @@ export class WordRunReader implements WordCountCursor {
   #eof = false;
   /** buf was grown here for a huge word (not the caller's buffer): freed at once when closed. */
   #grown = false;
+  readonly #more: (() => boolean) | undefined;
 
-  constructor(file: string, buffer: Buffer) {
+  /**
+   * `more`, for a run another thread is still writing: called at the end of what is written so far, it
+   * returns once there may be more (true), or false when the writer has finished.
+   */
+  constructor(file: string, buffer: Buffer, more?: () => boolean) {
     this.#file = file;
     this.#fd = fs.openSync(file, 'r');
     this.buf = buffer;
+    this.#more = more;
   }
 
   /** Make at least `need` bytes available from pos (fewer only at end of file). */
@@ -122,7 +128,7 @@ export class WordRunReader implements WordCountCursor {
     }
     while (this.#lim < need && !this.#eof) {
       const n = fs.readSync(this.#fd, this.buf, this.#lim, this.buf.length - this.#lim, null);
-      if (n === 0) this.#eof = true;
+      if (n === 0 && !this.#more?.()) this.#eof = true;
       this.#lim += n;
     }
   }

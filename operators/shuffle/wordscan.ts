@@ -1,6 +1,8 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
-// boundary is carried into the next chunk.
+// boundary is carried into the next chunk. A scanner may count only the words whose key (their first two
+// bytes, see wordKey) it owns: the others are skipped unhashed — threads that each scan all the text and
+// own a share of the keys (ParallelWordCounter) never hold the same word.
 import { ByteCarry } from '../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
@@ -10,6 +12,17 @@ for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
+
+/** Keys of words: 0x10000 of them, ordered as the words are (see wordKey). */
+export const WORD_KEYS = 0x10000;
+
+/**
+ * A word's first byte and its second (0 for a one-byte word), as b0 * 256 + b1. Byte order of words is
+ * order of keys: a word whose key is less than another's sorts before it.
+ */
+export function wordKey(buf: Uint8Array, start: number, end: number): number {
+  return (buf[start] << 8) | (end - start > 1 ? buf[start + 1] : 0);
+}
 
 /** FNV-1a over buf[start, end). */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
@@ -24,12 +37,21 @@ export class WordScanner {
   readonly #onFull: () => void;
   /** The start of a word the previous chunk ended inside. */
   readonly #carry = new ByteCarry();
-  /** Words scanned so far. */
+  /** Words counted so far (those whose key this scanner owns). */
   words = 0;
+  /** Which scanner owns each word key (undefined: this one owns all), and this one's number. */
+  #owner: Uint8Array | undefined;
+  #me = 0;
 
   constructor(table: WordTable, onFull: () => void) {
     this.table = table;
     this.#onFull = onFull;
+  }
+
+  /** Counts from now on only the words whose key (wordKey) k has owner[k] === me. */
+  own(owner: Uint8Array, me: number): void {
+    this.#owner = owner;
+    this.#me = me;
   }
 
   #add(buf: Uint8Array, start: number, end: number, hash: number): void {
@@ -50,11 +72,23 @@ export class WordScanner {
       this.#addCarry();
     }
     let words = 0;
+    const owner = this.#owner;
+    const me = this.#me;
     while (i < n) {
       // Skip separators, then hash the word while finding its end.
       while (i < n && SPACE[chunk[i]] === 1) i++;
       if (i === n) break;
       const start = i;
+      if (owner !== undefined && i + 1 < n) {
+        const b1 = chunk[i + 1];
+        if (owner[(chunk[i] << 8) | (SPACE[b1] === 1 ? 0 : b1)] !== me) {
+          // Another scanner's word: find its end only.
+          i++;
+          while (i < n && SPACE[chunk[i]] === 0) i++;
+          if (i === n) { this.#carry.append(chunk, start, n); break; }
+          continue;
+        }
+      }
       let h = FNV_OFFSET;
       let c = chunk[i];
       do {
@@ -75,9 +109,11 @@ export class WordScanner {
   #addCarry(): void {
     const w = this.#carry.buf;
     const len = this.#carry.length;
-    this.#add(w, 0, len, hashBytes(w, 0, len));
+    if (this.#owner === undefined || this.#owner[wordKey(w, 0, len)] === this.#me) {
+      this.#add(w, 0, len, hashBytes(w, 0, len));
+      this.words++;
+    }
     this.#carry.clear();
-    this.words++;
   }
 
   /** The input has ended: counts a word the last chunk ended inside. */

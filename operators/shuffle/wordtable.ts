@@ -5,8 +5,11 @@
 import { freeNow } from '../lines/byte-carry.ts';
 import { sortWords } from './wordsort.ts';
 
-/** Bytes per word besides its arena bytes: slots at load ≤ 2/3, start, count, the sort's key and order. */
-const WORD_BYTES = 8 * 1.5 + 4 + 4 + 8 + 4;
+/**
+ * Bytes per word besides its arena bytes: slots at load ≤ 2/3, start, count. The sort's key and order
+ * (8 + 4 bytes a word) overlay the slots, which a spill no longer needs: 20 bytes a word, not 32.
+ */
+const WORD_BYTES = 8 * 1.5 + 4 + 4;
 const MAX_COUNT = 0x7fffffff;
 /** Word length assumed for the first split of the budget between entries and arena. */
 const GUESS_LEN = 8;
@@ -52,11 +55,12 @@ export class WordTable {
     const slots = Math.max(2, Math.ceil(cap * 1.5));
     let off = 0;
     const take = (bytes: number): number => { const at = off; off += (bytes + 7) & ~7; return at; };
-    this.#keys = new BigUint64Array(this.#one, take(cap * 8), cap);
-    this.#slots = new Int32Array(this.#one, take(slots * 8), slots * 2);
+    const at = take(slots * 8); // ≥ 12 bytes a word: the sort's keys and order fit in it
+    this.#slots = new Int32Array(this.#one, at, slots * 2);
+    this.#keys = new BigUint64Array(this.#one, at, cap);
+    this.#order = new Uint32Array(this.#one, at + cap * 8, cap);
     this.starts = new Uint32Array(this.#one, take((cap + 1) * 4), cap + 1);
     this.counts = new Int32Array(this.#one, take(cap * 4), cap);
-    this.#order = new Uint32Array(this.#one, take(cap * 4), cap);
     this.arena = Buffer.from(this.#one, off);
     this.#top = slots * 2;
     this.#scale = slots / 2 ** 32;
@@ -65,7 +69,7 @@ export class WordTable {
 
   /** Bytes the table has touched so far (its resident memory at most). */
   get footprint(): number {
-    return this.#top * 4 + this.size * 20 + this.used;
+    return this.#top * 4 + this.size * 8 + this.used;
   }
 
   /**
@@ -118,10 +122,26 @@ export class WordTable {
     return true;
   }
 
-  /** Entry indexes in byte order of their words (a view of scratch, valid until the next call). */
+  /**
+   * Entry indexes in byte order of their words (a view of scratch, valid until clear()). The sort's scratch
+   * overwrites the slots: no add() until clear().
+   */
   sortedOrder(): Uint32Array {
     this.starts[this.size] = this.used;
     return sortWords(this.arena, this.starts, this.size, { keys: this.#keys, order: this.#order });
+  }
+
+  /**
+   * Adds each word's count plus `perWord` to weights[key] (key: its first two bytes, wordscan.ts wordKey):
+   * how the work of a sample of text spreads over word keys.
+   */
+  addKeyWeights(weights: Float64Array, perWord: number): void {
+    const arena = this.arena;
+    for (let e = 0; e < this.size; e++) {
+      const s = this.starts[e];
+      const len = (e + 1 < this.size ? this.starts[e + 1] : this.used) - s;
+      weights[(arena[s] << 8) | (len > 1 ? arena[s + 1] : 0)] += this.counts[e] + perWord;
+    }
   }
 
   /** Empties the table, keeping its memory, and re-splits it for the word length seen. */

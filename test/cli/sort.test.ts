@@ -26,6 +26,7 @@ const FLAGS: string[][] = [
   ['-s', '-k1,1'], ['-u', '-k1,1'], ['-n', '-k2'], ['-r', '-k2,2', '-s'], ['-k3,3n', '-k1,1'],
   ['-t', ',', '-k2,2n'], ['-t', ',', '-k3,3', '-k2,2nr'], ['-t,', '-u', '-k1,1'], ['-t', '\t', '-k2,2'],
   ['-t', '\t', '-k3n'], ['-t', ' ', '-k2,2', '-s'], ['-nr', '-s', '-k2,2'], ['-k1,1', '-u', '-r'],
+  ['-t', '\t', '-k1,1', '-s'], ['-t', '\t', '-k2,2nr', '-k1,1'], ['-k2,2hr', '-u'], ['-fb', '-k2,2M', '-k1.2,1.4di'],
 ];
 
 // The edge lines repeated past mrpipe sort's 64 KiB floor under -S (counted with per-line overhead), so that

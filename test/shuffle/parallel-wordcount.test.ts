@@ -85,8 +85,9 @@ test('property: any bytes and chunking with a helper thread give the in-memory M
 test('spills on both threads, merge passes: equals tr | sort | uniq -c; the shared dir is private and goes', async (t) => {
   const dir = tempDir();
   try {
-    // 8 MiB with fan-in 2 (16 MiB, fan-in 3 under test:long): still 4+ runs and 2+ merge passes.
-    const input = manyWords(scale(8, 16) << 20, 7);
+    // 16 MiB with fan-in 2 (32 MiB, fan-in 3 under test:long): each thread holds only its own keys' words,
+    // and still spills: 4+ runs and 2+ merge passes.
+    const input = manyWords(scale(16, 32) << 20, 7);
     const file = path.join(dir, 'in.txt');
     fs.writeFileSync(file, input);
     const want = gnuCount(file);
@@ -177,4 +178,34 @@ test('small budgets start no helper; helpers: 0 never does', async (t) => {
   t.is(small.out.toString(), 'a\t1\nb\t2\n');
   const none = await count([input], { memory: 1 << 30, helpers: 0, startAfter: 0 });
   t.is(none.threads, 0);
+});
+
+test('property: threads owning word keys (1–2 helpers), long shared prefixes, one key for all, words across chunks: equals tr | sort | uniq -c', async (t) => {
+  const dir = tempDir();
+  try {
+    // Real identifiers share long prefixes; one-byte words and words whose second byte is NUL share a key;
+    // a text where every word has one key leaves the other threads nothing.
+    const word = fc.tuple(
+      fc.constantFrom('__builtin_ia32_', '#include', 'x', 'a', '\xff\xfe', ''),
+      fc.array(fc.constantFrom('a', 'b', '_', '\x00', '\xff', '0'), { maxLength: 40 }),
+    ).map(([p, s]) => p + s.join('')).filter((w) => w.length > 0);
+    const sep = fc.constantFrom(' ', '\n', '\t', '\r\n', '\v\f', '   ');
+    const text = fc.tuple(fc.array(fc.tuple(word, sep), { maxLength: 300 }), fc.boolean(), fc.boolean()).map(([ws, oneKey, long]) => {
+      const parts = ws.map(([w, s]) => (oneKey ? `__${w}` : w) + s);
+      if (long) parts.splice(parts.length >> 1, 0, `${'__builtin_'.repeat(300)} `); // 3 KB: longer than most chunks
+      return Buffer.from(parts.join(''), 'latin1');
+    });
+    const spills = path.join(dir, 'spills');
+    fs.mkdirSync(spills);
+    const file = path.join(dir, 'in.txt');
+    await fc.assert(fc.asyncProperty(text, fc.array(fc.nat(4000), { maxLength: 10 }), fc.constantFrom(0, 7, 300), fc.constantFrom(1, 2),
+      async (bytes, cuts, startAfter, helpers) => {
+        fs.writeFileSync(file, bytes);
+        const { out } = await count(cutAt(bytes, cuts), { memory: 80 << 20, helpers, startAfter, tmpDir: spills });
+        return out.equals(gnuCount(file));
+      }), { numRuns: scale(12, 40) });
+    t.deepEqual(fs.readdirSync(spills), [], 'every spill dir removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

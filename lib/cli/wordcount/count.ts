@@ -1,6 +1,6 @@
 // Word count in bounded memory for the CLI: the shuffle operators' ParallelWordCounter (WordCounters on
-// `workers` threads: byte arenas, radix-sorted binary runs, one byte merge), with its errors turned into CLI
-// messages and progress reported per chunk.
+// `workers` threads, each owning a share of the word keys: byte arenas, radix-sorted binary runs, a byte
+// merge per thread), with its errors turned into CLI messages and progress reported per chunk.
 import { DiskFullError, ParallelWordCounter, type WordCountCursor } from '../../../operators/shuffle/index.ts';
 import { CliError, EXIT_FAILED } from '../errors.ts';
 

@@ -1,0 +1,47 @@
+// What a ParallelWordCounter and its helper threads (wordcount-worker.ts) share: the worker's data, the
+// messages, and the states a helper publishes in shared memory (read while the main thread is blocked).
+
+export interface WordCountWorkerData {
+  memory: number;
+  fanIn: number | undefined;
+  runDir: string;
+  runPrefix: string;
+  /** The thread that owns each word key (wordscan.ts wordKey); this helper counts those of `me`. */
+  owner: Uint8Array;
+  me: number;
+  /** Runs of its range spilled before it started (the main thread's first table). */
+  runs: string[];
+  /** Where its merged output goes. */
+  out: string;
+  /** The ring: slotCount slots of slotBytes each. */
+  slots: SharedArrayBuffer;
+  slotCount: number;
+  slotBytes: number;
+  /** Int32 [published, ended, length of each slot]: slot p % slotCount is published when published > p. */
+  ring: SharedArrayBuffer;
+  /** Int32 per slot: the helpers that have yet to scan it (0: free). */
+  states: SharedArrayBuffer;
+  /**
+   * Int32 [state, progress]: state 0 counting, 3 writing `out` (it exists), 1 `out` is complete, 2 failed
+   * (error JSON in `error`); progress goes up at each write to `out` and at each change of state.
+   */
+  control: SharedArrayBuffer;
+  /** Float64 [words, spills, mergePasses], written before state 1. */
+  stats: SharedArrayBuffer;
+  /** UTF-8 JSON of the error (WordCountWorkerResult['error']), NUL-padded. */
+  error: SharedArrayBuffer;
+}
+
+/** Indexes in WordCountWorkerData.ring. No message per slot: a postMessage cost more than a wait. */
+export const RING_PUBLISHED = 0;
+export const RING_ENDED = 1;
+export const RING_LENGTHS = 2;
+
+export interface WordCountWorkerResult {
+  error?: { message: string; code?: string; file?: string; written?: number; pending?: number };
+}
+
+export const HELPER_COUNTING = 0;
+export const HELPER_DONE = 1;
+export const HELPER_FAILED = 2;
+export const HELPER_WRITING = 3;
