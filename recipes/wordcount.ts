@@ -1,9 +1,11 @@
 // wordcount: word<TAB>count for every word; words are maximal runs of bytes other than ASCII whitespace
 // (space, \t, \n, \v, \f, \r) — the same words `tr -s ' \t\n\v\f\r' '\n'` cuts.
-// Usage: mrpipe run wordcount FILE...   (or the faster `mrpipe wordcount FILE...`)
-
-const WHITESPACE = /[ \t\n\v\f\r]+/;
-const NOT_SPACE_WHITESPACE = /[\t\n\v\f\r]/;
+// Usage: mrpipe run wordcount FILE...   (the same engine as `mrpipe wordcount FILE...`)
+//
+// The map is the built-in word split (`words`, also nameable as map: 'words'): with reduce 'sum' the runtime
+// runs the job on the word-count engine (bytes hashed in place, no string per word; docs/RUNTIME.md, "The
+// word-count engine"). `mrpipe map wordcount` and the other runners call it as the function it is.
+import { words } from '../operators/shuffle/builtins.ts';
 
 export default {
   name: 'wordcount',
@@ -11,21 +13,7 @@ export default {
   output: 'tsv' as const,
   // Bytes in, bytes out: invalid UTF-8 stays the bytes it is, and keys order like LC_ALL=C sort.
   encoding: 'latin1' as const,
-  map(line: string, emit: (key: string, value: number) => void): void {
-    if (NOT_SPACE_WHITESPACE.test(line)) {
-      for (const word of line.split(WHITESPACE)) if (word !== '') emit(word, 1);
-      return;
-    }
-    // Only spaces separate words on this line (the common case): an indexOf scan is ~2x faster than the regex split.
-    let start = 0;
-    for (;;) {
-      const sp = line.indexOf(' ', start);
-      const end = sp < 0 ? line.length : sp;
-      if (end > start) emit(line.slice(start, end), 1);
-      if (sp < 0) return;
-      start = sp + 1;
-    }
-  },
+  map: words,
   combine: 'sum' as const,
   reduce: 'sum' as const,
 };

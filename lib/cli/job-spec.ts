@@ -4,7 +4,7 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { builtin, looksLikeName } from '../../operators/shuffle/builtins.ts';
+import { builtin, isBuiltinMapName, looksLikeName } from '../../operators/shuffle/builtins.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadJob, recipeNamed, type ResolvedJob } from '../job/load.ts';
@@ -26,7 +26,7 @@ export interface JobFlags {
 /** Adds the inline-job and parameter flags to a command. */
 export function addJobFlags(cmd: Command): Command {
   return cmd
-    .option('--map <EXPR>', "inline map: a JS function expression, e.g. '(line, emit) => emit(line, 1)'")
+    .option('--map <EXPR>', "inline map: a JS function expression, e.g. '(line, emit) => emit(line, 1)', or words (the built-in word split)")
     .option('--combine <NAME|EXPR>', 'inline combine: sum, count, min, max, first, collect, collect:N, or (key, values) => value')
     .option('--reduce <NAME|EXPR>', 'inline reduce: sum, count, min, max, first, collect, collect:N, or (key, values, ctx) => value')
     .option('--group <EXPR>', 'inline secondary sort: key => group key (values reach reduce in full-key order)')
@@ -87,7 +87,7 @@ export function inlineJob(flags: JobFlags): InlineJob | undefined {
     }
     return undefined;
   }
-  checkExpression(flags.map, '--map');
+  if (!isBuiltinMapName(flags.map)) checkExpression(flags.map, '--map');
   for (const f of ['combine', 'reduce'] as const) {
     const v = flags[f];
     if (v === undefined) continue;

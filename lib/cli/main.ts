@@ -3,21 +3,34 @@
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { BrokenPipe, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isEpipe } from './errors.ts';
-import { registerSort } from './commands/sort.ts';
 import { normalizeSortArgs } from './sort/argv.ts';
-import { registerWordcount } from './commands/wordcount.ts';
-import { registerRun } from './commands/run.ts';
-import { registerStreaming } from './commands/streaming.ts';
-import { registerSubmit } from './commands/submit.ts';
-import { registerRecipes } from './commands/recipes.ts';
-import { registerGenerate } from './commands/generate.ts';
-import { registerDemo } from './commands/demo.ts';
 import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
 import { flagWords } from './flag-words.ts';
 
-/** Builds the program: every subcommand with its flags, help text and examples. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when it runs (or for the full help): a one-line `mrpipe sort` must
+ * not pay for loading the runtime, the Hadoop Streaming tasks, the generators and the demo.
+ */
+const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+  { names: ['sort'], load: async () => (await import('./commands/sort.ts')).registerSort },
+  { names: ['wordcount'], load: async () => (await import('./commands/wordcount.ts')).registerWordcount },
+  { names: ['run'], load: async () => (await import('./commands/run.ts')).registerRun },
+  { names: ['map', 'combine', 'reduce'], load: async () => (await import('./commands/streaming.ts')).registerStreaming },
+  { names: ['submit'], load: async () => (await import('./commands/submit.ts')).registerSubmit },
+  { names: ['recipes'], load: async () => (await import('./commands/recipes.ts')).registerRecipes },
+  { names: ['generate'], load: async () => (await import('./commands/generate.ts')).registerGenerate },
+  { names: ['demo'], load: async () => (await import('./commands/demo.ts')).registerDemo },
+];
+
+/**
+ * Builds the program: every subcommand with its flags, help text and examples — or, given the command about
+ * to run, only that one (the others' modules are not loaded; the program-level help then lists every
+ * command only when asked, through a full build).
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('mrpipe')
     .description('MapReduce over files larger than RAM, in flat memory, from the shell or Hadoop Streaming')
     .version(VERSION, '-V, --version')
@@ -28,14 +41,8 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(`mrpipe: ${s.replace(/^error: /, '')}`),
     })
     .exitOverride();
-  registerSort(program);
-  registerWordcount(program);
-  registerRun(program);
-  registerStreaming(program);
-  registerSubmit(program);
-  registerRecipes(program);
-  registerGenerate(program);
-  registerDemo(program);
+  const wanted = COMMANDS.filter((c) => only === undefined || c.names.includes(only));
+  for (const register of await Promise.all((wanted.length > 0 ? wanted : COMMANDS).map((c) => c.load()))) register(program);
   program.addHelpText('after', `
 Examples:
   cat access.log | mrpipe run logs              # the log-analysis recipe, result on stdout
@@ -67,8 +74,9 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.on('error', onStdoutError);
   // A command is a whole process: on SIGINT/SIGTERM its temp files go and it dies of the signal.
   removeTempDirsOnSignals(true);
-  const program = buildProgram();
   try {
+    // Only the command named first is loaded; anything else (--help, --version, a typo) builds them all.
+    const program = await buildProgram(argv[0]);
     if (argv.length === 0) {
       process.stderr.write(program.helpInformation());
       return EXIT_USAGE;

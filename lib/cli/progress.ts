@@ -2,7 +2,8 @@
 // terminal (and MRPIPE_NO_PROGRESS is unset). A command names its phases (read, sort, merge, map, reduce,
 // count, generate); each shows only what is known: bytes (or records) done and their rate; with a known
 // total also a bar, the percentage and, once there is a rate to go by, the ETA. Never NaN or Infinity.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import bytes from 'bytes';
 
 /** What a phase counts: input or output bytes, records, or nothing (the time it takes). */
@@ -86,6 +87,8 @@ export function progress(label: string, phase: string, unit: ProgressUnit = 'byt
   if (opts.enabled === false || !progressWanted(stream)) return SILENT;
   const state: ProgressState = { label, phase, unit, done: 0, total, seconds: 0 };
   let started = performance.now();
+  // Loaded only when a bar is drawn (a terminal on stderr): a command in a pipeline never pays for it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar({
     stream,
     format: () => formatProgress({ ...state, seconds: (performance.now() - started) / 1000 }),

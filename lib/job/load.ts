@@ -4,7 +4,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtin, looksLikeName, mergePartials, type Aggregator } from '../../operators/shuffle/builtins.ts';
+import {
+  builtin, builtinMap, builtinMapNameOf, isBuiltinMapName, looksLikeName, mergePartials, type Aggregator, type BuiltinMapName,
+} from '../../operators/shuffle/builtins.ts';
 import type { CombineFn, InlineJob, Job, JobSpec, MapFn, ReduceContext, TaskContext } from './types.ts';
 
 export type JobRef =
@@ -16,6 +18,8 @@ export type JobRef =
 export interface ResolvedJob {
   name: string;
   map: MapFn;
+  /** Set when map is a built-in ('words'): the runtime may run the job on that map's engine (word-job.ts). */
+  builtinMap?: BuiltinMapName;
   input: 'lines' | 'jsonl' | 'json';
   output: 'tsv' | 'jsonl';
   encoding: 'utf8' | 'latin1';
@@ -59,7 +63,8 @@ export function evalFunction(source: string, what: string): (...args: any[]) => 
 export function jobFromInline(src: InlineJob): Job {
   const named = (s: string | undefined, what: string) =>
     s === undefined ? undefined : looksLikeName(s) ? (builtin(s, what), s) : evalFunction(s, what);
-  const job: Job = { ...src, name: src.name ?? 'inline', map: evalFunction(src.map, '--map') } as Job;
+  const map = isBuiltinMapName(src.map) ? src.map : evalFunction(src.map, '--map');
+  const job: Job = { ...src, name: src.name ?? 'inline', map } as Job;
   job.combine = named(src.combine, '--combine') as Job['combine'];
   job.reduce = named(src.reduce, '--reduce') as Job['reduce'];
   if (src.group !== undefined) job.group = evalFunction(src.group, '--group');
@@ -109,7 +114,7 @@ export async function loadRef(ref: JobRef): Promise<Job> {
     throw new Error(`cannot load job ${fileURLToPath(ref.url)}: ${(err as Error).message}`, { cause: err });
   }
   const job = (mod.default ?? mod) as Job;
-  if (!job || typeof job !== 'object' || typeof job.map !== 'function') {
+  if (!job || typeof job !== 'object' || (typeof job.map !== 'function' && typeof job.map !== 'string')) {
     throw new Error(`job ${fileURLToPath(ref.url)} has no default export with a map(record, emit, ctx) function`);
   }
   return job;
@@ -133,7 +138,9 @@ function named(name: unknown, what: string): Aggregator {
 
 /** Checks a job and turns built-in names into functions. */
 export function resolveJob(job: Job): ResolvedJob {
-  if (!job || typeof job.map !== 'function') throw new TypeError('a job needs a map(record, emit, ctx) function');
+  if (!job || (typeof job.map !== 'function' && typeof job.map !== 'string')) throw new TypeError('a job needs a map(record, emit, ctx) function');
+  const map = typeof job.map === 'string' ? builtinMap(job.map, 'job map') : job.map;
+  const mapName = builtinMapNameOf(map);
   const r = job.reduce;
   let agg: Aggregator | undefined;
   let reduce: ResolvedJob['reduce'];
@@ -149,10 +156,12 @@ export function resolveJob(job: Job): ResolvedJob {
   const lift = agg ?? combineAgg;
   return {
     name: job.name ?? 'job',
-    map: job.map,
+    map: map as MapFn,
+    builtinMap: mapName,
     input: check(job.input, ['lines', 'jsonl', 'json'] as const, 'input', 'lines'),
     output: check(job.output, ['tsv', 'jsonl'] as const, 'output', 'tsv'),
-    encoding: check(job.encoding, ['utf8', 'latin1'] as const, 'encoding', 'utf8'),
+    // Words are bytes: the built-in word split reads latin1 unless told otherwise (keys order as bytes).
+    encoding: check(job.encoding, ['utf8', 'latin1'] as const, 'encoding', mapName === 'words' ? 'latin1' : 'utf8'),
     split: job.split !== false,
     agg,
     combine: agg || typeof job.combine !== 'function' ? undefined : job.combine,

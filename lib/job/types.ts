@@ -1,10 +1,10 @@
 // The shape of a job and of the options runJob takes. A job is a plain object (usually a module's default
 // export); defineJob() only adds types, so a job file never needs to import mrpipe.
 import type { Emit } from '../../operators/types.ts';
-import type { BuiltinName } from '../../operators/shuffle/builtins.ts';
+import type { BuiltinMapName, BuiltinName } from '../../operators/shuffle/builtins.ts';
 
 /** Names of the built-in combiners/reducers (associative, so they also run map-side). */
-export type { BuiltinName };
+export type { BuiltinMapName, BuiltinName };
 
 /** How input becomes records: 'lines' (default), 'jsonl' (one JSON value a line), 'json' (one top-level array, streamed). */
 export type InputFormat = 'lines' | 'jsonl' | 'json';
@@ -56,7 +56,9 @@ export type CombineFn<V = any> = (key: string, values: Iterable<V>) => V;
 /** A MapReduce job: map (required), optional combine and reduce (a function or a built-in name), input and output formats. A plain object; defineJob() only types it. */
 export interface Job<R = any, V = any, O = any> {
   name?: string;
-  map: MapFn<R, V>;
+  /** A function, or the name of a built-in map: 'words' (words split on ASCII whitespace, each emitted with
+   * 1; with reduce 'sum' or 'count' the job runs on the word-count engine, docs/RUNTIME.md). */
+  map: MapFn<R, V> | BuiltinMapName;
   /** Map-side pre-aggregation; must be associative and return a value of the map's value type. */
   combine?: CombineFn<V> | BuiltinName;
   /** No reduce = a map-only job: every emitted pair is written, sorted by key (stable). */
@@ -65,7 +67,8 @@ export interface Job<R = any, V = any, O = any> {
   group?: (key: string) => string;
   input?: InputFormat;
   output?: OutputFormat;
-  /** Decoding of text lines: 'utf8' (default) or 'latin1' (one char per byte, fastest, byte order preserved). */
+  /** Decoding of text lines: 'utf8' (default; 'latin1' for the built-in map 'words') or 'latin1' (one char
+   * per byte, fastest, byte order preserved). */
   encoding?: 'utf8' | 'latin1';
   /** false: never split a file into byte ranges (exact line numbers for every record). */
   split?: boolean;
@@ -79,6 +82,7 @@ export interface Job<R = any, V = any, O = any> {
  */
 export interface InlineJob {
   name?: string;
+  /** A function expression, or a built-in map's name ('words'). */
   map: string;
   combine?: string;
   reduce?: string;

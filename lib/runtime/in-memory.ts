@@ -15,6 +15,7 @@ import { compareKeys, partitionOf } from './keys.ts';
 import { runMapTask, type MapSink } from './map-task.ts';
 import { PartWriter } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
+import { partName } from './parts.ts';
 
 function roundTrip(v: unknown, key = ''): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : valueJson(key, v);
@@ -91,9 +92,7 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
-export function partName(p: number): string {
-  return `part-${String(p).padStart(5, '0')}`;
-}
+export { partName } from './parts.ts';
 
 /**
  * Runs the whole job in this thread; writes part files into stage. Returns the counters. Files are read in

@@ -1,6 +1,6 @@
 // A line longer than a task's memory share can hold (budget.ts, recordCap) is refused by the line splitter
 // before V8 is asked for it; this turns the splitter's error into one that says so.
-import { LineTooLongError } from '../../operators/lines/index.ts';
+import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
 import { markDeterministic } from '../job/checks.ts';
 import { recordCap } from './budget.ts';
 import { lineNumberAt } from './input-chunks.ts';

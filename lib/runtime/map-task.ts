@@ -3,7 +3,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
 import { checkKey, checkMapResult, describeError, markDeterministic } from '../job/checks.ts';
@@ -218,6 +217,8 @@ async function readJsonArray(
   const source = Readable.from((async function* () {
     for await (const b of rawBlocks(spec.path, spec.gz, env.chunkSize)) { bytes += b.length; yield b; }
   })());
+  // stream-json loads only for json input.
+  const { default: streamArray } = await import('stream-json/streamers/stream-array.js');
   const parser = streamArray.withParserAsStream();
   source.on('error', (err) => parser.destroy(err));
   source.pipe(parser);

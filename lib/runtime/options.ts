@@ -4,7 +4,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import bytes from 'bytes';
 import { DEFAULT_MEMORY, parseSize } from '../../plumbing/sizes.ts';
 import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/index.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/line-splitter.ts';
+import { DEFAULT_CHUNK_SIZE } from '../../operators/lines/read-chunks.ts';
 
 export { DEFAULT_MEMORY };
 export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Counters, TaskEvent } from '../job/types.ts';
 import { BUILTIN_GROUP, mergeCounters } from './counters.ts';
-import { partName } from './in-memory.ts';
+import { partName } from './parts.ts';
 import type { PlannedSplit } from './planner.ts';
 import type { Executor } from './pool.ts';
 import type { ProgressTracker } from './progress.ts';

@@ -9,7 +9,9 @@ import { callReduce, reduceEmit } from '../job/checks.ts';
 import { KeyGroups, type KeyedSource } from '../../operators/shuffle/index.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { openMerged, type RunCursor } from './runs.ts';
+import { keyStart, openMerged, openMergedRaw, raw, type RawCursor, type RunCursor } from './runs.ts';
+import { PartBytes } from './part-bytes.ts';
+import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/builtins.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
 
 /** Buffered text output to a file descriptor; latin1 jobs write their strings back as the bytes they came from. */
@@ -59,6 +61,69 @@ function runSource(cur: RunCursor): KeyedSource<unknown> {
   return { advance: () => cur.advance(), key: () => cur.current.key, value: () => parse(cur.current.json) };
 }
 
+/** A built-in counting reduce ('sum', 'count') on TSV output with no group: reduced on the run bytes. */
+function countsOnBytes(job: ResolvedJob): boolean {
+  return (job.agg === builtins.sum || job.agg === builtins.count) && !job.group && job.output === 'tsv';
+}
+
+const NO_VALUE = 0;
+
+/**
+ * The counting reduce on bytes: the merge compares keys as bytes, a group's partial counts are summed as
+ * they stream by (decimal digits read in place), and `key<TAB>total` is written from the key's bytes — no
+ * string and no JSON per record. Same output, counters and errors as the general reduce with the built-in.
+ */
+function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding: 'utf8' | 'latin1', onGroups: (groups: number, records: number) => void): [number, number] {
+  let held = Buffer.allocUnsafe(256);
+  let heldLength = -1;
+  let total = 0;
+  let groups = 0;
+  let records = 0;
+  const keyOf = (buf: Buffer, s: number, n: number): string => buf.toString('utf8', s, s + n);
+  const emit = (): void => {
+    if (total - total !== 0) checkSum(total, keyOf(held, 0, heldLength));
+    let ascii = true;
+    for (let i = 0; i < heldLength; i++) if (held[i] >= 0x80) { ascii = false; break; }
+    // The key's bytes are its UTF-8: written as they are, unless a latin1 job's key needs its chars as bytes.
+    if (ascii || encoding === 'utf8') out.line(held, 0, heldLength, agg.result(total, ''));
+    else out.text(keyOf(held, 0, heldLength), encoding, agg.result(total, ''));
+    if ((++groups & 0xffff) === 0) onGroups(groups, records);
+  };
+  while (cur.advance()) {
+    const r = cur.current;
+    const buf = r.buf;
+    const k = keyStart(buf, r.start);
+    const n = raw.keyLength;
+    const v = k + n;
+    // The partial count: a run holds JSON text; plain decimal digits are read in place.
+    let value = 0;
+    let plain = v + 1 < r.end && buf[v] !== NO_VALUE && r.end - v <= 16;
+    for (let i = v + 1; plain && i < r.end; i++) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) plain = false;
+      else value = value * 10 + d;
+    }
+    if (!plain) {
+      const text = buf[v] === NO_VALUE ? undefined : buf.toString('utf8', v + 1, r.end);
+      value = agg.partial(text === undefined ? undefined : JSON.parse(text), keyOf(buf, k, n)) as number;
+    }
+    records++;
+    let same = n === heldLength;
+    for (let i = 0; same && i < n; i++) if (buf[k + i] !== held[i]) same = false;
+    if (same) {
+      total += value;
+      continue;
+    }
+    if (heldLength >= 0) emit();
+    if (n > held.length) held = Buffer.allocUnsafe(Math.max(n, 2 * held.length));
+    buf.copy(held, 0, k, k + n);
+    heldLength = n;
+    total = value;
+  }
+  if (heldLength >= 0) emit();
+  return [groups, records];
+}
+
 export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskEnv, onProgress?: (p: TaskProgress) => void): Promise<ReduceTaskResult> {
   const counters: Counters = {};
   const counter = (group: string, name: string, n = 1) => addCounter(counters, group, name, n);
@@ -68,12 +133,38 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
     const tctx = { taskId: spec.id, kind: 'reduce' as const, counter };
     await job.setup?.(tctx);
     mkdirSync(spec.scratch, { recursive: true, mode: 0o700 });
+    const mergeOpts = { fanIn: env.fanIn, bufferSize, scratchDir: spec.scratch, onPass: () => { progress.spills++; } };
+    if (countsOnBytes(job)) {
+      const bytesOut = new PartBytes(spec.tmpPath);
+      let raw: RawCursor | undefined;
+      try {
+        raw = openMergedRaw(spec.runs, mergeOpts);
+        const [groups, records] = reduceCounts(raw, bytesOut, job.agg as Aggregator, job.encoding, (g, n) => {
+          progress.recordsIn = n;
+          progress.recordsOut = g;
+          onProgress?.({ ...progress });
+        });
+        bytesOut.close();
+        renameSync(spec.tmpPath, spec.final);
+        progress.recordsIn = records;
+        progress.recordsOut = groups;
+        onProgress?.({ ...progress });
+        addCounter(counters, BUILTIN_GROUP, 'reduceInputGroups', groups);
+        addCounter(counters, BUILTIN_GROUP, 'reduceInputRecords', records);
+        addCounter(counters, BUILTIN_GROUP, 'outputRecords', groups);
+        addCounter(counters, BUILTIN_GROUP, 'mergePasses', progress.spills);
+        return { id: spec.id, counters };
+      } finally {
+        raw?.close();
+        bytesOut.closeFd();
+        rmSync(spec.scratch, { recursive: true, force: true });
+        await job.teardown?.(tctx);
+      }
+    }
     const out = new PartWriter(spec.tmpPath, job.encoding);
     let cur: RunCursor | undefined;
     try {
-      cur = openMerged(spec.runs, {
-        fanIn: env.fanIn, bufferSize, scratchDir: spec.scratch, onPass: () => { progress.spills++; },
-      });
+      cur = openMerged(spec.runs, mergeOpts);
       const fmt = job.output;
       const reduce = job.reduce;
       let groupCount = 0;

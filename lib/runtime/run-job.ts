@@ -10,16 +10,18 @@ import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts'
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';
 import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
-import { runInMemory, partName, OverBudget } from './in-memory.ts';
+import { partName } from './parts.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
 import { FAN_IN, settingsOf, type Settings } from './options.ts';
 import { inMemoryFits, planSplits, type PlannedSplit } from './planner.ts';
 import { inMemoryHold, recordCap } from './budget.ts';
 import { explainLineLimit } from './line-limit.ts';
-import { fdLimitFailure, InProcessExecutor, WorkerExecutor, type Executor } from './pool.ts';
+import { fdLimitFailure } from './fd-limit.ts';
+import type { Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
-import { mapPhase, reducePhase, type PhaseContext } from './phases.ts';
+import type { PhaseContext } from './phases.ts';
+import { runsOnWordEngine, runWordJob } from './word-job.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
 
@@ -139,7 +141,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
   try {
     // The job is loaded here too: errors in it surface before any input is read.
     const ref = jobRefOf(spec);
-    const job = resolveJob(ref.kind === 'object' ? (spec as Job) : await loadRef(ref));
+    const raw = ref.kind === 'object' ? (spec as Job) : await loadRef(ref);
+    const job = resolveJob(raw);
     let stale: LockInfo | undefined;
     if (outDir) {
       // With resume, an existing OUT may be this very job, killed after its commit: checked below.
@@ -214,13 +217,28 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       tracker.task(p);
     };
     let reused = 0;
-    if (!streaming) {
+    let mapTasks = splits.length;
+    // A word count (built-in 'words' map, 'sum'/'count' reduce) runs on the word-count engine, in flat
+    // memory on every path: no in-memory path, no map tasks (word-job.ts).
+    const onWordEngine = runsOnWordEngine(job, raw);
+    if (onWordEngine) {
+      streaming = true;
+      mapTasks = files.length;
+      tracker.setPhase('map');
+      mergeCounters(counters, await runWordJob(files, {
+        env, memory: s.memory, workers: s.workers, tmpDir: workDir as string, stage: stage as string, signal,
+        onProgress, onReduce: () => tracker.setPhase('reduce'),
+      }));
+    } else if (!streaming) {
       tracker.setPhase('map');
       // Chosen by auto: held to its share of the budget, past which the job continues on the streaming path.
       const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : undefined;
       const memEnv = { ...env, budget: s.memory, maxLineBytes: Math.min(s.maxLineBytes, recordCap(s.memory)) };
+      // The general path's modules (and piscina, stream-json) load only for a job that takes it.
+      const { runInMemory, OverBudget } = await import('./in-memory.ts');
       try {
         mergeCounters(counters, await runInMemory(job, files, memEnv, stage as string, onProgress, { hold, signal }));
+        mapTasks = files.length;
       } catch (err) {
         if (!(err instanceof OverBudget)) throw await explainLineLimit(err, memEnv);
         streaming = true;
@@ -230,7 +248,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
         files.forEach((_, i) => tracker.task({ id: `map-${i}`, bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 }));
       }
     }
-    if (streaming) {
+    if (streaming && !onWordEngine) {
+      const [{ InProcessExecutor, WorkerExecutor }, { mapPhase, reducePhase }] = await Promise.all([import('./pool.ts'), import('./phases.ts')]);
       executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
       if (signal.aborted) throw signal.reason;
       const ctx: PhaseContext = { executor, env, maxAttempts: s.maxAttempts, signal, onTask, tracker };
@@ -245,7 +264,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     }
     if (signal.aborted) throw signal.reason;
     tracker.setPhase('commit');
-    addCounter(counters, BUILTIN_GROUP, 'mapTasks', streaming ? splits.length : files.length);
+    addCounter(counters, BUILTIN_GROUP, 'mapTasks', mapTasks);
     addCounter(counters, BUILTIN_GROUP, 'reduceTasks', s.reducers);
     if (reused) addCounter(counters, BUILTIN_GROUP, 'reusedMapTasks', reused);
     const final = sortedCounters(counters);
@@ -260,7 +279,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     run.emit('counters', final);
     tracker.setPhase('done');
     return {
-      output: outDir ? outDir.out : '-', parts, counters: final, mapTasks: streaming ? splits.length : files.length,
+      output: outDir ? outDir.out : '-', parts, counters: final, mapTasks,
       reducers: s.reducers, streaming, reused, elapsedMs: Date.now() - started,
     };
   } catch (err) {

@@ -4,7 +4,7 @@
 // (mergeCursors). Only the payload is the runtime's: [varint key bytes][key UTF-8][0 | 1 + value JSON].
 import { join } from 'node:path';
 import {
-  mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor,
+  mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor, type RunBuffer,
 } from '../../operators/shuffle/index.ts';
 import { mergeRuns } from '../../operators/shuffle/merge-plan.ts';
 import { compareKeys } from './keys.ts';
@@ -52,6 +52,62 @@ export const runCodec: Codec<RunRecord> = {
 
 export type RunCursor = Cursor<RunRecord>;
 
+/** A run record as its payload bytes, buf[start, end): valid until its reader advances. */
+export interface RawRecord {
+  buf: RunBuffer;
+  start: number;
+  end: number;
+}
+
+export type RawCursor = Cursor<RawRecord>;
+
+/** The payload codec without decoding: each reader gets its own (its record object is reused). */
+function rawCodec(): Codec<RawRecord> {
+  const rec: RawRecord = { buf: undefined as unknown as RunBuffer, start: 0, end: 0 };
+  return {
+    name: 'mrpipe-runtime-kv-raw',
+    maxBytes: (r) => r.end - r.start,
+    write: (r, buf, off) => off + r.buf.copy(buf, off, r.start, r.end),
+    read(buf, start, end) {
+      rec.buf = buf;
+      rec.start = start;
+      rec.end = end;
+      return rec;
+    },
+  };
+}
+
+/** Where a raw record's key starts (after its varint length); its length is in keyLength. */
+export const raw = { keyLength: 0 };
+export function keyStart(buf: Uint8Array, at: number): number {
+  let n = 0;
+  let shift = 1;
+  let b: number;
+  do {
+    b = buf[at++];
+    n += (b & 0x7f) * shift;
+    shift *= 128;
+  } while (b & 0x80);
+  raw.keyLength = n;
+  return at;
+}
+
+/** Key order on the bytes (the keys are UTF-8: byte order is compareKeys' order), no string made. */
+function byRawKey(a: RawRecord, b: RawRecord): number {
+  const ka = keyStart(a.buf, a.start);
+  const la = raw.keyLength;
+  const kb = keyStart(b.buf, b.start);
+  const lb = raw.keyLength;
+  const n = la < lb ? la : lb;
+  const x = a.buf;
+  const y = b.buf;
+  for (let i = 0; i < n; i++) {
+    const d = x[ka + i] - y[kb + i];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
 export function runWriter(path: string, bufferSize: number): RunWriter<RunRecord> {
   return new RunWriter(path, runCodec, bufferSize);
 }
@@ -75,23 +131,34 @@ let passSeq = 0;
  * down to one merge. Intermediate runs live in scratchDir; the caller deletes it.
  */
 export function openMerged(paths: string[], opts: MergePlanOptions): RunCursor {
-  const openRuns = (ps: string[]) => openAll(ps, (p) => new RunReader(p, runCodec, opts.bufferSize));
+  return openMergedWith(paths, opts, () => runCodec, byKey);
+}
+
+/** openMerged over the records' bytes: keys compared as bytes, payloads copied as they are. */
+export function openMergedRaw(paths: string[], opts: MergePlanOptions): RawCursor {
+  return openMergedWith(paths, opts, rawCodec, byRawKey);
+}
+
+function openMergedWith<T>(paths: string[], opts: MergePlanOptions, codec: () => Codec<T>, cmp: (a: T, b: T) => number): Cursor<T> {
+  const openRuns = (ps: string[]) => openAll(ps, (p) => new RunReader(p, codec(), opts.bufferSize));
   const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
-    merge: (group) => mergeGroup(group, opts, openRuns),
+    merge: (group) => mergeGroup(group, opts, openRuns, codec(), cmp),
     open: openRuns,
   });
-  return mergeCursors(merged, byKey);
+  return mergeCursors(merged, cmp);
 }
 
 /** Merges a group of runs into one intermediate run; undefined when the fd limit stopped it (nothing left open). */
-function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RunRecord>[] | undefined): string | undefined {
+function mergeGroup<T>(
+  group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<T>[] | undefined, codec: Codec<T>, cmp: (a: T, b: T) => number,
+): string | undefined {
   const readers = openRuns(group);
   if (!readers) return undefined;
-  const m = mergeCursors(readers, byKey);
+  const m = mergeCursors(readers, cmp);
   const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
-  let w: RunWriter<RunRecord>;
+  let w: RunWriter<T>;
   try {
-    w = runWriter(out, opts.bufferSize);
+    w = new RunWriter(out, codec, opts.bufferSize);
   } catch (err) {
     m.close();
     throw err; // an fd limit here is the planner's to handle

@@ -53,8 +53,9 @@ test('task counts by size: big file many, small one, .gz one, mid-size at least 
     const gz = sized(dir, 'big.txt.gz', 300 * MB);
     const files = await stat([big, mid, small, gz]);
     const plan = planSplits(files, defaults);
-    t.is(count(plan, big), Math.ceil((300 * MB) / DEFAULT_SPLIT_SIZE));
-    t.is(count(plan, big), 3, '300 MB in 128 MiB splits');
+    t.is(Math.ceil((300 * MB) / DEFAULT_SPLIT_SIZE), 3, '300 MB in 128 MiB splits');
+    t.is(count(plan, big), 4, 'rounded up to whole waves of 2 workers: none idle while the last task runs');
+    t.is(count(planSplits(files, { ...defaults, workers: 3 }), big), 3);
     t.is(count(plan, mid), 2, 'a file at or below the threshold still gets one task per worker');
     t.is(count(plan, small), 1, 'no range smaller than MIN_SPLIT_BYTES');
     t.is(count(plan, gz), 1);
