@@ -41,8 +41,8 @@ const sort: BenchCase = {
     { name: 'LC_ALL=C sort -S 64M --parallel=1', command: 'LC_ALL=C sort -S 64M --parallel=1 -T {tmp} {input}', peer: true },
   ],
   notes: 'Outputs are compared byte for byte. mrpipe sort without -k/-n/-t runs on the shuffle LineSorter: '
-    + 'raw lines copied into a -S byte arena, MSD radix sort over their offsets, runs spilled and merged comparing '
-    + 'bytes (fan-in 16), no string per line; with --parallel 2 (the default on 2 cores) a worker thread sorts and '
+    + 'raw lines copied into a -S byte arena, sorted several bytes per level (2-byte radix, packed 64-bit words), '
+    + 'front-coded runs merged by an LCP-aware loser tree (fan-in 16), no string per line; with --parallel 2 (the default on 2 cores) a worker thread sorts and '
     + 'writes one buffer while the next fills and merges every other merge-pass group. Both tools use 2 threads '
     + 'unless --parallel=1.',
 };

@@ -5,21 +5,23 @@
 // budget is honest and the V8 heap stays small (no GC work proportional to the input).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
+import { LineBuffer } from './line-buffer.ts';
 import { DiskFullError } from './errors.ts';
 import { freeNow, growBuffer } from '../lines/byte-carry.ts';
 import { collectGarbage } from './gc.ts';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, sortedArena, type MergeJob, type WorkerJob } from './runsort.ts';
+import { sortedArena, type SortedLines } from './runsort.ts';
+import { SortThread, type WorkerFailure } from './sort-thread.ts';
 import { DEFAULT_FAN_IN } from './merge.ts';
-import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
+import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, writeStrings, type LineCursor } from './linerun.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { isFdLimit, openAll } from './fdlimit.ts';
+
+export { lineChunks } from './line-chunks.ts';
 import { mergeRuns } from './merge-plan.ts';
 
-/** Bytes held per line besides its bytes: start + length (8), and the sort's order, scratch, key and head (14). */
-export const LINE_OVERHEAD = 22;
+export { LINE_OVERHEAD } from './line-overhead.ts';
 const MIN_ARENA = 1 << 20;
 const DEFAULT_RUN_BYTES = 16 * 1024 * 1024;
 /**
@@ -81,34 +83,26 @@ export interface LineSorterStats {
   workerMerges?: number;
 }
 
-export class LineSorter {
+export class LineSorter extends LineBuffer {
   readonly stats: LineSorterStats;
   private readonly opts: LineSorterOptions;
   private readonly memory: number;
   /** Runs merged at once; lowered (halved, down to 2) when the fd limit will not let them all open. */
   private fanIn: number;
   private readonly ioFanIn: number;
-  private data: Buffer = Buffer.alloc(0);
-  private used = 0;
-  private starts = new Uint32Array(0);
-  private lens = new Uint32Array(0);
-  private count = 0;
   private scratch: SortScratch | undefined;
   private writeBuf: Buffer | undefined;
   private readBufs: Buffer[] = [];
-  /** Arena offset where the line write() is in the middle of starts (its bytes so far up to `used`), or -1. */
-  private partial = -1;
   private dir: string | undefined;
   private runs: string[] = [];
   private nextRun = 0;
   private readonly open = new Set<LineCursor>();
-  private finished = false;
   // threaded mode: two shared arenas, the worker, its status block and the run it is writing
   private threaded: boolean;
   private arenas: SharedArrayBuffer[] = [];
   private cur = 0;
-  private worker: Worker | undefined;
-  private status: SharedArrayBuffer | undefined;
+  private readonly thread = new SortThread();
+  /** The run the worker is writing. */
   private pending: string | undefined;
   /** The merge-pass group the worker is merging, and into which file. */
   private pendingMerge: { group: string[]; file: string } | undefined;
@@ -118,6 +112,7 @@ export class LineSorter {
   private noWorkerMerges = false;
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
+    super();
     this.opts = options;
     this.memory = options.memory ?? DEFAULT_MEMORY;
     this.fanIn = options.fanIn ?? LINE_FAN_IN;
@@ -132,7 +127,7 @@ export class LineSorter {
    * Bytes one buffer may hold: all of the budget; or, threaded, half of what is left after the worker's
    * own memory (a worker thread is a V8 isolate: ~20 MB of RSS), since two buffers are held at once.
    */
-  private get limit(): number {
+  protected get limit(): number {
     const cap = this.opts.runBytes ?? (this.threaded ? THREADED_RUN_BYTES : DEFAULT_RUN_BYTES);
     if (!this.threaded) return Math.min(cap, this.memory);
     const spare = this.memory - WORKER_COST;
@@ -143,21 +138,8 @@ export class LineSorter {
     return this.dir;
   }
 
-  /** Bytes held now (arena contents + per-line overhead). */
-  get bytesHeld(): number {
-    return this.used + LINE_OVERHEAD * this.count;
-  }
-
-  /** Make room for one more line of n bytes: spill if the budget would be passed, grow the arrays. */
-  private reserve(n: number): void {
-    if (this.finished) throw new Error('mrpipe: LineSorter push after finish()');
-    if (this.count > 0 && this.used + n + LINE_OVERHEAD * (this.count + 1) > this.limit) this.spill();
-    this.growArena(n);
-    if (this.count === this.starts.length) this.growIndex();
-  }
-
   /** Room for n more bytes in the arena. */
-  private growArena(n: number): void {
+  protected growArena(n: number): void {
     if (this.used + n > this.data.length) {
       if (this.threaded && this.used + n <= this.limit) {
         // a shared arena of the full buffer size, made once per side
@@ -174,136 +156,16 @@ export class LineSorter {
       const step = this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
       const size = Math.max(this.used + n, step);
       const shared = this.threaded && this.arenas.length > 0 && this.data.buffer === this.arenas[this.cur];
-      if (shared) {
+      if (shared || size <= this.memory) {
+        // a plain Buffer up to the budget: the sort reads a resizable one's bytes about twice as slowly
         const bigger = Buffer.allocUnsafeSlow(size);
         this.data.copy(bigger, 0, 0, this.used);
+        if (!shared) freeNow(this.data);
         this.data = bigger;
       } else {
         this.data = growBuffer(this.data, this.used, size);
       }
     }
-  }
-
-  /** Room for more lines in the offset arrays. */
-  private growIndex(): void {
-    // Doubling: typed arrays are zero-filled (resident) when made, so never allocate the maximum up front.
-    const size = Math.max(1024, 2 * this.count);
-    const s = new Uint32Array(size);
-    s.set(this.starts);
-    this.starts = s;
-    const l = new Uint32Array(size);
-    l.set(this.lens);
-    this.lens = l;
-  }
-
-  /** Add src[start, end) as one line (without its terminator). */
-  pushBytes(src: Buffer, start: number, end: number): void {
-    const n = end - start;
-    this.reserve(n);
-    const d = this.data;
-    const at = this.used;
-    src.copy(d, at, start, end);
-    this.starts[this.count] = at;
-    this.lens[this.count++] = n;
-    this.used = at + n;
-    this.stats.records++;
-  }
-
-  /** Add a latin1 (byte) string as one line. */
-  pushString(line: string): void {
-    const n = line.length;
-    this.reserve(n);
-    const at = this.used;
-    (this.data as Buffer & { latin1Write(s: string, o: number): number }).latin1Write(line, at);
-    this.starts[this.count] = at;
-    this.lens[this.count++] = n;
-    this.used = at + n;
-    this.stats.records++;
-  }
-
-  /**
-   * Raw text: split at LF (a CR stays part of its line, as in GNU sort). The tail of a chunk, a line not
-   * ended yet, goes straight into the arena and grows there as the rest arrives: a huge line is held once.
-   */
-  write(chunk: Buffer): void {
-    let s = 0;
-    if (this.partial >= 0) {
-      const nl = chunk.indexOf(10);
-      this.appendPartial(chunk, 0, nl === -1 ? chunk.length : nl);
-      if (nl === -1) return;
-      this.endPartial();
-      s = nl + 1;
-    }
-    const last = chunk.lastIndexOf(10);
-    if (last >= s) this.pushLines(chunk, s, last + 1);
-    const tail = Math.max(s, last + 1);
-    if (tail < chunk.length) {
-      if (this.finished) throw new Error('mrpipe: LineSorter push after finish()');
-      this.partial = this.used;
-      this.appendPartial(chunk, tail, chunk.length);
-    }
-  }
-
-  /** Adds src[s, e) to the line being written: spills the held lines first when it would pass the budget. */
-  private appendPartial(src: Buffer, s: number, e: number): void {
-    const n = e - s;
-    if (this.count > 0 && this.used + n + LINE_OVERHEAD * (this.count + 1) > this.limit) this.spill();
-    this.growArena(n);
-    src.copy(this.data, this.used, s, e);
-    this.used += n;
-  }
-
-  /** The line being written has ended: it becomes a held line. */
-  private endPartial(): void {
-    if (this.count === this.starts.length) this.growIndex();
-    this.starts[this.count] = this.partial;
-    this.lens[this.count++] = this.used - this.partial;
-    this.stats.records++;
-    this.partial = -1;
-  }
-
-  /**
-   * Add the LF-terminated lines of src[s, e) with one bulk copy per batch (not one per line): the
-   * terminators are copied too and counted as held bytes.
-   */
-  private pushLines(src: Buffer, s: number, e: number): void {
-    if (this.finished) throw new Error('mrpipe: LineSorter push after finish()');
-    while (s < e) {
-      const base = s;
-      const at = this.used;
-      let p = s;
-      let count = this.count;
-      let starts = this.starts;
-      let lens = this.lens;
-      const limit = this.limit;
-      while (p < e) {
-        const nl = src.indexOf(10, p);
-        if (count > 0 && at + (nl + 1 - base) + LINE_OVERHEAD * (count + 1) > limit) break;
-        if (count === starts.length) {
-          this.count = count;
-          this.growIndex();
-          starts = this.starts;
-          lens = this.lens;
-        }
-        starts[count] = at + (p - base);
-        lens[count++] = nl - p;
-        p = nl + 1;
-      }
-      this.stats.records += count - this.count;
-      this.count = count;
-      if (p > base) {
-        this.growArena(p - base);
-        src.copy(this.data, at, base, p);
-        this.used = at + (p - base);
-      }
-      s = p;
-      if (s < e) this.spill();
-    }
-  }
-
-  /** End of raw text: an unterminated last line is a line. */
-  end(): void {
-    if (this.partial >= 0) this.endPartial();
   }
 
   /** One run's I/O buffer: fanIn readers + a writer share what the held buffer (which may join the final merge) leaves. */
@@ -337,7 +199,7 @@ export class LineSorter {
   }
 
   /** The held lines, sorted, as a cursor over the arena (valid until the next push). */
-  private sortedHeld(): LineCursor {
+  private sortedHeld(): SortedLines {
     this.scratch = sortScratch(this.count, this.scratch);
     return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
   }
@@ -363,35 +225,21 @@ export class LineSorter {
     }
   }
 
-  /**
-   * The bytes of the line being written, copied out of the arena before a spill. A spill happens only
-   * while lines are held, and those passed the budget check, so this copy is within the budget.
-   */
-  private takePartial(): Buffer {
-    const bytes = Buffer.from(this.data.subarray(this.partial, this.used));
-    this.used = this.partial;
-    this.partial = -1;
-    return bytes;
-  }
-
   private spillHeld(): void {
     if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
       this.awaitWorker(); // returns at once: the worker is idle
       const file = this.runPath();
-      const job: WorkerJob = {
+      this.thread.post({
         arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
-        status: this.status as SharedArrayBuffer, file, count: this.count, ioSize: this.ioBuffer(),
-        reverse: !!this.opts.reverse, unique: !!this.opts.unique,
-      };
-      Atomics.store(new Int32Array(job.status, 0, 1), 0, RUNNING);
+        file, count: this.count, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, unique: !!this.opts.unique,
+      });
       this.pending = file;
-      (this.worker as Worker).postMessage(job, [job.starts.buffer as ArrayBuffer, job.lens.buffer as ArrayBuffer]);
       this.cur ^= 1;
       this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
     } else {
       const c = this.sortedHeld();
       this.runs.push(this.writeRun((w) => {
-        while (c.advance()) w.write(c.buf, c.start, c.end);
+        while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
@@ -405,19 +253,7 @@ export class LineSorter {
 
   /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
   private spawnWorker(): void {
-    if (this.worker) return;
-    const file = import.meta.url.endsWith('.ts') ? './sort-worker.ts' : './sort-worker.js';
-    try {
-      const status = new SharedArrayBuffer(STATUS_BYTES);
-      const w = new Worker(new URL(file, import.meta.url));
-      w.unref();
-      w.on('error', () => {}); // a failure is seen through the status block (or the start timeout)
-      w.postMessage({ hello: status });
-      this.worker = w;
-      this.status = status;
-    } catch {
-      this.threaded = false;
-    }
+    if (!this.thread.start()) this.threaded = false;
   }
 
   /**
@@ -425,31 +261,26 @@ export class LineSorter {
    * spill: this thread sorts and writes that buffer itself, so both threads stay at work.
    */
   private workerIdle(): boolean {
-    if (!this.worker) this.spawnWorker();
-    if (!this.status) return false;
-    const state = Atomics.load(new Int32Array(this.status, 0, 1), 0);
-    return state !== 0 && state !== RUNNING;
+    this.spawnWorker();
+    return this.thread.idle();
   }
 
   /** Wait for the run the worker is writing (if any), then account for it like a run written here. */
   private awaitWorker(): void {
     const file = this.pending;
     if (file === undefined) return;
-    const status = this.status as SharedArrayBuffer;
-    const st = new Int32Array(status, 0, 2);
-    const info = waitForWorker(status);
+    const r = this.thread.wait();
     this.pending = undefined;
-    if (info) {
+    if (r.failure) {
       this.dispose();
-      if (info.disk) throw new DiskFullError(file, info.written ?? 0, info.pending ?? 0, undefined);
-      throw Object.assign(new Error(info.message), { code: info.code });
+      const f = r.failure;
+      if (f.disk) throw new DiskFullError(file, f.written ?? 0, f.pending ?? 0, undefined);
+      throw failureError(f);
     }
-    if (st[0] !== DONE) throw new Error(`mrpipe: sort worker in unexpected state ${st[0]}`);
-    const nums = new Float64Array(status, 8, 2);
-    this.stats.bytesSpilled += nums[1];
+    this.stats.bytesSpilled += r.bytes;
     this.stats.runs++;
     this.runs.push(file);
-    this.opts.onSpill?.({ file, records: nums[0], bytes: nums[1] });
+    this.opts.onSpill?.({ file, records: r.records, bytes: r.bytes });
   }
 
   /** Add lines already in this sorter's order (strings, latin1) as one run, after spilling what is held. */
@@ -457,9 +288,7 @@ export class LineSorter {
     if (this.finished) throw new Error('mrpipe: LineSorter.addSortedStrings() after finish()');
     if (sorted.length === 0) return;
     this.spill();
-    this.runs.push(this.writeRun((w) => {
-      for (const s of sorted) w.writeString(s);
-    }));
+    this.runs.push(this.writeRun((w) => writeStrings(w, sorted)));
   }
 
   /** A reader for a run; `slot` picks one of fanIn reusable I/O buffers (a merge's i-th source). */
@@ -488,7 +317,7 @@ export class LineSorter {
     let out: string;
     try {
       out = this.writeRun((w) => {
-        while (m.advance()) w.write(m.buf, m.start, m.end);
+        while (m.advance()) w.write(m.buf, m.start, m.end, m.lcp);
       });
     } catch (err) {
       for (const c of sources) c.close(); // e.g. the run file itself could not be opened
@@ -512,19 +341,15 @@ export class LineSorter {
    * before), so the two threads merge groups side by side. False when this thread must merge it.
    */
   private mergeOnWorker(group: string[]): string | undefined {
-    if (!this.worker || !this.status || this.noWorkerMerges) return undefined;
-    const st = new Int32Array(this.status, 0, 1);
+    if (!this.thread.running || this.noWorkerMerges) return undefined;
     // Still booting (a small input got here first): worth a short wait, the passes take far longer.
-    if (Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, 5000) === 'timed-out') this.noWorkerMerges = true;
-    const state = Atomics.load(st, 0);
-    if (state === 0 || state === RUNNING) return undefined;
+    if (!this.thread.booted(5000)) this.noWorkerMerges = true;
+    if (!this.thread.idle()) return undefined;
     this.collectMerge();
     if (this.noWorkerMerges) return undefined;
     const file = this.runPath();
-    const job: MergeJob = { merge: group, file, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, status: this.status };
-    Atomics.store(new Int32Array(this.status, 0, 1), 0, RUNNING);
+    this.thread.post({ merge: group, file, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse });
     this.pendingMerge = { group, file };
-    this.worker.postMessage(job);
     return file;
   }
 
@@ -536,11 +361,10 @@ export class LineSorter {
   private collectMerge(): void {
     const job = this.pendingMerge;
     if (job === undefined) return;
-    const status = this.status as SharedArrayBuffer;
-    const info = waitForWorker(status);
+    const r = this.thread.wait();
     this.pendingMerge = undefined;
-    if (info) {
-      const err = Object.assign(new Error(info.message), { code: info.code });
+    if (r.failure) {
+      const err = failureError(r.failure);
       if (isFdLimit(err)) {
         this.noWorkerMerges = true;
         this.unmerged.set(job.file, job.group);
@@ -549,11 +373,10 @@ export class LineSorter {
       this.dispose();
       throw err;
     }
-    const nums = new Float64Array(status, 8, 2);
-    this.stats.bytesSpilled += nums[1];
+    this.stats.bytesSpilled += r.bytes;
     this.stats.runs++;
     this.stats.workerMerges = (this.stats.workerMerges ?? 0) + 1;
-    this.opts.onSpill?.({ file: job.file, records: nums[0], bytes: nums[1] });
+    this.opts.onSpill?.({ file: job.file, records: r.records, bytes: r.bytes });
   }
 
   /** All lines, sorted: from memory if nothing was spilled, else the final merge. Call once. */
@@ -597,8 +420,7 @@ export class LineSorter {
   }
 
   private stopWorker(): void {
-    if (this.worker) void this.worker.terminate();
-    this.worker = undefined;
+    this.thread.stop();
     this.pending = undefined;
     this.pendingMerge = undefined;
   }
@@ -626,57 +448,7 @@ export class LineSorter {
   }
 }
 
-/** What the worker reports when a job failed (its status block's error text). */
-interface WorkerFailure {
-  disk?: boolean;
-  written?: number;
-  pending?: number;
-  message: string;
-  code?: string;
-}
-
-/** Waits while the worker's job runs; its failure, or undefined when it succeeded. */
-function waitForWorker(status: SharedArrayBuffer): WorkerFailure | undefined {
-  const st = new Int32Array(status, 0, 2);
-  while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
-  if (st[0] !== FAILED) return undefined;
-  return JSON.parse(Buffer.from(status, 24, st[1]).toString()) as WorkerFailure;
-}
-
-/**
- * Newline-terminated output chunks of a line cursor (about `chunkSize` bytes each), for writing sorted
- * lines straight out without decoding them. A line of chunkSize bytes or more from a stable cursor is a
- * chunk of its own, a view of the cursor's buffer (its LF starts the next chunk). Each chunk is a fresh Buffer, unless `reuse`: then one buffer
- * is refilled, and each chunk must be consumed (e.g. fs.writeSync) before asking for the next — which
- * keeps RSS flat where a fresh buffer per chunk would wait for the GC.
- */
-export function* lineChunks(c: LineCursor, chunkSize = 1 << 18, reuse = false): Generator<Buffer, void, undefined> {
-  const first = Buffer.allocUnsafeSlow(chunkSize);
-  let out = first;
-  let pos = 0;
-  try {
-    while (c.advance()) {
-      const n = c.end - c.start;
-      if (n >= chunkSize && c.stable) {
-        // a huge line whose bytes stay put goes out as a view: a copy would hold it twice
-        if (pos > 0) yield out.subarray(0, pos);
-        if (!reuse && pos > 0) out = Buffer.allocUnsafeSlow(chunkSize);
-        yield c.buf.subarray(c.start, c.end);
-        out[0] = 10;
-        pos = 1;
-        continue;
-      }
-      if (pos + n + 1 > out.length) {
-        if (pos > 0) yield out.subarray(0, pos);
-        out = reuse && n + 1 <= chunkSize ? first : Buffer.allocUnsafeSlow(Math.max(chunkSize, n + 1));
-        pos = 0;
-      }
-      const b = c.buf;
-      pos += b.copy(out, pos, c.start, c.end);
-      out[pos++] = 10;
-    }
-    if (pos > 0) yield out.subarray(0, pos);
-  } finally {
-    c.close();
-  }
+/** The error a worker's failure stands for (its message and code). */
+function failureError(f: WorkerFailure): Error {
+  return Object.assign(new Error(f.message), { code: f.code });
 }

@@ -1,6 +1,6 @@
 // Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
 // hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
-import { sortRanges, type SortScratch } from './bytesort.ts';
+import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
 import fs from 'node:fs';
 import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 
@@ -36,13 +36,17 @@ export const DONE = 3;
 export const FAILED = 4;
 export const STATUS_BYTES = 24 + 4096;
 
+/** A cursor that always knows its lcp. */
+export type SortedLines = LineCursor & { lcp: number };
+
 /** The arena's lines sorted (reverse / unique applied) as a cursor over the arena. */
 export function sortedArena(
   data: Buffer, starts: Uint32Array, lens: Uint32Array, count: number, reverse: boolean, unique: boolean, scratch?: SortScratch,
-): LineCursor {
-  const order = sortRanges(data, starts, lens, count, scratch);
-  const c: LineCursor = new ArenaCursor(data, starts, lens, order, reverse);
-  return unique ? new UniqueLines(c) : c;
+): SortedLines {
+  const work = sortScratch(count, scratch);
+  const order = sortRanges(data, starts, lens, count, work);
+  const c = new ArenaCursor(data, starts, lens, order, reverse, work.lcp);
+  return unique ? (new UniqueLines(c) as SortedLines) : c; // UniqueLines passes on the arena's lcp
 }
 
 /** Sort the arena and write it to job.file (removed again on failure). */
@@ -52,7 +56,7 @@ export function writeSortedRun(
   const c = sortedArena(data, starts, lens, job.count, job.reverse, job.unique, scratch);
   const w = new LineRunWriter(job.file, job.ioSize, ioBuffer?.length === job.ioSize ? ioBuffer : undefined);
   try {
-    while (c.advance()) w.write(c.buf, c.start, c.end);
+    while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
     w.close();
   } catch (err) {
     w.abort();
@@ -78,7 +82,7 @@ export function mergeRuns(
     const m = new LineMerge(sources, reverse);
     if (buffers[files.length]?.length !== ioSize) buffers[files.length] = Buffer.allocUnsafeSlow(ioSize);
     w = new LineRunWriter(file, ioSize, buffers[files.length]);
-    while (m.advance()) w.write(m.buf, m.start, m.end);
+    while (m.advance()) w.write(m.buf, m.start, m.end, m.lcp);
     w.close();
   } catch (err) {
     w?.abort();

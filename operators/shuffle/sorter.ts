@@ -10,6 +10,7 @@ import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
 import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
 import { makeOrder, type Order, type SortOptions } from './order.ts';
 import { sortByKey } from './prefixsort.ts';
+import { mergeNaturalRuns } from './natural-runs.ts';
 import { RunReader, RunWriter } from './runfile.ts';
 import { recordBytes } from './size.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
@@ -134,7 +135,9 @@ export class Sorter<T> {
   private sortBuffer(): T[] {
     const order = this.order as Order<T>;
     const buf = this.buffer;
-    let sorted = order.byteKey ? sortByKey(buf, order.byteKey, order.descending) : buf.sort(order.compare);
+    const key = order.byteKey;
+    let sorted = !key ? buf.sort(order.compare)
+      : (!order.descending && mergeNaturalRuns(buf, key)) || sortByKey(buf, key, order.descending);
     if (order.same) sorted = dedupe(sorted, order.same);
     return sorted;
   }

@@ -175,3 +175,21 @@ test('property: random lines and flags, tiny buffer, equal to GNU sort', async (
   }), { numRuns: scale(8, 25) });
   t.pass();
 });
+
+test('property: lines like real text (long shared heads, repeats, empty lines), many runs, equal to GNU sort', async (t) => {
+  // Enough lines that -S 1 (64 KiB) spills several runs; --batch-size 2 adds merge passes.
+  const head = fc.constantFrom('', '', '        ', '        } else {', '#include <', ' * ', '/* { dg-do run } */', 'x'.repeat(80));
+  const line = fc.tuple(head, fc.array(fc.constantFrom('a', 'b', ' ', '\x00', '\xff', '\r'), { maxLength: 6 }))
+    .map(([h, tail]) => h + tail.join(''));
+  const flags = fc.constantFrom([], ['-r'], ['-u'], ['-r', '-u'], ['--batch-size', '2'], ['-u', '--batch-size', '3']);
+  await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 120 }), flags, async (lines, args) => {
+    const file = path.join(dir, 'real.txt');
+    // each line many times over, in an order that scatters the copies
+    const all = Array.from({ length: 40 }, (_, k) => lines.map((_l, i) => lines[(i * 7 + k) % lines.length])).flat();
+    fs.writeFileSync(file, Buffer.from(all.map((l) => l + '\n').join(''), 'latin1'));
+    const r = await mrpipe(['sort', '-S', '1', '-T', dir, ...args, file]);
+    t.is(r.status, 0, r.stderr);
+    t.deepEqual(r.stdout, gnuSort(args.filter((a) => !a.startsWith('--batch') && !/^[0-9]+$/.test(a)), file), args.join(' '));
+  }), { numRuns: scale(6, 20) });
+  t.pass();
+});

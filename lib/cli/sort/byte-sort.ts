@@ -1,7 +1,7 @@
 // `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
-import { LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
+import { CorruptRunError, LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
 import { failure } from '../errors.ts';
 import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
@@ -32,7 +32,8 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      if (err instanceof FilterProgramError) throw err; // commands/sort.ts says it
+      // commands/sort.ts says these: a run read back cut or garbled (in a merge pass too) is no temp-dir problem
+      if (err instanceof FilterProgramError || err instanceof CorruptRunError) throw err;
       throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
     }
   };

@@ -1,7 +1,7 @@
 // `mrpipe sort` with keys, ordering flags, -t or -z (all but -g, -V and -R): raw input bytes go into a
 // KeyedLineSorter, which sorts records of normalized key ‖ line by bytes (operators/shuffle/keys/), and
 // the lines come out as byte chunks: no JavaScript string per line, no key parsed per comparison.
-import { TooFewFilesError, scavengeEvery, type LineCursor, type ResolvedOrder } from '../../../operators/shuffle/index.ts';
+import { CorruptRunError, TooFewFilesError, scavengeEvery, type LineCursor, type ResolvedOrder } from '../../../operators/shuffle/index.ts';
 import { KeyedLineSorter } from '../../../operators/shuffle/keys/keyedsorter.ts';
 import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { failure } from '../errors.ts';
@@ -27,7 +27,8 @@ export async function sortKeyedLines(specs: readonly InputSpec[], opts: KeyedSor
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      if (err instanceof FilterProgramError) throw err; // commands/sort.ts says it
+      // commands/sort.ts says these: a run read back cut or garbled (in a merge pass too) is no temp-dir problem
+      if (err instanceof FilterProgramError || err instanceof CorruptRunError) throw err;
       throw tempDirError(err, opts.tmpDir, opts.tmpFlag, 'a sorted run');
     }
   };

@@ -1,0 +1,87 @@
+// The LineSorter's helper thread seen from the main thread: starts sort-worker.ts, hands it one job at a
+// time (sort an arena into a run, or merge a group of runs) and waits for the result synchronously
+// through a shared status block — the sorter's API is synchronous, so it cannot receive messages.
+import { Worker } from 'node:worker_threads';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, type MergeJob, type WorkerJob } from './runsort.ts';
+
+/** What the worker reports when a job failed (its status block's error text). */
+export interface WorkerFailure {
+  disk?: boolean;
+  written?: number;
+  pending?: number;
+  message: string;
+  code?: string;
+}
+
+/** A finished job: its run's records and bytes, or why it failed. */
+export type ThreadResult = { records: number; bytes: number; failure?: undefined } | { failure: WorkerFailure };
+
+export class SortThread {
+  private worker: Worker | undefined;
+  private status: SharedArrayBuffer | undefined;
+
+  /** Start the worker without waiting for it to boot; false when it cannot start. */
+  start(): boolean {
+    if (this.worker) return true;
+    const file = import.meta.url.endsWith('.ts') ? './sort-worker.ts' : './sort-worker.js';
+    try {
+      const status = new SharedArrayBuffer(STATUS_BYTES);
+      const w = new Worker(new URL(file, import.meta.url));
+      w.unref();
+      w.on('error', () => {}); // a failure is seen through the status block (or the start timeout)
+      w.postMessage({ hello: status });
+      this.worker = w;
+      this.status = status;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private state(): number {
+    return this.status ? Atomics.load(new Int32Array(this.status, 0, 1), 0) : 0;
+  }
+
+  /** Booted and not busy. */
+  idle(): boolean {
+    const s = this.state();
+    return s !== 0 && s !== RUNNING;
+  }
+
+  /** Waits up to `ms` for the worker to boot; false if it did not. */
+  booted(ms: number): boolean {
+    if (!this.status) return false;
+    const st = new Int32Array(this.status, 0, 1);
+    return !(Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, ms) === 'timed-out');
+  }
+
+  /** Hands the (idle) worker a job: a sort job's offset arrays are transferred, not copied. */
+  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'>): void {
+    const status = this.status as SharedArrayBuffer;
+    Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
+    const full = { ...job, status } as WorkerJob | MergeJob;
+    const transfer = 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
+    (this.worker as Worker).postMessage(full, transfer);
+  }
+
+  /** Waits for the job posted last. */
+  wait(): ThreadResult {
+    const status = this.status as SharedArrayBuffer;
+    const st = new Int32Array(status, 0, 2);
+    while (Atomics.load(st, 0) === RUNNING) Atomics.wait(st, 0, RUNNING);
+    if (st[0] === FAILED) return { failure: JSON.parse(Buffer.from(status, 24, st[1]).toString()) as WorkerFailure };
+    if (st[0] !== DONE) return { failure: { message: `mrpipe: sort worker in unexpected state ${st[0]}` } };
+    const nums = new Float64Array(status, 8, 2);
+    return { records: nums[0], bytes: nums[1] };
+  }
+
+  stop(): void {
+    if (this.worker) void this.worker.terminate();
+    this.worker = undefined;
+    this.status = undefined;
+  }
+}
