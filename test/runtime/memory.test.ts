@@ -80,7 +80,10 @@ test(`${SIZE >> 20} MB of distinct keys under --memory ${MEMORY >> 20}MB: peak R
     t.true(base.maxRSS <= DOCUMENTED_OVERHEAD + OVERHEAD_MARGIN,
       `fixed overhead ${mb(base.maxRSS)} > docs/RUNTIME.md's ${mb(DOCUMENTED_OVERHEAD)} + ${mb(OVERHEAD_MARGIN)}: measure it again and restate it there`);
     t.true(r.counters.mrpipe.spills > 4, 'the budget forced spills');
-    t.true(r.maxRSS < base.maxRSS + MEMORY, `peak ${mb(r.maxRSS)} >= ${mb(base.maxRSS)} + ${mb(MEMORY)}`);
+    // The promise (docs/RUNTIME.md): peak < budget + the documented fixed overhead, with the same margin the
+    // overhead itself is held to. Against this run's own base the margin was 1-4 MB: one run's RSS varies more.
+    const bound = Math.max(base.maxRSS, DOCUMENTED_OVERHEAD) + OVERHEAD_MARGIN + MEMORY;
+    t.true(r.maxRSS < bound, `peak ${mb(r.maxRSS)} >= ${mb(bound)} (overhead ${mb(base.maxRSS)} + ${mb(MEMORY)} + ${mb(OVERHEAD_MARGIN)})`);
     const distinct = Number(execFileSync('sh', ['-c', `sort -u '${big}' | wc -l`],
       { env: { ...process.env, LC_ALL: 'C' }, timeout: remaining(deadline) }).toString());
     t.is(r.counters.mrpipe.outputRecords, distinct);
