@@ -24,17 +24,31 @@ export interface ByteSortOptions {
   onMerge?: () => void;
 }
 
-/** Sorts the inputs in byte order into the output (stdout or -o FILE). */
-export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
-  const sorter = new LineSorter({ memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads, fanIn: opts.fanIn, compressProgram: opts.compressProgram });
+/** What the driver needs of a sorter: raw input bytes in (it copies what it keeps), sorted lines out. */
+export interface ByteSorter<C> {
+  write(chunk: Buffer): void;
+  /** The end of one input: its last line ends here, newline or not (as GNU sort). */
+  end(): void;
+  finish(): C;
+  dispose(): void;
+}
+
+/**
+ * Reads the inputs into `sorter` and writes what `chunksOf` makes of its sorted cursor to the output (stdout
+ * or -o FILE): the one loop of both byte sorts, plain and keyed. Errors while spilling are the temp dir's
+ * (named by `tmpFlag`), but for a run read back cut or garbled, which commands/sort.ts reports.
+ */
+export async function driveByteSort<C>(
+  sorter: ByteSorter<C>, chunksOf: (cursor: C) => Iterable<Buffer>, specs: readonly InputSpec[],
+  opts: ByteSortOptions, tmpFlag: string,
+): Promise<void> {
   let read = 0;
   // Spilling happens inside write()/end(): only errors outside them are errors of the input.
   const spill = (fn: () => void): void => {
     try { fn(); } catch (err) {
       if (err instanceof TooFewFilesError) throw failure(err.message.replace(/^mrpipe: /, ''));
-      // commands/sort.ts says these: a run read back cut or garbled (in a merge pass too) is no temp-dir problem
       if (err instanceof FilterProgramError || err instanceof CorruptRunError) throw err;
-      throw tempDirError(err, opts.tmpDir, '-T', 'a sorted run');
+      throw tempDirError(err, opts.tmpDir, tmpFlag, 'a sorted run');
     }
   };
   try {
@@ -45,16 +59,16 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
         read += chunk.length;
         opts.onRead?.(read);
       }
-      spill(() => sorter.end()); // each input's last line ends at its end, newline or not (as GNU sort)
+      spill(() => sorter.end());
     }
     opts.onMerge?.();
-    let cursor!: ReturnType<LineSorter['finish']>;
+    let cursor!: C;
     spill(() => { cursor = sorter.finish(); });
     await withOutput(opts.output, 'latin1', async (out) => {
       // Each chunk is a fresh Buffer (an asynchronous write may still hold it), its memory outside the
       // heap: a scavenge every few MB frees the written ones, where V8 would let ~64 MB pile up.
       const passed = scavengeEvery();
-      for (const chunk of lineChunks(cursor)) {
+      for (const chunk of chunksOf(cursor)) {
         if (!out.writeBytes(chunk)) await out.drain();
         passed(chunk.length);
       }
@@ -62,4 +76,13 @@ export async function sortByteLines(specs: readonly InputSpec[], opts: ByteSortO
   } finally {
     sorter.dispose();
   }
+}
+
+/** Sorts the inputs in byte order into the output (stdout or -o FILE). */
+export function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions): Promise<void> {
+  const sorter = new LineSorter({
+    memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads,
+    fanIn: opts.fanIn, compressProgram: opts.compressProgram,
+  });
+  return driveByteSort(sorter, (cursor) => lineChunks(cursor), specs, opts, '-T');
 }
