@@ -6,33 +6,16 @@ import test from 'ava';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from './helpers.ts';
-import { GNU, MRPIPE, run } from './sort-oracle.ts';
-import { LONG } from '../long.ts';
+import { GNU, MRPIPE, run, oracleDir, oracleRuns } from './sort-oracle.ts';
 
-const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
+const runs = (long: number): number => oracleRuns(long, 3);
 
-let dir: string;
-let cleanup: () => void;
-let counter = 0;
-test.before(() => ({ dir, cleanup } = tempDir()));
-test.after.always(() => cleanup());
-
-function freshDir(): string {
-  const d = path.join(dir, `tmp-${counter++}`);
-  fs.mkdirSync(d);
-  return d;
-}
-
-function inputFile(content: Buffer): string {
-  const file = path.join(dir, `in-${counter++}.txt`);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const oracle = oracleDir(test);
+const inputFile = (content: Buffer | string): string => oracle.file(content);
 
 /** An executable sh script `name` in the test dir. */
 function program(name: string, body: string): string {
-  const file = path.join(dir, name);
+  const file = path.join(oracle.path, name);
   fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return file;
 }
@@ -56,14 +39,14 @@ const BIG = fc.array(fc.array(FIELD, { minLength: 1, maxLength: 3 }).map((f) => 
 const OPTS = fc.constantFrom<string[]>([], ['-r'], ['-u'], ['-n'], ['-k2,2n', '-k1,1'], ['-t', ',', '-k2,2', '-s'], ['-f', '-u'], ['-z']);
 
 test('--compress-program=gzip with -S 1: runs spill compressed, the output equals GNU\'s, the temp dir ends empty', async (t) => {
-  const log = path.join(dir, 'calls.log');
+  const log = path.join(oracle.path, 'calls.log');
   const gz = program('loggz', `echo "$@" >> '${log}'\nexec gzip "$@"`);
   await fc.assert(fc.asyncProperty(BIG, OPTS, async (input, args) => {
     fs.rmSync(log, { force: true });
     // With -z the records end at NULs: the same lines NUL-terminated, so they spill too (one 150 KB record
     // would not).
     const file = inputFile(args.includes('-z') ? Buffer.from(input.toString('latin1').replaceAll('\n', '\0'), 'latin1') : input);
-    const tmp = freshDir();
+    const tmp = oracle.subdir();
     const [gnu, ours] = await Promise.all([
       run(GNU, ['--compress-program=gzip', '-S', '1', ...args], file, 'operand'),
       run(MRPIPE, [`--compress-program=${gz}`, '-S', '1', '-T', tmp, ...args], file, 'operand'),
@@ -93,7 +76,7 @@ test('--compress-program that is missing or fails: exit 2 naming it, no temp fil
   ];
   for (const [prog, message] of failing) {
     for (const args of [[], ['-n']]) {
-      const tmp = freshDir();
+      const tmp = oracle.subdir();
       const ours = await run(MRPIPE, [`--compress-program=${prog}`, '-S', '1', '-T', tmp, ...args], input, 'operand');
       t.is(ours.status, 2, `${prog} ${args}: ${ours.stderr}`);
       t.regex(ours.stderr, message);
@@ -118,12 +101,12 @@ test('--compress-program is only run when runs spill; twice with two names is a 
 });
 
 test('-m with more inputs than --batch-size: the merge passes\' temp files go through PROG too', async (t) => {
-  const log = path.join(dir, 'merge-calls.log');
+  const log = path.join(oracle.path, 'merge-calls.log');
   const gz = program('loggz-m', `echo "$@" >> '${log}'\nexec gzip "$@"`);
   const files = ['e\na\nc\n', 'b\nd\n', 'a\na\n', '', 'f\n', 'c\nz\n', 'b\n'].map((x) => inputFile(Buffer.from(x)));
   for (const args of [['--batch-size=2'], ['--batch-size=3', '-u'], ['--batch-size=2', '-r']]) {
     fs.rmSync(log, { force: true });
-    const tmp = freshDir();
+    const tmp = oracle.subdir();
     const [gnu, ours] = await Promise.all([
       run(GNU, ['-m', '--compress-program=gzip', ...args, ...files], '', 'pipe'),
       run(MRPIPE, ['-m', `--compress-program=${gz}`, '-T', tmp, ...args, ...files], '', 'pipe'),
@@ -134,7 +117,7 @@ test('-m with more inputs than --batch-size: the merge passes\' temp files go th
     t.true(calls.includes('') && calls.includes('-d'), calls.join('|'));
     t.deepEqual(fs.readdirSync(tmp), []);
   }
-  const tmp = freshDir();
+  const tmp = oracle.subdir();
   const bad = await run(MRPIPE, ['-m', '--compress-program=false', '-T', tmp, '--batch-size=2', ...files], '', 'pipe');
   t.is(bad.status, 2);
   t.regex(bad.stderr, /compress program 'false' failed/);

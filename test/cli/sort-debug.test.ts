@@ -6,23 +6,12 @@ import test from 'ava';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from './helpers.ts';
-import { GNU, MRPIPE, run, type Via } from './sort-oracle.ts';
-import { LONG } from '../long.ts';
+import { GNU, MRPIPE, run, type Via, oracleDir, oracleRuns } from './sort-oracle.ts';
 
-const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
+const runs = (long: number): number => oracleRuns(long, 3);
 
-let dir: string;
-let cleanup: () => void;
-let counter = 0;
-test.before(() => ({ dir, cleanup } = tempDir()));
-test.after.always(() => cleanup());
-
-function inputFile(content: Buffer): string {
-  const file = path.join(dir, `in-${counter++}.txt`);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const oracle = oracleDir(test);
+const inputFile = (content: Buffer | string): string => oracle.file(content);
 
 const FIELD = fc.oneof(
   fc.constantFrom('', ' ', '  a', '\tb', 'x\r', 'A', 'b', '\x01c', '\x7f', 'é', '\x80', '\xff', '.', '-', '+'),
@@ -102,11 +91,11 @@ test('--debug with -z, -m and a last line without its newline', async (t) => {
 
 test('--debug with -o or -c is a usage error, as GNU', async (t) => {
   const file = inputFile(Buffer.from('b\na\n'));
-  for (const args of [['--debug', '-o', path.join(dir, 'out')], ['--debug', '-c'], ['-C', '--debug']]) {
+  for (const args of [['--debug', '-o', path.join(oracle.path, 'out')], ['--debug', '-c'], ['-C', '--debug']]) {
     const [gnu, ours] = await Promise.all([run(GNU, args, file, 'operand'), run(MRPIPE, args, file, 'operand')]);
     t.is(gnu.status, 2);
     t.is(ours.status, 2, ours.stderr);
     t.is(ours.stderr.replaceAll('mrpipe sort: ', 'sort: '), gnu.stderr);
-    t.false(fs.existsSync(path.join(dir, 'out')));
+    t.false(fs.existsSync(path.join(oracle.path, 'out')));
   }
 });

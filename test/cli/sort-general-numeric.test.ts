@@ -4,25 +4,12 @@
 // every tie visible (input order kept; only the first of equal values printed).
 import test from 'ava';
 import fc from 'fast-check';
-import fs from 'node:fs';
-import path from 'node:path';
-import { tempDir } from './helpers.ts';
-import { GNU, MRPIPE, run } from './sort-oracle.ts';
-import { LONG } from '../long.ts';
+import { GNU, MRPIPE, run, oracleDir, oracleRuns } from './sort-oracle.ts';
 
-const runs = (long: number): number => (LONG ? long : Math.max(4, Math.ceil(long / 5)));
+const runs = (long: number): number => oracleRuns(long, 4);
 
-let dir: string;
-let cleanup: () => void;
-let counter = 0;
-test.before(() => ({ dir, cleanup } = tempDir()));
-test.after.always(() => cleanup());
-
-function inputFile(content: string): string {
-  const file = path.join(dir, `in-${counter++}.txt`);
-  fs.writeFileSync(file, content, 'latin1');
-  return file;
-}
+const oracle = oracleDir(test);
+const inputFile = (content: Buffer | string): string => oracle.file(content);
 
 const pow2 = (k: number): bigint => 1n << BigInt(k);
 

@@ -7,23 +7,12 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './helpers.ts';
-import { GNU, MRPIPE, run, type Via } from './sort-oracle.ts';
-import { LONG } from '../long.ts';
+import { GNU, MRPIPE, run, type Via, oracleDir, oracleRuns } from './sort-oracle.ts';
 
-// Each run spawns GNU sort and mrpipe sort several times: a handful by default, the full count under npm run test:long.
-const runs = (long: number): number => (LONG ? long : Math.max(3, Math.ceil(long / 5)));
+const runs = (long: number): number => oracleRuns(long, 3);
 
-let dir: string;
-let cleanup: () => void;
-let counter = 0;
-test.before(() => ({ dir, cleanup } = tempDir()));
-test.after.always(() => cleanup());
-
-function inputFile(content: Buffer): string {
-  const file = path.join(dir, `in-${counter++}.txt`);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const oracle = oracleDir(test);
+const inputFile = (content: Buffer | string): string => oracle.file(content);
 
 /** Field values that exercise every comparison mode. */
 const FIELD = fc.oneof(
@@ -128,7 +117,7 @@ test('-m merges sorted inputs as GNU (operands, with -u and keys)', async (t) =>
 
 test('-m with more inputs than --batch-size merges in passes through -T, then removes them', async (t) => {
   const files = ['e\na\nc\n', 'b\nd\n', 'a\na\n', '', 'f\n', 'c\nz\n', 'b\n'].map((x) => inputFile(Buffer.from(x)));
-  const tmp = path.join(dir, 'merge-tmp');
+  const tmp = path.join(oracle.path, 'merge-tmp');
   fs.mkdirSync(tmp);
   for (const args of [['--batch-size=2'], ['--batch-size=3', '-u'], ['--batch-size=2', '-r']]) {
     const [gnu, ours] = await Promise.all([run(GNU, ['-m', ...args, ...files], '', 'pipe'), run(MRPIPE, ['-m', '-T', tmp, ...args, ...files], '', 'pipe')]);

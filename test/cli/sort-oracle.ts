@@ -1,8 +1,44 @@
 // The oracle runs of the sort tests: GNU sort (LC_ALL=C) and mrpipe sort on the same input, given as an
 // operand, as `< file` or through a pipe.
 import fs from 'node:fs';
+import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { BIN } from './helpers.ts';
+import type { TestFn } from 'ava';
+import { BIN, tempDir } from './helpers.ts';
+import { LONG } from '../long.ts';
+
+/** fast-check runs of a property that spawns both sorts: `long` under npm run test:long, else a fifth (≥ min). */
+export const oracleRuns = (long: number, min = 3): number => (LONG ? long : Math.max(min, Math.ceil(long / 5)));
+
+/** The test file's temp dir: made before its tests, removed after them. */
+export interface OracleDir {
+  readonly path: string;
+  /** Writes one input file (a string as latin1) and returns its path. */
+  file(content: Buffer | string): string;
+  /** A fresh empty directory (a -T for one run). */
+  subdir(): string;
+}
+
+export function oracleDir(test: TestFn): OracleDir {
+  let dir = '';
+  let cleanup = (): void => {};
+  let counter = 0;
+  test.before(() => ({ dir, cleanup } = tempDir()));
+  test.after.always(() => cleanup());
+  return {
+    get path() { return dir; },
+    file(content) {
+      const file = path.join(dir, `in-${counter++}.txt`);
+      fs.writeFileSync(file, content, typeof content === 'string' ? 'latin1' : undefined);
+      return file;
+    },
+    subdir() {
+      const d = path.join(dir, `tmp-${counter++}`);
+      fs.mkdirSync(d);
+      return d;
+    },
+  };
+}
 
 export interface Run {
   status: number | null;
