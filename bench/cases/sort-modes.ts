@@ -3,6 +3,8 @@
 // and of the real corpus (bench/lib/real-corpus.ts). Keyed, -f and -h run on normalized byte keys; -g and -V
 // on the comparator path (docs/SORT.md).
 import type { BenchCase } from '../case.ts';
+import { scaledSize } from '../lib/inputs.ts';
+import { parseOptions } from '../lib/options.ts';
 
 const GB = 1 << 30;
 const MRPIPE = '{node} bin/mrpipe.js';
@@ -14,11 +16,22 @@ const MODES: [label: string, flags: string][] = [
   ['-V', '-V'],
 ];
 
+/** The harness's scale, read as it reads it, so titles give the size really sorted. */
+function benchScale(): number {
+  try {
+    return parseOptions(process.argv.slice(2), process.env, '.').scale;
+  } catch {
+    return 1;
+  }
+}
+const SIZE_LABEL = ((n: number) => (n >= GB ? `${Number((n / GB).toFixed(1))} GB` : `${Math.round(n / 2 ** 20)} MiB`))(
+  scaledSize({ kind: 'text', size: GB }, benchScale()));
+
 function modeCase(kind: 'text' | 'real', [label, flags]: [string, string]): BenchCase {
   const what = kind === 'real' ? 'gcc-12 source' : 'generated text';
   const normalize = flags === '-g' ? 'LC_ALL=C sort' : undefined;
   return {
-    title: `sort modes: mrpipe sort ${label} vs LC_ALL=C sort ${label}, -S 64M (1 GB of ${what})`,
+    title: `sort modes: mrpipe sort ${label} vs LC_ALL=C sort ${label}, -S 64M (${SIZE_LABEL} of ${what})`,
     input: { kind, size: GB },
     contenders: [
       { name: `mrpipe sort ${flags} -S 64M`, command: `${MRPIPE} sort ${flags} -S 64M -T {tmp} {input}`, peer: false, normalize },
