@@ -1,6 +1,7 @@
 // runJob: plan, map, shuffle, reduce, commit. See docs/RUNTIME.md for the protocol and the decisions.
 import { EventEmitter } from 'node:events';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -151,13 +152,22 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       orphans = dirsOf(stale);
       locked = true;
     }
-    const fresh = () => mkdtempSync(join(s.tmpDir, 'mrpipe-'));
-    // Every dir is named in the lock as soon as it exists, so a kill at any moment leaves nothing unfound.
-    const files: InputFile[] = await expandInputs(options.inputs, async () => {
-      if (!spool) {
-        spool = fresh();
-        outDir?.record({ pid: process.pid, workDir: spool, orphans });
+    // Every dir is named in the lock before it exists (name chosen, lock written, then mkdir), so a kill at
+    // any moment, even between the two steps, leaves nothing the next run cannot find.
+    const fresh = (): string => {
+      for (;;) {
+        const dir = join(s.tmpDir, `mrpipe-${randomBytes(6).toString('hex')}`);
+        outDir?.record({ pid: process.pid, workDir: dir, orphans });
+        try {
+          mkdirSync(dir, { mode: 0o700 });
+          return dir;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
       }
+    };
+    const files: InputFile[] = await expandInputs(options.inputs, async () => {
+      spool ??= fresh();
       return spool;
     }, process.stdin, signal);
     // --overwrite must not delete an input (or a dir holding one): checked once the globs are expanded.
@@ -194,7 +204,6 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     orphans = [];
     if (!wd) {
       workDir = spool ?? fresh();
-      outDir?.record({ pid: process.pid, workDir });
       wd = new WorkDir(workDir);
       wd.writePlan(fp);
     } else if (spool) rmSync(spool, { recursive: true, force: true });
