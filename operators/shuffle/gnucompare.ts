@@ -207,6 +207,17 @@ function strtold(s: string, p: number, end: number): number | undefined {
   return undefined;
 }
 
+/**
+ * strtold's reading of s[p, end) for -g: undefined when nothing converts, 'nan' or '-nan' for a NaN, else
+ * the text of the number it parsed (`-1.5e3`, `0x1p4`, `-inf`), for parseLongDouble.
+ */
+export function generalNumberText(s: string, p: number, end: number): string | undefined {
+  const v = strtold(s, p, end);
+  if (v === undefined) return undefined;
+  if (v !== v) return negNaN ? '-nan' : 'nan';
+  return numText;
+}
+
 /** The end of the number strtold reads in s[p, end) (after its leading white space), or p when there is none. */
 export function strtoldEnd(s: string, p: number, end: number): number {
   let q = p;
