@@ -2,7 +2,7 @@
 // in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
 // merged. Plain byte order (no keys, ordering flags, -t or -z) runs on the LineSorter over raw bytes
 // (../sort/byte-sort.ts); keys and ordering flags on the same sorter over records of normalized key ‖ line
-// (../sort/keyed-sort.ts), but -g, -V and -R on the Sorter with GNU's comparison, lines as latin1 strings
+// (../sort/keyed-sort.ts), but -R and --debug on the Sorter with GNU's comparison, lines as latin1 strings
 // so any bytes round-trip and JS string order is byte order. -c/-C and -m are ../sort/modes.ts.
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
@@ -72,7 +72,7 @@ export function registerSort(program: Command): void {
       once('incompatible tabs'))
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
-    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (not with -g, -V, -R; -S of 40MiB or more); default: cores')
+    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (not with -R; -S of 40MiB or more); default: cores')
     .option('-u, --unique', 'output only the first of each run of equal lines (equal keys with -k)')
     .option('-z, --zero-terminated', 'line delimiter is NUL, not newline')
     .addHelpText('after', `
@@ -203,7 +203,7 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
     }
     return;
   }
-  // -g, -V, -R and --debug: GNU's comparison on lines as strings.
+  // -R and --debug: GNU's comparison on lines as strings.
   // The sort buffer is many small strings that die at each spill: ask V8 to favour a small heap over
   // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
   try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
