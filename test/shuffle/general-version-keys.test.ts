@@ -72,7 +72,7 @@ const VERSION = fc.oneof(
  * or with zeros appended (the same value past the fast path's 15 digits).
  */
 const CLUSTER = fc.tuple(fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 20n }), fc.bigInt({ min: 10n ** 13n, max: 10n ** 15n })),
-  fc.oneof(fc.integer({ min: -30, max: 30 }), fc.integer({ min: -6, max: 6 })),
+  fc.oneof(fc.integer({ min: -50, max: 50 }), fc.integer({ min: -6, max: 6 })),
   fc.array(fc.tuple(fc.integer({ min: -3, max: 3 }), fc.constantFrom('e', '.', '0')), { minLength: 2, maxLength: 10 }))
   .map(([m, k, ds]) => ds.map(([d, form]) => {
     const digits = String(m + BigInt(d));
