@@ -1,7 +1,8 @@
 // mrpipe sort -V (and -V or -g keys mixed with others) against the machine's `LC_ALL=C sort`, through the
 // CLI: names with and without file suffixes, hidden files, ".", "..", "~", leading zeros, digit runs past
 // 2^64, NULs and high bytes; -r, -s, -u, several keys, -t, -f/-d/-i copies of keys, -z; the keyed byte path
-// with runs spilled (-S 1 is 64 KiB: the input is repeated past it).
+// with runs spilled (-S 1 is 64 KiB: the input is repeated past it). -R (our hash, not GNU's MD5): spilled
+// equals in memory, equal keys together.
 import test from 'ava';
 import fc from 'fast-check';
 import { GNU, MRPIPE, run, oracleDir, oracleRuns, type Via } from './sort-oracle.ts';
@@ -43,5 +44,29 @@ test('-V and -g through spilled runs (-S 1): ~500 KB of names and numbers, sever
     const [gnu, ours] = await Promise.all([run(GNU, args, file, 'operand'), run(MRPIPE, args, file, 'operand')]);
     t.is(ours.status, 0, ours.stderr);
     t.true(ours.stdout.equals(gnu.stdout), args.join(' '));
+  }
+});
+
+test('-R on byte keys: spilled runs (-S 1) give the in-memory order for a seed, equal keys together', async (t) => {
+  const names = fc.sample(NAME, { numRuns: 30000, seed: 5 }).map((a) => `${a.replace(/[\0\n]/g, '')}\n`);
+  const file = oracle.file(names.join(''));
+  const seed = oracle.file(Buffer.from('0123456789abcdef'));
+  for (const args of [['-R'], ['-fR', '-u'], ['-k1,1R', '-r']]) {
+    const [small, big] = await Promise.all([run(MRPIPE, ['-S', '1', ...args, `--random-source=${seed}`], file, 'operand'),
+      run(MRPIPE, [...args, `--random-source=${seed}`], file, 'operand')]);
+    t.is(small.status, 0, small.stderr);
+    t.true(small.stdout.equals(big.stdout), args.join(' '));
+    const lines = small.stdout.toString('latin1').split('\n');
+    lines.pop(); // after the last newline
+    const fold = args[0] === '-fR' ? (l: string): string => l.toUpperCase() : (l: string): string => l;
+    const seen = new Set<string>();
+    let grouped = true;
+    for (let i = 0; i < lines.length; i++) {
+      const k = fold(lines[i]);
+      if (i > 0 && fold(lines[i - 1]) === k) continue;
+      if (seen.has(k)) grouped = false;
+      seen.add(k);
+    }
+    t.true(grouped, `${args.join(' ')}: equal keys apart`);
   }
 });

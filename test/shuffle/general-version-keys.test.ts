@@ -1,12 +1,13 @@
-// The -g and -V byte keys (operators/shuffle/keys/genkey.ts, verkey.ts) against the comparator they
-// replace on the sort path (gnucompare.ts's compareGeneral and compareVersion, themselves held to GNU sort
-// by gnuorder.test.ts): for any two keys, byte order of the encodings is the comparator's sign, and equal
-// encodings are exactly the comparator's ties (what -u drops). NaNs included: GNU's own NaN order depends
-// on uninitialised bytes, so only the comparator can be the oracle for them.
+// The -g, -V and -R byte keys (operators/shuffle/keys/genkey.ts, verkey.ts, normkey.ts) against the
+// comparator they replace on the sort path (gnucompare.ts's compareGeneral, compareVersion and
+// gnuLineOrder's -R comparison; the first two held to GNU sort by gnuorder.test.ts): for any two keys, byte order of the
+// encodings is the comparator's sign, and equal encodings are exactly the comparator's ties (what -u
+// drops). NaNs included: GNU's own NaN order depends on uninitialised bytes, so only the comparator can be
+// the oracle for them; -R's order is ours (GNU hashes with MD5), so the comparator is its only oracle too.
 import test from 'ava';
 import fc from 'fast-check';
 import { compareGeneral, compareVersion } from '../../operators/shuffle/gnucompare.ts';
-import { resolveOrder } from '../../operators/shuffle/index.ts';
+import { gnuLineOrder, resolveOrder } from '../../operators/shuffle/index.ts';
 import { encodeGeneral } from '../../operators/shuffle/keys/genkey.ts';
 import { compileKeys } from '../../operators/shuffle/keys/normkey.ts';
 import { encodeVersion, versionBound } from '../../operators/shuffle/keys/verkey.ts';
@@ -122,4 +123,28 @@ test('-g keys: equal long doubles are equal bytes (1 and 1.0, 0.1 and its 21-dig
   t.is(g('1e4933'), g('inf'));
   t.is(g('1e-4952'), g('0'));
   t.not(g('nan'), g('-nan'));
+});
+
+test('-R byte keys order as the -R comparator (seeded hash, then key bytes), with -f, -d and r', (t) => {
+  const KEY = fc.oneof(fc.constantFrom('', 'a', 'A', 'a\0', '\0', '\x01', '\x01\x02', 'ab', 'a b', '\xff'), fc.string({ maxLength: 6 }));
+  fc.assert(fc.property(fc.array(KEY, { minLength: 2, maxLength: 10 }), fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    fc.constantFrom('R', 'fR', 'dR', 'Rr'), (keys, seed, ordering) => {
+      const lines = keys.map((k) => [...k].map((c) => (c.charCodeAt(0) > 255 ? '?' : c)).join(''));
+      const order = resolveOrder({ ordering, randomSeed: seed });
+      const enc = compileKeys(order, false);
+      const key = (l: string): Buffer => {
+        const b = Buffer.from(l, 'latin1');
+        const out = Buffer.alloc(enc.bound(b.length));
+        return out.subarray(0, enc.encode(b, 0, b.length, out, 0));
+      };
+      const cmp = gnuLineOrder({ ordering, randomSeed: seed }).keyCompare;
+      for (const a of lines) {
+        for (const b of lines) {
+          const want = Math.sign(cmp(a, b));
+          const got = Math.sign(Buffer.compare(key(a), key(b)));
+          if (want !== got) t.fail(`-${ordering} ${JSON.stringify(a)} vs ${JSON.stringify(b)}: comparator ${want}, bytes ${got}`);
+        }
+      }
+      t.pass();
+    }), { numRuns: 300 });
 });
