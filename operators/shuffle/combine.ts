@@ -1,14 +1,15 @@
 // combine as a stream stage: [key, value] batches in; map-side aggregation under `memory`; whenever the
 // table fills (and at the end) its contents go out sorted by key, in batches. Downstream sees every key
 // once per spill; follow with externalSort + reduce (the merging reducer, see mergingReducerOf).
-// A spill is handed out as fast as downstream reads it, and no input is taken while one is pending: the
-// spilled pairs and a new table are never held at once, so the stage keeps to `memory`.
+// A spill is handed out as fast as downstream reads it, a batch of pairs made from the table at a time, and
+// no input is taken while one is pending: a spill and a new table are never held at once, so the stage keeps
+// to `memory`. Each spill's batches are tagged as one sorted sequence (sorted-batches.ts), which
+// externalSort writes straight to a run.
 import { Duplex } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
-import { HashCombiner } from './combiner.ts';
-import { collectGarbageAfterSpill } from './gc.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { HashCombiner, type SortedSpill } from './combiner.ts';
+import { tagSorted } from './sorted-batches.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
@@ -19,14 +20,13 @@ export interface CombineOptions {
 
 export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOptions = {}): Stage<Pair<V>[], Pair<A>[]> {
   const batchSize = options.batchSize ?? 4096;
-  let spilled: Pair<A>[] | null = null;
+  let spilled: SortedSpill<A> | null = null;
   let at = 0;
   let resume: (() => void) | null = null;
   const table = new HashCombiner<V, A>(combiner, {
     memory: options.memory,
-    gcAfterSpill: false, // the pairs live until downstream has read them: collect then (drain)
-    onSpill(sorted) {
-      spilled = sorted;
+    onSpill(spill) {
+      spilled = spill;
       at = 0;
     },
   });
@@ -37,13 +37,13 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
     if (out === null) return true;
     while (at < out.length) {
       const end = Math.min(at + batchSize, out.length);
-      const more = stage.push(out.slice(at, end));
+      const more = stage.push(tagSorted(out.slice(at, end), out));
       at = end;
       if (!more && at < out.length) return false;
     }
     spilled = null;
-    // The spilled table (about `memory` bytes) is garbage now; a full GC keeps RSS near the budget.
-    collectGarbageAfterSpill(options.memory ?? DEFAULT_MEMORY);
+    // The spilled table (about `memory` bytes) is garbage now: release() runs a full GC, which keeps RSS near the budget.
+    table.release();
     return true;
   };
   /** Continues with `next` once the pending spill is out (now, or from read()). */
