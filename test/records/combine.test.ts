@@ -3,7 +3,7 @@
 // downstream reads it, and no input is taken meanwhile, so a spill and a fresh table are never held at once.
 import test from 'ava';
 import fc from 'fast-check';
-import { Readable, Writable } from 'node:stream';
+import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { combine, type Pair } from '../../operators/index.ts';
 
@@ -53,4 +53,25 @@ test('combine holds its input while a spill waits for a reader: writes stop comp
   t.is(accepted, 100);
   t.is(out.length, 100 * 100);
   t.is(new Set(out.map(([k]) => k)).size, 100 * 100);
+});
+
+/** The pairs combine passes on for `input`, or the error it fails with. */
+async function combined<V>(spec: 'sum' | 'count', input: Pair<V>[][]): Promise<Pair<number>[]> {
+  const out: Pair<number>[] = [];
+  await pipeline(
+    Readable.from(input, { objectMode: true }),
+    // Values of any type, as from JSON or the wire: the typed overloads would refuse them at compile time.
+    (combine as unknown as (s: string, o: object) => Duplex)(spec, { memory: 4096, batchSize: 3 }),
+    new Writable({ objectMode: true, write(b: Pair<number>[], _e, cb) { out.push(...b); cb(); } }),
+  );
+  return out;
+}
+
+test('combine(sum) adds numbers: decimal strings are numbers, anything else or an overflow is an error naming the key', async (t) => {
+  t.deepEqual(await combined<unknown>('sum', [[['k', '3'], ['k', 4], ['j', ' 2.5 ']], [['k', '-1e0']]]), [['j', 2.5], ['k', 6]]);
+  t.deepEqual(await combined<unknown>('count', [[['k', 'x'], ['k', null], ['j', {}]]]), [['j', 1], ['k', 2]]);
+  await t.throwsAsync(combined<unknown>('sum', [[['k', 1], ['bad key', 'x']]]), { message: /sum: the value "x" for key "bad key" is not a finite number/ });
+  await t.throwsAsync(combined<unknown>('sum', [[['k', NaN]]]), { message: /for key "k" is not a finite number/ });
+  // The overflow is caught when the table spills, before any pair of that spill goes out.
+  await t.throwsAsync(combined('sum', [[['a', 1], ['big', 1e308]], [['big', 1e308]]]), { message: /sum for key "big" is Infinity: the values overflow/ });
 });
