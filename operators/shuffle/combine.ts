@@ -10,6 +10,7 @@ import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner, type SortedSpill } from './combiner.ts';
 import { tagSorted } from './sorted-batches.ts';
+import { RECORD_SINK, type RecordFeed } from '../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
@@ -19,6 +20,15 @@ export interface CombineOptions {
 }
 
 export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOptions = {}): Stage<Pair<V>[], Pair<A>[]> {
+  const stage = combineStage<V, A>(combiner, options);
+  // pipe(splitLines(), flatMap(…), combine(…)) runs the fused loop inside the stage: each pair goes into the
+  // table as it is made, as the runtime's emit does, instead of a batch of pairs per chunk passing between stages.
+  Object.defineProperty(stage, RECORD_SINK, { value: (feed: RecordFeed) => combineStage<V, A>(combiner, options, feed as RecordFeed<Pair<V>>) });
+  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
+}
+
+/** The combine stage over pair batches or, with `feed`, over the feed's input chunks. */
+function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, feed?: RecordFeed<Pair<V>>): Duplex {
   const batchSize = options.batchSize ?? 4096;
   let spilled: SortedSpill<A> | null = null;
   let at = 0;
@@ -68,23 +78,45 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
     }
   };
 
+  /** Runs feed.write / feed.end: pairs into the table; those made after a spill wait for it to go out. */
+  const fed = (run: (sink: (p: Pair<V>) => void) => void, cb: (err?: Error | null) => void): void => {
+    let late: Pair<V>[] | null = null;
+    try {
+      run((p) => {
+        if (spilled === null) table.add(p[0], p[1]);
+        else (late ??= []).push(p);
+      });
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    const rest = late as Pair<V>[] | null;
+    afterDrain(() => (rest === null ? cb() : add(rest, 0, cb)));
+  };
+
+  const end = (cb: (err?: Error | null) => void): void => {
+    try {
+      table.flush();
+      afterDrain(() => {
+        stage.push(null);
+        cb();
+      });
+    } catch (err) {
+      cb(err as Error);
+    }
+  };
+
   const stage: Duplex = new Duplex({
     objectMode: true,
     readableHighWaterMark: 2,
     writableHighWaterMark: 2,
-    write(batch: Pair<V>[], _enc, cb) {
-      add(batch, 0, cb);
+    write(chunk: Pair<V>[], _enc, cb) {
+      if (feed) fed((sink) => feed.write(chunk, sink), cb);
+      else add(chunk, 0, cb);
     },
     final(cb) {
-      try {
-        table.flush();
-        afterDrain(() => {
-          stage.push(null);
-          cb();
-        });
-      } catch (err) {
-        cb(err as Error);
-      }
+      if (feed) fed((sink) => feed.end(sink), (err) => (err ? cb(err) : end(cb)));
+      else end(cb);
     },
     read() {
       const next = resume;
@@ -99,5 +131,5 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
       next();
     },
   });
-  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
+  return stage;
 }

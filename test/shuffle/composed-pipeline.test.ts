@@ -1,5 +1,6 @@
 // The README's pipeline composed by hand from the operators — readChunks → splitLines → flatMap (the map) →
-// combine → partitionStreams → externalSort → reduce → joinLines, one part file per partition — gives the
+// combine → partitionStreams → externalSort → reduce → joinLines, one part file per partition, the first three
+// in a pipe() (fused) or as stages apart — gives the
 // bytes `mrpipe run` gives for the same job on one worker (the oracle: the real CLI on the same file).
 // Budgets small enough that combine spills many times and every sort spills runs.
 import test from 'ava';
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
-  combine, externalSort, flatMap, joinLines, map, partitionStreams, readChunks, reduce, splitLines, type Pair,
+  combine, externalSort, flatMap, joinLines, map, partitionStreams, pipe, readChunks, reduce, splitLines, type Pair,
 } from '../../operators/index.ts';
 import { mrpipe, tempDir } from '../cli/helpers.ts';
 import { rng } from './helpers.ts';
@@ -37,7 +38,7 @@ function text(bytes: number, seed: number): string {
   return lines.join('\n') + '\n';
 }
 
-async function composed(input: string, outDir: string, tmpDir: string, parts: number, memory: number): Promise<void> {
+async function composed(input: string, outDir: string, tmpDir: string, parts: number, memory: number, fused: boolean): Promise<void> {
   const words = (line: string): Pair<number>[] => {
     const out: Pair<number>[] = [];
     for (const w of line.split(BLANKS)) if (w) out.push([w, 1]);
@@ -46,7 +47,9 @@ async function composed(input: string, outDir: string, tmpDir: string, parts: nu
   fs.mkdirSync(outDir);
   const { input: toPartitions, outputs } = partitionStreams<number>(parts);
   await Promise.all([
-    pipeline(readChunks(input), splitLines(), flatMap(words), combine('sum', { memory: memory / 2 }), toPartitions),
+    fused // pipe() as the README's first example: the map's pairs go into combine's table as they are made
+      ? pipeline(readChunks(input), pipe(splitLines(), flatMap(words), combine('sum', { memory: memory / 2 })), toPartitions)
+      : pipeline(readChunks(input), splitLines(), flatMap(words), combine('sum', { memory: memory / 2 }), toPartitions),
     ...outputs.map((out, i) => pipeline(
       out,
       externalSort<Pair<number>>({ memory: memory / 2 / parts, tmpDir }),
@@ -69,15 +72,18 @@ test('the composed README pipeline writes the same part files, byte for byte, as
     t.is(run.status, 0, run.stderr);
     const tmp = path.join(dir, 'tmp');
     fs.mkdirSync(tmp);
-    await composed(input, path.join(dir, 'composed'), tmp, parts, 1 << 20);
     const names = fs.readdirSync(path.join(dir, 'run')).filter((f) => f.startsWith('part-')).sort();
-    t.deepEqual(fs.readdirSync(path.join(dir, 'composed')).sort(), names);
-    for (const name of names) {
-      const want = fs.readFileSync(path.join(dir, 'run', name));
-      t.true(want.length > 0);
-      t.true(fs.readFileSync(path.join(dir, 'composed', name)).equals(want), `${name} differs`);
+    for (const fused of [true, false]) {
+      const out = path.join(dir, fused ? 'piped' : 'apart');
+      await composed(input, out, tmp, parts, 1 << 20, fused);
+      t.deepEqual(fs.readdirSync(out).sort(), names);
+      for (const name of names) {
+        const want = fs.readFileSync(path.join(dir, 'run', name));
+        t.true(want.length > 0);
+        t.true(fs.readFileSync(path.join(out, name)).equals(want), `${fused ? 'piped' : 'apart'}: ${name} differs`);
+      }
+      t.deepEqual(fs.readdirSync(tmp), [], 'every sorter removed its temp dir');
     }
-    t.deepEqual(fs.readdirSync(tmp), [], 'every sorter removed its temp dir');
   } finally {
     cleanup();
   }
