@@ -19,6 +19,7 @@ export interface CombineOptions {
   batchSize?: number;
 }
 
+/** combine as a stage over pair batches; pipe() may swap it for its fused form (RECORD_SINK). */
 export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOptions = {}): Stage<Pair<V>[], Pair<A>[]> {
   const stage = combineStage<V, A>(combiner, options);
   // pipe(splitLines(), flatMap(…), combine(…)) runs the fused loop inside the stage: each pair goes into the
