@@ -84,11 +84,14 @@ export class Collector {
 
   /** Adds an emitted pair (a specialised closure for counting jobs, the general path otherwise). */
   readonly add: (key: string, value: unknown) => void;
+  /** A sum/count job: every value in its runs is a tagged number, and equal keys' values add up. */
+  readonly sumsCounts: boolean;
 
   constructor(o: CollectorOptions) {
     this.o = o;
     this.runs = Array.from({ length: o.partitions }, () => []);
-    this.add = o.agg === builtins.sum || o.agg === builtins.count ? this.counting(o.agg === builtins.count) : (k, v) => this.addAny(k, v);
+    this.sumsCounts = o.agg === builtins.sum || o.agg === builtins.count;
+    this.add = this.sumsCounts ? this.counting(o.agg === builtins.count) : (k, v) => this.addAny(k, v);
   }
 
   /** The hot path of word-count-like jobs: one table probe, counts in a Float64Array, size changes only on new keys. */

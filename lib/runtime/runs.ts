@@ -5,8 +5,9 @@
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
 import {
-  compareRawPairKeys, mergeCursors, openAll, pairLayout, rawCodec, readTaggedValue, RunReader, RunWriter, TAG_JSON, TAG_NONE,
-  varintSize, writeString, writeTaggedNumber, type Codec, type Cursor, type PairLayout, type RawPayload,
+  allocRunBuffer, checkSum, compareRawPairKeys, mergeCursors, openAll, pairLayout, rawCodec, readTaggedInt, readTaggedValue,
+  RunReader, RunWriter, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint,
+  type Codec, type Cursor, type PairLayout, type RawPayload,
 } from '../../operators/shuffle/index.ts';
 import { mergeRuns } from '../../operators/shuffle/merge-plan.ts';
 import { compareKeys } from './keys.ts';
@@ -142,4 +143,61 @@ function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: stri
   }
   opts.onPass?.(out);
   return out;
+}
+
+/**
+ * Merges runs (one map task's spills of a partition, in spill order) into one run at `out`, stably, payloads
+ * copied; with `sumCounts` (a sum/count job: every value a tagged number) equal keys become one record with
+ * their total, checked like the reduce's. Done in the map task, in parallel with the other tasks, it leaves
+ * the reduce one run per map task to merge. Returns the records written.
+ */
+export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, sumCounts: boolean): number {
+  const cur = openMergedRaw(paths, opts);
+  let w: RunWriter<RawPayload> | undefined;
+  try {
+    w = new RunWriter(out, rawCodec(), opts.bufferSize);
+    if (!sumCounts) {
+      while (cur.advance()) w.write(cur.current);
+    } else {
+      const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
+      const rec: RawPayload = { buf: allocRunBuffer(256), start: 0, end: 0 };
+      let keyLength = -1; // the held key: rec.buf[width, width + keyLength)
+      let width = 0;
+      let total = 0;
+      const flush = (writer: RunWriter<RawPayload>): void => {
+        const sum = checkSum(total, rec.buf.utf8Slice(width, width + keyLength));
+        rec.end = writeTaggedNumber(rec.buf, width + keyLength, sum + 0);
+        writer.write(rec);
+      };
+      while (cur.advance()) {
+        const r = cur.current;
+        const buf = r.buf;
+        const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
+        const n = v - k;
+        const tag = buf[v];
+        const value = tag === TAG_INT ? readTaggedInt(buf, v + 1) : tag === TAG_FLOAT ? buf.readDoubleLE(v + 1) : Number(readTaggedValue(buf, v, r.end));
+        let same = n === keyLength;
+        for (let i = 0; same && i < n; i++) if (buf[k + i] !== rec.buf[width + i]) same = false;
+        if (same) {
+          total += value;
+          continue;
+        }
+        if (keyLength >= 0) flush(w);
+        width = varintSize(n);
+        if (width + n + 9 > rec.buf.length) rec.buf = allocRunBuffer(2 * (width + n + 9));
+        writeVarint(rec.buf, 0, n, width);
+        buf.copy(rec.buf, width, k, v);
+        keyLength = n;
+        total = value;
+      }
+      if (keyLength >= 0) flush(w);
+    }
+    w.close();
+    return w.records;
+  } catch (err) {
+    w?.abort();
+    throw err;
+  } finally {
+    cur.close();
+  }
 }

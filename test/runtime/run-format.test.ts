@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collector, type CollectorOptions } from '../../lib/runtime/collector.ts';
 import { builtins, compareUtf8, mergeCursors, pairCodec, partitionOf, readRun, RunReader } from '../../operators/shuffle/index.ts';
-import { openMerged, openMergedRaw, valueOf } from '../../lib/runtime/runs.ts';
+import { mergeInto, openMerged, openMergedRaw, valueOf } from '../../lib/runtime/runs.ts';
 import type { CombineFn } from '../../lib/job/types.ts';
 
 type Emitted = [string, unknown][];
@@ -109,6 +109,30 @@ test('a user combine, max and plain pairs spill the same format; merge passes co
       const raw = openMergedRaw(paths, { fanIn: 3, bufferSize: 1 << 14, scratchDir: dir });
       while (raw.advance()) raws++;
       t.is(raws, direct.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('a map task merges its spills into one run per partition: sum/count add up equal keys, others keep every record in order', (t) => {
+  const keys = ['b', 'a', 'é', 'a\u0001', '日本', 'ab', 'identifier_long_enough_to_not_pack'];
+  const emitted: Emitted = Array.from({ length: 4000 }, (_, i) => [`${keys[i % keys.length]}${i % 300}`, i % 3 === 0 ? 0.5 : 2]);
+  for (const sum of [true, false]) {
+    const { dir, runs } = collect(emitted, { partitions: 1, budget: 2048, agg: sum ? builtins.sum : builtins.max });
+    try {
+      const paths = runs[0].map((n) => join(dir, n));
+      t.true(paths.length > 16, 'more spills than one merge takes');
+      const out = join(dir, 'merged.run');
+      const before = [...mergeCursors(paths.map((p) => new RunReader(p, pairCodec('utf8'))), (a, b) => compareUtf8(a[0], b[0]))];
+      const written = mergeInto(paths, out, { fanIn: 4, bufferSize: 1 << 14, scratchDir: dir }, sum);
+      const merged = [...readRun(out, pairCodec('utf8'))] as Emitted;
+      t.is(written, merged.length);
+      if (sum) {
+        t.deepEqual(merged, [...totals(emitted)].sort((a, b) => compareUtf8(a[0], b[0])));
+      } else {
+        t.deepEqual(merged, before);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
