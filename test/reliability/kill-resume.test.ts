@@ -105,8 +105,11 @@ test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical
         rmSync(out, { recursive: true });
       }
     }
+    // The last kill may have come after the commit removed the lock: then OUT is whole (checked above) and
+    // an existing OUT is refused, as in the loop; --resume finishes anything else.
+    const committedBefore = existsSync(out);
     const last = await cli(args(out));
-    t.is(last.status, 0, last.stderr);
+    if (!(committedBefore && last.status === 1 && /already exists/.test(last.stderr))) t.is(last.status, 0, last.stderr);
     t.true(partsOf(out).equals(expected), 'the resumed output equals the uninterrupted run');
     t.true(existsSync(join(out, '_SUCCESS')));
     t.deepEqual(tree(tmp), [], `no temp files after the last run: ${tree(tmp).join(' ')}`);
