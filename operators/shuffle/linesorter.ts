@@ -20,6 +20,8 @@ import { isFdLimit, openAll } from './fdlimit.ts';
 
 export { lineChunks } from './line-chunks.ts';
 import { mergeRuns } from './merge-plan.ts';
+import { BeforeSplitter, pickSplitter } from './splitter.ts';
+import { lineChunks } from './line-chunks.ts';
 
 export { LINE_OVERHEAD } from './line-overhead.ts';
 const MIN_ARENA = 1 << 20;
@@ -41,6 +43,10 @@ const MIN_IO = 64 * 1024;
  * an isolate running the built .js (one running .ts sources instantiates its own type stripper: ~41 MB).
  */
 const WORKER_COST = 20 * 1024 * 1024;
+/** Lines sampled per buffer spilled, their bytes kept (at most), and samples kept in all. */
+const SAMPLES_PER_RUN = 32;
+const SAMPLE_BYTES = 64;
+const MAX_SAMPLES = 4096;
 
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
@@ -81,6 +87,8 @@ export interface LineSorterStats {
   mergePasses: number;
   /** Merge-pass groups merged on the worker thread (threaded mode). */
   workerMerges?: number;
+  /** finishChunks() split the final merge over both threads (threaded mode). */
+  splitFinal?: boolean;
 }
 
 export class LineSorter extends LineBuffer {
@@ -110,6 +118,8 @@ export class LineSorter extends LineBuffer {
   private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
+  /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
+  private samples: Buffer[] = [];
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     super();
@@ -226,6 +236,7 @@ export class LineSorter extends LineBuffer {
   }
 
   private spillHeld(): void {
+    this.sample();
     if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
       this.awaitWorker(); // returns at once: the worker is idle
       const file = this.runPath();
@@ -381,21 +392,65 @@ export class LineSorter extends LineBuffer {
 
   /** All lines, sorted: from memory if nothing was spilled, else the final merge. Call once. */
   finish(): LineCursor {
+    return this.finalMerge(false).cursor;
+  }
+
+  /**
+   * finish() as output text: the sorted lines, each ended by LF, in fresh chunks of about `chunkSize`
+   * bytes. Threaded with runs on disk, the final merge runs on both threads: split at a splitter line
+   * sampled from the input (splitter.ts), the worker merges the lines from it on into a text file in the
+   * temp dir while this thread merges the lines before it straight out, then copies the worker's file. If
+   * the worker fails (out of descriptors, disk), this thread merges the rest itself. Call once.
+   */
+  finishChunks(chunkSize = 1 << 18): Iterable<Buffer> {
+    const { cursor, split } = this.finalMerge(true);
+    if (split === undefined) return lineChunks(cursor, chunkSize);
+    const reverse = !!this.opts.reverse;
+    const upper = path.join(this.dir as string, 'upper');
+    this.thread.post({
+      range: split.runs, splitter: split.splitter, file: upper, ioSize: Math.max(MIN_IO, this.ioBuffer() >> 1), reverse,
+      unique: !!this.opts.unique,
+    });
+    return this.splitChunks(cursor, split.splitter, upper, chunkSize);
+  }
+
+  /** The lines before `splitter` from `cursor`, then the worker's text file `upper` (or, if it failed, the rest of `cursor`). */
+  private *splitChunks(cursor: LineCursor, splitter: Buffer, upper: string, chunkSize: number): Generator<Buffer, void, undefined> {
+    const lower = new BeforeSplitter(cursor, splitter, !!this.opts.reverse);
+    yield* lineChunks(lower, chunkSize);
+    const r = this.thread.wait();
+    this.stopWorker();
+    if (r.failure) {
+      fs.rmSync(upper, { force: true });
+      yield* lineChunks(lower.rest(), chunkSize);
+      return;
+    }
+    cursor.close();
+    yield* fileChunks(upper);
+  }
+
+  /**
+   * Ends the input and opens the final merge (after any merge passes). `split`: threaded with runs on
+   * disk, everything is spilled and the worker kept for a split final merge over `split.runs`.
+   */
+  private finalMerge(split: boolean): { cursor: LineCursor; split?: { runs: string[]; splitter: Buffer } } {
     if (this.finished) throw new Error('mrpipe: LineSorter.finish() called twice');
     this.end();
     this.finished = true;
-    if (this.runs.length === 0 && this.pending === undefined) return this.sortedHeld();
+    if (this.runs.length === 0 && this.pending === undefined) return { cursor: this.sortedHeld() };
+    split &&= this.threaded && this.thread.running && this.samples.length > 0;
     // When the runs fit one final merge, the last buffer is not spilled: it joins that merge from memory
     // (one run less written and read back; equal lines are equal bytes, so where it sits among the
     // sources cannot be observed). With merge passes ahead it is spilled and the arena released, so the
-    // passes' read buffers do not come on top of a full arena.
+    // passes' read buffers do not come on top of a full arena; and so it is for a split final merge,
+    // whose two threads both read every run.
     let held: LineCursor | undefined;
     const runs = this.runs.length + (this.pending === undefined ? 0 : 1);
-    if (this.count > 0 && runs < this.fanIn) held = this.sortedHeld(); // while the worker finishes its run
+    if (!split && this.count > 0 && runs < this.fanIn) held = this.sortedHeld(); // while the worker finishes its run
     else this.spill();
     this.awaitWorker();
     // With merge passes ahead, the worker stays to merge every other group of them.
-    if (held || this.runs.length <= this.fanIn) this.stopWorker();
+    if (!split && (held || this.runs.length <= this.fanIn)) this.stopWorker();
     if (!held) {
       if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);
@@ -405,18 +460,45 @@ export class LineSorter extends LineBuffer {
       this.scratch = undefined;
       collectGarbage(); // the arena lives outside the heap: without a GC it stays resident through the passes
     }
+    let last: string[] = [];
     const { merged: sources, fanIn, passes } = mergeRuns(this.runs, { fanIn: this.fanIn, held: !!held }, {
       merge: (group) => this.mergeGroup(group),
-      open: (runs) => this.openRuns(runs),
+      open: (runs) => {
+        last = runs;
+        return this.openRuns(runs);
+      },
       settle: (runs) => this.settle(runs),
     });
     this.runs = [];
     this.fanIn = fanIn;
-    this.stopWorker();
     this.stats.mergePasses += passes + 1;
     if (held) sources.push(held);
     const m = new LineMerge(sources, !!this.opts.reverse);
-    return this.opts.unique ? new UniqueLines(m) : m;
+    const cursor = this.opts.unique ? new UniqueLines(m) : m;
+    // the worker may have stopped merging (fd limit) or not come up: then this thread merges alone
+    const up = split && !this.noWorkerMerges && this.thread.booted(5000) && this.thread.idle();
+    const splitter = up ? pickSplitter(this.samples, !!this.opts.reverse) : undefined;
+    this.samples = [];
+    if (splitter === undefined) {
+      this.stopWorker();
+      return { cursor };
+    }
+    this.stats.splitFinal = true;
+    return { cursor, split: { runs: last, splitter } };
+  }
+
+  /**
+   * Keeps a few lines of the held buffer (in input order: a systematic sample), cut to SAMPLE_BYTES, for
+   * the split final merge's splitter. Past MAX_SAMPLES every other one goes.
+   */
+  private sample(): void {
+    if (!this.threaded || this.count === 0) return;
+    const step = Math.max(1, Math.floor(this.count / SAMPLES_PER_RUN));
+    for (let i = step >> 1; i < this.count; i += step) {
+      const s = this.starts[i];
+      this.samples.push(Buffer.from(this.data.subarray(s, s + Math.min(this.lens[i], SAMPLE_BYTES))));
+    }
+    if (this.samples.length > MAX_SAMPLES) this.samples = this.samples.filter((_, i) => i % 2 === 0);
   }
 
   private stopWorker(): void {
@@ -445,6 +527,22 @@ export class LineSorter extends LineBuffer {
       removeTempDir(this.dir);
       this.dir = undefined;
     }
+  }
+}
+
+/** A text file in fresh chunks (an asynchronous write may still hold one), removed once read. */
+function* fileChunks(file: string, size = 1 << 20): Generator<Buffer, void, undefined> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(size);
+      const n = fs.readSync(fd, buf, 0, size, null);
+      if (n === 0) break;
+      yield n === size ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
   }
 }
 
