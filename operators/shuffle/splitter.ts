@@ -11,13 +11,18 @@ import type { LineCursor } from './linecursor.ts';
  * before is on its side; one sharing fewer is past s; only one sharing exactly k is compared, from k on.
  */
 export class SplitTest {
-  private readonly s: Uint8Array;
+  readonly s: Uint8Array;
   private readonly sign: number;
   private k = -1;
 
   constructor(splitter: Uint8Array, reverse: boolean) {
     this.s = splitter;
     this.sign = reverse ? -1 : 1;
+  }
+
+  /** The common prefix of the line given last with s (-1 before the first). */
+  get shared(): number {
+    return this.k;
   }
 
   /**
@@ -104,6 +109,12 @@ export class BeforeSplitter implements LineCursor {
   }
 }
 
+/** A cursor that can skip the lines before a splitter without building them (LineRunReader). */
+export interface SkippingCursor extends LineCursor {
+  /** Moves to the first line not before `test`'s splitter; false when there is none. */
+  skipBefore(test: SplitTest): boolean;
+}
+
 /** The lines of a sorted cursor from s on (in output order): those before s are skipped. */
 export class FromSplitter implements LineCursor {
   buf: Buffer = Buffer.alloc(0);
@@ -121,13 +132,18 @@ export class FromSplitter implements LineCursor {
 
   advance(): boolean {
     const s = this.src;
-    if (!s.advance()) return false;
     const test = this.test;
     if (test !== undefined) {
-      while (test.before(s.buf, s.start, s.end, s.lcp)) if (!s.advance()) return false;
+      if ('skipBefore' in s) {
+        if (!(s as SkippingCursor).skipBefore(test)) return false;
+      } else {
+        if (!s.advance()) return false;
+        while (test.before(s.buf, s.start, s.end, s.lcp)) if (!s.advance()) return false;
+      }
       this.test = undefined;
       this.lcp = 0; // the first line given: its lcp with the line before it (skipped) is no one's concern
     } else {
+      if (!s.advance()) return false;
       this.lcp = s.lcp;
     }
     this.buf = s.buf;
