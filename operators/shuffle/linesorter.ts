@@ -47,6 +47,13 @@ const WORKER_COST = 20 * 1024 * 1024;
 const SAMPLES_PER_RUN = 32;
 const SAMPLE_BYTES = 64;
 const MAX_SAMPLES = 4096;
+/**
+ * Share of the lines this thread merges in a split final merge: it also copies the worker's text, as the
+ * worker writes it.
+ */
+const SPLIT_FRACTION = 0.45;
+/** Bytes per read of the worker's text in a split final merge. */
+const COPY_BYTES = 1 << 20;
 
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
@@ -118,6 +125,10 @@ export class LineSorter extends LineBuffer {
   private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
+  /** Threaded: how long this thread's last sort and write of a buffer took (ms), when the worker took its last, when this buffer began to fill. */
+  private sortMs = 0;
+  private postedAt = 0;
+  private filledAt = 0;
   /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
   private samples: Buffer[] = [];
 
@@ -237,8 +248,11 @@ export class LineSorter extends LineBuffer {
 
   private spillHeld(): void {
     this.sample();
-    if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
-      this.awaitWorker(); // returns at once: the worker is idle
+    const now = performance.now();
+    const fill = now - this.filledAt;
+    if (this.threaded && this.data.buffer === this.arenas[this.cur] && (this.workerIdle() || this.worthWaiting(now, fill))) {
+      this.awaitWorker(); // returns at once when the worker is idle
+      this.postedAt = performance.now();
       const file = this.runPath();
       this.thread.post({
         arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
@@ -252,6 +266,7 @@ export class LineSorter extends LineBuffer {
       this.runs.push(this.writeRun((w) => {
         while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
+      this.sortMs = performance.now() - now;
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
         freeNow(this.data);
@@ -260,6 +275,19 @@ export class LineSorter extends LineBuffer {
     }
     this.used = 0;
     this.count = 0;
+    this.filledAt = performance.now();
+  }
+
+  /**
+   * True when waiting for the worker to finish its buffer, then handing it this one, idles the threads
+   * less than sorting this one here: this thread would wait what is left of the worker's sort, where
+   * the worker would wait out this thread's sort and its next fill. Estimated from this thread's last
+   * sort of a buffer (none yet: never wait).
+   */
+  private worthWaiting(now: number, fill: number): boolean {
+    if (this.pending === undefined || this.sortMs === 0) return false;
+    const left = this.sortMs - (now - this.postedAt);
+    return left < this.sortMs - left + fill;
   }
 
   /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
@@ -405,28 +433,54 @@ export class LineSorter extends LineBuffer {
   finishChunks(chunkSize = 1 << 18): Iterable<Buffer> {
     const { cursor, split } = this.finalMerge(true);
     if (split === undefined) return lineChunks(cursor, chunkSize);
-    const reverse = !!this.opts.reverse;
     const upper = path.join(this.dir as string, 'upper');
+    const progress = new SharedArrayBuffer(8);
     this.thread.post({
-      range: split.runs, splitter: split.splitter, file: upper, ioSize: Math.max(MIN_IO, this.ioBuffer() >> 1), reverse,
-      unique: !!this.opts.unique,
+      range: split.runs, splitter: split.splitter, file: upper, ioSize: Math.max(MIN_IO, this.ioBuffer() >> 1),
+      reverse: !!this.opts.reverse, unique: !!this.opts.unique, progress,
     });
-    return this.splitChunks(cursor, split.splitter, upper, chunkSize);
+    return this.splitChunks(cursor, split.splitter, upper, new BigInt64Array(progress), chunkSize);
   }
 
-  /** The lines before `splitter` from `cursor`, then the worker's text file `upper` (or, if it failed, the rest of `cursor`). */
-  private *splitChunks(cursor: LineCursor, splitter: Buffer, upper: string, chunkSize: number): Generator<Buffer, void, undefined> {
+  /**
+   * The lines before `splitter` from `cursor`, then the worker's text file `upper`, read as the worker
+   * writes it (`written`: its bytes so far). If the worker fails, the rest of `cursor` past what was read.
+   */
+  private *splitChunks(
+    cursor: LineCursor, splitter: Buffer, upper: string, written: BigInt64Array, chunkSize: number,
+  ): Generator<Buffer, void, undefined> {
     const lower = new BeforeSplitter(cursor, splitter, !!this.opts.reverse);
     yield* lineChunks(lower, chunkSize);
+    let fd = -1;
+    let read = 0;
+    try {
+      for (;;) {
+        const done = this.thread.idle(); // before the count: a finished worker's count is final
+        const have = Number(Atomics.load(written, 0));
+        if (read < have) {
+          if (fd < 0) fd = fs.openSync(upper, 'r');
+          const buf = Buffer.allocUnsafeSlow(Math.min(COPY_BYTES, have - read)); // fresh: a write may still hold it
+          const n = fs.readSync(fd, buf, 0, buf.length, read);
+          read += n;
+          yield buf.subarray(0, n);
+        } else if (!done) {
+          Atomics.wait(written, 0, BigInt(have), 100);
+        } else {
+          break;
+        }
+      }
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
     const r = this.thread.wait();
     this.stopWorker();
+    fs.rmSync(upper, { force: true });
     if (r.failure) {
-      fs.rmSync(upper, { force: true });
-      yield* lineChunks(lower.rest(), chunkSize);
+      // the worker's text is what the rest of the merge gives: go on from where it stopped
+      yield* dropBytes(lineChunks(lower.rest(), chunkSize), read);
       return;
     }
     cursor.close();
-    yield* fileChunks(upper);
   }
 
   /**
@@ -477,7 +531,7 @@ export class LineSorter extends LineBuffer {
     const cursor = this.opts.unique ? new UniqueLines(m) : m;
     // the worker may have stopped merging (fd limit) or not come up: then this thread merges alone
     const up = split && !this.noWorkerMerges && this.thread.booted(5000) && this.thread.idle();
-    const splitter = up ? pickSplitter(this.samples, !!this.opts.reverse) : undefined;
+    const splitter = up ? pickSplitter(this.samples, !!this.opts.reverse, SPLIT_FRACTION) : undefined;
     this.samples = [];
     if (splitter === undefined) {
       this.stopWorker();
@@ -530,19 +584,15 @@ export class LineSorter extends LineBuffer {
   }
 }
 
-/** A text file in fresh chunks (an asynchronous write may still hold one), removed once read. */
-function* fileChunks(file: string, size = 1 << 20): Generator<Buffer, void, undefined> {
-  const fd = fs.openSync(file, 'r');
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafeSlow(size);
-      const n = fs.readSync(fd, buf, 0, size, null);
-      if (n === 0) break;
-      yield n === size ? buf : buf.subarray(0, n);
+/** `chunks` without their first n bytes. */
+function* dropBytes(chunks: Iterable<Buffer>, n: number): Generator<Buffer, void, undefined> {
+  for (const c of chunks) {
+    if (n >= c.length) {
+      n -= c.length;
+      continue;
     }
-  } finally {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
+    yield n > 0 ? c.subarray(n) : c;
+    n = 0;
   }
 }
 

@@ -43,6 +43,8 @@ export interface RangeJob {
   ioSize: number;
   reverse: boolean;
   unique: boolean;
+  /** BigInt64 [bytes written so far], notified at each write: the other thread reads the file meanwhile. */
+  progress: SharedArrayBuffer;
   status: SharedArrayBuffer;
 }
 
@@ -113,11 +115,12 @@ export function mergeRuns(
 /**
  * Merge the lines of the runs `files` from `splitter` on (in output order) into `file` as text, each line
  * ended by LF, with ioSize-byte read buffers (`buffers`, reused). The runs stay: the other range is read
- * from them too. On failure the partial output is removed. Returns the bytes written (records: 0).
+ * from them too. `onWritten` is told the bytes written after each write. On failure the partial output is
+ * removed. Returns the bytes written (records: 0).
  */
 export function mergeRange(
   files: readonly string[], splitter: Uint8Array, file: string, ioSize: number, reverse: boolean, unique: boolean,
-  buffers: Buffer[] = [],
+  buffers: Buffer[] = [], onWritten?: (bytes: number) => void,
 ): { records: number; bytes: number } {
   const sources: LineCursor[] = [];
   let fd = -1;
@@ -134,6 +137,7 @@ export function mergeRange(
       let off = 0;
       while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
       bytes += chunk.length;
+      onWritten?.(bytes);
     }
   } catch (err) {
     if (fd >= 0) fs.rmSync(file, { force: true });

@@ -18,6 +18,15 @@ const mergeBuffers: Buffer[] = [];
 /** A sort job ran since the last GC: this isolate may still reference a shared arena. */
 let sorted = false;
 
+/** Publishes a range job's bytes written, waking the thread that copies them. */
+function written(progress: SharedArrayBuffer): (bytes: number) => void {
+  const p = new BigInt64Array(progress);
+  return (bytes) => {
+    Atomics.store(p, 0, BigInt(bytes));
+    Atomics.notify(p, 0);
+  };
+}
+
 parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
     const st = new Int32Array(job.hello, 0, 2);
@@ -40,7 +49,7 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: Share
       }
       r = 'merge' in job
         ? mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers)
-        : mergeRange(job.range, job.splitter, job.file, job.ioSize, job.reverse, job.unique, mergeBuffers);
+        : mergeRange(job.range, job.splitter, job.file, job.ioSize, job.reverse, job.unique, mergeBuffers, written(job.progress));
     } else {
       sorted = true;
       scratch = sortScratch(job.count, scratch);
