@@ -52,6 +52,8 @@ const MAX_SAMPLES = 4096;
  * worker writes it.
  */
 const SPLIT_FRACTION = 0.45;
+/** Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). */
+const SPLIT_FAN_IN = 32;
 /** Bytes per read of the worker's text in a split final merge. */
 const COPY_BYTES = 1 << 20;
 
@@ -104,7 +106,9 @@ export class LineSorter extends LineBuffer {
   private readonly memory: number;
   /** Runs merged at once; lowered (halved, down to 2) when the fd limit will not let them all open. */
   private fanIn: number;
-  private readonly ioFanIn: number;
+  private ioFanIn: number;
+  /** Both threads merge at once (a split final merge ahead): their readers share what the worker leaves. */
+  private twoMerging = false;
   private scratch: SortScratch | undefined;
   private writeBuf: Buffer | undefined;
   private readBufs: Buffer[] = [];
@@ -191,7 +195,7 @@ export class LineSorter extends LineBuffer {
 
   /** One run's I/O buffer: fanIn readers + a writer share what the held buffer (which may join the final merge) leaves. */
   private ioBuffer(): number {
-    const spare = Math.max(0, this.memory - this.limit);
+    const spare = this.twoMerging ? Math.max(0, this.memory - WORKER_COST) / 2 : Math.max(0, this.memory - this.limit);
     return Math.max(MIN_IO, Math.min(1 << 20, Math.floor(spare / (this.ioFanIn + 1))));
   }
 
@@ -436,7 +440,7 @@ export class LineSorter extends LineBuffer {
     const upper = path.join(this.dir as string, 'upper');
     const progress = new SharedArrayBuffer(8);
     this.thread.post({
-      range: split.runs, splitter: split.splitter, file: upper, ioSize: Math.max(MIN_IO, this.ioBuffer() >> 1),
+      range: split.runs, splitter: split.splitter, file: upper, ioSize: this.ioBuffer(),
       reverse: !!this.opts.reverse, unique: !!this.opts.unique, progress,
     });
     return this.splitChunks(cursor, split.splitter, upper, new BigInt64Array(progress), chunkSize);
@@ -505,6 +509,12 @@ export class LineSorter extends LineBuffer {
     this.awaitWorker();
     // With merge passes ahead, the worker stays to merge every other group of them.
     if (!split && (held || this.runs.length <= this.fanIn)) this.stopWorker();
+    if (split) {
+      // No buffer held: both threads' readers share the budget, and a wider final merge (unless a fan-in
+      // was asked for) spares the merge pass that would run on one thread while the other waits.
+      this.twoMerging = true;
+      this.fanIn = this.ioFanIn = this.opts.fanIn ?? SPLIT_FAN_IN;
+    }
     if (!held) {
       if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);

@@ -144,13 +144,15 @@ function gnu(input: Buffer, args: string[]): Buffer {
 }
 
 /** Sorts `input` threaded through finishChunks; `beforeFinish` runs with the temp dir made (runs spilled). */
-function threadedSort(input: Buffer, tmp: string, args: string[], beforeFinish?: (dir: string) => void): { out: Buffer; split: boolean } {
-  const s = new LineSorter({ memory: 40_000, fanIn: 4, tmpDir: tmp, threads: true, reverse: args.includes('-r'), unique: args.includes('-u') });
+function threadedSort(
+  input: Buffer, tmp: string, args: string[], beforeFinish?: (dir: string) => void, fanIn: number | 'default' = 4,
+): { out: Buffer; split: boolean; runs: number; passes: number } {
+  const s = new LineSorter({ memory: 40_000, fanIn: fanIn === 'default' ? undefined : fanIn, tmpDir: tmp, threads: true, reverse: args.includes('-r'), unique: args.includes('-u') });
   try {
     for (let i = 0; i < input.length; i += 7000) s.write(input.subarray(i, i + 7000));
     beforeFinish?.(s.tempDir as string);
     const out = Buffer.concat([...s.finishChunks(100)]);
-    return { out, split: s.stats.splitFinal === true };
+    return { out, split: s.stats.splitFinal === true, runs: s.stats.runs, passes: s.stats.mergePasses };
   } finally {
     s.dispose();
   }
@@ -166,6 +168,11 @@ test('threaded finishChunks splits the final merge over both threads: equals LC_
       t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
       t.deepEqual(filesIn(tmp), []);
     }
+    // no fan-in asked: the split final merge takes up to 32 runs at once, with no pass before it
+    const wide = threadedSort(input, tmp, [], undefined, 'default');
+    t.true(wide.split && wide.runs > 16 && wide.runs <= 32 && wide.passes === 1, `${wide.runs} runs, ${wide.passes} passes`);
+    t.true(wide.out.equals(gnu(input, [])));
+    t.deepEqual(filesIn(tmp), []);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
