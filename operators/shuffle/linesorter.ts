@@ -51,7 +51,7 @@ const MAX_SAMPLES = 4096;
  * Share of the lines this thread merges in a split final merge: it also copies the worker's text, as the
  * worker writes it.
  */
-const SPLIT_FRACTION = 0.45;
+const SPLIT_FRACTION = 0.5;
 /** Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). */
 const SPLIT_FAN_IN = 32;
 /** Bytes per read of the worker's text in a split final merge. */
