@@ -54,8 +54,11 @@ const MAX_SAMPLES = 4096;
 const SPLIT_FRACTION = 0.5;
 /** Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). */
 const SPLIT_FAN_IN = 32;
-/** Bytes per read of the worker's text in a split final merge. */
-const COPY_BYTES = 1 << 20;
+/**
+ * Bytes per read of the worker's text in a split final merge: a fresh buffer each (a write may still hold
+ * it). 1 MiB ones cost 4× the system time of 256 KiB ones (each is mapped and unmapped anew).
+ */
+const COPY_BYTES = 1 << 18;
 
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
@@ -70,9 +73,9 @@ export interface LineSorterOptions {
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
    * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
-   * ~16 MB is counted against the budget). Default false: on this project's shared 2-core machine it
-   * cost 0.1-0.3 s more CPU and was not faster (docs/SHUFFLE.md); try it where a core is free. Falls back
-   * to the calling thread if the worker cannot start.
+   * ~20 MB is counted against the budget), and split finishChunks()' final merge over both threads.
+   * Default false: with no idle core it costs CPU and gains nothing (docs/SHUFFLE.md); `mrpipe sort`
+   * turns it on as GNU's --parallel. Falls back to the calling thread if the worker cannot start.
    */
   threads?: boolean;
   /**
@@ -434,7 +437,7 @@ export class LineSorter extends LineBuffer {
    * temp dir while this thread merges the lines before it straight out, then copies the worker's file. If
    * the worker fails (out of descriptors, disk), this thread merges the rest itself. Call once.
    */
-  finishChunks(chunkSize = 1 << 18): Iterable<Buffer> {
+  finishChunks(chunkSize = 1 << 18): Generator<Buffer, void, undefined> {
     const { cursor, split } = this.finalMerge(true);
     if (split === undefined) return lineChunks(cursor, chunkSize);
     const upper = path.join(this.dir as string, 'upper');
