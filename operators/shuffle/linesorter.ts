@@ -257,7 +257,9 @@ export class LineSorter extends LineBuffer {
     this.sample();
     const now = performance.now();
     const fill = now - this.filledAt;
-    if (this.threaded && this.data.buffer === this.arenas[this.cur] && (this.workerIdle() || this.worthWaiting(now, fill))) {
+    // The last buffer (finished) is sorted here: this thread would only wait for the worker's sort of it.
+    const handOver = !this.finished && (this.workerIdle() || this.worthWaiting(now, fill));
+    if (this.threaded && this.data.buffer === this.arenas[this.cur] && handOver) {
       this.awaitWorker(); // returns at once when the worker is idle
       this.postedAt = performance.now();
       const file = this.runPath();
