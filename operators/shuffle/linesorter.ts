@@ -258,8 +258,8 @@ export class LineSorter extends LineBuffer {
     const now = performance.now();
     const fill = now - this.filledAt;
     // The last buffer (finished) is sorted here: this thread would only wait for the worker's sort of it.
-    const handOver = !this.finished && (this.workerIdle() || this.worthWaiting(now, fill));
-    if (this.threaded && this.data.buffer === this.arenas[this.cur] && handOver) {
+    const shared = this.threaded && this.data.buffer === this.arenas[this.cur] && !this.finished;
+    if (shared && (this.workerIdle() || this.worthWaiting(now, fill))) {
       this.awaitWorker(); // returns at once when the worker is idle
       this.postedAt = performance.now();
       const file = this.runPath();
