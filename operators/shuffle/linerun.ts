@@ -8,6 +8,7 @@ import { FrameFileWriter } from './frame-writer.ts';
 import { freeNow } from '../lines/byte-carry.ts';
 import { RunFile } from '../../plumbing/run-file.ts';
 import type { LineCursor } from './linecursor.ts';
+import type { SplitTest } from './splitter.ts';
 
 export { ArenaCursor, UniqueLines, commonPrefix, type LineCursor } from './linecursor.ts';
 export { LineMerge } from './linemerge.ts';
@@ -202,6 +203,62 @@ export class LineRunReader implements LineCursor {
     this.start = 0;
     this.end = len;
     return true;
+  }
+
+  /**
+   * Moves to the first line not before `test`'s splitter (splitter.ts) without building the lines before
+   * it: most are told by their lcp alone, the rest compared where they lie in the read buffer. The line
+   * it stops at shares its first lcp bytes with the splitter (its common prefix with the line before,
+   * which shares at least that much with the splitter), so it is built from those and its own bytes.
+   * False at the end of the run.
+   */
+  skipBefore(test: SplitTest): boolean {
+    for (;;) {
+      if (this.fd < 0) return false;
+      if (this.lim - this.pos < HEADER && !this.eof) this.fill();
+      if (this.pos >= this.lim) {
+        this.close();
+        return false;
+      }
+      const b = this.io;
+      const lim = this.lim;
+      const at = this.pos;
+      let p = at;
+      let lcp = b[p++];
+      if (lcp >= 0x80) [lcp, p] = readLong(b, p, lim, lcp);
+      if (p >= lim) throw this.corrupt(p, 'line header cut short');
+      let n = b[p++];
+      if (n >= 0x80) [n, p] = readLong(b, p, lim, n);
+      if (p > lim) throw this.corrupt(lim, 'line header cut short');
+      if (lcp > this.end) throw this.corrupt(at, `shared prefix of ${lcp} bytes longer than the line before`);
+      const k = test.shared;
+      if (p + n <= lim) {
+        // its bytes from lcp on are b[p, p + n): the test reads from k ≥ lcp on only when k = lcp
+        if (test.before(b, p - lcp, p + n, lcp)) {
+          this.pos = p + n;
+          this.end = lcp + n;
+          continue;
+        }
+        this.pos = at;
+        this.splitterHead(test.s, lcp);
+        return this.advance();
+      }
+      if (at > 0 && !this.eof) {
+        this.fill(); // the whole line into the read buffer, if it fits there
+        continue;
+      }
+      // longer than the read buffer: built, then tested (a head not known to be the splitter's is never read)
+      this.pos = at;
+      if (lcp <= k) this.splitterHead(test.s, lcp);
+      this.advance();
+      if (!test.before(this.buf, 0, this.end, lcp)) return true;
+    }
+  }
+
+  /** The line buffer's first `lcp` bytes: the splitter's. */
+  private splitterHead(s: Uint8Array, lcp: number): void {
+    if (lcp > this.buf.length) this.grow(lcp, 0);
+    this.buf.set(s.subarray(0, lcp), 0);
   }
 
   /**

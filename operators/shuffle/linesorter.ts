@@ -20,6 +20,8 @@ import { isFdLimit, openAll } from './fdlimit.ts';
 
 export { lineChunks } from './line-chunks.ts';
 import { mergeRuns } from './merge-plan.ts';
+import { BeforeSplitter, pickSplitter } from './splitter.ts';
+import { lineChunks } from './line-chunks.ts';
 
 export { LINE_OVERHEAD } from './line-overhead.ts';
 const MIN_ARENA = 1 << 20;
@@ -41,6 +43,22 @@ const MIN_IO = 64 * 1024;
  * an isolate running the built .js (one running .ts sources instantiates its own type stripper: ~41 MB).
  */
 const WORKER_COST = 20 * 1024 * 1024;
+/** Lines sampled per buffer spilled, their bytes kept (at most), and samples kept in all. */
+const SAMPLES_PER_RUN = 32;
+const SAMPLE_BYTES = 64;
+const MAX_SAMPLES = 4096;
+/**
+ * Share of the lines this thread merges in a split final merge: it also copies the worker's text, as the
+ * worker writes it.
+ */
+const SPLIT_FRACTION = 0.5;
+/** Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). */
+const SPLIT_FAN_IN = 32;
+/**
+ * Bytes per read of the worker's text in a split final merge: a fresh buffer each (a write may still hold
+ * it). 1 MiB ones cost 4× the system time of 256 KiB ones (each is mapped and unmapped anew).
+ */
+const COPY_BYTES = 1 << 18;
 
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
@@ -55,9 +73,9 @@ export interface LineSorterOptions {
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
    * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
-   * ~16 MB is counted against the budget). Default false: on this project's shared 2-core machine it
-   * cost 0.1-0.3 s more CPU and was not faster (docs/SHUFFLE.md); try it where a core is free. Falls back
-   * to the calling thread if the worker cannot start.
+   * ~20 MB is counted against the budget), and split finishChunks()' final merge over both threads.
+   * Default false: with no idle core it costs CPU and gains nothing (docs/SHUFFLE.md); `mrpipe sort`
+   * turns it on as GNU's --parallel. Falls back to the calling thread if the worker cannot start.
    */
   threads?: boolean;
   /**
@@ -81,6 +99,8 @@ export interface LineSorterStats {
   mergePasses: number;
   /** Merge-pass groups merged on the worker thread (threaded mode). */
   workerMerges?: number;
+  /** finishChunks() split the final merge over both threads (threaded mode). */
+  splitFinal?: boolean;
 }
 
 export class LineSorter extends LineBuffer {
@@ -89,7 +109,9 @@ export class LineSorter extends LineBuffer {
   private readonly memory: number;
   /** Runs merged at once; lowered (halved, down to 2) when the fd limit will not let them all open. */
   private fanIn: number;
-  private readonly ioFanIn: number;
+  private ioFanIn: number;
+  /** Both threads merge at once (a split final merge ahead): their readers share what the worker leaves. */
+  private twoMerging = false;
   private scratch: SortScratch | undefined;
   private writeBuf: Buffer | undefined;
   private readBufs: Buffer[] = [];
@@ -110,6 +132,12 @@ export class LineSorter extends LineBuffer {
   private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
+  /** Threaded: how long this thread's last sort and write of a buffer took (ms), when the worker took its last, when this buffer began to fill. */
+  private sortMs = 0;
+  private postedAt = 0;
+  private filledAt = 0;
+  /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
+  private samples: Buffer[] = [];
 
   constructor(options: LineSorterOptions = {}, stats?: LineSorterStats) {
     super();
@@ -170,7 +198,7 @@ export class LineSorter extends LineBuffer {
 
   /** One run's I/O buffer: fanIn readers + a writer share what the held buffer (which may join the final merge) leaves. */
   private ioBuffer(): number {
-    const spare = Math.max(0, this.memory - this.limit);
+    const spare = this.twoMerging ? Math.max(0, this.memory - WORKER_COST) / 2 : Math.max(0, this.memory - this.limit);
     return Math.max(MIN_IO, Math.min(1 << 20, Math.floor(spare / (this.ioFanIn + 1))));
   }
 
@@ -226,8 +254,14 @@ export class LineSorter extends LineBuffer {
   }
 
   private spillHeld(): void {
-    if (this.threaded && this.data.buffer === this.arenas[this.cur] && this.workerIdle()) {
-      this.awaitWorker(); // returns at once: the worker is idle
+    this.sample();
+    const now = performance.now();
+    const fill = now - this.filledAt;
+    // The last buffer (finished) is sorted here: this thread would only wait for the worker's sort of it.
+    const shared = this.threaded && this.data.buffer === this.arenas[this.cur] && !this.finished;
+    if (shared && (this.workerIdle() || this.worthWaiting(now, fill))) {
+      this.awaitWorker(); // returns at once when the worker is idle
+      this.postedAt = performance.now();
       const file = this.runPath();
       this.thread.post({
         arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
@@ -241,6 +275,7 @@ export class LineSorter extends LineBuffer {
       this.runs.push(this.writeRun((w) => {
         while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
+      this.sortMs = performance.now() - now;
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
         freeNow(this.data);
@@ -249,6 +284,19 @@ export class LineSorter extends LineBuffer {
     }
     this.used = 0;
     this.count = 0;
+    this.filledAt = performance.now();
+  }
+
+  /**
+   * True when waiting for the worker to finish its buffer, then handing it this one, idles the threads
+   * less than sorting this one here: this thread would wait what is left of the worker's sort, where
+   * the worker would wait out this thread's sort and its next fill. Estimated from this thread's last
+   * sort of a buffer (none yet: never wait).
+   */
+  private worthWaiting(now: number, fill: number): boolean {
+    if (this.pending === undefined || this.sortMs === 0) return false;
+    const left = this.sortMs - (now - this.postedAt);
+    return left < this.sortMs - left + fill;
   }
 
   /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
@@ -381,21 +429,97 @@ export class LineSorter extends LineBuffer {
 
   /** All lines, sorted: from memory if nothing was spilled, else the final merge. Call once. */
   finish(): LineCursor {
+    return this.finalMerge(false).cursor;
+  }
+
+  /**
+   * finish() as output text: the sorted lines, each ended by LF, in fresh chunks of about `chunkSize`
+   * bytes. Threaded with runs on disk, the final merge runs on both threads: split at a splitter line
+   * sampled from the input (splitter.ts), the worker merges the lines from it on into a text file in the
+   * temp dir while this thread merges the lines before it straight out, then copies the worker's file. If
+   * the worker fails (out of descriptors, disk), this thread merges the rest itself. Call once.
+   */
+  finishChunks(chunkSize = 1 << 18): Generator<Buffer, void, undefined> {
+    const { cursor, split } = this.finalMerge(true);
+    if (split === undefined) return lineChunks(cursor, chunkSize);
+    const upper = path.join(this.dir as string, 'upper');
+    const progress = new SharedArrayBuffer(8);
+    this.thread.post({
+      range: split.runs, splitter: split.splitter, file: upper, ioSize: this.ioBuffer(),
+      reverse: !!this.opts.reverse, unique: !!this.opts.unique, progress,
+    });
+    return this.splitChunks(cursor, split.splitter, upper, new BigInt64Array(progress), chunkSize);
+  }
+
+  /**
+   * The lines before `splitter` from `cursor`, then the worker's text file `upper`, read as the worker
+   * writes it (`written`: its bytes so far). If the worker fails, the rest of `cursor` past what was read.
+   */
+  private *splitChunks(
+    cursor: LineCursor, splitter: Buffer, upper: string, written: BigInt64Array, chunkSize: number,
+  ): Generator<Buffer, void, undefined> {
+    const lower = new BeforeSplitter(cursor, splitter, !!this.opts.reverse);
+    yield* lineChunks(lower, chunkSize);
+    let fd = -1;
+    let read = 0;
+    try {
+      for (;;) {
+        const done = this.thread.idle(); // before the count: a finished worker's count is final
+        const have = Number(Atomics.load(written, 0));
+        if (read < have) {
+          if (fd < 0) fd = fs.openSync(upper, 'r');
+          const buf = Buffer.allocUnsafeSlow(Math.min(COPY_BYTES, have - read)); // fresh: a write may still hold it
+          const n = fs.readSync(fd, buf, 0, buf.length, read);
+          read += n;
+          yield buf.subarray(0, n);
+        } else if (!done) {
+          Atomics.wait(written, 0, BigInt(have), 100);
+        } else {
+          break;
+        }
+      }
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+    const r = this.thread.wait();
+    this.stopWorker();
+    fs.rmSync(upper, { force: true });
+    if (r.failure) {
+      // the worker's text is what the rest of the merge gives: go on from where it stopped
+      yield* dropBytes(lineChunks(lower.rest(), chunkSize), read);
+      return;
+    }
+    cursor.close();
+  }
+
+  /**
+   * Ends the input and opens the final merge (after any merge passes). `split`: threaded with runs on
+   * disk, everything is spilled and the worker kept for a split final merge over `split.runs`.
+   */
+  private finalMerge(split: boolean): { cursor: LineCursor; split?: { runs: string[]; splitter: Buffer } } {
     if (this.finished) throw new Error('mrpipe: LineSorter.finish() called twice');
     this.end();
     this.finished = true;
-    if (this.runs.length === 0 && this.pending === undefined) return this.sortedHeld();
+    if (this.runs.length === 0 && this.pending === undefined) return { cursor: this.sortedHeld() };
+    split &&= this.threaded && this.thread.running && this.samples.length > 0;
     // When the runs fit one final merge, the last buffer is not spilled: it joins that merge from memory
     // (one run less written and read back; equal lines are equal bytes, so where it sits among the
     // sources cannot be observed). With merge passes ahead it is spilled and the arena released, so the
-    // passes' read buffers do not come on top of a full arena.
+    // passes' read buffers do not come on top of a full arena; and so it is for a split final merge,
+    // whose two threads both read every run.
     let held: LineCursor | undefined;
     const runs = this.runs.length + (this.pending === undefined ? 0 : 1);
-    if (this.count > 0 && runs < this.fanIn) held = this.sortedHeld(); // while the worker finishes its run
+    if (!split && this.count > 0 && runs < this.fanIn) held = this.sortedHeld(); // while the worker finishes its run
     else this.spill();
     this.awaitWorker();
     // With merge passes ahead, the worker stays to merge every other group of them.
-    if (held || this.runs.length <= this.fanIn) this.stopWorker();
+    if (!split && (held || this.runs.length <= this.fanIn)) this.stopWorker();
+    if (split) {
+      // No buffer held: both threads' readers share the budget, and a wider final merge (unless a fan-in
+      // was asked for) spares the merge pass that would run on one thread while the other waits.
+      this.twoMerging = true;
+      this.fanIn = this.ioFanIn = this.opts.fanIn ?? SPLIT_FAN_IN;
+    }
     if (!held) {
       if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);
@@ -405,18 +529,45 @@ export class LineSorter extends LineBuffer {
       this.scratch = undefined;
       collectGarbage(); // the arena lives outside the heap: without a GC it stays resident through the passes
     }
+    let last: string[] = [];
     const { merged: sources, fanIn, passes } = mergeRuns(this.runs, { fanIn: this.fanIn, held: !!held }, {
       merge: (group) => this.mergeGroup(group),
-      open: (runs) => this.openRuns(runs),
+      open: (runs) => {
+        last = runs;
+        return this.openRuns(runs);
+      },
       settle: (runs) => this.settle(runs),
     });
     this.runs = [];
     this.fanIn = fanIn;
-    this.stopWorker();
     this.stats.mergePasses += passes + 1;
     if (held) sources.push(held);
     const m = new LineMerge(sources, !!this.opts.reverse);
-    return this.opts.unique ? new UniqueLines(m) : m;
+    const cursor = this.opts.unique ? new UniqueLines(m) : m;
+    // the worker may have stopped merging (fd limit) or not come up: then this thread merges alone
+    const up = split && !this.noWorkerMerges && this.thread.booted(5000) && this.thread.idle();
+    const splitter = up ? pickSplitter(this.samples, !!this.opts.reverse, SPLIT_FRACTION) : undefined;
+    this.samples = [];
+    if (splitter === undefined) {
+      this.stopWorker();
+      return { cursor };
+    }
+    this.stats.splitFinal = true;
+    return { cursor, split: { runs: last, splitter } };
+  }
+
+  /**
+   * Keeps a few lines of the held buffer (in input order: a systematic sample), cut to SAMPLE_BYTES, for
+   * the split final merge's splitter. Past MAX_SAMPLES every other one goes.
+   */
+  private sample(): void {
+    if (!this.threaded || this.count === 0) return;
+    const step = Math.max(1, Math.floor(this.count / SAMPLES_PER_RUN));
+    for (let i = step >> 1; i < this.count; i += step) {
+      const s = this.starts[i];
+      this.samples.push(Buffer.from(this.data.subarray(s, s + Math.min(this.lens[i], SAMPLE_BYTES))));
+    }
+    if (this.samples.length > MAX_SAMPLES) this.samples = this.samples.filter((_, i) => i % 2 === 0);
   }
 
   private stopWorker(): void {
@@ -445,6 +596,18 @@ export class LineSorter extends LineBuffer {
       removeTempDir(this.dir);
       this.dir = undefined;
     }
+  }
+}
+
+/** `chunks` without their first n bytes. */
+function* dropBytes(chunks: Iterable<Buffer>, n: number): Generator<Buffer, void, undefined> {
+  for (const c of chunks) {
+    if (n >= c.length) {
+      n -= c.length;
+      continue;
+    }
+    yield n > 0 ? c.subarray(n) : c;
+    n = 0;
   }
 }
 

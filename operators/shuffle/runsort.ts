@@ -3,6 +3,8 @@
 import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
 import fs from 'node:fs';
 import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
+import { lineChunks } from './line-chunks.ts';
+import { FromSplitter } from './splitter.ts';
 
 export interface RunJob {
   file: string;
@@ -27,6 +29,22 @@ export interface MergeJob {
   file: string;
   ioSize: number;
   reverse: boolean;
+  status: SharedArrayBuffer;
+}
+
+/**
+ * A job for the sort worker: the final merge's lines from `splitter` on (splitter.ts), written as output
+ * text (each line ended by LF) to `file`; the thread that asked merges the lines before it meanwhile.
+ */
+export interface RangeJob {
+  range: string[];
+  splitter: Uint8Array;
+  file: string;
+  ioSize: number;
+  reverse: boolean;
+  unique: boolean;
+  /** BigInt64 [bytes written so far], notified at each write: the other thread reads the file meanwhile. */
+  progress: SharedArrayBuffer;
   status: SharedArrayBuffer;
 }
 
@@ -92,4 +110,41 @@ export function mergeRuns(
   }
   for (const f of files) fs.rmSync(f, { force: true });
   return { records: w.records, bytes: w.bytes };
+}
+
+/**
+ * Merge the lines of the runs `files` from `splitter` on (in output order) into `file` as text, each line
+ * ended by LF, with ioSize-byte read buffers (`buffers`, reused). The runs stay: the other range is read
+ * from them too. `onWritten` is told the bytes written after each write. On failure the partial output is
+ * removed. Returns the bytes written (records: 0).
+ */
+export function mergeRange(
+  files: readonly string[], splitter: Uint8Array, file: string, ioSize: number, reverse: boolean, unique: boolean,
+  buffers: Buffer[] = [], onWritten?: (bytes: number) => void,
+): { records: number; bytes: number } {
+  const sources: LineCursor[] = [];
+  let fd = -1;
+  let bytes = 0;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      if (buffers[i]?.length !== ioSize) buffers[i] = Buffer.allocUnsafeSlow(ioSize);
+      sources.push(new FromSplitter(new LineRunReader(files[i], ioSize, buffers[i]), splitter, reverse));
+    }
+    const m = new LineMerge(sources, reverse);
+    const c = unique ? new UniqueLines(m) : m;
+    fd = fs.openSync(file, 'wx', 0o600);
+    for (const chunk of lineChunks(c, ioSize, true)) {
+      let off = 0;
+      while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+      bytes += chunk.length;
+      onWritten?.(bytes);
+    }
+  } catch (err) {
+    if (fd >= 0) fs.rmSync(file, { force: true });
+    throw err;
+  } finally {
+    for (const c of sources) c.close();
+    if (fd >= 0) fs.closeSync(fd);
+  }
+  return { records: 0, bytes }; // lines not counted: the caller copies bytes
 }

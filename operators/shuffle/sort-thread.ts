@@ -2,7 +2,7 @@
 // time (sort an arena into a run, or merge a group of runs) and waits for the result synchronously
 // through a shared status block — the sorter's API is synchronous, so it cannot receive messages.
 import { Worker } from 'node:worker_threads';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, type MergeJob, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
 
 /** What the worker reports when a job failed (its status block's error text). */
 export interface WorkerFailure {
@@ -60,10 +60,10 @@ export class SortThread {
   }
 
   /** Hands the (idle) worker a job: a sort job's offset arrays are transferred, not copied. */
-  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'>): void {
+  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'>): void {
     const status = this.status as SharedArrayBuffer;
     Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
-    const full = { ...job, status } as WorkerJob | MergeJob;
+    const full = { ...job, status } as WorkerJob | MergeJob | RangeJob;
     const transfer = 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
     (this.worker as Worker).postMessage(full, transfer);
   }

@@ -1,10 +1,14 @@
 // The LineSorter's helper thread: sorts a full arena and writes its run while the main thread fills the
-// other arena, and merges every other group of a merge pass while the main thread merges the others. Arenas are SharedArrayBuffers (no copy); offsets come transferred with each job. The
-// result goes back through shared memory (state + numbers + error text), because the main thread waits
-// for it synchronously with Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
+// other arena, merges every other group of a merge pass while the main thread merges the others, and
+// merges the final merge's upper key range while the main thread writes the lower one. Arenas are
+// SharedArrayBuffers (no copy); offsets come transferred with each job. The result goes back through
+// shared memory (state + numbers + error text), because the main thread waits for it synchronously with
+// Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
 import { parentPort } from 'node:worker_threads';
 import { sortScratch, type SortScratch } from './bytesort.ts';
-import { DONE, FAILED, READY, STATUS_BYTES, mergeRuns, writeSortedRun, type MergeJob, type WorkerJob } from './runsort.ts';
+import {
+  DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type MergeJob, type RangeJob, type WorkerJob,
+} from './runsort.ts';
 import { DiskFullError } from './errors.ts';
 import { collectGarbage } from './gc.ts';
 
@@ -14,7 +18,16 @@ const mergeBuffers: Buffer[] = [];
 /** A sort job ran since the last GC: this isolate may still reference a shared arena. */
 let sorted = false;
 
-parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffer }) => {
+/** Publishes a range job's bytes written, waking the thread that copies them. */
+function written(progress: SharedArrayBuffer): (bytes: number) => void {
+  const p = new BigInt64Array(progress);
+  return (bytes) => {
+    Atomics.store(p, 0, BigInt(bytes));
+    Atomics.notify(p, 0);
+  };
+}
+
+parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
     const st = new Int32Array(job.hello, 0, 2);
     Atomics.store(st, 0, READY);
@@ -25,7 +38,7 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffe
   const nums = new Float64Array(job.status, 8, 2);
   try {
     let r: { records: number; bytes: number };
-    if ('merge' in job) {
+    if ('merge' in job || 'range' in job) {
       if (sorted) {
         // The merge passes come after the last sort: let the arenas (shared with the main thread, which has
         // dropped them) and the sort scratch go before the merge's buffers come on top of them.
@@ -34,7 +47,9 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | { hello: SharedArrayBuffe
         ioBuffer = undefined;
         collectGarbage();
       }
-      r = mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers);
+      r = 'merge' in job
+        ? mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers)
+        : mergeRange(job.range, job.splitter, job.file, job.ioSize, job.reverse, job.unique, mergeBuffers, written(job.progress));
     } else {
       sorted = true;
       scratch = sortScratch(job.count, scratch);

@@ -3,7 +3,7 @@
 // made (see linesorter.ts). The temp dir goes on completion, error, destroy() and abort.
 import type { Stage } from '../types.ts';
 import { scavengeEvery } from './gc.ts';
-import { LineSorter, lineChunks, type LineSorterOptions } from './linesorter.ts';
+import { LineSorter, type LineSorterOptions } from './linesorter.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { checkTmpDir } from '../check-options.ts';
 
@@ -38,7 +38,7 @@ export function sortLines(options: SortLinesOptions = {}): Stage<Buffer, Buffer>
       passed(chunk.length);
     },
     finish: () => {
-      const chunks = lineChunks(sorter.finish(), options.chunkSize);
+      const chunks = sorter.finishChunks(options.chunkSize);
       out = chunks;
       return () => {
         const r = chunks.next();

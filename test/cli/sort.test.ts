@@ -51,7 +51,7 @@ test.after('every run file and temp dir is gone', (t) => {
 test.after.always(() => cleanup());
 
 function gnuSort(args: string[], file: string): Buffer {
-  const r = spawnSync('sort', [...args, file], { env: { ...process.env, LC_ALL: 'C' } });
+  const r = spawnSync('sort', [...args, file], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`sort ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -114,6 +114,33 @@ test('--parallel 2 and --parallel 1 equal GNU sort through merge passes; --paral
   const bad = await mrpipe(['sort', '--parallel', '0'], 'a\n');
   t.is(bad.status, 2);
   t.regex(bad.stderr, /--parallel/);
+});
+
+// -S 40M or more with --parallel 2: runs sorted on both threads and the final merge split by key range over
+// them (the worker's half through a temp file); real-text-like lines sharing long heads, many repeated.
+test('--parallel 2 -S 40M: the final merge split over two threads equals GNU sort, -r -u, stdout and -o', async (t) => {
+  const big = path.join(dir, 'split.txt');
+  const heads = ['#include <', '  if (x == ', ' * ', '', '      procedure ', 'static int ', '\t\t'];
+  const lines: string[] = [];
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let size = 0; size < 16e6;) {
+    const line = next() % 10 === 0 ? '}' : heads[next() % heads.length] + (next() % 5000).toString(36).repeat(1 + (next() % 4));
+    lines.push(line);
+    size += line.length + 1;
+  }
+  fs.writeFileSync(big, lines.join('\n') + '\n');
+  for (const flags of [[], ['-r', '-u']]) {
+    const expected = gnuSort(flags, big);
+    const r = await mrpipe(['sort', '-S', '40M', '--parallel', '2', '-T', dir, ...flags, big]);
+    t.is(r.status, 0, r.stderr);
+    t.true(r.stdout.equals(expected), `stdout ${flags.join(' ')}`);
+    const out = path.join(dir, 'split-out.txt');
+    const o = await mrpipe(['sort', '-S', '40M', '--parallel', '2', '-T', dir, '-o', out, ...flags, big]);
+    t.is(o.status, 0, o.stderr);
+    t.true(fs.readFileSync(out).equals(expected), `-o ${flags.join(' ')}`);
+  }
+  t.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('mrpipe-sort-')), [], 'no temp dir left');
 });
 
 test('--tmp-dir is the same as -T (spill runs go there, output equals GNU sort)', async (t) => {

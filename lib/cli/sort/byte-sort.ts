@@ -1,7 +1,7 @@
 // `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
-import { CorruptRunError, LineSorter, TooFewFilesError, lineChunks, scavengeEvery } from '../../../operators/shuffle/index.ts';
+import { CorruptRunError, LineSorter, TooFewFilesError, scavengeEvery } from '../../../operators/shuffle/index.ts';
 import { failure } from '../errors.ts';
 import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';
@@ -84,5 +84,9 @@ export function sortByteLines(specs: readonly InputSpec[], opts: ByteSortOptions
     memory: opts.memory, tmpDir: opts.tmpDir, reverse: opts.reverse, unique: opts.unique, threads: opts.threads,
     fanIn: opts.fanIn, compressProgram: opts.compressProgram,
   });
-  return driveByteSort(sorter, (cursor) => lineChunks(cursor), specs, opts, '-T');
+  // finishChunks: the final merge on both threads when there are two (the sorted text comes out whole)
+  const chunked: ByteSorter<Iterable<Buffer>> = {
+    write: (chunk) => sorter.write(chunk), end: () => sorter.end(), finish: () => sorter.finishChunks(), dispose: () => sorter.dispose(),
+  };
+  return driveByteSort(chunked, (chunks) => chunks, specs, opts, '-T');
 }
