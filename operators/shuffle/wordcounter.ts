@@ -211,7 +211,7 @@ export class WordCounter {
     const table = this.#table;
     const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
     try {
-      w.writeTable(table.arena, table.starts, table.counts, order);
+      w.writeTable(table.arena, table.counts, order);
       w.close();
     } catch (err) {
       w.abort();

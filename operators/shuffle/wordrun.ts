@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
 import { freeNow, growBuffer } from '../lines/byte-carry.ts';
+import { recordLength, recordStart } from './wordrecord.ts';
 
 /** A (word, count) cursor: the word is buf[start, end), valid until the next advance(). */
 export interface WordCountCursor {
@@ -61,12 +62,12 @@ export class WordRunWriter extends FrameFileWriter {
     this.records++;
   }
 
-  /** Writes a WordTable's entries in `order`: one loop, no call per word. */
-  writeTable(arena: Buffer, starts: Uint32Array, counts: Int32Array, order: Uint32Array): void {
+  /** Writes a WordTable's records (wordrecord.ts) in `order`: one loop, no call per word. */
+  writeTable(arena: Buffer, counts: Int32Array, order: Uint32Array): void {
     for (let k = 0; k < order.length; k++) {
       const r = order[k];
-      const s = starts[r];
-      const len = starts[r + 1] - s;
+      const s = recordStart(arena, r);
+      const len = recordLength(arena, r);
       if (this.pos + len + 16 > this.buf.length) {
         this.write(arena, s, s + len, counts[r]);
         continue;
@@ -316,20 +317,18 @@ export class WordMerge implements WordCountCursor {
   }
 }
 
-/** A WordTable's entries in sorted order (`order` from WordTable.sortedOrder()). */
+/** A WordTable's records in sorted order (`order` from WordTable.sortedOrder()). */
 export class TableCursor implements WordCountCursor {
   buf: Buffer;
   start = 0;
   end = 0;
   count = 0;
-  readonly #starts: Uint32Array;
   readonly #counts: Int32Array;
   readonly #order: Uint32Array;
   #i = -1;
 
-  constructor(table: { arena: Buffer; starts: Uint32Array; counts: Int32Array }, order: Uint32Array) {
+  constructor(table: { arena: Buffer; counts: Int32Array }, order: Uint32Array) {
     this.buf = table.arena;
-    this.#starts = table.starts;
     this.#counts = table.counts;
     this.#order = order;
   }
@@ -337,10 +336,10 @@ export class TableCursor implements WordCountCursor {
   advance(): boolean {
     const i = ++this.#i;
     if (i >= this.#order.length) return false;
-    const e = this.#order[i];
-    this.start = this.#starts[e];
-    this.end = this.#starts[e + 1];
-    this.count = this.#counts[e];
+    const r = this.#order[i];
+    this.start = recordStart(this.buf, r);
+    this.end = this.start + recordLength(this.buf, r);
+    this.count = this.#counts[r];
     return true;
   }
 
