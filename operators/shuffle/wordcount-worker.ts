@@ -1,15 +1,19 @@
-// A ParallelWordCounter's helper thread: scans every slot of text the main thread publishes in the shared
-// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words whose key
-// it owns in its own WordCounter, spilling sorted runs into the shared directory. At the end it merges its
+// A ParallelWordCounter's helper thread: takes every slot of text the main thread publishes in the shared
+// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words the main
+// thread handed it there (descriptors: wordsplit.ts; it never scans the text) in its own WordCounter,
+// spilling sorted runs into the shared directory. At the end it merges its
 // runs and its table into one sorted run, `out`, which the main thread reads as it grows. Progress and
 // failure go through shared memory too: the main thread may be blocked in Atomics.wait, where no message
 // arrives.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
+import { addCarried, carryScratch } from './wordscan.ts';
+import { DESC_INTS } from './wordsplit.ts';
+import { ByteCarry } from '../lines/byte-carry.ts';
 import { DiskFullError } from './errors.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_LENGTHS, RING_PUBLISHED,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
   type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
@@ -64,6 +68,28 @@ try {
   fail(err);
 }
 
+const bytes = Buffer.from(data.slots);
+const descs = new Int32Array(data.descs);
+/** A long word handed out in pieces, until its last. */
+const carry = new ByteCarry();
+const scratch = carryScratch();
+
+/** Counts the words of slot `slot` that are this helper's. */
+function count(c: WordCounter, slot: number, n: number): void {
+  const base = slot * data.slotBytes;
+  let d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
+  for (const end = d + n * DESC_INTS; d < end; d += DESC_INTS) {
+    const s = base + descs[d];
+    const len = descs[d + 1];
+    if (len >= 0) {
+      c.addWord(bytes, s, s + len, descs[d + 2]);
+      continue;
+    }
+    carry.append(bytes, s, s - 1 - len);
+    if (descs[d + 2] === 1) addCarried(carry, scratch, (w, ws, we, h) => c.addWord(w, ws, we, h));
+  }
+}
+
 /** Counts the slots in the order they are published, then (once the input has ended) merges. */
 function run(): void {
   const ring = new Int32Array(data.ring);
@@ -73,7 +99,7 @@ function run(): void {
     if (consumed < published) {
       const slot = consumed % data.slotCount;
       try {
-        if (!failed) counter?.write(Buffer.from(data.slots, slot * data.slotBytes, ring[RING_LENGTHS + slot]));
+        if (!failed && counter) count(counter, slot, ring[RING_COUNTS + slot * data.helpers + data.me - 1]);
       } catch (err) {
         fail(err);
       }

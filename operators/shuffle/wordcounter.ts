@@ -97,6 +97,14 @@ export class WordCounter {
   }
 
   /**
+   * Counts one word, buf[start, end) whose FNV-1a hash (wordscan.ts) is `hash`: for a caller that finds the
+   * words itself (ParallelWordCounter's threads). Not with write() while it holds the start of a word.
+   */
+  addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
+    this.#scanner.addWord(buf, start, end, hash);
+  }
+
+  /**
    * The input has ended: returns a cursor over (word, count) in byte order of the word, one per distinct
    * word. Reaching its end (or closing it) removes the temp dir.
    */

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
-import { freeNow, growBuffer } from '../lines/byte-carry.ts';
+import { freeNow } from '../lines/byte-carry.ts';
 import { recordLength, recordStart } from './wordrecord.ts';
 
 /** A (word, count) cursor: the word is buf[start, end), valid until the next advance(). */
@@ -124,7 +124,7 @@ export class WordRunReader implements WordCountCursor {
       this.#pos = 0;
     }
     if (need > this.buf.length) {
-      this.buf = growBuffer(this.buf, this.#lim, Math.max(need, this.buf.length * 2), !this.#grown);
+      this.buf = growPlain(this.buf, this.#lim, Math.max(need, this.buf.length * 2), !this.#grown);
       this.#grown = true;
     }
     while (this.#lim < need && !this.#eof) {
@@ -192,6 +192,18 @@ export class WordRunReader implements WordCountCursor {
       this.#grown = false;
     }
   }
+}
+
+/**
+ * A plain Buffer of `size` bytes holding buf[0, used); buf is freed at once unless `borrowed`. Not a
+ * resizable buffer (byte-carry.ts growBuffer): its typed arrays have another map, and the merge's loops
+ * would turn polymorphic for every word after one long word.
+ */
+function growPlain(buf: Buffer, used: number, size: number, borrowed = false): Buffer {
+  const bigger = Buffer.allocUnsafeSlow(size);
+  buf.copy(bigger, 0, 0, used);
+  if (!borrowed) freeNow(buf);
+  return bigger;
 }
 
 /** The first 6 bytes of a range as a number (missing bytes 0): equal prefixes still need a full compare. */
@@ -291,7 +303,7 @@ export class WordMerge implements WordCountCursor {
     const top = heap[0];
     const s = this.#src[top];
     const len = s.end - s.start;
-    if (len > this.buf.length) this.buf = growBuffer(this.buf, 0, Math.max(len, 2 * this.buf.length));
+    if (len > this.buf.length) this.buf = growPlain(this.buf, 0, Math.max(len, 2 * this.buf.length));
     const out = this.buf;
     if (len <= 16) for (let i = 0, j = s.start; i < len; i++, j++) out[i] = s.buf[j];
     else s.buf.copy(out, 0, s.start, s.end);

@@ -3,15 +3,15 @@
 // boundary is carried into the next chunk. A scanner may count only the words whose key (their first two
 // bytes, see wordKey) it owns: the others are skipped unhashed — threads that each scan all the text and
 // own a share of the keys (ParallelWordCounter) never hold the same word.
-import { ByteCarry } from '../lines/byte-carry.ts';
+import { ByteCarry, freeNow } from '../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
-const SPACE = new Uint8Array(256);
+export const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 16777619;
 
 /** Keys of words: 0x10000 of them, ordered as the words are (see wordKey). */
 export const WORD_KEYS = 0x10000;
@@ -31,6 +31,29 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+/** Carried words up to this size are copied into a scratch buffer kept for the purpose. */
+const SCRATCH_BYTES = 64 * 1024;
+
+/**
+ * Counts the word `carry` holds with `add` and empties it (freeing a huge word's buffer). The word is first
+ * copied into a plain Buffer (`scratch` when it fits): a carry grows as a resizable buffer, whose typed
+ * arrays have another map, and one reaching the hot loops (WordTable.add, the merge) would make every call
+ * polymorphic. A huge word is held twice at most: carry and copy, then copy and the table's own arena.
+ */
+export function addCarried(carry: ByteCarry, scratch: Buffer, add: (buf: Buffer, start: number, end: number, hash: number) => void): void {
+  const len = carry.length;
+  const w = len <= scratch.length ? scratch : Buffer.allocUnsafeSlow(len);
+  carry.buf.copy(w, 0, 0, len);
+  carry.clear();
+  add(w, 0, len, hashBytes(w, 0, len));
+  if (w !== scratch) freeNow(w);
+}
+
+/** A scratch buffer for addCarried. */
+export function carryScratch(): Buffer {
+  return Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+}
+
 /** Feeds chunks to a WordTable, calling `onFull` (which must empty the table) when it is full. */
 export class WordScanner {
   readonly table: WordTable;
@@ -42,6 +65,7 @@ export class WordScanner {
   /** Which scanner owns each word key (undefined: this one owns all), and this one's number. */
   #owner: Uint8Array | undefined;
   #me = 0;
+  #scratch: Buffer | undefined;
 
   constructor(table: WordTable, onFull: () => void) {
     this.table = table;
@@ -54,7 +78,9 @@ export class WordScanner {
     this.#me = me;
   }
 
-  #add(buf: Uint8Array, start: number, end: number, hash: number): void {
+  /** Counts one word, buf[start, end) with FNV-1a hash `hash` (for a caller that finds the words itself). */
+  addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
+    this.words++;
     if (this.table.add(buf, start, end, hash, 1)) return;
     this.#onFull();
     this.table.add(buf, start, end, hash, 1);
@@ -107,13 +133,10 @@ export class WordScanner {
 
   /** Counts the carried word (the table copies it) and empties the carry (freeing a huge word's buffer). */
   #addCarry(): void {
-    const w = this.#carry.buf;
-    const len = this.#carry.length;
-    if (this.#owner === undefined || this.#owner[wordKey(w, 0, len)] === this.#me) {
-      this.#add(w, 0, len, hashBytes(w, 0, len));
-      this.words++;
-    }
-    this.#carry.clear();
+    const carry = this.#carry;
+    if (this.#owner === undefined || this.#owner[wordKey(carry.buf, 0, carry.length)] === this.#me) {
+      addCarried(carry, this.#scratch ??= carryScratch(), (w, s, e, h) => this.addWord(w, s, e, h));
+    } else carry.clear();
   }
 
   /** The input has ended: counts a word the last chunk ended inside. */
