@@ -21,7 +21,7 @@ import {
 } from './wordcount-protocol.ts';
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
-import { DESC_INTS, SlotSplitter } from './wordsplit.ts';
+import { DESC_INTS, SLOT_BITS, SlotSplitter } from './wordsplit.ts';
 import { ByteCarry } from '../lines/byte-carry.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
@@ -29,20 +29,20 @@ export interface ParallelWordCounterOptions extends WordCounterOptions {
   helpers?: number;
   /** Input bytes counted in this thread before the helpers start (default 4 MiB: small inputs start none). */
   startAfter?: number;
-  /** Bytes of a ring slot (default 256 KiB; tests make it small to cut words at slot edges). */
+  /** Bytes of a ring slot (default and most 256 KiB; tests make it small to cut words at slot edges). */
   slotBytes?: number;
 }
 
 /**
  * What a helper thread costs besides its table: its V8 isolate (~20 MB of RSS running the built .js; ~41 MB
  * running .ts sources, which instantiate their own type stripper) and its share of the ring (2 MiB of text,
- * its 2.4 MiB of descriptors).
+ * its 2.7 MiB of descriptors, ~1.6 MiB of them touched on real text).
  */
 export const HELPER_COST = 22 * 2 ** 20;
 const SLOTS = 8;
 const SLOT_BYTES = 256 * 1024;
-/** Descriptors per helper per slot: a slot's words, if a tenth of its bytes start a word of that helper's. */
-const DESCS_PER_BYTE = 1 / 10;
+/** Descriptors per helper per slot: a slot's words, if a sixth of its bytes start a word of that helper's. */
+const DESCS_PER_BYTE = 1 / 6;
 /** A word cut by the end of a slot and longer than this fraction of a slot is handed out in pieces. */
 const PIECE_FRACTION = 1 / 4;
 /** A counter's table below this is not worth a thread: fewer helpers are started. */
@@ -107,7 +107,7 @@ export class ParallelWordCounter {
     let helpers = Math.max(0, Math.floor(options.helpers ?? 1));
     while (helpers > 0 && (memory - helpers * HELPER_COST) / (helpers + 1) < MIN_SHARE) helpers--;
     this.#helperCount = helpers;
-    this.#slotBytes = Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES));
+    this.#slotBytes = Math.min(2 ** SLOT_BITS, Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES)));
     this.#share = helpers === 0 ? memory : Math.floor((memory - helpers * HELPER_COST) / (helpers + 1));
     if (helpers > 0) {
       this.#dir = makeTempDir(options.tmpDir, 'mrpipe-wc-');

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
 import { addCarried, carryScratch } from './wordscan.ts';
-import { DESC_INTS } from './wordsplit.ts';
+import { DESC_INTS, readDescriptors } from './wordsplit.ts';
 import { ByteCarry } from '../lines/byte-carry.ts';
 import { DiskFullError } from './errors.ts';
 import {
@@ -62,7 +62,6 @@ process.on('exit', () => {
 let counter: WordCounter | undefined;
 try {
   counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
-  counter.countOwned(data.owner, data.me);
   counter.addRuns(data.runs);
 } catch (err) {
   fail(err);
@@ -74,20 +73,18 @@ const descs = new Int32Array(data.descs);
 const carry = new ByteCarry();
 const scratch = carryScratch();
 
+const c = counter;
+const addWord = (s: number, e: number, h: number): void => c?.addWord(bytes, s, e, h);
+const addCarriedWord = (w: Buffer, s: number, e: number, h: number): void => c?.addWord(w, s, e, h);
+const addPiece = (s: number, e: number, last: boolean): void => {
+  carry.append(bytes, s, e);
+  if (last) addCarried(carry, scratch, addCarriedWord);
+};
+
 /** Counts the words of slot `slot` that are this helper's. */
-function count(c: WordCounter, slot: number, n: number): void {
-  const base = slot * data.slotBytes;
-  let d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
-  for (const end = d + n * DESC_INTS; d < end; d += DESC_INTS) {
-    const s = base + descs[d];
-    const len = descs[d + 1];
-    if (len >= 0) {
-      c.addWord(bytes, s, s + len, descs[d + 2]);
-      continue;
-    }
-    carry.append(bytes, s, s - 1 - len);
-    if (descs[d + 2] === 1) addCarried(carry, scratch, (w, ws, we, h) => c.addWord(w, ws, we, h));
-  }
+function count(slot: number, n: number): void {
+  const d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
+  readDescriptors(descs, d, d + n * DESC_INTS, slot * data.slotBytes, addWord, addPiece);
 }
 
 /** Counts the slots in the order they are published, then (once the input has ended) merges. */
@@ -99,7 +96,7 @@ function run(): void {
     if (consumed < published) {
       const slot = consumed % data.slotCount;
       try {
-        if (!failed && counter) count(counter, slot, ring[RING_COUNTS + slot * data.helpers + data.me - 1]);
+        if (!failed) count(slot, ring[RING_COUNTS + slot * data.helpers + data.me - 1]);
       } catch (err) {
         fail(err);
       }

@@ -153,14 +153,6 @@ export class WordCounter {
     this.#runs.push(...files);
   }
 
-  /**
-   * Counts from now on only the words whose key k (first two bytes, wordscan.ts wordKey) has owner[k] === me:
-   * for counters that each scan all of the text and own a share of the keys (ParallelWordCounter).
-   */
-  countOwned(owner: Uint8Array, me: number): void {
-    this.#scanner.own(owner, me);
-  }
-
   /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
   addKeyWeights(weights: Float64Array, perWord: number): void {
     this.#table.addKeyWeights(weights, perWord);

@@ -1,8 +1,7 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
-// boundary is carried into the next chunk. A scanner may count only the words whose key (their first two
-// bytes, see wordKey) it owns: the others are skipped unhashed — threads that each scan all the text and
-// own a share of the keys (ParallelWordCounter) never hold the same word.
+// boundary is carried into the next chunk. Threads that count together (ParallelWordCounter) each own the
+// words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
 import { ByteCarry, freeNow } from '../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
@@ -60,22 +59,13 @@ export class WordScanner {
   readonly #onFull: () => void;
   /** The start of a word the previous chunk ended inside. */
   readonly #carry = new ByteCarry();
-  /** Words counted so far (those whose key this scanner owns). */
+  /** Words counted so far. */
   words = 0;
-  /** Which scanner owns each word key (undefined: this one owns all), and this one's number. */
-  #owner: Uint8Array | undefined;
-  #me = 0;
   #scratch: Buffer | undefined;
 
   constructor(table: WordTable, onFull: () => void) {
     this.table = table;
     this.#onFull = onFull;
-  }
-
-  /** Counts from now on only the words whose key (wordKey) k has owner[k] === me. */
-  own(owner: Uint8Array, me: number): void {
-    this.#owner = owner;
-    this.#me = me;
   }
 
   /** Counts one word, buf[start, end) with FNV-1a hash `hash` (for a caller that finds the words itself). */
@@ -98,23 +88,11 @@ export class WordScanner {
       this.#addCarry();
     }
     let words = 0;
-    const owner = this.#owner;
-    const me = this.#me;
     while (i < n) {
       // Skip separators, then hash the word while finding its end.
       while (i < n && SPACE[chunk[i]] === 1) i++;
       if (i === n) break;
       const start = i;
-      if (owner !== undefined && i + 1 < n) {
-        const b1 = chunk[i + 1];
-        if (owner[(chunk[i] << 8) | (SPACE[b1] === 1 ? 0 : b1)] !== me) {
-          // Another scanner's word: find its end only.
-          i++;
-          while (i < n && SPACE[chunk[i]] === 0) i++;
-          if (i === n) { this.#carry.append(chunk, start, n); break; }
-          continue;
-        }
-      }
       let h = FNV_OFFSET;
       let c = chunk[i];
       do {
@@ -133,10 +111,7 @@ export class WordScanner {
 
   /** Counts the carried word (the table copies it) and empties the carry (freeing a huge word's buffer). */
   #addCarry(): void {
-    const carry = this.#carry;
-    if (this.#owner === undefined || this.#owner[wordKey(carry.buf, 0, carry.length)] === this.#me) {
-      addCarried(carry, this.#scratch ??= carryScratch(), (w, s, e, h) => this.addWord(w, s, e, h));
-    } else carry.clear();
+    addCarried(this.#carry, this.#scratch ??= carryScratch(), (w, s, e, h) => this.addWord(w, s, e, h));
   }
 
   /** The input has ended: counts a word the last chunk ended inside. */

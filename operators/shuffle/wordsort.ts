@@ -21,13 +21,9 @@ const MORE = 5;
  */
 export function sortRecords(arena: Uint8Array, used: number, n: number, keys: BigUint64Array): Uint32Array {
   const w = new Uint32Array(keys.buffer, keys.byteOffset, 2 * n);
-  let i = 0;
-  for (let r = 0; r < used >> 2; i++) {
-    const s = recordStart(arena, r);
-    const len = recordLength(arena, r);
-    pack(w, i, arena, r, s, len, 0);
-    r = (s + len + 3) >> 2;
-  }
+  packAll(w, arena, used);
+  // Each loop is a function of its own: called once per group, each is optimized as a whole, where a loop
+  // inlined here would run as on-stack-replaced code that deoptimizes each time it exits.
   const stack: number[] = [0, n, 0];
   while (stack.length > 0) {
     const depth = stack.pop() as number;
@@ -38,21 +34,46 @@ export function sortRecords(arena: Uint8Array, used: number, n: number, keys: Bi
         insertionSort(arena, w, lo, hi, depth);
         continue;
       }
-      for (let k = lo; k < hi; k++) {
-        const r = w[2 * k] & REC_MASK;
-        pack(w, k, arena, r, recordStart(arena, r), recordLength(arena, r), depth);
-      }
+      repack(w, arena, lo, hi, depth);
     }
     keys.subarray(lo, hi).sort();
-    let g = lo;
-    for (let k = lo + 1; k <= hi; k++) {
-      if (k === hi || w[2 * k + 1] !== w[2 * g + 1] || (w[2 * k] >>> REC_BITS) !== (w[2 * g] >>> REC_BITS)) {
-        if (k - g > 1 && (w[2 * g] >>> REC_BITS) === MORE) stack.push(g, k, depth + 4);
-        g = k;
-      }
+    pushTies(w, lo, hi, depth, stack);
+  }
+  return orderOf(w, keys, n);
+}
+
+/** Keys of every record of arena[0, used), in arena order, from their first bytes. */
+function packAll(w: Uint32Array, arena: Uint8Array, used: number): void {
+  let k = 0;
+  for (let r = 0; r < used >> 2; k++) {
+    const s = recordStart(arena, r);
+    const len = recordLength(arena, r);
+    pack(w, k, arena, r, s, len, 0);
+    r = (s + len + 3) >> 2;
+  }
+}
+
+/** Keys [lo, hi) again, from their words' bytes at `depth`. */
+function repack(w: Uint32Array, arena: Uint8Array, lo: number, hi: number, depth: number): void {
+  for (let k = lo; k < hi; k++) {
+    const r = w[2 * k] & REC_MASK;
+    pack(w, k, arena, r, recordStart(arena, r), recordLength(arena, r), depth);
+  }
+}
+
+/** Pushes each group of sorted keys [lo, hi) that tie and have bytes left, to be sorted 4 bytes deeper. */
+function pushTies(w: Uint32Array, lo: number, hi: number, depth: number, stack: number[]): void {
+  let g = lo;
+  for (let k = lo + 1; k <= hi; k++) {
+    if (k === hi || w[2 * k + 1] !== w[2 * g + 1] || (w[2 * k] >>> REC_BITS) !== (w[2 * g] >>> REC_BITS)) {
+      if (k - g > 1 && (w[2 * g] >>> REC_BITS) === MORE) stack.push(g, k, depth + 4);
+      g = k;
     }
   }
-  // In place: order[k] (bytes 4k..) only overwrites keys already read.
+}
+
+/** The records of the sorted keys, in place: order[k] (bytes 4k..) only overwrites keys already read. */
+function orderOf(w: Uint32Array, keys: BigUint64Array, n: number): Uint32Array {
   const order = new Uint32Array(keys.buffer, keys.byteOffset, n);
   for (let k = 0; k < n; k++) order[k] = w[2 * k] & REC_MASK;
   return order;

@@ -5,8 +5,34 @@
 // descriptor list has room for a fixed number of words, and a slot is published early when one is full.
 import { SPACE, FNV_OFFSET, FNV_PRIME } from './wordscan.ts';
 
-/** Ints per descriptor: start in the slot, length (a piece: -1 - length), hash (a piece: 1 if last). */
-export const DESC_INTS = 3;
+/**
+ * Ints per descriptor. A word: [start | length << SLOT_BITS, hash]. A piece of a long word (and a word of
+ * PIECE_LENGTH bytes or more, as one last piece; the helper hashes it): [~start, length * 2 + (1 if last)].
+ */
+export const DESC_INTS = 2;
+/** Slots are at most 2^SLOT_BITS bytes: a start fits in the low bits of a descriptor. */
+export const SLOT_BITS = 18;
+const START_MASK = (1 << SLOT_BITS) - 1;
+/** Words this long or longer are handed out as pieces: a length fits above the start below 2^31. */
+const PIECE_LENGTH = 1 << (31 - SLOT_BITS);
+
+/** Calls word(start, end, hash) or piece(start, end, last) for each descriptor of descs[d, end). */
+export function readDescriptors(
+  descs: Int32Array, d: number, end: number, base: number,
+  word: (start: number, end: number, hash: number) => void, piece: (start: number, end: number, last: boolean) => void,
+): void {
+  for (; d < end; d += DESC_INTS) {
+    const x = descs[d];
+    if (x >= 0) {
+      const s = base + (x & START_MASK);
+      word(s, s + (x >>> SLOT_BITS), descs[d + 1]);
+    } else {
+      const s = base + ~x;
+      const y = descs[d + 1];
+      piece(s, s + (y >>> 1), (y & 1) === 1);
+    }
+  }
+}
 
 /** Where to count a word: this thread's own counting (wordcounter.ts WordCounter.addWord). */
 export interface WordSink {
@@ -80,9 +106,14 @@ export class SlotSplitter {
       const n = counts[t];
       if (n === full) return start;
       const d = slotDescs + (t * cap + n) * DESC_INTS;
-      descs[d] = start - base;
-      descs[d + 1] = i - start;
-      descs[d + 2] = h;
+      const len = i - start;
+      if (len < PIECE_LENGTH) {
+        descs[d] = (start - base) | (len << SLOT_BITS);
+        descs[d + 1] = h;
+      } else {
+        descs[d] = ~(start - base);
+        descs[d + 1] = len * 2 + 1;
+      }
       counts[t] = n + 1;
     }
     return to;
@@ -91,9 +122,9 @@ export class SlotSplitter {
   /** Hands helper t a piece data[from, to) of a long word (the whole word once `last`). */
   piece(t: number, from: number, to: number, last: boolean): void {
     const n = this.counts[t]++;
+    if (n >= this.#cap) throw new Error('mrpipe: a word-count descriptor list overflowed'); // scan() keeps one place
     const d = this.#slotDescs + (t * this.#cap + n) * DESC_INTS;
-    this.#descs[d] = from - this.#base;
-    this.#descs[d + 1] = -1 - (to - from);
-    this.#descs[d + 2] = last ? 1 : 0;
+    this.#descs[d] = ~(from - this.#base);
+    this.#descs[d + 1] = (to - from) * 2 + (last ? 1 : 0);
   }
 }
