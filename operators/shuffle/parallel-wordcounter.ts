@@ -55,7 +55,7 @@ const NEW_WORD_COST = 4;
  * This thread's share of the words against a helper's 1: it also reads, fills the ring, scans all of the
  * text and writes the output.
  */
-const MAIN_WEIGHT = 0.3;
+const MAIN_WEIGHT = 0.5;
 /** Bytes of the first chunk after the switch sampled with the table to choose the ranges. */
 const SAMPLE_BYTES = 1 << 20;
 const ERROR_BYTES = 4096;
