@@ -1,7 +1,7 @@
 // mrpipe sort's GNU ordering modes against GNU sort itself, at -S 64M, one case per mode so each output is
 // checked byte for byte: keyed (-k on blank-separated fields), -f, -g, -h and -V, on 1 GB of generated text
-// and of the real corpus (bench/lib/real-corpus.ts). Keyed, -f and -h run on normalized byte keys; -g and -V
-// on the comparator path (docs/SORT.md).
+// and of the real corpus (bench/lib/real-corpus.ts). All of them run on normalized byte keys
+// (docs/SORT.md).
 import type { BenchCase } from '../case.ts';
 import { scaledSize } from '../lib/inputs.ts';
 import { parseOptions } from '../lib/options.ts';

@@ -1,5 +1,6 @@
-// The README's pipeline composed by hand from mrpipe/operators, as a user would write it:
-//   readChunks → splitLines → flatMap(the map) → combine('sum') → partition → externalSort → reduce('sum') → joinLines
+// The README's pipeline composed by hand from mrpipe/operators, as a user would write it (pipe() for the
+// steps in a row, as the README's first example):
+//   readChunks → pipe(splitLines, flatMap(the map), combine('sum')) → partition → externalSort → reduce('sum') → joinLines
 // one part file per partition, the same job `mrpipe run --map … --reduce sum --reducers R -o DIR` runs.
 //   node bench/scripts/readme-pipeline.ts INPUT OUTDIR TMPDIR [PARTITIONS=2] [MEMORY_MB=64]
 // The memory is split as `mrpipe run` splits one budget: half to the map-side table, half to the sorts.
@@ -7,7 +8,7 @@ import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
-  readChunks, splitLines, flatMap, combine, partitionStreams, externalSort, reduce, map, joinLines, type Pair,
+  readChunks, pipe, splitLines, flatMap, combine, partitionStreams, externalSort, reduce, map, joinLines, type Pair,
 } from '../../dist/operators/index.js';
 
 const [input, outDir, tmpDir, partsArg = '2', memoryMb = '64'] = process.argv.slice(2);
@@ -33,7 +34,7 @@ const reducers = outputs.map((out, i) => pipeline(
   createWriteStream(join(outDir, `part-${String(i).padStart(5, '0')}`)),
 ));
 await Promise.all([
-  pipeline(readChunks(input), splitLines(), flatMap(words), combine('sum', { memory: Math.floor(memory / 2) }), toPartitions),
+  pipeline(readChunks(input), pipe(splitLines(), flatMap(words), combine('sum', { memory: Math.floor(memory / 2) })), toPartitions),
   ...reducers,
 ]);
 if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);

@@ -52,7 +52,8 @@ async function stringPath(): Promise<void> {
   const trace = Boolean(process.env.MRPIPE_BENCH_TRACE);
   const table = new HashCombiner<number, number>('sum', {
     memory: memory - IO_RESERVE,
-    onSpill(sorted) {
+    onSpill(spill) {
+      const sorted = spill.slice(0, spill.length);
       if (trace) {
         const m = process.memoryUsage();
         console.error(`spill ${sorted.length} rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} ext ${m.external >> 20} MiB`);

@@ -1,6 +1,7 @@
 // A map task: whole-line chunks of its byte range -> records -> the user's map (a plain loop, one call per
 // record, emit straight into the collector) -> sorted runs per partition. No stream stage per record.
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ResolvedJob } from '../job/load.ts';
@@ -9,6 +10,7 @@ import { checkKey, checkMapResult, describeError, markDeterministic } from '../j
 import { BuiltinError } from '../../operators/shuffle/index.ts';
 import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
+import { mergeInto } from './runs.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
 import { lineNumberAt, rawBlocks } from './input-chunks.ts';
@@ -119,6 +121,7 @@ export async function runMapTask(
   const report = () => { progress.recordsOut = out; onProgress?.({ ...progress }); };
 
   const tctx = { taskId: spec.id, kind: 'map' as const, file: spec.name, counter };
+  let spilledRuns = 0;
   await job.setup?.(tctx);
   try {
     if (job.input === 'json') {
@@ -170,7 +173,11 @@ export async function runMapTask(
       throw new Error(`${spec.name} changed while the job read it (size ${spec.size} -> ${now.size} bytes): `
         + 'its output would mix two versions. Run the job on a file that is not being written (copy it first).');
     }
-    if (!sink) collector.spill();
+    if (!sink) {
+      collector.spill();
+      spilledRuns = collector.runs.reduce((a, r) => a + r.length, 0);
+      mergeSpills(collector, spec.dir, env.fanIn, budget.readBuffer, counter);
+    }
   } catch (err) {
     if (!(err instanceof RecordFailure)) throw err;
     const line = err.line ?? (err.offset !== undefined ? await lineNumberAt(spec.path, spec.gz, err.offset) : undefined);
@@ -185,10 +192,34 @@ export async function runMapTask(
   report();
   addCounter(counters, BUILTIN_GROUP, 'mapInputRecords', progress.recordsIn);
   addCounter(counters, BUILTIN_GROUP, 'mapOutputRecords', out);
-  addCounter(counters, BUILTIN_GROUP, 'spilledRuns', collector.runs.reduce((a, r) => a + r.length, 0));
+  addCounter(counters, BUILTIN_GROUP, 'spilledRuns', spilledRuns);
   addCounter(counters, BUILTIN_GROUP, 'spills', collector.spills);
   addCounter(counters, BUILTIN_GROUP, 'bytesRead', progress.bytesRead);
   return { id: spec.id, runs: collector.runs, counters, bytesRead: progress.bytesRead };
+}
+
+/**
+ * A task's spills of each partition merged into one run (sum/count jobs add up equal keys on the way), so
+ * the reduce merges one run per map task instead of every spill, and the merging runs in parallel across
+ * the map tasks. Counted in mergePasses (with any intermediate pass the planner needed).
+ */
+function mergeSpills(collector: Collector, dir: string, fanIn: number, bufferSize: number, counter: (g: string, n: string, k?: number) => void): void {
+  const scratch = join(dir, 'merge');
+  for (let p = 0; p < collector.runs.length; p++) {
+    const names = collector.runs[p];
+    if (names.length < 2) continue;
+    mkdirSync(scratch, { recursive: true, mode: 0o700 });
+    const name = `m-p${p}.run`;
+    let passes = 1;
+    try {
+      mergeInto(names.map((n) => join(dir, n)), join(dir, name), { fanIn, bufferSize, scratchDir: scratch, onPass: () => { passes++; } }, collector.sumsCounts);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    for (const n of names) rmSync(join(dir, n), { force: true });
+    collector.runs[p] = [name];
+    counter(BUILTIN_GROUP, 'mergePasses', passes);
+  }
 }
 
 /** Whole-line chunks of the task's input: its byte range of a plain file (the LineRecordReader rule, in

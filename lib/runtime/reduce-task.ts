@@ -6,10 +6,12 @@ import type { ResolvedJob } from '../job/load.ts';
 import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { callReduce, reduceEmit } from '../job/checks.ts';
-import { KeyGroups, type KeyedSource } from '../../operators/shuffle/index.ts';
+import {
+  KeyGroups, pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type KeyedSource, type PairLayout,
+} from '../../operators/shuffle/index.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { keyStart, openMerged, openMergedRaw, raw, type RawCursor, type RunCursor } from './runs.ts';
+import { openMerged, openMergedRaw, valueOf, type RawCursor, type RunCursor } from './runs.ts';
 import { PartBytes } from './part-bytes.ts';
 import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/builtins.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
@@ -54,11 +56,9 @@ export class PartWriter {
   }
 }
 
-const parse = (v: string | undefined): unknown => (v === undefined ? undefined : JSON.parse(v));
-
-/** The merged runs as a keyed source for the group-by (values parsed only when a reducer takes them). */
+/** The merged runs as a keyed source for the group-by (JSON values parsed only when a reducer takes them). */
 function runSource(cur: RunCursor): KeyedSource<unknown> {
-  return { advance: () => cur.advance(), key: () => cur.current.key, value: () => parse(cur.current.json) };
+  return { advance: () => cur.advance(), key: () => cur.current.key, value: () => valueOf(cur.current) };
 }
 
 /** A built-in counting reduce ('sum', 'count') on TSV output with no group: reduced on the run bytes. */
@@ -66,11 +66,9 @@ function countsOnBytes(job: ResolvedJob): boolean {
   return (job.agg === builtins.sum || job.agg === builtins.count) && !job.group && job.output === 'tsv';
 }
 
-const NO_VALUE = 0;
-
 /**
  * The counting reduce on bytes: the merge compares keys as bytes, a group's partial counts are summed as
- * they stream by (decimal digits read in place), and `key<TAB>total` is written from the key's bytes — no
+ * they stream by (tagged numbers read in place), and `key<TAB>total` is written from the key's bytes — no
  * string and no JSON per record. Same output, counters and errors as the general reduce with the built-in.
  */
 function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding: 'utf8' | 'latin1', onGroups: (groups: number, records: number) => void): [number, number] {
@@ -89,24 +87,17 @@ function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding:
     else out.text(keyOf(held, 0, heldLength), encoding, agg.result(total, ''));
     if ((++groups & 0xffff) === 0) onGroups(groups, records);
   };
+  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
   while (cur.advance()) {
     const r = cur.current;
     const buf = r.buf;
-    const k = keyStart(buf, r.start);
-    const n = raw.keyLength;
-    const v = k + n;
-    // The partial count: a run holds JSON text; plain decimal digits are read in place.
-    let value = 0;
-    let plain = v + 1 < r.end && buf[v] !== NO_VALUE && r.end - v <= 16;
-    for (let i = v + 1; plain && i < r.end; i++) {
-      const d = buf[i] - 48;
-      if (d < 0 || d > 9) plain = false;
-      else value = value * 10 + d;
-    }
-    if (!plain) {
-      const text = buf[v] === NO_VALUE ? undefined : buf.toString('utf8', v + 1, r.end);
-      value = agg.partial(text === undefined ? undefined : JSON.parse(text), keyOf(buf, k, n)) as number;
-    }
+    const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
+    const n = v - k;
+    // The partial count: a tagged number is read in place; anything else goes through the built-in.
+    const tag = buf[v];
+    const value = tag === TAG_INT ? readTaggedInt(buf, v + 1)
+      : tag === TAG_FLOAT ? buf.readDoubleLE(v + 1)
+        : agg.partial(readTaggedValue(buf, v, r.end), keyOf(buf, k, n)) as number;
     records++;
     let same = n === heldLength;
     for (let i = 0; same && i < n; i++) if (buf[k + i] !== held[i]) same = false;
@@ -172,7 +163,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
       if (!reduce) {
         while (cur.advance()) {
           inRecords++;
-          out.write(formatRecord(cur.current.key, parse(cur.current.json), fmt));
+          out.write(formatRecord(cur.current.key, valueOf(cur.current), fmt));
         }
       } else {
         const ctx: ReduceContext = {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join, resolve } from 'node:path';
 import type { MapTaskResult } from './task-types.ts';
 import type { PlannedSplit } from './planner.ts';
+import { RUN_FORMAT } from './runs.ts';
 
 export interface PlanFacts {
   job: string;
@@ -16,6 +17,7 @@ export interface PlanFacts {
 
 export function fingerprint(f: PlanFacts): string {
   const facts = {
+    format: RUN_FORMAT,
     job: f.job,
     reducers: f.reducers,
     splits: f.splits.map((s) => [resolve(s.file.path), s.file.size, s.file.mtimeMs, s.start, s.end === Infinity ? -1 : s.end]),

@@ -74,6 +74,13 @@ export function runJob(spec: JobSpec, options: RunOptions): Promise<JobResult> {
   return new JobRun(spec, options).result;
 }
 
+const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Six random letters and digits: the suffix mkdtemp gives, so our dirs look like every mkdtemp dir. */
+function tempSuffix(): string {
+  return [...randomBytes(6)].map((b) => SUFFIX_CHARS[b % SUFFIX_CHARS.length]).join('');
+}
+
 function looksOurs(path: string | undefined, prefix: string): path is string {
   return typeof path === 'string' && basename(path).startsWith(prefix) && existsSync(path);
 }
@@ -156,7 +163,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     // any moment, even between the two steps, leaves nothing the next run cannot find.
     const fresh = (): string => {
       for (;;) {
-        const dir = join(s.tmpDir, `mrpipe-${randomBytes(6).toString('hex')}`);
+        const dir = join(s.tmpDir, `mrpipe-${tempSuffix()}`);
         outDir?.record({ pid: process.pid, workDir: dir, orphans });
         try {
           mkdirSync(dir, { mode: 0o700 });

@@ -1,118 +1,89 @@
-// Own codec, shuffle's files and merge: values stay JSON text (merge passes copy them unparsed; a reducer parses what it pulls) and "no value" round-trips, which pairCodec cannot do.
-// Run files of the runtime are the shuffle operators' run files (RunWriter/RunReader: LEB128-framed
-// payloads, big synchronous reads and writes) and are merged with the shuffle's stable heap merge
-// (mergeCursors). Only the payload is the runtime's: [varint key bytes][key UTF-8][0 | 1 + value JSON].
+// The runtime's run files are the shuffle's pair runs: RunWriter/RunReader frames holding pairCodec's
+// payload [varint key bytes][UTF-8 key][tag][value] (codec.ts), merged by the shuffle's planner (mergeRuns:
+// fan-in, fd-limit fallback) and its stable heap merge (mergeCursors). What is the runtime's own: a value
+// arrives here already checked (a finite number, JSON text, or none), JSON text is parsed only when a
+// reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
 import {
-  mergeCursors, openAll, RunReader, RunWriter, varintSize, writeVarint, type Codec, type Cursor, type RunBuffer,
+  allocRunBuffer, checkSum, compareRawPairKeys, mergeCursors, openAll, pairLayout, rawCodec, readTaggedInt, readTaggedValue,
+  RunReader, RunWriter, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint,
+  type Codec, type Cursor, type PairLayout, type RawPayload,
 } from '../../operators/shuffle/index.ts';
 import { mergeRuns } from '../../operators/shuffle/merge-plan.ts';
 import { compareKeys } from './keys.ts';
 
-/** One record of a run: a key and its value as JSON text (undefined = the map emitted no value). */
+/** The map outputs' on-disk format, part of a plan's fingerprint: a work dir of another format is not resumed
+ * (its map tasks run again). Change it whenever what a map task leaves on disk changes. */
+export const RUN_FORMAT = 'pairs-utf8-tagged/2';
+
+/** A value as the runtime writes it: a finite number (tagged natively), JSON text, or undefined (no value). */
+export type RunValue = number | string | undefined;
+
+/** One record written to a run. */
 export interface RunRecord {
   key: string;
-  json: string | undefined;
+  value: RunValue;
 }
 
-const NO_VALUE = 0;
-const JSON_VALUE = 1;
-
-/** The payload codec. Keys are UTF-8 for every job (a latin1 job's keys could hold chars above 0xFF). */
-export const runCodec: Codec<RunRecord> = {
-  name: 'mrpipe-runtime-kv',
-  maxBytes: (r) => 5 + 3 * r.key.length + 1 + (r.json === undefined ? 0 : 3 * r.json.length),
+/** Writes RunRecords as pairCodec('utf8', 'tagged') payloads (JSON text under TAG_JSON, none under TAG_NONE). */
+const writeCodec: Codec<RunRecord> = {
+  name: 'pairs-utf8-tagged',
+  maxBytes(r) {
+    const kb = 3 * r.key.length;
+    const v = r.value;
+    return varintSize(kb) + kb + (typeof v === 'number' ? 9 : v === undefined ? 1 : 1 + 3 * v.length);
+  },
   write(r, buf, off) {
-    const max = 3 * r.key.length;
-    const width = varintSize(max);
-    const n = buf.utf8Write(r.key, off + width);
-    writeVarint(buf, off, n, width);
-    off += width + n;
-    if (r.json === undefined) {
-      buf[off] = NO_VALUE;
+    off = writeString(buf, off, r.key, 'utf8', 3 * r.key.length);
+    const v = r.value;
+    if (typeof v === 'number') return writeTaggedNumber(buf, off, v);
+    if (v === undefined) {
+      buf[off] = TAG_NONE;
       return off + 1;
     }
-    buf[off] = JSON_VALUE;
-    return off + 1 + buf.utf8Write(r.json, off + 1);
+    buf[off++] = TAG_JSON;
+    return off + buf.utf8Write(v, off);
   },
-  read(buf, start, end) {
-    let n = 0;
-    let shift = 1;
-    let b: number;
-    do {
-      b = buf[start++];
-      n += (b & 0x7f) * shift;
-      shift *= 128;
-    } while (b & 0x80);
-    const key = buf.utf8Slice(start, start + n);
-    const at = start + n;
-    return { key, json: buf[at] === NO_VALUE ? undefined : buf.utf8Slice(at + 1, end) };
+  read() {
+    throw new Error('mrpipe: the run writer codec does not read');
   },
 };
 
-export type RunCursor = Cursor<RunRecord>;
-
-/** A run record as its payload bytes, buf[start, end): valid until its reader advances. */
-export interface RawRecord {
-  buf: RunBuffer;
-  start: number;
-  end: number;
+/** One record read from a merge: its key and its value (JSON text in `json`, parsed by valueOf, when tagged so). */
+export interface MergedRecord {
+  key: string;
+  value: unknown;
+  json: string | undefined;
 }
 
-export type RawCursor = Cursor<RawRecord>;
+/** The value of a merged record, parsing its JSON text only now. */
+export function valueOf(r: MergedRecord): unknown {
+  return r.json === undefined ? r.value : JSON.parse(r.json);
+}
 
-/** The payload codec without decoding: each reader gets its own (its record object is reused). */
-function rawCodec(): Codec<RawRecord> {
-  const rec: RawRecord = { buf: undefined as unknown as RunBuffer, start: 0, end: 0 };
+function readCodec(): Codec<MergedRecord> {
+  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
   return {
-    name: 'mrpipe-runtime-kv-raw',
-    maxBytes: (r) => r.end - r.start,
-    write: (r, buf, off) => off + r.buf.copy(buf, off, r.start, r.end),
+    name: 'pairs-utf8-tagged',
+    maxBytes: () => { throw new Error('mrpipe: the merged-record codec does not write'); },
+    write: () => { throw new Error('mrpipe: the merged-record codec does not write'); },
     read(buf, start, end) {
-      rec.buf = buf;
-      rec.start = start;
-      rec.end = end;
-      return rec;
+      const { keyStart, keyEnd } = pairLayout(buf, start, layout);
+      const key = buf.utf8Slice(keyStart, keyEnd);
+      if (buf[keyEnd] === TAG_JSON) return { key, value: undefined, json: buf.utf8Slice(keyEnd + 1, end) };
+      return { key, value: readTaggedValue(buf, keyEnd, end), json: undefined };
     },
   };
 }
 
-/** Where a raw record's key starts (after its varint length); its length is in keyLength. */
-export const raw = { keyLength: 0 };
-export function keyStart(buf: Uint8Array, at: number): number {
-  let n = 0;
-  let shift = 1;
-  let b: number;
-  do {
-    b = buf[at++];
-    n += (b & 0x7f) * shift;
-    shift *= 128;
-  } while (b & 0x80);
-  raw.keyLength = n;
-  return at;
-}
-
-/** Key order on the bytes (the keys are UTF-8: byte order is compareKeys' order), no string made. */
-function byRawKey(a: RawRecord, b: RawRecord): number {
-  const ka = keyStart(a.buf, a.start);
-  const la = raw.keyLength;
-  const kb = keyStart(b.buf, b.start);
-  const lb = raw.keyLength;
-  const n = la < lb ? la : lb;
-  const x = a.buf;
-  const y = b.buf;
-  for (let i = 0; i < n; i++) {
-    const d = x[ka + i] - y[kb + i];
-    if (d !== 0) return d;
-  }
-  return la - lb;
-}
+export type RunCursor = Cursor<MergedRecord>;
+export type RawCursor = Cursor<RawPayload>;
 
 export function runWriter(path: string, bufferSize: number): RunWriter<RunRecord> {
-  return new RunWriter(path, runCodec, bufferSize);
+  return new RunWriter(path, writeCodec, bufferSize);
 }
 
-const byKey = (a: RunRecord, b: RunRecord): number => compareKeys(a.key, b.key);
+const byKey = (a: MergedRecord, b: MergedRecord): number => compareKeys(a.key, b.key);
 
 export interface MergePlanOptions {
   fanIn: number;
@@ -127,38 +98,36 @@ let passSeq = 0;
 
 /**
  * A cursor over the stable merge of the given run files (equal keys in the order the runs are listed),
- * after the shuffle's merge planner (mergeRuns: consecutive groups, fd-limit fallback) has merged them
- * down to one merge. Intermediate runs live in scratchDir; the caller deletes it.
+ * after the shuffle's merge planner has merged them down to one merge (intermediate runs, copied raw, live
+ * in scratchDir; the caller deletes it).
  */
 export function openMerged(paths: string[], opts: MergePlanOptions): RunCursor {
-  return openMergedWith(paths, opts, () => runCodec, byKey);
+  return openMergedWith(paths, opts, readCodec, byKey);
 }
 
-/** openMerged over the records' bytes: keys compared as bytes, payloads copied as they are. */
+/** openMerged over the payloads' bytes: keys compared as bytes, nothing decoded. */
 export function openMergedRaw(paths: string[], opts: MergePlanOptions): RawCursor {
-  return openMergedWith(paths, opts, rawCodec, byRawKey);
+  return openMergedWith(paths, opts, rawCodec, compareRawPairKeys);
 }
 
 function openMergedWith<T>(paths: string[], opts: MergePlanOptions, codec: () => Codec<T>, cmp: (a: T, b: T) => number): Cursor<T> {
-  const openRuns = (ps: string[]) => openAll(ps, (p) => new RunReader(p, codec(), opts.bufferSize));
+  const open = <R>(ps: string[], c: () => Codec<R>) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize));
   const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
-    merge: (group) => mergeGroup(group, opts, openRuns, codec(), cmp),
-    open: openRuns,
+    merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawCodec)),
+    open: (ps) => open(ps, codec),
   });
   return mergeCursors(merged, cmp);
 }
 
-/** Merges a group of runs into one intermediate run; undefined when the fd limit stopped it (nothing left open). */
-function mergeGroup<T>(
-  group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<T>[] | undefined, codec: Codec<T>, cmp: (a: T, b: T) => number,
-): string | undefined {
+/** Merges a group of runs into one intermediate run, payloads copied; undefined when the fd limit stopped it (nothing left open). */
+function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RawPayload>[] | undefined): string | undefined {
   const readers = openRuns(group);
   if (!readers) return undefined;
-  const m = mergeCursors(readers, cmp);
+  const m = mergeCursors(readers, compareRawPairKeys);
   const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
-  let w: RunWriter<T>;
+  let w: RunWriter<RawPayload>;
   try {
-    w = new RunWriter(out, codec, opts.bufferSize);
+    w = new RunWriter(out, rawCodec(), opts.bufferSize);
   } catch (err) {
     m.close();
     throw err; // an fd limit here is the planner's to handle
@@ -174,4 +143,61 @@ function mergeGroup<T>(
   }
   opts.onPass?.(out);
   return out;
+}
+
+/**
+ * Merges runs (one map task's spills of a partition, in spill order) into one run at `out`, stably, payloads
+ * copied; with `sumCounts` (a sum/count job: every value a tagged number) equal keys become one record with
+ * their total, checked like the reduce's. Done in the map task, in parallel with the other tasks, it leaves
+ * the reduce one run per map task to merge. Returns the records written.
+ */
+export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, sumCounts: boolean): number {
+  const cur = openMergedRaw(paths, opts);
+  let w: RunWriter<RawPayload> | undefined;
+  try {
+    w = new RunWriter(out, rawCodec(), opts.bufferSize);
+    if (!sumCounts) {
+      while (cur.advance()) w.write(cur.current);
+    } else {
+      const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
+      const rec: RawPayload = { buf: allocRunBuffer(256), start: 0, end: 0 };
+      let keyLength = -1; // the held key: rec.buf[width, width + keyLength)
+      let width = 0;
+      let total = 0;
+      const flush = (writer: RunWriter<RawPayload>): void => {
+        const sum = checkSum(total, rec.buf.utf8Slice(width, width + keyLength));
+        rec.end = writeTaggedNumber(rec.buf, width + keyLength, sum + 0);
+        writer.write(rec);
+      };
+      while (cur.advance()) {
+        const r = cur.current;
+        const buf = r.buf;
+        const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
+        const n = v - k;
+        const tag = buf[v];
+        const value = tag === TAG_INT ? readTaggedInt(buf, v + 1) : tag === TAG_FLOAT ? buf.readDoubleLE(v + 1) : Number(readTaggedValue(buf, v, r.end));
+        let same = n === keyLength;
+        for (let i = 0; same && i < n; i++) if (buf[k + i] !== rec.buf[width + i]) same = false;
+        if (same) {
+          total += value;
+          continue;
+        }
+        if (keyLength >= 0) flush(w);
+        width = varintSize(n);
+        if (width + n + 9 > rec.buf.length) rec.buf = allocRunBuffer(2 * (width + n + 9));
+        writeVarint(rec.buf, 0, n, width);
+        buf.copy(rec.buf, width, k, v);
+        keyLength = n;
+        total = value;
+      }
+      if (keyLength >= 0) flush(w);
+    }
+    w.close();
+    return w.records;
+  } catch (err) {
+    w?.abort();
+    throw err;
+  } finally {
+    cur.close();
+  }
 }

@@ -143,7 +143,8 @@ class LineFeeder {
     if (this.skipping) this.skipping = false;
     else if (this.pendingLength > 0) {
       this.append(Buffer.of(LF), 0, 1);
-      this.finish(this.pendingLength - 1, this.pending, this.pendingLength);
+      // No LF ended it in the input, so a CR at its end is part of the line, as the line splitter counts it.
+      this.finish(this.pendingLength - 1, this.pending, this.pendingLength, false);
     }
     this.pendingLength = 0;
   }
@@ -164,9 +165,10 @@ class LineFeeder {
     this.pendingLength = 0;
   }
 
-  /** One line of `len` bytes before its LF, buf[0, end) (LF included): counted, or refused as overlong. */
-  private finish(len: number, buf: Buffer, end: number): void {
-    if (len > 0 && buf[len - 1] === CR) len--;
+  /** One line of `len` bytes before its LF, buf[0, end) (LF included): counted, or refused as overlong.
+   * A CR before the LF is not part of the line (`endsWithLF`), except on a last line that had no LF. */
+  private finish(len: number, buf: Buffer, end: number, endsWithLF = true): void {
+    if (endsWithLF && len > 0 && buf[len - 1] === CR) len--;
     if (len > this.max) this.overlong(this.lineStart);
     else {
       this.counter.write(buf.subarray(0, end));

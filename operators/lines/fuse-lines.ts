@@ -7,6 +7,33 @@ import type { Progress } from '../types.ts';
 import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
 import { compileEach, type RecordOp } from './compile-ops.ts';
 import type { SplitLinesStage } from './split-lines.ts';
+import type { RecordFeed } from './record-stages.ts';
+
+/**
+ * splitLines and the record stages after it as a feed for a stage that takes records one at a time (combine):
+ * each line goes from the splitter through the compiled ops into that stage's sink, with no batch built.
+ */
+export function lineFeed(split: SplitLinesStage, ops: readonly RecordOp[]): RecordFeed {
+  const { splitter } = split;
+  const makeEach = compileEach(ops);
+  let bytesRead = 0;
+  return {
+    write(chunk, sink) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
+      try {
+        splitter.write(buf, makeEach({ push: sink } as unknown as unknown[]));
+      } finally {
+        releaseChunk(buf); // every line was copied out: readChunks may reuse the buffer
+      }
+      bytesRead += buf.length;
+      split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
+    },
+    end(sink) {
+      splitter.end(makeEach({ push: sink } as unknown as unknown[]));
+      split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
+    },
+  };
+}
 
 export function fuseLines(split: SplitLinesStage, ops: readonly RecordOp[]): Transform {
   const { splitter } = split;

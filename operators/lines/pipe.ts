@@ -1,5 +1,6 @@
 // pipe(...steps): one stage out of many. Adjacent synchronous steps (map/filter/flatMap stages and plain
-// functions) fuse into a single Transform, and splitLines fuses with the record stages right after it; the remaining streams are joined with Node's stream.compose,
+// functions) fuse into a single Transform, and splitLines fuses with the record stages right after it (and
+// with a combine after those: its table takes each pair as it is made); the remaining streams are joined with Node's stream.compose,
 // which is stream.pipeline underneath: an error anywhere destroys every stage (files get closed), and
 // destroying the result destroys them all. Chunk types are checked step to step by the overloads.
 import * as nodeStream from 'node:stream';
@@ -7,8 +8,8 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Source, Stage } from '../types.ts';
 import { batchTransform, type ChunkFn } from './batch-transform.ts';
 import { compileOps, type RecordOp } from './compile-ops.ts';
-import { fuseLines } from './fuse-lines.ts';
-import { isRecordStage, RECORD_OPS } from './record-stages.ts';
+import { fuseLines, lineFeed } from './fuse-lines.ts';
+import { isRecordSink, isRecordStage, RECORD_OPS, RECORD_SINK } from './record-stages.ts';
 import { LINE_SPLITTER, type SplitLinesStage } from './split-lines.ts';
 
 function isLineSplitter(step: unknown): step is SplitLinesStage {
@@ -115,7 +116,15 @@ function fuse(steps: AnyStep[]): Array<Readable | Duplex> {
         ops.push(...(stage as unknown as { [RECORD_OPS]: RecordOp[] })[RECORD_OPS]);
         stage.destroy();
       }
-      out.push(fuseLines(step, ops));
+      const sink = steps[i + 1];
+      if (isRecordSink(sink)) {
+        // …and into a stage that takes records one at a time (combine): its own loop, no batch between.
+        i++;
+        const fused = sink[RECORD_SINK](lineFeed(step, ops));
+        (sink as unknown as Duplex).destroy(); // replaced by the fused stage; never written to
+        fused.once('close', () => step.destroy());
+        out.push(fused);
+      } else out.push(fuseLines(step, ops));
     } else if (typeof step === 'function' || isRecordStage(step)) {
       run.push(step as Duplex | ChunkFn);
     } else if (step instanceof nodeStream.Stream) {

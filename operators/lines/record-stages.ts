@@ -1,5 +1,6 @@
 // map, filter, flatMap over record batches. Standalone each is its own Transform; pipe() reads the ops
 // they carry and fuses adjacent ones into a single loop in a single Transform.
+import type { Duplex } from 'node:stream';
 import type { Stage } from '../types.ts';
 import { batchTransform } from './batch-transform.ts';
 import { compileOps, type RecordOp } from './compile-ops.ts';
@@ -15,6 +16,29 @@ export function recordStage<A, B>(ops: readonly RecordOp[]): RecordStage<A, B> {
   const stage = batchTransform(compileOps(ops)) as unknown as RecordStage<A, B>;
   Object.defineProperty(stage, RECORD_OPS, { value: ops });
   return stage;
+}
+
+/**
+ * Where a fused loop's records come from: write(chunk, sink) calls sink(record) for each record of one input
+ * chunk (synchronously); end(sink) for what the input's end completes (a last line without LF).
+ */
+export interface RecordFeed<R = unknown> {
+  write(chunk: unknown, sink: (record: R) => void): void;
+  end(sink: (record: R) => void): void;
+}
+
+export const RECORD_SINK: unique symbol = Symbol.for('mrpipe.recordSink');
+
+/**
+ * A stage whose records can come straight from pipe()'s fused loop (combine): `[RECORD_SINK](feed)` makes
+ * a stage like it that takes the feed's input chunks and runs the loop itself, so no batch of records is built.
+ */
+export interface RecordSinkStage {
+  readonly [RECORD_SINK]: (feed: RecordFeed) => Duplex;
+}
+
+export function isRecordSink(value: unknown): value is RecordSinkStage {
+  return typeof value === 'object' && value !== null && RECORD_SINK in value;
 }
 
 export function isRecordStage(value: unknown): value is RecordStage<unknown, unknown> {

@@ -72,7 +72,9 @@ export interface AggregateFunction {
  * Map-side aggregation: batches of [key, value] pairs in, the same keys with their values merged out, under
  * a byte budget. When the table fills (and at the end) it goes out sorted by key, so a key may come out
  * once per spill: follow with `externalSort()` and `reduce()` of the merging built-in — or use
- * {@link aggregate}, which does all three.
+ * {@link aggregate}, which does all three. Each spill goes out as one sorted sequence, which externalSort
+ * writes straight to a run. Right after splitLines and record stages in a pipe(), it takes each pair from
+ * the fused loop as it is made (no batch of pairs per chunk).
  *
  * @param combiner `'sum'` (numbers), `'count'`, `'min'`, `'max'`, `'first'`, `'collect'`/`'collect:N'`, a merge
  *   function `(a, b) => merged`, or a Combiner.

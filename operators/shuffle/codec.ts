@@ -1,7 +1,8 @@
 // Record codecs for run files. A run file is a sequence of frames: a LEB128 length, then that many payload
 // bytes. A codec turns one record into a payload and back. Strings are written latin1 (one byte per char,
 // round-trips any bytes decoded as latin1) or utf8; pair values carry a one-byte tag so the common cases
-// (small integers, floats, strings) skip JSON entirely.
+// (small integers, floats, strings) skip JSON entirely. The pair payload [varint key bytes][key][tag][value]
+// is the one pair format: the job runtime writes its runs in it too, through the pair helpers below.
 import v8 from 'node:v8';
 import type { Pair } from '../types.ts';
 
@@ -56,7 +57,7 @@ function assertLatin1(s: string): void {
 }
 
 /** Write a string with its own padded-varint length; `max` is an upper bound of its encoded bytes. */
-function writeString(buf: RunBuffer, off: number, s: string, enc: StringEncoding, max: number): number {
+export function writeString(buf: RunBuffer, off: number, s: string, enc: StringEncoding, max: number): number {
   const width = varintSize(max);
   const n = enc === 'latin1' ? buf.latin1Write(s, off + width) : buf.utf8Write(s, off + width);
   writeVarint(buf, off, n, width);
@@ -80,11 +81,120 @@ export function lineCodec(encoding: StringEncoding = 'utf8', strict = false): Co
   };
 }
 
-const TAG_INT = 0; // zigzag LEB128, |v| < 2^31
-const TAG_FLOAT = 1; // float64 LE
-const TAG_STRING = 2; // utf8 to the end of the payload
-const TAG_JSON = 3; // JSON text, utf8
-const TAG_V8 = 4; // v8.serialize
+export const TAG_INT = 0; // zigzag LEB128, |v| < 2^31
+export const TAG_FLOAT = 1; // float64 LE
+export const TAG_STRING = 2; // utf8 to the end of the payload
+export const TAG_JSON = 3; // JSON text, utf8
+export const TAG_V8 = 4; // v8.serialize
+export const TAG_NONE = 5; // no value (undefined), nothing follows
+
+/** Write a number as a tagged value (small integers zigzag LEB128, others float64); returns the end. At most 9 bytes. */
+export function writeTaggedNumber(buf: RunBuffer, off: number, v: number): number {
+  if ((v | 0) === v && !Object.is(v, -0)) {
+    buf[off++] = TAG_INT;
+    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    while (z >= 0x80) {
+      buf[off++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    buf[off++] = z;
+    return off;
+  }
+  buf[off++] = TAG_FLOAT;
+  buf.writeDoubleLE(v, off);
+  return off + 8;
+}
+
+/** The zigzag LEB128 integer of a TAG_INT value whose bytes start at `off` (after the tag). */
+export function readTaggedInt(buf: Uint8Array, off: number): number {
+  let z = 0;
+  let s = 0;
+  let b: number;
+  do {
+    b = buf[off++];
+    z |= (b & 0x7f) << s;
+    s += 7;
+  } while (b & 0x80);
+  return (z >>> 1) ^ -(z & 1);
+}
+
+/** Decode the tagged value at buf[off, end) (off at its tag). */
+export function readTaggedValue(buf: RunBuffer, off: number, end: number): unknown {
+  const tag = buf[off++];
+  if (tag === TAG_INT) return readTaggedInt(buf, off);
+  if (tag === TAG_FLOAT) return buf.readDoubleLE(off);
+  if (tag === TAG_STRING) return buf.utf8Slice(off, end);
+  if (tag === TAG_JSON) return JSON.parse(buf.utf8Slice(off, end));
+  if (tag === TAG_V8) return v8.deserialize(buf.subarray(off, end));
+  if (tag === TAG_NONE) return undefined;
+  throw new Error(`mrpipe: corrupt run file: unknown value tag ${tag}`);
+}
+
+/** Where a pair payload's key lies, read in place by pairLayout: bytes [keyStart, keyEnd); the value's tag at keyEnd. */
+export interface PairLayout {
+  keyStart: number;
+  keyEnd: number;
+}
+
+/** Fill `into` with the layout of the pair payload starting at buf[at]. */
+export function pairLayout(buf: Uint8Array, at: number, into: PairLayout): PairLayout {
+  let n = 0;
+  let shift = 1;
+  let b: number;
+  do {
+    b = buf[at++];
+    n += (b & 0x7f) * shift;
+    shift *= 128;
+  } while (b & 0x80);
+  into.keyStart = at;
+  into.keyEnd = at + n;
+  return into;
+}
+
+/** A payload as its bytes, buf[start, end): valid until its reader advances (see rawCodec). */
+export interface RawPayload {
+  buf: RunBuffer;
+  start: number;
+  end: number;
+}
+
+/**
+ * Payloads copied as they are, never decoded: for merge passes that only move records. Each reader needs
+ * its own (the record object is reused).
+ */
+export function rawCodec(): Codec<RawPayload> {
+  const rec: RawPayload = { buf: undefined as unknown as RunBuffer, start: 0, end: 0 };
+  return {
+    name: 'raw',
+    maxBytes: (r) => r.end - r.start,
+    write: (r, buf, off) => off + r.buf.copy(buf, off, r.start, r.end),
+    read(buf, start, end) {
+      rec.buf = buf;
+      rec.start = start;
+      rec.end = end;
+      return rec;
+    },
+  };
+}
+
+const layoutA: PairLayout = { keyStart: 0, keyEnd: 0 };
+const layoutB: PairLayout = { keyStart: 0, keyEnd: 0 };
+
+/** Order of two raw pair payloads by their keys' bytes (UTF-8 byte order is the order of compareUtf8). */
+export function compareRawPairKeys(a: RawPayload, b: RawPayload): number {
+  const ka = pairLayout(a.buf, a.start, layoutA).keyStart;
+  const la = layoutA.keyEnd - ka;
+  const kb = pairLayout(b.buf, b.start, layoutB).keyStart;
+  const lb = layoutB.keyEnd - kb;
+  const n = la < lb ? la : lb;
+  const x = a.buf;
+  const y = b.buf;
+  for (let i = 0; i < n; i++) {
+    const d = x[ka + i] - y[kb + i];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
 
 /** How pair values are stored: tagged (ints/floats/strings natively, else JSON), 'json', or 'v8' serialize. */
 export type ValueFormat = 'tagged' | 'json' | 'v8';
@@ -93,12 +203,14 @@ export type ValueFormat = 'tagged' | 'json' | 'v8';
 export function pairCodec<V = unknown>(keyEncoding: StringEncoding = 'utf8', values: ValueFormat = 'tagged'): Codec<Pair<V>> {
   const kmul = keyEncoding === 'latin1' ? 1 : 3;
   let pending: string | Buffer | undefined; // the encoded value from maxBytes(), reused by write()
+  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
   return {
     name: `pairs-${keyEncoding}-${values}`,
     maxBytes(p) {
       const v = p[1] as unknown;
       let vb: number;
-      if (values === 'tagged' && typeof v === 'number') vb = 9;
+      if (v === undefined) vb = 1;
+      else if (values === 'tagged' && typeof v === 'number') vb = 9;
       else if (values === 'tagged' && typeof v === 'string') vb = 1 + v.length * 3;
       else if (values === 'v8') {
         pending = v8.serialize(v);
@@ -113,21 +225,11 @@ export function pairCodec<V = unknown>(keyEncoding: StringEncoding = 'utf8', val
     write(p, buf, off) {
       off = writeString(buf, off, p[0], keyEncoding, p[0].length * kmul);
       const v = p[1] as unknown;
-      if (values === 'tagged' && typeof v === 'number') {
-        if ((v | 0) === v && !Object.is(v, -0)) {
-          buf[off++] = TAG_INT;
-          let z = ((v << 1) ^ (v >> 31)) >>> 0;
-          while (z >= 0x80) {
-            buf[off++] = (z & 0x7f) | 0x80;
-            z >>>= 7;
-          }
-          buf[off++] = z;
-          return off;
-        }
-        buf[off++] = TAG_FLOAT;
-        buf.writeDoubleLE(v, off);
-        return off + 8;
+      if (v === undefined) {
+        buf[off] = TAG_NONE;
+        return off + 1;
       }
+      if (values === 'tagged' && typeof v === 'number') return writeTaggedNumber(buf, off, v);
       if (values === 'tagged' && typeof v === 'string') {
         buf[off++] = TAG_STRING;
         return off + buf.utf8Write(v, off);
@@ -140,33 +242,9 @@ export function pairCodec<V = unknown>(keyEncoding: StringEncoding = 'utf8', val
       return off + buf.utf8Write(pending as string, off);
     },
     read(buf, start, end) {
-      let n = 0;
-      let shift = 1;
-      let b: number;
-      do {
-        b = buf[start++];
-        n += (b & 0x7f) * shift;
-        shift *= 128;
-      } while (b & 0x80);
-      const key = keyEncoding === 'latin1' ? buf.latin1Slice(start, start + n) : buf.utf8Slice(start, start + n);
-      let off = start + n;
-      const tag = buf[off++];
-      let value: unknown;
-      if (tag === TAG_INT) {
-        let z = 0;
-        let s = 0;
-        do {
-          b = buf[off++];
-          z |= (b & 0x7f) << s;
-          s += 7;
-        } while (b & 0x80);
-        value = (z >>> 1) ^ -(z & 1);
-      } else if (tag === TAG_FLOAT) value = buf.readDoubleLE(off);
-      else if (tag === TAG_STRING) value = buf.utf8Slice(off, end);
-      else if (tag === TAG_JSON) value = JSON.parse(buf.utf8Slice(off, end));
-      else if (tag === TAG_V8) value = v8.deserialize(buf.subarray(off, end));
-      else throw new Error(`mrpipe: corrupt run file: unknown value tag ${tag}`);
-      return [key, value as V];
+      const { keyStart, keyEnd } = pairLayout(buf, start, layout);
+      const key = keyEncoding === 'latin1' ? buf.latin1Slice(keyStart, keyEnd) : buf.utf8Slice(keyStart, keyEnd);
+      return [key, readTaggedValue(buf, keyEnd, end) as V];
     },
   };
 }

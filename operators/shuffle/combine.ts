@@ -1,14 +1,16 @@
 // combine as a stream stage: [key, value] batches in; map-side aggregation under `memory`; whenever the
 // table fills (and at the end) its contents go out sorted by key, in batches. Downstream sees every key
 // once per spill; follow with externalSort + reduce (the merging reducer, see mergingReducerOf).
-// A spill is handed out as fast as downstream reads it, and no input is taken while one is pending: the
-// spilled pairs and a new table are never held at once, so the stage keeps to `memory`.
+// A spill is handed out as fast as downstream reads it, a batch of pairs made from the table at a time, and
+// no input is taken while one is pending: a spill and a new table are never held at once, so the stage keeps
+// to `memory`. Each spill's batches are tagged as one sorted sequence (sorted-batches.ts), which
+// externalSort writes straight to a run.
 import { Duplex } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import type { CombinerSpec } from './builtins.ts';
-import { HashCombiner } from './combiner.ts';
-import { collectGarbageAfterSpill } from './gc.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { HashCombiner, type SortedSpill } from './combiner.ts';
+import { tagSorted } from './sorted-batches.ts';
+import { RECORD_SINK, type RecordFeed } from '../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
@@ -17,16 +19,25 @@ export interface CombineOptions {
   batchSize?: number;
 }
 
+/** combine as a stage over pair batches; pipe() may swap it for its fused form (RECORD_SINK). */
 export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOptions = {}): Stage<Pair<V>[], Pair<A>[]> {
+  const stage = combineStage<V, A>(combiner, options);
+  // pipe(splitLines(), flatMap(…), combine(…)) runs the fused loop inside the stage: each pair goes into the
+  // table as it is made, as the runtime's emit does, instead of a batch of pairs per chunk passing between stages.
+  Object.defineProperty(stage, RECORD_SINK, { value: (feed: RecordFeed) => combineStage<V, A>(combiner, options, feed as RecordFeed<Pair<V>>) });
+  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
+}
+
+/** The combine stage over pair batches or, with `feed`, over the feed's input chunks. */
+function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, feed?: RecordFeed<Pair<V>>): Duplex {
   const batchSize = options.batchSize ?? 4096;
-  let spilled: Pair<A>[] | null = null;
+  let spilled: SortedSpill<A> | null = null;
   let at = 0;
   let resume: (() => void) | null = null;
   const table = new HashCombiner<V, A>(combiner, {
     memory: options.memory,
-    gcAfterSpill: false, // the pairs live until downstream has read them: collect then (drain)
-    onSpill(sorted) {
-      spilled = sorted;
+    onSpill(spill) {
+      spilled = spill;
       at = 0;
     },
   });
@@ -37,13 +48,13 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
     if (out === null) return true;
     while (at < out.length) {
       const end = Math.min(at + batchSize, out.length);
-      const more = stage.push(out.slice(at, end));
+      const more = stage.push(tagSorted(out.slice(at, end), out));
       at = end;
       if (!more && at < out.length) return false;
     }
     spilled = null;
-    // The spilled table (about `memory` bytes) is garbage now; a full GC keeps RSS near the budget.
-    collectGarbageAfterSpill(options.memory ?? DEFAULT_MEMORY);
+    // The spilled table (about `memory` bytes) is garbage now: release() runs a full GC, which keeps RSS near the budget.
+    table.release();
     return true;
   };
   /** Continues with `next` once the pending spill is out (now, or from read()). */
@@ -68,23 +79,45 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
     }
   };
 
+  /** Runs feed.write / feed.end: pairs into the table; those made after a spill wait for it to go out. */
+  const fed = (run: (sink: (p: Pair<V>) => void) => void, cb: (err?: Error | null) => void): void => {
+    let late: Pair<V>[] | null = null;
+    try {
+      run((p) => {
+        if (spilled === null) table.add(p[0], p[1]);
+        else (late ??= []).push(p);
+      });
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    const rest = late as Pair<V>[] | null;
+    afterDrain(() => (rest === null ? cb() : add(rest, 0, cb)));
+  };
+
+  const end = (cb: (err?: Error | null) => void): void => {
+    try {
+      table.flush();
+      afterDrain(() => {
+        stage.push(null);
+        cb();
+      });
+    } catch (err) {
+      cb(err as Error);
+    }
+  };
+
   const stage: Duplex = new Duplex({
     objectMode: true,
     readableHighWaterMark: 2,
     writableHighWaterMark: 2,
-    write(batch: Pair<V>[], _enc, cb) {
-      add(batch, 0, cb);
+    write(chunk: Pair<V>[], _enc, cb) {
+      if (feed) fed((sink) => feed.write(chunk, sink), cb);
+      else add(chunk, 0, cb);
     },
     final(cb) {
-      try {
-        table.flush();
-        afterDrain(() => {
-          stage.push(null);
-          cb();
-        });
-      } catch (err) {
-        cb(err as Error);
-      }
+      if (feed) fed((sink) => feed.end(sink), (err) => (err ? cb(err) : end(cb)));
+      else end(cb);
     },
     read() {
       const next = resume;
@@ -99,5 +132,5 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
       next();
     },
   });
-  return stage as unknown as Stage<Pair<V>[], Pair<A>[]>;
+  return stage;
 }

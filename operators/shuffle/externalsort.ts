@@ -6,6 +6,7 @@ import type { Stage } from '../types.ts';
 import type { Cursor } from './cursor.ts';
 import { Sorter, type SorterOptions } from './sorter.ts';
 import { sortingStage } from './sorting-stage.ts';
+import { sortedRunOf } from './sorted-batches.ts';
 import { checkTmpDir } from '../check-options.ts';
 
 /** Options of externalSort: the byte budget, where runs spill, the order (SortOptions), batch size, abort. */
@@ -45,7 +46,12 @@ export function externalSort<T>(options: ExternalSortOptions<T> = {}): Stage<T[]
     objectMode: true,
     readableHighWaterMark: 2,
     writableHighWaterMark: 2,
-    add: (batch) => sorter.pushAll(batch),
+    add: (batch) => {
+      // combine's spills (cut by partition) arrive sorted: written straight to runs, not held and sorted again
+      const run = sortedRunOf(batch);
+      if (run) sorter.pushSorted(batch, run);
+      else sorter.pushAll(batch);
+    },
     finish: () => {
       const src = sorter.finish();
       out = src;

@@ -207,6 +207,17 @@ function strtold(s: string, p: number, end: number): number | undefined {
   return undefined;
 }
 
+/**
+ * strtold's reading of s[p, end) for -g: undefined when nothing converts, 'nan' or '-nan' for a NaN, else
+ * the text of the number it parsed (`-1.5e3`, `0x1p4`, `-inf`), for parseLongDouble.
+ */
+export function generalNumberText(s: string, p: number, end: number): string | undefined {
+  const v = strtold(s, p, end);
+  if (v === undefined) return undefined;
+  if (v !== v) return negNaN ? '-nan' : 'nan';
+  return numText;
+}
+
 /** The end of the number strtold reads in s[p, end) (after its leading white space), or p when there is none. */
 export function strtoldEnd(s: string, p: number, end: number): number {
   let q = p;
@@ -317,38 +328,51 @@ export function compareVersion(a: string, as: number, ae: number, b: string, bs:
 }
 
 /**
- * -R: a comparison by a seeded 64-bit hash of the key (two 32-bit murmur-style lanes), ties broken by the
- * key bytes as GNU does, so equal keys sort together and the order is fixed for a given seed.
+ * -R's hash of a key's bytes b[p, e): a seeded 64-bit hash (two 32-bit murmur-style lanes), the high lane
+ * in `hi`, the low one in `lo`. One function for the comparator below and the byte keys (keys/normkey.ts).
  */
-export function randomComparator(seed: Uint8Array): (a: string, as: number, ae: number, b: string, bs: number, be: number) => number {
+export function keyHasher(seed: Uint8Array): { hash(b: Uint8Array, p: number, e: number): void; hi: number; lo: number } {
   const view = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
   const s1 = view.getUint32(0, true);
   const s2 = view.getUint32(4, true);
   const s3 = view.getUint32(8, true);
   const s4 = view.getUint32(12, true);
-  let h2 = 0;
-  const hash = (s: string, p: number, e: number): number => {
-    let x = s1;
-    let y = s2;
-    for (; p < e; p++) {
-      const c = s.charCodeAt(p);
-      x = Math.imul(x ^ c, 0x9e3779b1) ^ s3;
-      x = (x << 13) | (x >>> 19);
-      y = Math.imul(y ^ c, 0x85ebca77) ^ s4;
-      y = (y << 17) | (y >>> 15);
-    }
-    x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-    x = Math.imul(x ^ (x >>> 15), 0x846ca68b) ^ (x >>> 16);
-    y = Math.imul(y ^ (y >>> 16), 0x7feb352d);
-    y = Math.imul(y ^ (y >>> 15), 0x846ca68b) ^ (y >>> 16);
-    h2 = y >>> 0;
-    return x >>> 0;
+  return {
+    hi: 0,
+    lo: 0,
+    hash(b, p, e) {
+      let x = s1;
+      let y = s2;
+      for (; p < e; p++) {
+        const c = b[p];
+        x = Math.imul(x ^ c, 0x9e3779b1) ^ s3;
+        x = (x << 13) | (x >>> 19);
+        y = Math.imul(y ^ c, 0x85ebca77) ^ s4;
+        y = (y << 17) | (y >>> 15);
+      }
+      x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+      x = Math.imul(x ^ (x >>> 15), 0x846ca68b) ^ (x >>> 16);
+      y = Math.imul(y ^ (y >>> 16), 0x7feb352d);
+      y = Math.imul(y ^ (y >>> 15), 0x846ca68b) ^ (y >>> 16);
+      this.hi = x >>> 0;
+      this.lo = y >>> 0;
+    },
+  };
+}
+
+/**
+ * -R: a comparison by keyHasher's hash of the key, ties broken by the key bytes as GNU does, so equal keys
+ * sort together and the order is fixed for a given seed.
+ */
+export function randomComparator(seed: Uint8Array): (a: string, as: number, ae: number, b: string, bs: number, be: number) => number {
+  const h = keyHasher(seed);
+  const hash = (s: string, p: number, e: number): [number, number] => {
+    h.hash(Buffer.from(s.slice(p, e), 'latin1'), 0, e - p);
+    return [h.hi, h.lo];
   };
   return (a, as, ae, b, bs, be) => {
-    const xa = hash(a, as, ae);
-    const ya = h2;
-    const xb = hash(b, bs, be);
-    const yb = h2;
+    const [xa, ya] = hash(a, as, ae);
+    const [xb, yb] = hash(b, bs, be);
     if (xa !== xb) return xa < xb ? -1 : 1;
     if (ya !== yb) return ya < yb ? -1 : 1;
     const n = Math.min(ae - as, be - bs);

@@ -277,6 +277,8 @@ export interface ResolvedOrder {
   reverse: boolean;
   /** Whole-line comparison when the keys tie (no -s, no -u, and keys given). */
   lastResort: boolean;
+  /** -R's 16-byte seed (all zero when not given). */
+  randomSeed: Uint8Array;
 }
 
 /** Resolves GNU sort's options. Throws when the separator is bad or a key's flags are incompatible. */
@@ -286,7 +288,10 @@ export function resolveOrder(o: LineOrderOptions): ResolvedOrder {
   }
   const tab = o.separator === undefined ? -1 : o.separator.charCodeAt(0);
   const { global, keys } = resolveKeys(o);
-  return { keys, tab, reverse: global.reverse, lastResort: keys.length > 0 && !(o.stable || o.unique) };
+  return {
+    keys, tab, reverse: global.reverse, lastResort: keys.length > 0 && !(o.stable || o.unique),
+    randomSeed: o.randomSeed ?? new Uint8Array(16),
+  };
 }
 
 /** Build GNU sort's comparison for lines from its options. Throws when a key's flags are incompatible. */

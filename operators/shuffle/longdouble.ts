@@ -17,7 +17,8 @@ const MAX_TOP = 16383; // the largest exponent of a leading bit
 /** Decimal digits kept before the rest folds into a sticky digit: more than any halfway point needs (~16500). */
 const MAX_DIGITS = 20000;
 
-function bitLength(n: bigint): number {
+/** The number of bits of n ≥ 0. */
+export function bitLength(n: bigint): number {
   if (n === 0n) return 0;
   const hex = n.toString(16);
   return 4 * (hex.length - 1) + 32 - Math.clz32(parseInt(hex[0], 16));

@@ -6,6 +6,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import type { Pair, Stage } from '../types.ts';
 import type { StringEncoding } from './codec.ts';
 import { partitionOf } from './hash.ts';
+import { sortedRunOf, tagSorted } from './sorted-batches.ts';
 
 /** Options of partition: a custom hash, or the encoding of keys for the default one. */
 export interface PartitionOptions {
@@ -35,6 +36,9 @@ function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): 
     if (!(i >= 0 && i < n)) throw new RangeError(`mrpipe: hash of key ${JSON.stringify(p[0])} gave partition ${i}, not in [0, ${n})`);
     parts[i].push(p);
   }
+  // Each piece of a sorted batch is sorted, and goes on the same sorted sequence (sorted-batches.ts).
+  const run = sortedRunOf(batch);
+  if (run) for (const part of parts) tagSorted(part, run);
   return parts;
 }
 

@@ -68,6 +68,12 @@ export class Sorter<T> {
   private finished = false;
   /** Byte-line fast path (latin1 lines in plain byte order): lines live in an arena, never as strings. */
   private lines: LineSorter | undefined;
+  /** The sorted sequence whose pieces pushSorted() is taking, where it starts in the buffer, its bytes held. */
+  private segment: object | undefined;
+  private segmentFrom = 0;
+  private segmentHeld = 0;
+  /** The run that sequence is being written to, once it outgrew segmentRunBytes(). */
+  private segmentWriter: RunWriter<T> | undefined;
 
   constructor(options: SorterOptions<T> = {}) {
     this.opts = options;
@@ -86,6 +92,7 @@ export class Sorter<T> {
   }
 
   push(record: T): void {
+    if (this.segment !== undefined) this.endSegment();
     if (this.lines) {
       this.lines.pushString(record as unknown as string);
       return;
@@ -108,6 +115,94 @@ export class Sorter<T> {
   /** Push many records (a batch from a stream). */
   pushAll(records: readonly T[]): void {
     for (let i = 0; i < records.length; i++) this.push(records[i]);
+  }
+
+  /**
+   * Push records that are the next piece of the sorted sequence `run` (sorted-batches.ts: combine's spills,
+   * cut by partition): ascending in this sorter's order when it is the plain byte order of the key. Once a
+   * sequence outgrows segmentRunBytes() it goes straight to a run file of its own — nothing held, sorted or
+   * merged — as the runtime's collector writes its spills; a short one is held like any input. In any other
+   * order the records are pushed as usual.
+   */
+  pushSorted(records: readonly T[], run: object): void {
+    if (records.length === 0) return;
+    if (this.finished) throw new Error('mrpipe: Sorter.push() after finish()');
+    if (this.order === undefined) this.init(records[0]);
+    const order = this.order as Order<T>;
+    if (this.lines || !order.byteKey || order.descending || order.same || this.opts.key) {
+      this.pushAll(records);
+      return;
+    }
+    if (run !== this.segment) {
+      this.endSegment();
+      this.segment = run;
+      this.segmentFrom = this.buffer.length;
+      this.segmentHeld = 0;
+    }
+    const w = this.segmentWriter;
+    if (w) {
+      try {
+        for (let i = 0; i < records.length; i++) w.write(records[i]);
+      } catch (err) {
+        this.dispose();
+        throw err;
+      }
+      this.stats.records += records.length;
+      return;
+    }
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const bytes = this.sizeOf(r);
+      this.buffer.push(r);
+      this.held += bytes;
+      this.segmentHeld += bytes;
+      this.stats.records++;
+      if (this.segmentHeld >= this.segmentRunBytes()) {
+        this.openSegmentRun();
+        this.pushSorted(records.slice(i + 1), run);
+        return;
+      }
+      if (this.held >= this.memory) this.spill();
+    }
+  }
+
+  /** A sorted sequence this long is written as a run of its own rather than held. */
+  private segmentRunBytes(): number {
+    return Math.min(1 << 20, this.memory / 4);
+  }
+
+  /** Spill what came before the current sequence (an earlier run: equal keys keep input order), then write the sequence to a run of its own. */
+  private openSegmentRun(): void {
+    const piece = this.buffer.slice(this.segmentFrom);
+    this.buffer.length = this.segmentFrom;
+    this.held -= this.segmentHeld;
+    this.spill();
+    const w = new RunWriter(this.runPath(), this.codec as Codec<T>, this.ioBuffer(), this.opts.compressProgram);
+    this.segmentWriter = w;
+    try {
+      for (let i = 0; i < piece.length; i++) w.write(piece[i]);
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /** The sorted sequence ended: its run (if it has one) is complete; its records held (if not) stay held. */
+  private endSegment(): void {
+    this.segment = undefined;
+    const w = this.segmentWriter;
+    if (w === undefined) return;
+    this.segmentWriter = undefined;
+    try {
+      w.close();
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+    this.runs.push(w.path);
+    this.stats.runs++;
+    this.stats.bytesSpilled += w.bytes;
+    this.opts.onSpill?.({ file: w.path, records: w.records, bytes: w.bytes });
   }
 
   private init(sample: T): void {
@@ -179,6 +274,8 @@ export class Sorter<T> {
     const spilled = this.held;
     this.buffer = [];
     this.held = 0;
+    this.segmentFrom = 0; // a sorted sequence being held goes on from an empty buffer
+    this.segmentHeld = 0;
     this.runs.push(this.writeRun(sorted));
     this.stats.runs++;
     if (this.opts.gcAfterSpill !== false) collectGarbageAfterSpill(spilled);
@@ -191,6 +288,7 @@ export class Sorter<T> {
   addSortedRun(sorted: readonly T[]): void {
     if (this.finished) throw new Error('mrpipe: Sorter.addSortedRun() after finish()');
     if (sorted.length === 0) return;
+    this.endSegment();
     if (this.order === undefined) this.init(sorted[0]);
     if (this.lines) {
       this.lines.addSortedStrings(sorted as unknown as string[]);
@@ -236,6 +334,7 @@ export class Sorter<T> {
    */
   finish(): Cursor<T> & Iterable<T> {
     if (this.finished) throw new Error('mrpipe: Sorter.finish() called twice');
+    this.endSegment();
     this.finished = true;
     const order = this.order;
     if (order === undefined) return endOf(cursorOf<T>([]), () => this.dispose());
@@ -262,6 +361,9 @@ export class Sorter<T> {
 
   /** Close open run readers and remove the temp dir (idempotent). */
   dispose(): void {
+    this.segmentWriter?.abort();
+    this.segmentWriter = undefined;
+    this.segment = undefined;
     this.lines?.dispose();
     for (const c of this.open) c.close();
     this.open.clear();

@@ -31,8 +31,17 @@ test('ordered: input order kept, never more than `concurrency` calls in flight',
 
 test('unordered: a slow record does not hold back the others (no head-of-line blocking)', async (t) => {
   const order: number[] = [];
+  // Record 1 waits until every other record has been mapped (or 5 s, so a stage that blocks behind it fails
+  // instead of hanging): a fixed 150 ms could end before the others on a loaded machine.
+  let others = 0;
+  let releaseSlow = (): void => {};
+  const slow = Promise.race([new Promise<void>((r) => { releaseSlow = r; }), sleep(5000)]);
   const stage = mapAsync(async (n: number) => {
-    await sleep(n === 1 ? 150 : 1);
+    if (n === 1) await slow;
+    else {
+      await sleep(1);
+      if (++others === 6) releaseSlow();
+    }
     return n;
   }, { concurrency: 4, ordered: false });
   const out = await runAsync<number>(stage, [[1, 2, 3], [4, 5, 6, 7]]);

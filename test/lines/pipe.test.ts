@@ -1,9 +1,16 @@
 import test from 'ava';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { addAbortSignal, Transform, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { addAbortSignal, type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { filter, joinLines, map, mapAsync, pipe, readChunks, splitLines } from '../../operators/lines/index.ts';
 import { collect, withTempDir, writeTemp } from './helpers.ts';
+
+/** Resolves once a stream has emitted 'close', which readChunks does after closing its file (a fixed
+ * wait here was a timing assumption: on a loaded machine the close can come later). */
+function closed(s: Readable): Promise<unknown> {
+  return s.closed ? Promise.resolve() : once(s, 'close');
+}
 
 /** Descriptors this process holds open on a path (Linux /proc). */
 function fdsOpenOn(path: string): number {
@@ -40,7 +47,7 @@ test('an error in any stage destroys every stage and closes the file', async (t)
     const sink = new Writable({ objectMode: true, write: (_c, _e, cb) => cb() });
     await t.throwsAsync(pipeline(pipe(source, split, map((l: string) => l), boom), sink), { message: 'boom in the middle' });
     t.true(source.destroyed && split.destroyed && boom.destroyed);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await closed(source);
     t.is(fdsOpenOn(file), 0, 'no descriptor leaked');
   });
 });
@@ -62,7 +69,7 @@ test('an AbortSignal stops the pipeline and closes the file', async (t) => {
       },
     });
     await t.throwsAsync(pipeline(pipe(source, splitLines(), joinLines()), slowSink), { name: 'AbortError' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await closed(source);
     t.is(fdsOpenOn(file), 0);
   });
 });

@@ -3,9 +3,12 @@
 // downstream reads it, and no input is taken meanwhile, so a spill and a fresh table are never held at once.
 import test from 'ava';
 import fc from 'fast-check';
-import { Readable, Writable } from 'node:stream';
+import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { combine, type Pair } from '../../operators/index.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { combine, flatMap, pipe, readChunks, splitLines, type Pair } from '../../operators/index.ts';
 
 test('combine(sum) under any budget and batch size: the partials of each key add up to a Map fold; each spill is sorted', async (t) => {
   await fc.assert(fc.asyncProperty(
@@ -53,4 +56,64 @@ test('combine holds its input while a spill waits for a reader: writes stop comp
   t.is(accepted, 100);
   t.is(out.length, 100 * 100);
   t.is(new Set(out.map(([k]) => k)).size, 100 * 100);
+});
+
+/** The pairs combine passes on for `input`, or the error it fails with. */
+async function combined<V>(spec: 'sum' | 'count', input: Pair<V>[][]): Promise<Pair<number>[]> {
+  const out: Pair<number>[] = [];
+  await pipeline(
+    Readable.from(input, { objectMode: true }),
+    // Values of any type, as from JSON or the wire: the typed overloads would refuse them at compile time.
+    (combine as unknown as (s: string, o: object) => Duplex)(spec, { memory: 4096, batchSize: 3 }),
+    new Writable({ objectMode: true, write(b: Pair<number>[], _e, cb) { out.push(...b); cb(); } }),
+  );
+  return out;
+}
+
+test('combine(sum) adds numbers: decimal strings are numbers, anything else or an overflow is an error naming the key', async (t) => {
+  t.deepEqual(await combined<unknown>('sum', [[['k', '3'], ['k', 4], ['j', ' 2.5 ']], [['k', '-1e0']]]), [['j', 2.5], ['k', 6]]);
+  t.deepEqual(await combined<unknown>('count', [[['k', 'x'], ['k', null], ['j', {}]]]), [['j', 1], ['k', 2]]);
+  await t.throwsAsync(combined<unknown>('sum', [[['k', 1], ['bad key', 'x']]]), { message: /sum: the value "x" for key "bad key" is not a finite number/ });
+  await t.throwsAsync(combined<unknown>('sum', [[['k', NaN]]]), { message: /for key "k" is not a finite number/ });
+  // The overflow is caught when the table spills, before any pair of that spill goes out.
+  await t.throwsAsync(combined('sum', [[['a', 1], ['big', 1e308]], [['big', 1e308]]]), { message: /sum for key "big" is Infinity: the values overflow/ });
+});
+
+test('pipe(splitLines(), flatMap(…), combine(…)) takes each pair into the table as it is made: the same totals as the stages apart, under any budget and chunking (property)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrpipe-combine-'));
+  const words = (l: string): Pair<number>[] => l.split(' ').filter((w) => w !== '').map((w): Pair<number> => [w, 1]);
+  const totals = async (stages: () => Duplex[], file: string, chunkSize: number): Promise<Map<string, number>> => {
+    const got = new Map<string, number>();
+    await pipeline(readChunks(file, { chunkSize }), ...stages() as [Duplex],
+      new Writable({ objectMode: true, write(b: Pair<number>[], _e, cb) {
+        for (const [k, v] of b) got.set(k, (got.get(k) ?? 0) + v);
+        cb();
+      } }));
+    return got;
+  };
+  try {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.array(fc.constantFrom('a', 'bb', 'ccc', 'é', '中文', 'x1', 'y2', 'zz9'), { maxLength: 8 }).map((ws) => ws.join(' ')), { maxLength: 200 }),
+      fc.boolean(), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 300, max: 5000 }),
+      async (lines, lastLF, chunkSize, memory) => {
+        const file = path.join(dir, 'in.txt');
+        fs.writeFileSync(file, lines.join('\n') + (lastLF ? '\n' : ''));
+        const fused = await totals(() => [pipe(splitLines(), flatMap(words), combine('sum', { memory, batchSize: 5 }))], file, chunkSize);
+        const apart = await totals(() => [splitLines(), flatMap(words), combine('sum', { memory, batchSize: 5 })], file, chunkSize);
+        const want = new Map<string, number>();
+        for (const l of lines) for (const [w] of words(l)) want.set(w, (want.get(w) ?? 0) + 1);
+        t.deepEqual([...fused].sort(), [...want].sort());
+        t.deepEqual([...apart].sort(), [...want].sort());
+      },
+    ), { numRuns: 60 });
+    // A map that throws fails the fused stage with its error.
+    const file = path.join(dir, 'bad.txt');
+    fs.writeFileSync(file, 'a b\nboom\nc\n');
+    await t.throwsAsync(pipeline(readChunks(file), pipe(splitLines(), flatMap((l: string): Pair<number>[] => {
+      if (l === 'boom') throw new Error('map failed on boom');
+      return words(l);
+    }), combine('sum')), new Writable({ objectMode: true, write(_b, _e, cb) { cb(); } })), { message: 'map failed on boom' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

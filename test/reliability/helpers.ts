@@ -65,14 +65,23 @@ export function cli(args: string[], o: CliOptions = {}): Promise<Exit> {
   return startCli(args, o).done;
 }
 
-/** Starts `mrpipe ...args` and resolves once ready(child) holds; if it never does, kills the CLI and throws. */
+/**
+ * Starts `mrpipe ...args` and resolves once ready(child) holds. Waits as long as the CLI runs (a loaded
+ * machine can take many seconds to get there); if the CLI exits first, or never gets there, throws with its
+ * exit and stderr (killing it in the second case).
+ */
 export async function startCliWhen(args: string[], ready: (child: ChildProcess) => boolean, what: string, o: CliOptions = {}): Promise<Run> {
   const run = startCli(args, o);
+  const running = isRunning(run);
   try {
-    await until(() => ready(run.child), what);
+    await until(() => ready(run.child) || !running(), what);
   } catch (err) {
     await reap(run);
     throw err;
+  }
+  if (!ready(run.child)) {
+    const r = await run.done;
+    throw new Error(`the CLI exited (${r.signal ?? r.status}) before ${what}: ${r.stderr}`);
   }
   return run;
 }
@@ -239,8 +248,12 @@ export function debrisBeside(out: string): string[] {
   return fs.readdirSync(path.dirname(out)).filter((n) => n.startsWith(`.${base}.`));
 }
 
-/** Waits until cond() holds, polling every 10 ms (at most `ms`). */
-export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+/**
+ * Waits until cond() holds, polling every 10 ms. The deadline only catches a hang (below ava's 5 min): a
+ * process waited on can take tens of seconds to get anywhere on a loaded 2-core machine, so a condition
+ * that can also end otherwise (the CLI exits) says so in cond, as startCliWhen does.
+ */
+export async function until(cond: () => boolean, what: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

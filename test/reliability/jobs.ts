@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * on cue, so it can be compared with `tr | sort | uniq -c`:
  * - "SLOW": sleeps MRPIPE_TEST_SLOW_MS (default 20) ms; the first one writes `<input>.slow` (reading has begun);
  * - "EXIT": ends the worker thread the first time (a marker file `<input>.exited` remembers it);
- * - "WAIT": writes `<input>.waiting`, then blocks until the test creates `<input>.go` (at most 30 s);
+ * - "WAIT": writes `<input>.waiting`, then blocks until the test creates `<input>.go` (at most 2 min: it only bounds an orphan);
  * - "CRASH": ends the worker thread every time; "BOOM": throws; "HOG": allocates without bound.
  */
 export const FAULTY_WORDCOUNT = `
@@ -26,7 +26,7 @@ export default {
       Atomics.wait(pause, 0, 0, Number(process.env.MRPIPE_TEST_SLOW_MS ?? 20));
     } else if (line === 'WAIT') {
       writeFileSync(ctx.file + '.waiting', '');
-      for (let i = 0; i < 3000 && !existsSync(ctx.file + '.go'); i++) Atomics.wait(pause, 0, 0, 10);
+      for (let i = 0; i < 12000 && !existsSync(ctx.file + '.go'); i++) Atomics.wait(pause, 0, 0, 10);
     } else if (line === 'EXIT') {
       const marker = ctx.file + '.exited';
       if (!existsSync(marker)) { writeFileSync(marker, ''); process.exit(7); }

@@ -24,10 +24,15 @@ function rng(seed: number): () => number {
   };
 }
 
-/** 4000 lines; every 100th is SLOW (20 ms in the map): ~0.8 s of map work over 8 tasks. */
-function slowInput(file: string, extra = ''): void {
+/**
+ * 4000 lines; every 100th is SLOW (20 ms in the map): ~0.8 s of map work over 8 tasks. With `hold`, line
+ * 3990 (in the last task) is WAIT: the job blocks there until `<file>.go` exists, so a kill sent once some
+ * tasks are committed always lands mid-map (a job could otherwise finish before a late poll on a loaded
+ * machine sends it).
+ */
+function slowInput(file: string, extra = '', hold = false): void {
   const lines: string[] = [];
-  for (let i = 0; i < 4000; i++) lines.push(i % 100 === 0 ? 'SLOW' : `w${(i * 7919) % 997} x${i % 13} ${extra}`);
+  for (let i = 0; i < 4000; i++) lines.push(hold && i === 3990 ? 'WAIT' : i % 100 === 0 ? 'SLOW' : `w${(i * 7919) % 997} x${i % 13} ${extra}`);
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
@@ -111,16 +116,17 @@ test(`SIGKILL at ${KILLS} random moments with --resume after each ends identical
 });
 
 test('an input changed between a kill and --resume is read again (no stale map output reused)', (t) => inTempDir(async (dir) => {
-  const { file, job, tmp, out } = wordcountJobFiles(dir, slowInput);
+  const { file, job, tmp, out } = wordcountJobFiles(dir, (f) => slowInput(f, '', true));
   const args = ['run', job, file, '-o', out, '-T', tmp, ...RESUMABLE];
   await signalWhen(args, () => committedTasks(tmp) >= 2, 'two committed map tasks', 'SIGKILL');
   // Same size, different content: only the mtime (and the bytes) tell.
   const before = statSync(file).mtimeMs;
-  slowInput(file, 'y');
+  slowInput(file, 'y', true);
   for (let k = 0; statSync(file).mtimeMs === before && k < 100; k++) {
     await new Promise((r) => setTimeout(r, 20));
-    slowInput(file, 'z');
+    slowInput(file, 'z', true);
   }
+  writeFileSync(`${file}.go`, '');
   const again = await cli(args);
   t.is(again.status, 0, again.stderr);
   t.notRegex(again.stderr, /reusedMapTasks\t[1-9]/, 'nothing reused');
@@ -160,7 +166,7 @@ test('a kill just after a run took over a dead holder\'s lock orphans nothing', 
   const data = join(dir, 'data');
   // Made by a child process: a synchronous loop here would stall the other tests' polling.
   await promisify(execFile)('bash', ['-c', 'for d in $(seq 0 14); do mkdir -p "$1/d$d" && (cd "$1/d$d" && seq -f f%g 0 1999 | xargs touch); done', 'bash', data]);
-  slowInput(join(data, 'in.txt'));
+  slowInput(join(data, 'in.txt'), '', true);
   const job = writeJob(dir, 'wc.mjs', FAULTY_WORDCOUNT);
   const tmp = emptyDir(dir);
   const out = join(dir, 'out');
@@ -176,6 +182,7 @@ test('a kill just after a run took over a dead holder\'s lock orphans nothing', 
     }
   }, 'run B to hold the lock before naming a work dir');
   await signalAndWait(b, 'SIGKILL');
+  writeFileSync(join(data, 'in.txt.go'), '');
   const c = await cli(args);
   t.is(c.status, 0, c.stderr);
   t.deepEqual(tree(tmp), [], 'no work dir orphaned in tmpDir');

@@ -40,9 +40,10 @@ test('a stale lock whose pid was reused by an unrelated live process is taken ov
 }));
 
 test('a lock held by a live job (or on another host) is refused with how to clear a stale one', (t) => inTempDir(async (dir) => {
-  const { file, job, tmp, out } = wordcountJobFiles(dir, (f) => writeFileSync(f, Array.from({ length: 400 }, (_, i) => (i % 10 ? `w${i}` : 'SLOW')).join('\n') + '\n'));
-  const first = await startCliWhen(['run', job, file, '-o', out, '-T', tmp, '-q'], () => existsSync(join(dir, '.out.mrpipe-lock')), 'the lock',
-    { env: { MRPIPE_TEST_SLOW_MS: '300' } });
+  // The first job blocks on its WAIT line (no `.go` ever comes) until reaped: it holds the lock for as long
+  // as the second takes to start, however loaded the machine.
+  const { file, job, tmp, out } = wordcountJobFiles(dir, (f) => writeFileSync(f, 'WAIT\n' + Array.from({ length: 400 }, (_, i) => `w${i}`).join('\n') + '\n'));
+  const first = await startCliWhen(['run', job, file, '-o', out, '-T', tmp, '-q'], () => existsSync(join(dir, '.out.mrpipe-lock')), 'the lock');
   try {
     const r = await cli(['run', job, file, '-o', out, '-q']);
     t.is(r.status, 1, r.stderr);
@@ -58,13 +59,15 @@ test('a lock held by a live job (or on another host) is refused with how to clea
 }));
 
 test('--resume from another working directory finds a killed run\'s work dir named by a relative -T', (t) => inTempDir(async (dir) => {
-  const { job } = wordcountJobFiles(dir, (f) => writeFileSync(f, Array.from({ length: 4000 }, (_, i) => (i % 100 ? `w${i % 97} x` : 'SLOW')).join('\n') + '\n'));
+  // WAIT in the last map task holds the first run there (until `in.txt.go`), so the kill lands mid-map.
+  const { job } = wordcountJobFiles(dir, (f) => writeFileSync(f, Array.from({ length: 4000 }, (_, i) => (i === 3990 ? 'WAIT' : i % 100 ? `w${i % 97} x` : 'SLOW')).join('\n') + '\n'));
   const args = ['run', job, 'in.txt', '-o', 'out', '-T', 'tmp', '--streaming', 'on', '--threshold', '1', '--map-tasks', '8', '--workers', '1', '--resume', '-q'];
   const tmp = join(dir, 'tmp');
   // Killed once it has committed a map task (so its work dir is worth reusing).
   const killed = await startCliWhen(args, () => tree(tmp).some((p) => /map\/map-\d+\.json$/.test(p)), 'a committed map task', { cwd: dir });
   await signalAndWait(killed, 'SIGKILL');
   t.true(readdirSync(tmp).length > 0, 'the killed run left its work dir');
+  writeFileSync(join(dir, 'in.txt.go'), '');
   const sub = emptyDir(dir, 'sub');
   const r = await cli(['run', job, '../in.txt', '-o', '../out', '-T', '../tmp', '--streaming', 'on', '--threshold', '1', '--map-tasks', '8',
     '--workers', '1', '--resume', '--counters'], { cwd: sub });

@@ -38,12 +38,14 @@ function oldAndNewInputs(dir: string): { one: string; two: string; job: string; 
 
 test('two jobs on the same output dir: the second is refused while the first runs, which completes', (t) => inTempDir(async (dir) => {
   const { file, job, out } = oneInput(dir, 'a');
-  // The first job is slowed down (150 ms per SLOW record) so it still holds the lock when the second starts.
-  const first = await startCliWhen(runArgs(job, file, out), () => existsSync(join(dir, '.out.mrpipe-lock')), 'the first job to take the lock',
-    { env: { MRPIPE_TEST_SLOW_MS: '150' } });
+  // The first job blocks on a WAIT line until `.go` exists, so it still holds the lock however long the
+  // second takes to start (a fixed slow-down once ran out on a loaded machine).
+  writeFileSync(file, 'WAIT\n' + readFileSync(file, 'latin1'), 'latin1');
+  const first = await startCliWhen(runArgs(job, file, out), () => existsSync(join(dir, '.out.mrpipe-lock')), 'the first job to take the lock');
   const second = await cli(runArgs(job, file, out));
   t.is(second.status, 1);
   t.regex(second.stderr, new RegExp(`being written by another mrpipe job \\(pid ${first.child.pid}\\)`));
+  writeFileSync(`${file}.go`, '');
   const r = await first.done;
   t.is(r.status, 0, r.stderr);
   const ref = join(dir, 'ref');

@@ -2,7 +2,7 @@
 // tasks; SIGINT mid-job cleans every temp file and ends non-zero.
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, readParts, tempDir } from './helpers.ts';
 
@@ -31,18 +31,25 @@ function committedTasks(tmp: string): number {
   return n;
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (cond()) return;
+/** Waits until cond() holds or the job exits, polling every 25 ms: no deadline of its own (ava's timeout
+ * catches a hang), since a loaded machine can take many seconds to get there. */
+async function until(job: { done: Promise<unknown> }, cond: () => boolean, what: string): Promise<void> {
+  let exited = false;
+  void job.done.then(() => { exited = true; });
+  while (!cond()) {
+    if (exited) throw new Error(`the job exited before ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
-/** 8 map tasks of 40 slow lines each (20 ms per SLOW line): about 1.6 s of map work. */
+/**
+ * 8 map tasks of 40 slow lines each (20 ms per SLOW line), the last one holding a WAIT line: a run blocks
+ * there until `<file>.go` exists, so a test that kills it once some tasks are committed always kills it
+ * mid-map, however slow or fast the machine (killing it after a fixed time, the job could be done already).
+ */
 function slowInput(file: string): void {
   const lines: string[] = [];
-  for (let i = 0; i < 4000; i++) lines.push(i % 100 === 0 ? 'SLOW' : `w${i % 97} x${i % 13}`);
+  for (let i = 0; i < 4000; i++) lines.push(i === 3990 ? 'WAIT' : i % 100 === 0 ? 'SLOW' : `w${i % 97} x${i % 13}`);
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
@@ -54,16 +61,19 @@ test('SIGKILL mid-job, then resume: committed map tasks are reused and the outpu
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const base = { inputs: [file], mapTasks: 8, reducers: 3, workers: 2, streaming: true, tmpDir: tmp };
+    writeFileSync(`${file}.go`, '');
     const clean = await start({ ...base, output: join(dir, 'clean') }).done;
     t.is(clean.code, 0, clean.stderr);
+    rmSync(`${file}.go`);
     const out = join(dir, 'out');
     const first = start({ ...base, output: out });
-    await until(() => committedTasks(tmp) >= 2, 'two committed map tasks');
+    await until(first, () => committedTasks(tmp) >= 2, 'two committed map tasks');
     first.child.kill('SIGKILL');
     const killed = await first.done;
     t.is(killed.signal, 'SIGKILL');
     t.false(existsSync(join(out, '_SUCCESS')));
     t.true(existsSync(join(dir, '.out.mrpipe-lock')), 'the killed job left its lock');
+    writeFileSync(`${file}.go`, '');
     const again = await start({ ...base, output: out, resume: true }).done;
     t.is(again.code, 0, again.stderr);
     const result = JSON.parse(again.stdout);
@@ -86,7 +96,7 @@ test('SIGINT mid-job (handleSignals, exitOnSignal): the job stops, temp files ar
     mkdirSync(tmp);
     const out = join(dir, 'out');
     const job = start({ inputs: [file], output: out, mapTasks: 8, workers: 2, streaming: true, tmpDir: tmp, handleSignals: true, exitOnSignal: true });
-    await until(() => committedTasks(tmp) >= 1, 'a committed map task');
+    await until(job, () => committedTasks(tmp) >= 1, 'a committed map task');
     job.child.kill('SIGINT');
     const r = await job.done;
     t.true(r.signal === 'SIGINT' || (r.code !== null && r.code !== 0), `exit ${r.code} ${r.signal}`);
@@ -105,6 +115,7 @@ test('SIGKILL at random moments, resuming after each: the final output equals an
     slowInput(file);
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
+    writeFileSync(`${file}.go`, ''); // this test kills at random moments: no holding the job
     const base = { inputs: [file], mapTasks: 6, reducers: 2, workers: 2, streaming: true, tmpDir: tmp };
     const clean = await start({ ...base, output: join(dir, 'clean') }).done;
     t.is(clean.code, 0, clean.stderr);

@@ -114,6 +114,21 @@ test('bad records: an overlong line fails naming file, line and offset, or is sk
   }
 });
 
+test('a last line with no LF that ends in CR: the CR counts toward the line limit, as on the general path', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const input = join(dir, 'in.txt');
+    writeFileSync(input, 'a\nalong-word-aa\r'); // 14 bytes, CR included: over a limit of 13
+    for (const chunkSize of [3, 64]) {
+      const r = await both(dir, input, { maxLineBytes: 13, chunkSize }, `cr${chunkSize}`);
+      t.regex(r.engine.error ?? '', /line 2 .* is longer than maxLineBytes \(13 bytes\)/);
+      t.deepEqual(r.engine, r.general);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 test('property: any text, any chunking, any line limit: the engine equals the general path', async (t) => {
   const { dir, cleanup } = tempDir();
   let n = 0;

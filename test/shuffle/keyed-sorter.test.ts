@@ -1,8 +1,8 @@
 // The keyed sort on normalized byte keys (operators/shuffle/keys/) against the machine's `LC_ALL=C sort`:
 // random lines (empty, blank-led, NULs, CRs, long shared prefixes, numbers with signs, decimals, leading
-// zeros and 0x80 bytes, sizes, months, equal keys) under random key specs (-t, -k F.C,F.C with b d f i n h M
-// r, global flags, -s, -u, -r, -z), sorted in process with a budget of a few hundred bytes so that runs
-// spill and merge in passes. Output byte for byte.
+// zeros and 0x80 bytes, sizes, months, general numbers, versions, equal keys) under random key specs (-t,
+// -k F.C,F.C with b d f i g n h M V r, global flags, -s, -u, -r, -z), sorted in process with a budget of a
+// few hundred bytes so that runs spill and merge in passes. Output byte for byte.
 import test from 'ava';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,10 @@ const FIELD = fc.oneof(
   fc.constantFrom('1\x80000', '1\x802', '-3\x804', '\x801', '2\x80', '-\x801', '0\x80.5', '123456789012345678901234567890', '-99999999999999999999.9'),
   fc.constantFrom('1K', '2k', '1023K', '3M', '1.5G', '-2T', '0K', '1P', '1Y', '1Q', '2.0M', '1m', '1\x80K', '-0.0K'),
   fc.constantFrom('jan', ' Feb', 'DEC', 'mar', 'MAY', 'xyz', 'Ja', 'june', ' \tOCT', 'sep'),
+  fc.constantFrom('1e3', '1E-2', '-1e3', 'inf', '-Infinity', '0x10', '0x1p3', '-0x1.8p-16446', '1e-400', '1e4933', '2.5e1x', '0.1000000000000000000001',
+    '0.1', '1.0000000000000000001', '18446744073709551617', '18446744073709551616', '1e', '0x', '\v7'),
+  fc.constantFrom('1.2.3', '1.10', '1.9', 'a-1.10', 'a-1.9', 'file.tar.gz', 'file1.txt', 'file10.txt', '..', '.a', '.0.a', '~1', '1~rc1', 'v2',
+    'a.b.c', 'x.~1', '1.0a', '01.1', 'a00', 'a0b', '.', 'foo-1.2.3.tar.gz', 'foo-1.2.3'),
   fc.constantFrom(`${PREFIX}1`, `${PREFIX}2`, PREFIX, `${PREFIX}a b`),
   fc.stringMatching(/^[a-c0-9 .\-\x80]{0,6}$/),
 );
@@ -25,13 +29,14 @@ const SEPS = [' ', ',', '\t', '  ', '\0'];
 const LINES = fc.array(fc.tuple(fc.array(FIELD, { minLength: 1, maxLength: 3 }), fc.constantFrom(...SEPS)), { maxLength: 40 })
   .map((rows) => rows.map(([fields, sep]) => fields.join(sep)));
 
-const FLAGS = ['', 'b', 'd', 'f', 'i', 'n', 'h', 'M', 'fd', 'bf', 'di', 'bn', 'fn', 'bh', 'fh', 'r', 'nr', 'hr', 'Mr', 'fr', 'bdr'];
+const FLAGS = ['', 'b', 'd', 'f', 'i', 'n', 'h', 'M', 'fd', 'bf', 'di', 'bn', 'fn', 'bh', 'fh', 'r', 'nr', 'hr', 'Mr', 'fr', 'bdr',
+  'g', 'gr', 'bg', 'fg', 'V', 'Vr', 'bV', 'fV', 'dV', 'iV'];
 const KEY = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.option(fc.integer({ min: 1, max: 4 })), fc.constantFrom(...FLAGS),
   fc.option(fc.integer({ min: 1, max: 3 })), fc.option(fc.integer({ min: 0, max: 3 })), fc.constantFrom('', 'b'))
   .map(([f1, c1, flags, f2, c2, endB]) =>
     `${f1}${c1 === null ? '' : `.${c1}`}${flags}${f2 === null ? '' : `,${Math.max(f1, f2)}${c2 === null ? '' : `.${c2}`}${endB}`}`);
 const OPTIONS = fc.record({
-  ordering: fc.constantFrom('', 'b', 'f', 'n', 'd', 'i', 'h', 'M', 'fd', 'bn'),
+  ordering: fc.constantFrom('', 'b', 'f', 'n', 'd', 'i', 'h', 'M', 'fd', 'bn', 'g', 'V', 'fV'),
   keys: fc.array(KEY, { maxLength: 3 }),
   separator: fc.constantFrom(undefined, ',', '\t', ' ', '\0'),
   stable: fc.boolean(),

@@ -74,3 +74,10 @@ test('runSource streams a run as batches', async (t) => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('pairs carry "no value" (undefined) as itself in every value format, not as null', (t) => {
+  const pairs: [string, unknown][] = [['a', undefined], ['b', null], ['c', 1], ['', undefined]];
+  roundTrip(t, pairCodec('utf8'), pairs);
+  roundTrip(t, pairCodec('latin1', 'json'), pairs);
+  roundTrip(t, pairCodec('utf8', 'v8'), pairs);
+});

@@ -2,14 +2,13 @@
 // in bounded memory (-S): lines are buffered up to the budget, sorted, spilled as runs under -T, and
 // merged. Plain byte order (no keys, ordering flags, -t or -z) runs on the LineSorter over raw bytes
 // (../sort/byte-sort.ts); keys and ordering flags on the same sorter over records of normalized key ‖ line
-// (../sort/keyed-sort.ts), but -g, -V and -R on the Sorter with GNU's comparison, lines as latin1 strings
+// (../sort/keyed-sort.ts), but --debug on the Sorter with GNU's comparison, lines as latin1 strings
 // so any bytes round-trip and JS string order is byte order. -c/-C and -m are ../sort/modes.ts.
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
 import { gnuLineOrder, parseKeyDef, resolveOrder, type LineOrder } from '../../../operators/shuffle/gnukeys.ts';
-import { encodable } from '../../../operators/shuffle/keys/normkey.ts';
 import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
@@ -72,7 +71,7 @@ export function registerSort(program: Command): void {
       once('incompatible tabs'))
     .option('-T, --temporary-directory <DIR>', 'where the sorted runs go (default: the system temp dir)')
     .option('--tmp-dir <DIR>', "same as -T (every mrpipe command's name for it)")
-    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (not with -g, -V, -R; -S of 40MiB or more); default: cores')
+    .option('--parallel <N>', 'threads (as GNU): 2 or more sorts runs and merges on a second thread too (not with --debug; -S of 40MiB or more); default: cores')
     .option('-u, --unique', 'output only the first of each run of equal lines (equal keys with -k)')
     .option('-z, --zero-terminated', 'line delimiter is NUL, not newline')
     .addHelpText('after', `
@@ -137,10 +136,13 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   const ordering = orderingOf(flags);
   const terminator = flags.zeroTerminated ? 0 : 10;
   const needsRandom = ordering.includes('R') || keys.some((k) => k.random);
-  const orderOptions = { keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique };
+  const orderOptions = {
+    keys, separator, ordering, reverse: flags.reverse, stable: flags.stable, unique: flags.unique,
+    randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined,
+  };
   let order: LineOrder;
   try {
-    order = gnuLineOrder({ ...orderOptions, randomSeed: needsRandom ? randomSeed(flags.randomSource) : undefined });
+    order = gnuLineOrder(orderOptions);
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw usageError((err as Error).message.replace(/^mrpipe: /, ''));
@@ -190,7 +192,7 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
     return;
   }
   const resolved = resolveOrder(orderOptions);
-  if (resolved.keys.every(encodable) && !format) {
+  if (!format) {
     // Keys normalized to bytes: the byte sorter of plain sort, records of key ‖ line.
     try {
       await sortKeyedLines(specs, {
@@ -203,7 +205,7 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
     }
     return;
   }
-  // -g, -V, -R and --debug: GNU's comparison on lines as strings.
+  // --debug: GNU's comparison on lines as strings.
   // The sort buffer is many small strings that die at each spill: ask V8 to favour a small heap over
   // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
   try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }

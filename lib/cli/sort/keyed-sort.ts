@@ -1,4 +1,4 @@
-// `mrpipe sort` with keys, ordering flags, -t or -z (all but -g, -V and -R): raw input bytes go into a
+// `mrpipe sort` with keys, ordering flags, -t or -z (all but --debug): raw input bytes go into a
 // KeyedLineSorter, which sorts records of normalized key ‖ line by bytes (operators/shuffle/keys/), and
 // the lines come out as byte chunks: no JavaScript string per line, no key parsed per comparison.
 import type { LineCursor, ResolvedOrder } from '../../../operators/shuffle/index.ts';

@@ -1,15 +1,19 @@
 // GNU sort's key comparison compiled, once per key spec, into a normalized key: a byte string written for
 // each line such that plain byte order of two lines' normalized keys is GNU's comparison of their keys
-// (-k F.C,F.C with -t or blank runs, b d f i n h M r). Then a sort by bytes — the radix sort and byte merge
+// (-k F.C,F.C with -t or blank runs, b d f i g n h M R V r). Then a sort by bytes — the radix sort and byte merge
 // of plain sort — sorts by key, with no string per line and no key parsing per comparison.
 //
 // Each key's part is prefix-free (so it decides before the next part is reached) and its bytes are
 // inverted when it sorts in reverse of the whole sort. Text: the key's bytes (-d/-i bytes dropped, -f
 // folded), bytes 00 and 01 escaped as 01 01 and 01 02, ended by one 00, so a shorter key sorts first (one
-// end byte: one radix level less per key than the usual 00 00). Numbers: ./numkey.ts.
+// end byte: one radix level less per key than the usual 00 00). -n, -h, -M: ./numkey.ts; -g: ./genkey.ts;
+// -V: ./verkey.ts; -R: the key's seeded hash, then the key as text.
 import type { KeyDef, ResolvedOrder } from '../gnukeys.ts';
 import { BLANK, begField, limField } from './fields.ts';
+import { keyHasher } from '../gnucompare.ts';
+import { encodeGeneral, generalBound, skipGeneral } from './genkey.ts';
 import { encodeHuman, encodeMonth, encodeNumber, humanBound, numberBound, skipHuman, skipNumber } from './numkey.ts';
+import { encodeVersion, skipVersion, versionBound } from './verkey.ts';
 
 /** Writes a part for the key b[s, e) at out[o..]; returns the end. */
 type Encode = (b: Uint8Array, s: number, e: number, out: Uint8Array, o: number) => number;
@@ -20,11 +24,6 @@ const IDENTITY = new Uint8Array(256).map((_, c) => c);
 const NONDICTIONARY = new Uint8Array(256).map((_, c) =>
   Number(!BLANK[c] && !(c >= 48 && c <= 57) && !((c | 0x20) >= 97 && (c | 0x20) <= 122)));
 const NONPRINTING = new Uint8Array(256).map((_, c) => Number(c < 32 || c > 126));
-
-/** True when the key can be normalized here (not -g, -V or -R: those stay on the comparator path). */
-export function encodable(k: KeyDef): boolean {
-  return !(k.general || k.version || k.random);
-}
 
 /** The key's bytes, -d/-i bytes dropped, -f folded, 00 and 01 escaped (01 01, 01 02), ended by 00. */
 function textPart(k: KeyDef): Encode {
@@ -70,14 +69,36 @@ function skipText(b: Uint8Array, p: number, flip: number): number {
   }
 }
 
-/** -h with -f: GNU folds a copy of the key first ('m' is then a unit). */
-function folded(encode: Encode): Encode {
+/** -g, -h, -V with -d/-i/-f: GNU encodes a copy of the key with those bytes dropped and folded ('m' is then a -h unit). */
+function transformed(encode: Encode, k: KeyDef): Encode {
+  const drop = k.ignore === 'nondictionary' ? NONDICTIONARY : k.ignore === 'nonprinting' ? NONPRINTING : undefined;
+  if (!drop && !k.foldCase) return encode;
+  const tr = k.foldCase ? FOLD : IDENTITY;
   let tmp = new Uint8Array(256);
   return (b, s, e, out, o) => {
-    const n = e - s;
-    if (tmp.length < n) tmp = new Uint8Array(2 * n);
-    for (let i = 0; i < n; i++) tmp[i] = FOLD[b[s + i]];
+    if (tmp.length < e - s) tmp = new Uint8Array(2 * (e - s));
+    let n = 0;
+    for (let p = s; p < e; p++) if (drop === undefined || drop[b[p]] === 0) tmp[n++] = tr[b[p]];
     return encode(tmp, 0, n, out, o);
+  };
+}
+
+/** -R: the key's hash (8 bytes, big-endian: high lane, low lane), then its bytes as a text part. */
+function randomPart(k: KeyDef, seed: Uint8Array): Encode {
+  const h = keyHasher(seed);
+  const text = textPart({ ...k, ignore: undefined, foldCase: false });
+  return (b, s, e, out, o) => {
+    h.hash(b, s, e);
+    const { hi, lo } = h;
+    out[o++] = hi >>> 24;
+    out[o++] = (hi >>> 16) & 255;
+    out[o++] = (hi >>> 8) & 255;
+    out[o++] = hi & 255;
+    out[o++] = lo >>> 24;
+    out[o++] = (lo >>> 16) & 255;
+    out[o++] = (lo >>> 8) & 255;
+    out[o++] = lo & 255;
+    return text(b, s, e, out, o);
   };
 }
 
@@ -118,21 +139,24 @@ export interface KeyEncoder {
 
 /**
  * Compiles the resolved keys. `descending`: the records will be sorted in descending byte order (global
- * -r), so the parts of keys that are not reversed are the ones inverted. Throws for keys that are not
- * encodable().
+ * -r), so the parts of keys that are not reversed are the ones inverted.
  */
 export function compileKeys(order: ResolvedOrder, descending: boolean): KeyEncoder {
   const tab = order.tab;
   const parts: Part[] = order.keys.map((key) => {
-    if (!encodable(key)) throw new Error('mrpipe: -g, -V and -R keys are not normalized');
     const flip = key.reverse !== descending ? 255 : 0;
     if (key.numeric) return { key, flip, encode: encodeNumber, skip: skipNumber, bound: numberBound };
-    if (key.human) return { key, flip, encode: key.foldCase ? folded(encodeHuman) : encodeHuman, skip: skipHuman, bound: humanBound };
+    if (key.human) return { key, flip, encode: transformed(encodeHuman, key), skip: skipHuman, bound: humanBound };
+    if (key.general) return { key, flip, encode: transformed(encodeGeneral, key), skip: skipGeneral, bound: generalBound };
+    if (key.version) return { key, flip, encode: transformed(encodeVersion, key), skip: skipVersion, bound: versionBound };
+    if (key.random) {
+      return { key, flip, encode: transformed(randomPart(key, order.randomSeed), key), skip: (b, p, f) => skipText(b, p + 8, f), bound: (n) => 2 * n + 9 };
+    }
     if (key.month) return { key, flip, encode: encodeMonth, skip: (_b, p) => p + 1, bound: () => 1 };
     return { key, flip, encode: textPart(key), skip: skipText, bound: (n) => 2 * n + 1 };
   });
   const n = parts.length;
-  const shared = parts.findIndex(({ key: k }) => !k.numeric && !k.human && !k.month && !k.ignore && !k.foldCase &&
+  const shared = parts.findIndex(({ key: k }) => !k.numeric && !k.human && !k.month && !k.general && !k.version && !k.random && !k.ignore && !k.foldCase &&
     k.startField === 0 && k.startChar === 0 && !k.skipStartBlanks);
   return {
     shared,
