@@ -1,10 +1,11 @@
 // ParallelWordCounter: a WordCounter on more than one core. Threads split the vocabulary, not the text:
-// each thread scans all of the text and counts only the words whose key (first two bytes, wordscan.ts
-// wordKey) it owns. Keys are dealt out one by one — the heaviest of a sample first, each to the least
-// loaded thread, the unseen ones by a hash — so every thread gets a fair mix whatever the text's order. The
-// calling thread copies each chunk into a shared ring that the helper threads (wordcount-worker.ts) scan in
-// input order, and counts its own keys from the chunk itself. Each thread counts in its own table under its
-// share of the budget and spills sorted runs into one shared private directory. At the end each helper
+// each thread counts only the words whose key (first two bytes, wordscan.ts wordKey) it owns. Keys are
+// dealt out one by one — the heaviest of a sample first, each to the least loaded thread, the unseen ones by
+// a hash — so every thread gets a fair mix whatever the text's order. The calling thread copies the text
+// into a shared ring and scans it once (wordsplit.ts): it counts its own keys' words and hands the helper
+// threads (wordcount-worker.ts) theirs as descriptors in the ring, which they count in input order without
+// scanning the text again. Each thread counts in its own table under its share of the budget and spills
+// sorted runs into one shared private directory. At the end each helper
 // merges its runs into one sorted run file that this thread reads while it is written, and this thread
 // merges its own: as no word is in two threads, the output just takes the next word from the thread that
 // owns the smallest key — no byte compare across threads, no count summed twice.
@@ -15,34 +16,46 @@ import { DiskFullError } from './errors.ts';
 import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_LENGTHS, RING_PUBLISHED, type WordCountWorkerData,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED, RING_PUBLISHED, type WordCountWorkerData,
   type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
-import { WORD_KEYS, wordKey } from './wordscan.ts';
+import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
+import { DESC_INTS, SLOT_BITS, SlotSplitter } from './wordsplit.ts';
+import { ByteCarry } from '../lines/byte-carry.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
   /** Helper threads counting beside the calling thread (default 1; 0 = count in this thread only). */
   helpers?: number;
   /** Input bytes counted in this thread before the helpers start (default 4 MiB: small inputs start none). */
   startAfter?: number;
+  /** Bytes of a ring slot (default and most 256 KiB; tests make it small to cut words at slot edges). */
+  slotBytes?: number;
 }
 
 /**
  * What a helper thread costs besides its table: its V8 isolate (~20 MB of RSS running the built .js; ~41 MB
- * running .ts sources, which instantiate their own type stripper) and its share of the 4 MiB ring.
+ * running .ts sources, which instantiate their own type stripper) and its share of the ring (2 MiB of text,
+ * its 2.7 MiB of descriptors, ~1.6 MiB of them touched on real text).
  */
 export const HELPER_COST = 22 * 2 ** 20;
 const SLOTS = 8;
-const SLOT_BYTES = 512 * 1024;
+const SLOT_BYTES = 256 * 1024;
+/** Descriptors per helper per slot: a slot's words, if a sixth of its bytes start a word of that helper's. */
+const DESCS_PER_BYTE = 1 / 6;
+/** A word cut by the end of a slot and longer than this fraction of a slot is handed out in pieces. */
+const PIECE_FRACTION = 1 / 4;
 /** A counter's table below this is not worth a thread: fewer helpers are started. */
 const MIN_SHARE = 8 * 2 ** 20;
 /** Input counted here before helpers start: a small input is not worth a thread's start-up. */
 const START_AFTER = 4 * 2 ** 20;
 /** What a distinct word costs (insert, sort, write, merge) in occurrences of a word already counted. */
 const NEW_WORD_COST = 4;
-/** This thread's share of the words against a helper's 1: it also reads, fills the ring and writes the output. */
-const MAIN_WEIGHT = 0.9;
+/**
+ * This thread's share of the words against a helper's 1: it also reads, fills the ring, scans all of the
+ * text and writes the output.
+ */
+const MAIN_WEIGHT = 0.5;
 /** Bytes of the first chunk after the switch sampled with the table to choose the ranges. */
 const SAMPLE_BYTES = 1 << 20;
 const ERROR_BYTES = 4096;
@@ -50,10 +63,6 @@ const ERROR_BYTES = 4096;
 const WAIT_MS = 200;
 
 const READ_WAIT_MS = 5;
-
-/** 1 for the bytes that separate words (as in wordscan.ts). */
-const SPACE = new Uint8Array(256);
-for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
 interface Helper {
   worker: Worker;
@@ -69,17 +78,24 @@ export class ParallelWordCounter {
   readonly #opts: ParallelWordCounterOptions;
   readonly #share: number;
   readonly #helperCount: number;
+  readonly #slotBytes: number;
   #helpers: Helper[] = [];
   #dir: string | undefined;
-  /** The ring every helper scans: SLOTS slots, states[slot] = helpers yet to scan it. */
-  #ring: SharedArrayBuffer | undefined;
+  /** The ring's bytes: SLOTS slots, states[slot] = helpers yet to count its words. */
+  #ring: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   #states: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** [published, ended, slot lengths]: wordcount-protocol.ts. */
+  /** [published, ended, descriptor counts]: wordcount-protocol.ts. */
   #ringCtl: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** The slot being filled (sent once half full) and its length. */
+  #splitter: SlotSplitter | undefined;
+  /** The slot being filled (-1: none) and the bytes in it. */
   #slot = -1;
-  #fillLength = 0;
+  #fill = 0;
   #nextSlot = 0;
+  /** Which thread owns each word key (set when the helpers start). */
+  #owner: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  /** The thread of a long word being handed out in pieces (-1: none; 0: this one, into #carry). */
+  #long = -1;
+  readonly #carry = new ByteCarry();
   /** Before the helpers start: the last byte counted was inside a word. */
   #inWord = false;
   #error: Error | undefined;
@@ -91,6 +107,7 @@ export class ParallelWordCounter {
     let helpers = Math.max(0, Math.floor(options.helpers ?? 1));
     while (helpers > 0 && (memory - helpers * HELPER_COST) / (helpers + 1) < MIN_SHARE) helpers--;
     this.#helperCount = helpers;
+    this.#slotBytes = Math.min(2 ** SLOT_BITS, Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES)));
     this.#share = helpers === 0 ? memory : Math.floor((memory - helpers * HELPER_COST) / (helpers + 1));
     if (helpers > 0) {
       this.#dir = makeTempDir(options.tmpDir, 'mrpipe-wc-');
@@ -136,7 +153,6 @@ export class ParallelWordCounter {
       this.#startHelpers(chunk);
     }
     this.#toRing(chunk);
-    this.#local.write(chunk);
   }
 
   /** Throws the first failure: one seen in an event, or a helper's, read from shared memory. */
@@ -145,41 +161,96 @@ export class ParallelWordCounter {
     for (const h of this.#helpers) if (Atomics.load(h.control, 0) === HELPER_FAILED) throw this.#fail(sharedError(h.error));
   }
 
-  /** Copies chunk into the ring, a slot at a time (small chunks gather in one slot). */
+  /** Copies chunk into the ring, splitting each slot's words once it is full. */
   #toRing(chunk: Buffer): void {
-    const ring = this.#ring as SharedArrayBuffer;
+    const size = this.#slotBytes;
     let s = 0;
     while (s < chunk.length) {
-      if (this.#slot < 0) {
-        this.#slot = this.#takeSlot();
-        this.#fillLength = 0;
-      }
-      const take = Math.min(chunk.length - s, SLOT_BYTES - this.#fillLength);
-      chunk.copy(Buffer.from(ring, this.#slot * SLOT_BYTES + this.#fillLength, take), 0, s, s + take);
-      this.#fillLength += take;
+      if (this.#slot < 0) this.#open();
+      const take = Math.min(chunk.length - s, size - this.#fill);
+      chunk.copy(this.#ring, this.#slot * size + this.#fill, s, s + take);
+      this.#fill += take;
       s += take;
-      if (this.#fillLength >= SLOT_BYTES / 2) this.#send();
+      if (this.#fill === size) this.#split(false);
     }
   }
 
-  /** The next slot in ring order, once every helper has scanned it (waiting for the slowest). */
-  #takeSlot(): number {
+  /** Takes the next slot in ring order, once every helper has counted its words (waiting for the slowest). */
+  #open(): void {
     const slot = this.#nextSlot;
     this.#nextSlot = (slot + 1) % SLOTS;
     while (true) {
       const v = Atomics.load(this.#states, slot);
-      if (v === 0) return slot;
+      if (v === 0) break;
       this.#check();
       Atomics.wait(this.#states, slot, v, WAIT_MS);
     }
+    this.#slot = slot;
+    this.#fill = 0;
+    (this.#splitter as SlotSplitter).begin(slot, slot * this.#slotBytes);
+  }
+
+  /**
+   * Counts or hands out the words of the slot being filled and publishes it. A word it ends inside goes to
+   * the next slot (unless `last`: the input has ended); a long one is handed out in pieces instead.
+   */
+  #split(last: boolean): void {
+    const splitter = this.#splitter as SlotSplitter;
+    const data = this.#ring;
+    const base = this.#slot * this.#slotBytes;
+    const end = base + this.#fill;
+    let from = base;
+    if (this.#long >= 0) {
+      // The rest of a long word, up to its end, or all of the slot.
+      while (from < end && SPACE[data[from]] === 0) from++;
+      this.#piece(this.#long, base, from, from < end || last);
+    }
+    let to = end;
+    if (!last) while (to > from && SPACE[data[to - 1]] === 0) to--;
+    while (true) {
+      const stop = splitter.scan(from, to);
+      if (stop === to) break;
+      // A helper's descriptor list is full: the rest waits for the next slot.
+      this.#carryOver(stop, end);
+      if (!last) return;
+      // The input has ended: split what was carried over as well.
+      return this.#split(true);
+    }
+    if (to < end && end - to > this.#slotBytes * PIECE_FRACTION) {
+      // A long word cut by the slot's end: handed out in pieces, from here to its end.
+      this.#long = this.#owner[wordKey(data, to, end)];
+      this.#piece(this.#long, to, end, false);
+      to = end;
+    }
+    this.#carryOver(to, end);
+  }
+
+  /** Gives the words of the slot's pieces to thread `t`: a helper's descriptor, or this thread's carry. */
+  #piece(t: number, from: number, to: number, last: boolean): void {
+    if (t > 0) (this.#splitter as SlotSplitter).piece(t - 1, from, to, last);
+    else this.#carry.append(this.#ring, from, to);
+    if (!last) return;
+    if (t === 0) addCarried(this.#carry, carryScratch(), (w, s, e, h) => this.#local.addWord(w, s, e, h));
+    this.#long = -1;
+  }
+
+  /** Publishes the slot being filled, and copies its bytes [from, end) (not yet split) into the next slot. */
+  #carryOver(from: number, end: number): void {
+    this.#publish();
+    if (from === end) return;
+    const old = from;
+    this.#open();
+    this.#fill = this.#ring.copy(this.#ring, this.#slot * this.#slotBytes, old, end);
   }
 
   /** Publishes the slot being filled to every helper. */
-  #send(): void {
-    if (this.#slot < 0) return;
+  #publish(): void {
+    const slot = this.#slot;
+    const splitter = this.#splitter as SlotSplitter;
     const ring = this.#ringCtl;
-    ring[RING_LENGTHS + this.#slot] = this.#fillLength;
-    Atomics.store(this.#states, this.#slot, this.#helpers.length);
+    const helpers = this.#helperCount;
+    for (let t = 0; t < helpers; t++) ring[RING_COUNTS + slot * helpers + t] = splitter.counts[t];
+    Atomics.store(this.#states, slot, helpers);
     Atomics.add(ring, RING_PUBLISHED, 1);
     Atomics.notify(ring, RING_PUBLISHED);
     this.#slot = -1;
@@ -195,11 +266,16 @@ export class ParallelWordCounter {
     addSampleWeights(sample.subarray(0, SAMPLE_BYTES), weights);
     const owner = dealKeys(weights, this.#helperCount);
     const early = this.#local.spillOwned(owner, this.#helperCount + 1);
-    this.#local.countOwned(owner, 0);
-    this.#ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+    this.#owner = owner;
+    const helpers = this.#helperCount;
+    const slots = new SharedArrayBuffer(SLOTS * this.#slotBytes);
+    this.#ring = Buffer.from(slots);
+    const descCap = Math.max(2, Math.ceil(this.#slotBytes * DESCS_PER_BYTE));
+    const descs = new SharedArrayBuffer(SLOTS * helpers * descCap * DESC_INTS * 4);
+    this.#splitter = new SlotSplitter(this.#ring, owner, helpers, this.#local, new Int32Array(descs), descCap);
     const states = new SharedArrayBuffer(SLOTS * 4);
     this.#states = new Int32Array(states);
-    const ringCtl = new SharedArrayBuffer((RING_LENGTHS + SLOTS) * 4);
+    const ringCtl = new SharedArrayBuffer((RING_COUNTS + SLOTS * helpers) * 4);
     this.#ringCtl = new Int32Array(ringCtl);
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
     const dir = this.#dir as string;
@@ -207,9 +283,9 @@ export class ParallelWordCounter {
       const run = early[i];
       const data: WordCountWorkerData = {
         memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, owner, me: i + 1,
-        runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots: this.#ring,
-        slotCount: SLOTS, slotBytes: SLOT_BYTES, ring: ringCtl, states, control: new SharedArrayBuffer(8), stats: new SharedArrayBuffer(3 * 8),
-        error: new SharedArrayBuffer(ERROR_BYTES),
+        runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots, slotCount: SLOTS,
+        slotBytes: this.#slotBytes, helpers, descs, descCap, ring: ringCtl, states, control: new SharedArrayBuffer(8),
+        stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
       };
       const worker = new Worker(new URL(file, import.meta.url), { workerData: data });
       const control = new Int32Array(data.control);
@@ -240,8 +316,10 @@ export class ParallelWordCounter {
     if (this.#finished) throw new Error('mrpipe: ParallelWordCounter.finish() called twice');
     this.#finished = true;
     this.#check();
-    this.#send();
     if (this.#helpers.length > 0) {
+      // The last slot, and the end of a long word being handed out.
+      if (this.#slot < 0 && this.#long >= 0) this.#open();
+      if (this.#slot >= 0) this.#split(true);
       Atomics.store(this.#ringCtl, RING_ENDED, 1);
       Atomics.notify(this.#ringCtl, RING_PUBLISHED);
     }

@@ -17,7 +17,18 @@ export interface WordCountWorkerData {
   slots: SharedArrayBuffer;
   slotCount: number;
   slotBytes: number;
-  /** Int32 [published, ended, length of each slot]: slot p % slotCount is published when published > p. */
+  /** Helper threads in all: each slot has a descriptor list per helper. */
+  helpers: number;
+  /**
+   * Int32 descriptors (wordsplit.ts) of the words each helper counts: descCap per helper per slot, helper
+   * t's list of slot s at ((s * helpers) + t) * descCap * DESC_INTS.
+   */
+  descs: SharedArrayBuffer;
+  descCap: number;
+  /**
+   * Int32 [published, ended, descriptor counts (slot s, helper t at RING_COUNTS + s * helpers + t)]: slot
+   * p % slotCount is published when published > p.
+   */
   ring: SharedArrayBuffer;
   /** Int32 per slot: the helpers that have yet to scan it (0: free). */
   states: SharedArrayBuffer;
@@ -35,7 +46,7 @@ export interface WordCountWorkerData {
 /** Indexes in WordCountWorkerData.ring. No message per slot: a postMessage cost more than a wait. */
 export const RING_PUBLISHED = 0;
 export const RING_ENDED = 1;
-export const RING_LENGTHS = 2;
+export const RING_COUNTS = 2;
 
 export interface WordCountWorkerResult {
   error?: { message: string; code?: string; file?: string; written?: number; pending?: number };

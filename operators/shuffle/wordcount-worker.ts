@@ -1,15 +1,19 @@
-// A ParallelWordCounter's helper thread: scans every slot of text the main thread publishes in the shared
-// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words whose key
-// it owns in its own WordCounter, spilling sorted runs into the shared directory. At the end it merges its
+// A ParallelWordCounter's helper thread: takes every slot of text the main thread publishes in the shared
+// ring (in input order; no message per slot, it waits on the ring's counter) and counts the words the main
+// thread handed it there (descriptors: wordsplit.ts; it never scans the text) in its own WordCounter,
+// spilling sorted runs into the shared directory. At the end it merges its
 // runs and its table into one sorted run, `out`, which the main thread reads as it grows. Progress and
 // failure go through shared memory too: the main thread may be blocked in Atomics.wait, where no message
 // arrives.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
+import { addCarried, carryScratch } from './wordscan.ts';
+import { DESC_INTS, readDescriptors } from './wordsplit.ts';
+import { ByteCarry } from '../lines/byte-carry.ts';
 import { DiskFullError } from './errors.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_LENGTHS, RING_PUBLISHED,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
   type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
@@ -58,10 +62,29 @@ process.on('exit', () => {
 let counter: WordCounter | undefined;
 try {
   counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
-  counter.countOwned(data.owner, data.me);
   counter.addRuns(data.runs);
 } catch (err) {
   fail(err);
+}
+
+const bytes = Buffer.from(data.slots);
+const descs = new Int32Array(data.descs);
+/** A long word handed out in pieces, until its last. */
+const carry = new ByteCarry();
+const scratch = carryScratch();
+
+const c = counter;
+const addWord = (s: number, e: number, h: number): void => c?.addWord(bytes, s, e, h);
+const addCarriedWord = (w: Buffer, s: number, e: number, h: number): void => c?.addWord(w, s, e, h);
+const addPiece = (s: number, e: number, last: boolean): void => {
+  carry.append(bytes, s, e);
+  if (last) addCarried(carry, scratch, addCarriedWord);
+};
+
+/** Counts the words of slot `slot` that are this helper's. */
+function count(slot: number, n: number): void {
+  const d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
+  readDescriptors(descs, d, d + n * DESC_INTS, slot * data.slotBytes, addWord, addPiece);
 }
 
 /** Counts the slots in the order they are published, then (once the input has ended) merges. */
@@ -73,7 +96,7 @@ function run(): void {
     if (consumed < published) {
       const slot = consumed % data.slotCount;
       try {
-        if (!failed) counter?.write(Buffer.from(data.slots, slot * data.slotBytes, ring[RING_LENGTHS + slot]));
+        if (!failed) count(slot, ring[RING_COUNTS + slot * data.helpers + data.me - 1]);
       } catch (err) {
         fail(err);
       }

@@ -97,6 +97,14 @@ export class WordCounter {
   }
 
   /**
+   * Counts one word, buf[start, end) whose FNV-1a hash (wordscan.ts) is `hash`: for a caller that finds the
+   * words itself (ParallelWordCounter's threads). Not with write() while it holds the start of a word.
+   */
+  addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
+    this.#scanner.addWord(buf, start, end, hash);
+  }
+
+  /**
    * The input has ended: returns a cursor over (word, count) in byte order of the word, one per distinct
    * word. Reaching its end (or closing it) removes the temp dir.
    */
@@ -143,14 +151,6 @@ export class WordCounter {
   addRuns(files: readonly string[]): void {
     if (this.#finished) throw new Error('mrpipe: WordCounter.addRuns() after finish()');
     this.#runs.push(...files);
-  }
-
-  /**
-   * Counts from now on only the words whose key k (first two bytes, wordscan.ts wordKey) has owner[k] === me:
-   * for counters that each scan all of the text and own a share of the keys (ParallelWordCounter).
-   */
-  countOwned(owner: Uint8Array, me: number): void {
-    this.#scanner.own(owner, me);
   }
 
   /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
@@ -211,7 +211,7 @@ export class WordCounter {
     const table = this.#table;
     const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
     try {
-      w.writeTable(table.arena, table.starts, table.counts, order);
+      w.writeTable(table.arena, table.counts, order);
       w.close();
     } catch (err) {
       w.abort();

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
-import { freeNow, growBuffer } from '../lines/byte-carry.ts';
+import { freeNow } from '../lines/byte-carry.ts';
+import { recordLength, recordStart } from './wordrecord.ts';
 
 /** A (word, count) cursor: the word is buf[start, end), valid until the next advance(). */
 export interface WordCountCursor {
@@ -61,12 +62,12 @@ export class WordRunWriter extends FrameFileWriter {
     this.records++;
   }
 
-  /** Writes a WordTable's entries in `order`: one loop, no call per word. */
-  writeTable(arena: Buffer, starts: Uint32Array, counts: Int32Array, order: Uint32Array): void {
+  /** Writes a WordTable's records (wordrecord.ts) in `order`: one loop, no call per word. */
+  writeTable(arena: Buffer, counts: Int32Array, order: Uint32Array): void {
     for (let k = 0; k < order.length; k++) {
       const r = order[k];
-      const s = starts[r];
-      const len = starts[r + 1] - s;
+      const s = recordStart(arena, r);
+      const len = recordLength(arena, r);
       if (this.pos + len + 16 > this.buf.length) {
         this.write(arena, s, s + len, counts[r]);
         continue;
@@ -123,7 +124,7 @@ export class WordRunReader implements WordCountCursor {
       this.#pos = 0;
     }
     if (need > this.buf.length) {
-      this.buf = growBuffer(this.buf, this.#lim, Math.max(need, this.buf.length * 2), !this.#grown);
+      this.buf = growPlain(this.buf, this.#lim, Math.max(need, this.buf.length * 2), !this.#grown);
       this.#grown = true;
     }
     while (this.#lim < need && !this.#eof) {
@@ -191,6 +192,18 @@ export class WordRunReader implements WordCountCursor {
       this.#grown = false;
     }
   }
+}
+
+/**
+ * A plain Buffer of `size` bytes holding buf[0, used); buf is freed at once unless `borrowed`. Not a
+ * resizable buffer (byte-carry.ts growBuffer): its typed arrays have another map, and the merge's loops
+ * would turn polymorphic for every word after one long word.
+ */
+function growPlain(buf: Buffer, used: number, size: number, borrowed = false): Buffer {
+  const bigger = Buffer.allocUnsafeSlow(size);
+  buf.copy(bigger, 0, 0, used);
+  if (!borrowed) freeNow(buf);
+  return bigger;
 }
 
 /** The first 6 bytes of a range as a number (missing bytes 0): equal prefixes still need a full compare. */
@@ -290,7 +303,7 @@ export class WordMerge implements WordCountCursor {
     const top = heap[0];
     const s = this.#src[top];
     const len = s.end - s.start;
-    if (len > this.buf.length) this.buf = growBuffer(this.buf, 0, Math.max(len, 2 * this.buf.length));
+    if (len > this.buf.length) this.buf = growPlain(this.buf, 0, Math.max(len, 2 * this.buf.length));
     const out = this.buf;
     if (len <= 16) for (let i = 0, j = s.start; i < len; i++, j++) out[i] = s.buf[j];
     else s.buf.copy(out, 0, s.start, s.end);
@@ -316,20 +329,18 @@ export class WordMerge implements WordCountCursor {
   }
 }
 
-/** A WordTable's entries in sorted order (`order` from WordTable.sortedOrder()). */
+/** A WordTable's records in sorted order (`order` from WordTable.sortedOrder()). */
 export class TableCursor implements WordCountCursor {
   buf: Buffer;
   start = 0;
   end = 0;
   count = 0;
-  readonly #starts: Uint32Array;
   readonly #counts: Int32Array;
   readonly #order: Uint32Array;
   #i = -1;
 
-  constructor(table: { arena: Buffer; starts: Uint32Array; counts: Int32Array }, order: Uint32Array) {
+  constructor(table: { arena: Buffer; counts: Int32Array }, order: Uint32Array) {
     this.buf = table.arena;
-    this.#starts = table.starts;
     this.#counts = table.counts;
     this.#order = order;
   }
@@ -337,10 +348,10 @@ export class TableCursor implements WordCountCursor {
   advance(): boolean {
     const i = ++this.#i;
     if (i >= this.#order.length) return false;
-    const e = this.#order[i];
-    this.start = this.#starts[e];
-    this.end = this.#starts[e + 1];
-    this.count = this.#counts[e];
+    const r = this.#order[i];
+    this.start = recordStart(this.buf, r);
+    this.end = this.start + recordLength(this.buf, r);
+    this.count = this.#counts[r];
     return true;
   }
 

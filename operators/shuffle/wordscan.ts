@@ -1,17 +1,16 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
-// boundary is carried into the next chunk. A scanner may count only the words whose key (their first two
-// bytes, see wordKey) it owns: the others are skipped unhashed — threads that each scan all the text and
-// own a share of the keys (ParallelWordCounter) never hold the same word.
-import { ByteCarry } from '../lines/byte-carry.ts';
+// boundary is carried into the next chunk. Threads that count together (ParallelWordCounter) each own the
+// words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
+import { ByteCarry, freeNow } from '../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
-const SPACE = new Uint8Array(256);
+export const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 16777619;
 
 /** Keys of words: 0x10000 of them, ordered as the words are (see wordKey). */
 export const WORD_KEYS = 0x10000;
@@ -31,30 +30,47 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+/** Carried words up to this size are copied into a scratch buffer kept for the purpose. */
+const SCRATCH_BYTES = 64 * 1024;
+
+/**
+ * Counts the word `carry` holds with `add` and empties it (freeing a huge word's buffer). The word is first
+ * copied into a plain Buffer (`scratch` when it fits): a carry grows as a resizable buffer, whose typed
+ * arrays have another map, and one reaching the hot loops (WordTable.add, the merge) would make every call
+ * polymorphic. A huge word is held twice at most: carry and copy, then copy and the table's own arena.
+ */
+export function addCarried(carry: ByteCarry, scratch: Buffer, add: (buf: Buffer, start: number, end: number, hash: number) => void): void {
+  const len = carry.length;
+  const w = len <= scratch.length ? scratch : Buffer.allocUnsafeSlow(len);
+  carry.buf.copy(w, 0, 0, len);
+  carry.clear();
+  add(w, 0, len, hashBytes(w, 0, len));
+  if (w !== scratch) freeNow(w);
+}
+
+/** A scratch buffer for addCarried. */
+export function carryScratch(): Buffer {
+  return Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+}
+
 /** Feeds chunks to a WordTable, calling `onFull` (which must empty the table) when it is full. */
 export class WordScanner {
   readonly table: WordTable;
   readonly #onFull: () => void;
   /** The start of a word the previous chunk ended inside. */
   readonly #carry = new ByteCarry();
-  /** Words counted so far (those whose key this scanner owns). */
+  /** Words counted so far. */
   words = 0;
-  /** Which scanner owns each word key (undefined: this one owns all), and this one's number. */
-  #owner: Uint8Array | undefined;
-  #me = 0;
+  #scratch: Buffer | undefined;
 
   constructor(table: WordTable, onFull: () => void) {
     this.table = table;
     this.#onFull = onFull;
   }
 
-  /** Counts from now on only the words whose key (wordKey) k has owner[k] === me. */
-  own(owner: Uint8Array, me: number): void {
-    this.#owner = owner;
-    this.#me = me;
-  }
-
-  #add(buf: Uint8Array, start: number, end: number, hash: number): void {
+  /** Counts one word, buf[start, end) with FNV-1a hash `hash` (for a caller that finds the words itself). */
+  addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
+    this.words++;
     if (this.table.add(buf, start, end, hash, 1)) return;
     this.#onFull();
     this.table.add(buf, start, end, hash, 1);
@@ -72,23 +88,11 @@ export class WordScanner {
       this.#addCarry();
     }
     let words = 0;
-    const owner = this.#owner;
-    const me = this.#me;
     while (i < n) {
       // Skip separators, then hash the word while finding its end.
       while (i < n && SPACE[chunk[i]] === 1) i++;
       if (i === n) break;
       const start = i;
-      if (owner !== undefined && i + 1 < n) {
-        const b1 = chunk[i + 1];
-        if (owner[(chunk[i] << 8) | (SPACE[b1] === 1 ? 0 : b1)] !== me) {
-          // Another scanner's word: find its end only.
-          i++;
-          while (i < n && SPACE[chunk[i]] === 0) i++;
-          if (i === n) { this.#carry.append(chunk, start, n); break; }
-          continue;
-        }
-      }
       let h = FNV_OFFSET;
       let c = chunk[i];
       do {
@@ -107,13 +111,7 @@ export class WordScanner {
 
   /** Counts the carried word (the table copies it) and empties the carry (freeing a huge word's buffer). */
   #addCarry(): void {
-    const w = this.#carry.buf;
-    const len = this.#carry.length;
-    if (this.#owner === undefined || this.#owner[wordKey(w, 0, len)] === this.#me) {
-      this.#add(w, 0, len, hashBytes(w, 0, len));
-      this.words++;
-    }
-    this.#carry.clear();
+    addCarried(this.#carry, this.#scratch ??= carryScratch(), (w, s, e, h) => this.addWord(w, s, e, h));
   }
 
   /** The input has ended: counts a word the last chunk ended inside. */

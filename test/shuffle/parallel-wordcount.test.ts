@@ -209,3 +209,29 @@ test('property: threads owning word keys (1–2 helpers), long shared prefixes, 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('property: tiny ring slots (words cut at slot edges, long words in pieces, full descriptor lists) give the in-memory Map count', async (t) => {
+  const dir = tempDir();
+  try {
+    // Slots of a few bytes cut most words; a tail over a quarter of a slot goes out in pieces; a slot's
+    // descriptor lists hold a sixth of its bytes in words, so runs of one-byte words fill them; a word of
+    // 8 KiB or more goes to a helper as one piece.
+    const word = fc.oneof(
+      fc.constantFrom('a', 'b', 'c', 'd', 'ab', 'ba', '\xff', '\x00', 'a\x00'),
+      fc.tuple(fc.constantFrom('x', 'y', 'q', 'za'), fc.nat(120)).map(([c, n]) => c.repeat(n + 1)),
+      fc.constantFrom('k'.repeat(8191), 'k'.repeat(8192), 'm'.repeat(9000)),
+    );
+    const text = fc.array(fc.tuple(word, fc.constantFrom(' ', '\n', '\t', '\r\n', '  ')), { maxLength: 120 })
+      .map((ws) => Buffer.from(ws.map(([w, sep]) => w + sep).join(''), 'latin1'));
+    await fc.assert(fc.asyncProperty(
+      text, fc.array(fc.nat(30_000), { maxLength: 6 }), fc.constantFrom(16, 17, 40, 64, 333, 65_536), fc.constantFrom(1, 2), fc.boolean(),
+      async (bytes, cuts, slotBytes, helpers, trailing) => {
+        const input = trailing ? Buffer.concat([bytes, Buffer.from('tail')]) : bytes;
+        const { out, threads } = await count(cutAt(input, cuts), { memory: 80 << 20, helpers, startAfter: 0, slotBytes, tmpDir: dir });
+        return (input.length === 0 || threads === helpers) && out.toString('latin1') === naive(input);
+      }), { numRuns: scale(30, 100) });
+    t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,6 +13,7 @@ import {
 } from '../../operators/shuffle/index.ts';
 import { readChunks } from '../../operators/lines/index.ts';
 import { WordTable } from '../../operators/shuffle/wordtable.ts';
+import { recordLength, recordStart } from '../../operators/shuffle/wordrecord.ts';
 import { hashBytes } from '../../operators/shuffle/wordscan.ts';
 import { rng, tempDir } from './helpers.ts';
 
@@ -215,7 +216,8 @@ test('WordTable: same hash at lengths around the 255 escape, a count at its limi
   t.false(table.add(big, 0, 3, hashBytes(big, 0, 3), 1), 'the count would overflow: spill first');
   const order = table.sortedOrder();
   const at = (r: number): [string, number] => {
-    return [table.arena.toString('latin1', table.starts[r], table.starts[r + 1]), table.counts[r]];
+    const s = recordStart(table.arena, r);
+    return [table.arena.toString('latin1', s, s + recordLength(table.arena, r)), table.counts[r]];
   };
   const want: [string, number][] = [...ws.map((w): [string, number] => [w.toString('latin1'), 3]), ['big', 0x7fffffff]];
   want.sort((a, b) => Buffer.compare(Buffer.from(a[0], 'latin1'), Buffer.from(b[0], 'latin1')));

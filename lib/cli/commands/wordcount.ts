@@ -72,7 +72,9 @@ Examples:
                   buf = Buffer.allocUnsafe(Math.max(1 << 20, len + 24));
                   pos = 0;
                 }
-                pos += cursor.buf.copy(buf, pos, cursor.start, cursor.end);
+                const src = cursor.buf;
+                if (len <= 32) for (let i = cursor.start; i < cursor.end; i++) buf[pos++] = src[i]; // no native call per word
+                else pos += src.copy(buf, pos, cursor.start, cursor.end);
                 buf[pos++] = 9;
                 const c = cursor.count;
                 if (c < 10) buf[pos++] = 48 + c;
