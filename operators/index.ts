@@ -25,19 +25,19 @@ export {
   type CombineOptions, type ReduceOptions, type AggregateOptions, type Fold, type Combiner,
   type CombineFunction, type ReduceFunction, type AggregateFunction, type PairStage,
 } from './records/keyed.ts';
-export { partition, partitionStreams, type PartitionOptions, type PartitionedBatch } from './shuffle/partition.ts';
-export { externalSort, type ExternalSortOptions } from './shuffle/externalsort.ts';
-export type { SortOptions } from './shuffle/order.ts';
-export type { KeyDef } from './shuffle/gnukeys.ts';
-export type { Codec } from './shuffle/codec.ts';
+export { partition, partitionStreams, type PartitionOptions, type PartitionedBatch } from './shuffle/keyed/partition.ts';
+export { externalSort, type ExternalSortOptions } from './shuffle/sort/externalsort.ts';
+export type { SortOptions } from './shuffle/sort/order.ts';
+export type { KeyDef } from './shuffle/keys/gnukeys.ts';
+export type { Codec } from './shuffle/runs/codec.ts';
 
 // Byte-level specialists: sort lines and count words with no string per line or word.
-export { sortLines, type SortLinesOptions } from './shuffle/sortlines.ts';
+export { sortLines, type SortLinesOptions } from './shuffle/linesort/sortlines.ts';
 export {
   countWords, wordCountLines, type CountWordsOptions, type WordCountLinesOptions, type WordCountBatch,
-} from './shuffle/countwords.ts';
+} from './shuffle/words/countwords.ts';
 
 // Errors a caller may want to tell apart.
 export { InputError } from '../plumbing/open-input.ts';
 export { LineTooLongError } from './lines/line-too-long-error.ts';
-export { DiskFullError, CorruptRunError } from './shuffle/errors.ts';
+export { DiskFullError, CorruptRunError } from './shuffle/runs/errors.ts';

@@ -13,7 +13,7 @@
 import type { MapContext, ReduceContext } from '../lib/job/types.ts';
 import type { Emit } from '../operators/types.ts';
 import { intParam } from './support/params.ts';
-import { TopK } from '../operators/shuffle/topk.ts';
+import { TopK } from '../operators/shuffle/keyed/topk.ts';
 
 // Internal keys: a section letter, \x01, the item, and for status and hour rows \x01 and the tally (r
 // requests, b bytes, 4 or 5 errors). \x01 sorts before any printable byte, so each section is one

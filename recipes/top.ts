@@ -5,7 +5,7 @@
 // MRPIPE_SEP (tab, space, comma or one character; default tab), MRPIPE_WORDS=1 to count words instead.
 // Usage: mrpipe run top -D MRPIPE_TOP=20 -D MRPIPE_FIELD=1 -D MRPIPE_SEP=space access.log
 import { fieldOf, intParam, param, separatorParam } from './support/params.ts';
-import { TopK } from '../operators/shuffle/topk.ts';
+import { TopK } from '../operators/shuffle/keyed/topk.ts';
 import type { Emit } from '../operators/types.ts';
 
 export interface TopOptions {

@@ -5,7 +5,7 @@
 // The map is the built-in word split (`words`, also nameable as map: 'words'): with reduce 'sum' the runtime
 // runs the job on the word-count engine (bytes hashed in place, no string per word; docs/RUNTIME.md, "The
 // word-count engine"). `mrpipe map wordcount` and the other runners call it as the function it is.
-import { words } from '../operators/shuffle/builtins.ts';
+import { words } from '../operators/shuffle/keyed/builtins.ts';
 
 export default {
   name: 'wordcount',

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 // module: type stripping costs RSS per file seen (~8 MB for the shuffle index) and ~20 MB more in each
 // worker thread, which must instantiate its own stripper (a .js worker: ~20 MB in all; a .ts one: ~41).
 import { readChunks } from '../../dist/operators/lines/read-chunks.js';
-import { sortLines } from '../../dist/operators/shuffle/sortlines.js';
+import { sortLines } from '../../dist/operators/shuffle/linesort/sortlines.js';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);
 const memory = Number(memoryMb) * 2 ** 20;

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 // The built package (dist/, as users get it; `npm run bench` builds first): a helper thread that loads .ts
 // modules instantiates its own type stripper, ~20 MB of RSS more than a .js one.
 import { readChunks } from '../../dist/operators/lines/read-chunks.js';
-import { countWords, wordCountLines } from '../../dist/operators/shuffle/countwords.js';
+import { countWords, wordCountLines } from '../../dist/operators/shuffle/words/countwords.js';
 import type { Pair } from '../../operators/types.ts';
 
 const [input, tmpDir, memoryMb = '64'] = process.argv.slice(2);

@@ -4,7 +4,7 @@
 // (and worker threads, which inherit it) read them — the same way Hadoop's -cmdenv passes them.
 import type { Command } from 'commander';
 import vm from 'node:vm';
-import { builtin, isBuiltinMapName, looksLikeName } from '../../operators/shuffle/builtins.ts';
+import { builtin, isBuiltinMapName, looksLikeName } from '../../operators/shuffle/keyed/builtins.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jobRefOf, loadJob, recipeNamed, type ResolvedJob } from '../job/load.ts';

@@ -2,7 +2,7 @@
 // tasks, the in-memory path and the Hadoop Streaming commands: emit's key type, values JSON can carry
 // exactly, a synchronous map/reduce, and a reduce failure naming its key. Errors of the job's own code or
 // data are marked deterministic: a retry would fail the same way, so the scheduler fails at once.
-import { BuiltinError } from '../../operators/shuffle/builtins.ts';
+import { BuiltinError } from '../../operators/shuffle/keyed/builtins.ts';
 import type { Emit } from '../../operators/types.ts';
 
 const DETERMINISTIC = Symbol.for('mrpipe.deterministic');

@@ -2,6 +2,6 @@
 // (lib/runtime) build on it; lib/index.ts adds runJob to the public entry.
 export type * from './types.ts';
 export { defineJob } from './define.ts';
-export { builtins, builtin, isBuiltinName, type Aggregator } from '../../operators/shuffle/builtins.ts';
+export { builtins, builtin, isBuiltinName, type Aggregator } from '../../operators/shuffle/keyed/builtins.ts';
 export { formatRecord } from './format.ts';
 export { loadJob, loadRef, jobRefOf, resolveJob, jobFromInline, evalFunction, recipeUrl, type JobRef, type ResolvedJob } from './load.ts';

@@ -6,7 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   builtin, builtinMap, builtinMapNameOf, isBuiltinMapName, looksLikeName, mergePartials, type Aggregator, type BuiltinMapName,
-} from '../../operators/shuffle/builtins.ts';
+} from '../../operators/shuffle/keyed/builtins.ts';
 import type { CombineFn, InlineJob, Job, JobSpec, MapFn, ReduceContext, TaskContext } from './types.ts';
 
 export type JobRef =

@@ -1,7 +1,7 @@
 // The shape of a job and of the options runJob takes. A job is a plain object (usually a module's default
 // export); defineJob() only adds types, so a job file never needs to import mrpipe.
 import type { Emit } from '../../operators/types.ts';
-import type { BuiltinMapName, BuiltinName } from '../../operators/shuffle/builtins.ts';
+import type { BuiltinMapName, BuiltinName } from '../../operators/shuffle/keyed/builtins.ts';
 
 /** Names of the built-in combiners/reducers (associative, so they also run map-side). */
 export type { BuiltinMapName, BuiltinName };

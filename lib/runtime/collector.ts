@@ -6,11 +6,11 @@ import {
   allocRunBuffer, builtins, checkSum, RunWriter, sortOrder, varintSize, writeTaggedNumber, writeVarint,
   type Aggregator, type Codec, type RunBuffer,
 } from '../../operators/shuffle/index.ts';
-import { sortRanges, sortScratch, type SortScratch } from '../../operators/shuffle/bytesort.ts';
+import { sortRanges, sortScratch, type SortScratch } from '../../operators/shuffle/linesort/bytesort.ts';
 import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
-import { KeyTable } from '../../operators/shuffle/key-table.ts';
+import { KeyTable } from '../../operators/shuffle/keyed/key-table.ts';
 import { runWriter, type RunRecord, type RunValue } from './runs.ts';
 
 /** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */

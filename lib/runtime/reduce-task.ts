@@ -13,7 +13,7 @@ import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, openMergedRaw, valueOf, type RawCursor, type RunCursor } from './runs.ts';
 import { PartBytes } from './part-bytes.ts';
-import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/builtins.ts';
+import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/keyed/builtins.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
 
 /** Buffered text output to a file descriptor; latin1 jobs write their strings back as the bytes they came from. */

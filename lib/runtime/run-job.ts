@@ -5,7 +5,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, read
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isFdLimit } from '../../operators/shuffle/fdlimit.ts';
+import { isFdLimit } from '../../operators/shuffle/runs/fdlimit.ts';
 import { collectGarbage } from '../../operators/shuffle/gc.ts';
 import { jobRefOf, loadRef, resolveJob, type ResolvedJob } from '../job/load.ts';
 import type { Counters, Job, JobProgress, JobResult, JobSpec, RunOptions, TaskEvent } from '../job/types.ts';

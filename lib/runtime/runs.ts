@@ -9,7 +9,7 @@ import {
   RunReader, RunWriter, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint,
   type Codec, type Cursor, type PairLayout, type RawPayload,
 } from '../../operators/shuffle/index.ts';
-import { mergeRuns } from '../../operators/shuffle/merge-plan.ts';
+import { mergeRuns } from '../../operators/shuffle/runs/merge-plan.ts';
 import { compareKeys } from './keys.ts';
 
 /** The map outputs' on-disk format, part of a plan's fingerprint: a work dir of another format is not resumed

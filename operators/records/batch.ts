@@ -3,7 +3,7 @@
 // batch() gathers records into batches under a count and a byte bound; unbatch() spreads them out again.
 import { Transform } from 'node:stream';
 import type { Stage } from '../types.ts';
-import { recordBytes } from '../shuffle/size.ts';
+import { recordBytes } from '../shuffle/sort/size.ts';
 import { positiveInteger } from '../check-options.ts';
 
 /** Options of {@link batch}. */

@@ -3,14 +3,14 @@
 // each built-in takes, so `combine('sum')` after a stage of string values does not compile (the error is at
 // that stage) and `reduce('sum')` yields Pair<number>.
 import type { Pair, Stage } from '../types.ts';
-import { combine as combineStage, type CombineOptions } from '../shuffle/combine.ts';
-import { reduce as reduceStage, type ReduceOptions } from '../shuffle/reduce.ts';
-import { externalSort } from '../shuffle/externalsort.ts';
-import { mergingReducerOf, type Combiner, type CombinerSpec, type Fold } from '../shuffle/builtins.ts';
+import { combine as combineStage, type CombineOptions } from '../shuffle/keyed/combine.ts';
+import { reduce as reduceStage, type ReduceOptions } from '../shuffle/keyed/reduce.ts';
+import { externalSort } from '../shuffle/sort/externalsort.ts';
+import { mergingReducerOf, type Combiner, type CombinerSpec, type Fold } from '../shuffle/keyed/builtins.ts';
 import { pipeSteps } from '../lines/pipe.ts';
 import { checkTmpDir } from '../check-options.ts';
 import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import type { StringEncoding } from '../shuffle/codec.ts';
+import type { StringEncoding } from '../shuffle/runs/codec.ts';
 
 export type { CombineOptions, ReduceOptions, Fold, Combiner };
 

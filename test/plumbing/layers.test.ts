@@ -30,7 +30,7 @@ const downward: Array<[string, string]> = [
   ['plumbing/x.ts', "import { x } from './sizes.ts';"],
   ['operators/shuffle/x.ts', "import { x } from '../../plumbing/tempdirs.ts';"],
   ['operators/shuffle/x.ts', "import { x } from '../lines/index.ts';"],
-  ['lib/job/x.ts', "import { x } from '../../operators/shuffle/compare.ts';"],
+  ['lib/job/x.ts', "import { x } from '../../operators/shuffle/sort/compare.ts';"],
   ['lib/runtime/x.ts', "import { x } from '../job/load.ts';"],
   ['lib/cli/commands/x.ts', "import { x } from '../../runtime/run-job.ts';"],
   ['recipes/x.ts', "import type { x } from '../lib/job/types.ts';"],

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJob, type BuiltinName, type Job } from '../../lib/index.ts';
-import { Sorter } from '../../operators/shuffle/sorter.ts';
+import { Sorter } from '../../operators/shuffle/sort/sorter.ts';
 
 /** Bytes that matter at boundaries (newline, CR, blanks, NUL, high bytes) plus any byte at all. */
 export const bytesArb = (maxLength: number): fc.Arbitrary<Uint8Array> => fc.array(

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJob } from '../../lib/runtime/run-job.ts';
 import type { Job, RunOptions } from '../../lib/job/types.ts';
-import { words } from '../../operators/shuffle/builtins.ts';
+import { words } from '../../operators/shuffle/keyed/builtins.ts';
 import { mrpipe, sh } from '../cli/helpers.ts';
 import { tempDir } from './helpers.ts';
 

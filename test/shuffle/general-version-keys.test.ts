@@ -6,7 +6,7 @@
 // the oracle for them; -R's order is ours (GNU hashes with MD5), so the comparator is its only oracle too.
 import test from 'ava';
 import fc from 'fast-check';
-import { compareGeneral, compareVersion } from '../../operators/shuffle/gnucompare.ts';
+import { compareGeneral, compareVersion } from '../../operators/shuffle/keys/gnucompare.ts';
 import { gnuLineOrder, resolveOrder } from '../../operators/shuffle/index.ts';
 import { encodeGeneral } from '../../operators/shuffle/keys/genkey.ts';
 import { compileKeys } from '../../operators/shuffle/keys/normkey.ts';

@@ -3,7 +3,7 @@
 // packed short keys at their edges (lengths around 11, NUL and 255 chars, chars above 255).
 import test from 'ava';
 import fc from 'fast-check';
-import { KeyTable } from '../../operators/shuffle/key-table.ts';
+import { KeyTable } from '../../operators/shuffle/keyed/key-table.ts';
 import { partitionOf } from '../../lib/runtime/keys.ts';
 
 const addAll = (t: KeyTable, keys: string[], ref: Map<string, number>): void => {

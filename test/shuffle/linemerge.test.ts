@@ -3,7 +3,7 @@
 // earlier source first — lines sharing long prefixes, empty lines, NUL and bytes ≥ 0x80 included.
 import test from 'ava';
 import fc from 'fast-check';
-import { LineMerge, type LineCursor } from '../../operators/shuffle/linerun.ts';
+import { LineMerge, type LineCursor } from '../../operators/shuffle/linesort/linerun.ts';
 
 /** A cursor over lines packed into one buffer, each tagged with its source. */
 class ArrayCursor implements LineCursor {

@@ -3,8 +3,8 @@
 // a descriptor limit (a group of more than `limit` runs cannot open) and at random merge/open calls.
 import test from 'ava';
 import fc from 'fast-check';
-import { passGroups, mergeRuns, type MergeKernel } from '../../operators/shuffle/merge-plan.ts';
-import { TooFewFilesError } from '../../operators/shuffle/fdlimit.ts';
+import { passGroups, mergeRuns, type MergeKernel } from '../../operators/shuffle/runs/merge-plan.ts';
+import { TooFewFilesError } from '../../operators/shuffle/runs/fdlimit.ts';
 
 type Run = number[];
 const emfile = (): Error => Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });

@@ -2,8 +2,8 @@
 // (sortByKey), stable, over keys with surrogates and shared prefixes; and null past MAX_NATURAL_RUNS.
 import test from 'ava';
 import fc from 'fast-check';
-import { mergeNaturalRuns, MAX_NATURAL_RUNS } from '../../operators/shuffle/natural-runs.ts';
-import { sortByKey } from '../../operators/shuffle/prefixsort.ts';
+import { mergeNaturalRuns, MAX_NATURAL_RUNS } from '../../operators/shuffle/runs/natural-runs.ts';
+import { sortByKey } from '../../operators/shuffle/sort/prefixsort.ts';
 
 type Rec = [key: string, seq: number];
 const KEY = fc.oneof(fc.string({ maxLength: 4 }), fc.string({ unit: 'binary', maxLength: 3 }), fc.constantFrom('ab', 'abc', 'ab\0', '\u{1F600}', '\uFFFF'));

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { combine, externalSort, partition, partitionStreams, type Pair } from '../../operators/index.ts';
-import { compareUtf8 } from '../../operators/shuffle/compare.ts';
-import { Sorter } from '../../operators/shuffle/sorter.ts';
-import { sortedRunOf, tagSorted } from '../../operators/shuffle/sorted-batches.ts';
+import { compareUtf8 } from '../../operators/shuffle/sort/compare.ts';
+import { Sorter } from '../../operators/shuffle/sort/sorter.ts';
+import { sortedRunOf, tagSorted } from '../../operators/shuffle/sort/sorted-batches.ts';
 import { tempDir } from './helpers.ts';
 
 type P = Pair<number>;

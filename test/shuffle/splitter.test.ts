@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, commonPrefix, type LineCursor } from '../../operators/shuffle/linerun.ts';
-import { LineSorter } from '../../operators/shuffle/linesorter.ts';
-import { mergeRange } from '../../operators/shuffle/runsort.ts';
-import { BeforeSplitter, FromSplitter, pickSplitter } from '../../operators/shuffle/splitter.ts';
+import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, commonPrefix, type LineCursor } from '../../operators/shuffle/linesort/linerun.ts';
+import { LineSorter } from '../../operators/shuffle/linesort/linesorter.ts';
+import { mergeRange } from '../../operators/shuffle/linesort/runsort.ts';
+import { BeforeSplitter, FromSplitter, pickSplitter } from '../../operators/shuffle/linesort/splitter.ts';
 import { edgeLines, filesIn, tempDir } from './helpers.ts';
 
 /** Lines in a buffer as a cursor; with `lcps`, each line's lcp with the one before (else undefined). */

@@ -12,9 +12,9 @@ import {
   WordCounter, countWords, formatWordCounts, wordCountLines, type WordCountBatch, type WordCounterOptions,
 } from '../../operators/shuffle/index.ts';
 import { readChunks } from '../../operators/lines/index.ts';
-import { WordTable } from '../../operators/shuffle/wordtable.ts';
-import { recordLength, recordStart } from '../../operators/shuffle/wordrecord.ts';
-import { hashBytes } from '../../operators/shuffle/wordscan.ts';
+import { WordTable } from '../../operators/shuffle/words/wordtable.ts';
+import { recordLength, recordStart } from '../../operators/shuffle/words/wordrecord.ts';
+import { hashBytes } from '../../operators/shuffle/words/wordscan.ts';
 import { rng, tempDir } from './helpers.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */

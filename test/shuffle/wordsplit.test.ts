@@ -3,8 +3,8 @@
 // a piece, and long words go out as pieces the helper hashes itself.
 import test from 'ava';
 import fc from 'fast-check';
-import { DESC_INTS, SlotSplitter, readDescriptors } from '../../operators/shuffle/wordsplit.ts';
-import { WORD_KEYS, hashBytes, wordKey } from '../../operators/shuffle/wordscan.ts';
+import { DESC_INTS, SlotSplitter, readDescriptors } from '../../operators/shuffle/words/wordsplit.ts';
+import { WORD_KEYS, hashBytes, wordKey } from '../../operators/shuffle/words/wordscan.ts';
 
 interface Seen { mine: string[]; helpers: string[][]; pieces: [number, string, boolean][] }
 

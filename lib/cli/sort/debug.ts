@@ -2,8 +2,8 @@
 // sorting, and each output line followed by one line per key underlining the bytes that key compares
 // (tightened to the number or month a numeric or -M key reads; "^ no match for key" when empty), then the
 // whole line unless -s or -u. Tabs print as '>' and the record terminator as a newline.
-import { begField, limField, plainKey, resolveKeys, type KeyDef, type KeyFlags, type LineOrderOptions } from '../../../operators/shuffle/gnukeys.ts';
-import { isBlank, monthOf, strtoldEnd } from '../../../operators/shuffle/gnucompare.ts';
+import { begField, limField, plainKey, resolveKeys, type KeyDef, type KeyFlags, type LineOrderOptions } from '../../../operators/shuffle/keys/gnukeys.ts';
+import { isBlank, monthOf, strtoldEnd } from '../../../operators/shuffle/keys/gnucompare.ts';
 
 export interface DebugOptions extends LineOrderOptions {
   /** Per -k key (in order): given as an obsolete +POS1 [-POS2]. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {
   DEFAULT_FAN_IN, makeTempDir, mergeCursors, removeTempDir, type Cursor, type LineOrder,
 } from '../../../operators/shuffle/index.ts';
-import { mergeRuns } from '../../../operators/shuffle/merge-plan.ts';
+import { mergeRuns } from '../../../operators/shuffle/runs/merge-plan.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
 import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';
 import { ByteLines } from './byte-lines.ts';

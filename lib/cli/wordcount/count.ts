@@ -73,4 +73,4 @@ export function countWords(chunks: AsyncIterable<Buffer>, opts: CountOptions, si
 }
 
 /** Keeps the n most frequent words: count descending, then word in byte order (the recipes' TopK). */
-export { TopK as TopWords } from '../../../operators/shuffle/topk.ts';
+export { TopK as TopWords } from '../../../operators/shuffle/keyed/topk.ts';

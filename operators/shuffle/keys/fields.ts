@@ -1,7 +1,7 @@
 // Where a GNU sort key lies in a line of bytes: coreutils' begfield/limfield over b[s, e), with -t's byte
 // or runs of blanks as the field separator, the key's .C offsets and its b flags. The latin1-string
 // versions behind the comparator path are in ../gnukeys.ts; the oracle tests hold both to GNU sort.
-import type { KeyDef } from '../gnukeys.ts';
+import type { KeyDef } from './gnukeys.ts';
 
 /** The C locale's blanks for sort (space, tab, and newline, which a line holds under -z): 1, else 0. */
 export const BLANK = new Uint8Array(256).map((_, c) => Number(c === 32 || c === 9 || c === 10));

@@ -3,8 +3,8 @@
 // as the x86-64 long double strtold makes of them (-0 = 0). The number is read by the comparator's own
 // strtold (generalNumberText) and rounded exactly as strtold rounds it: with BigInt (../longdouble.ts), or
 // in double-double arithmetic for decimals of up to 15 digits and exponents to ±44. Prefix-free; inverted bytes reverse the order.
-import { generalNumberText } from '../gnucompare.ts';
-import { bitLength, parseLongDouble } from '../longdouble.ts';
+import { generalNumberText } from './gnucompare.ts';
+import { bitLength, parseLongDouble } from './longdouble.ts';
 
 /** Class bytes, in GNU's order. */
 const ERROR = 1;

@@ -6,9 +6,9 @@
 // reversed too) and the key parts not reversed are written inverted. A key part that is the start of the
 // line as it is (-k1,1, -k1) is not held twice: the record keeps only the rest of the line. The held
 // bytes — what the budget counts — are the whole records, keys included.
-import { LineSorter, type LineSorterOptions } from '../linesorter.ts';
-import type { LineCursor } from '../linerun.ts';
-import type { ResolvedOrder } from '../gnukeys.ts';
+import { LineSorter, type LineSorterOptions } from '../linesort/linesorter.ts';
+import type { LineCursor } from '../linesort/linerun.ts';
+import type { ResolvedOrder } from './gnukeys.ts';
 import { compileKeys, type KeyEncoder } from './normkey.ts';
 
 /** Most bytes of a sequence number. */

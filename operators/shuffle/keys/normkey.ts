@@ -8,9 +8,9 @@
 // folded), bytes 00 and 01 escaped as 01 01 and 01 02, ended by one 00, so a shorter key sorts first (one
 // end byte: one radix level less per key than the usual 00 00). -n, -h, -M: ./numkey.ts; -g: ./genkey.ts;
 // -V: ./verkey.ts; -R: the key's seeded hash, then the key as text.
-import type { KeyDef, ResolvedOrder } from '../gnukeys.ts';
+import type { KeyDef, ResolvedOrder } from './gnukeys.ts';
 import { BLANK, begField, limField } from './fields.ts';
-import { keyHasher } from '../gnucompare.ts';
+import { keyHasher } from './gnucompare.ts';
 import { encodeGeneral, generalBound, skipGeneral } from './genkey.ts';
 import { encodeHuman, encodeMonth, encodeNumber, humanBound, numberBound, skipHuman, skipNumber } from './numkey.ts';
 import { encodeVersion, skipVersion, versionBound } from './verkey.ts';

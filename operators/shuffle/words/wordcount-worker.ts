@@ -10,8 +10,8 @@ import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
 import { addCarried, carryScratch } from './wordscan.ts';
 import { DESC_INTS, readDescriptors } from './wordsplit.ts';
-import { ByteCarry } from '../lines/byte-carry.ts';
-import { DiskFullError } from './errors.ts';
+import { ByteCarry } from '../../lines/byte-carry.ts';
+import { DiskFullError } from '../runs/errors.ts';
 import {
   HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
   type WordCountWorkerData, type WordCountWorkerResult,

@@ -2,7 +2,7 @@
 // arrive; once the input has ended, the sorted output is pulled one chunk per read(), so a slow consumer
 // holds the merge, not memory. The sorter's temp files go on completion, error, destroy() and abort.
 import { Duplex, addAbortSignal } from 'node:stream';
-import type { Stage } from '../types.ts';
+import type { Stage } from '../../types.ts';
 
 export interface SortingStageParts<I, O> {
   objectMode: boolean;

@@ -1,6 +1,6 @@
 // k-way merge of sorted sources with a binary heap. Stable: on equal records the source listed first wins,
 // so merging runs in the order they were written keeps input order among equals.
-import type { Comparator } from './compare.ts';
+import type { Comparator } from '../sort/compare.ts';
 import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
 
 export const DEFAULT_FAN_IN = 16;

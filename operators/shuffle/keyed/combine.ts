@@ -6,11 +6,11 @@
 // to `memory`. Each spill's batches are tagged as one sorted sequence (sorted-batches.ts), which
 // externalSort writes straight to a run.
 import { Duplex } from 'node:stream';
-import type { Pair, Stage } from '../types.ts';
+import type { Pair, Stage } from '../../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner, type SortedSpill } from './combiner.ts';
-import { tagSorted } from './sorted-batches.ts';
-import { RECORD_SINK, type RecordFeed } from '../lines/record-stages.ts';
+import { tagSorted } from '../sort/sorted-batches.ts';
+import { RECORD_SINK, type RecordFeed } from '../../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {

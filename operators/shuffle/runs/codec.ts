@@ -4,7 +4,7 @@
 // (small integers, floats, strings) skip JSON entirely. The pair payload [varint key bytes][key][tag][value]
 // is the one pair format: the job runtime writes its runs in it too, through the pair helpers below.
 import v8 from 'node:v8';
-import type { Pair } from '../types.ts';
+import type { Pair } from '../../types.ts';
 
 /** How strings are stored: 'latin1' for byte strings (each char one byte), 'utf8' for any JS string. */
 export type StringEncoding = 'latin1' | 'utf8';

@@ -2,14 +2,14 @@
 // order of the word (WordCounter under a byte budget); wordCountLines turns them into `count word` or
 // `word<TAB>count` lines without a string per word. The temp dir goes on completion, error, destroy().
 import { Transform } from 'node:stream';
-import type { Pair, Stage } from '../types.ts';
-import { releaseChunk } from '../lines/chunk-pool.ts';
-import { scavengeEvery } from './gc.ts';
-import { sortingStage } from './sorting-stage.ts';
+import type { Pair, Stage } from '../../types.ts';
+import { releaseChunk } from '../../lines/chunk-pool.ts';
+import { scavengeEvery } from '../gc.ts';
+import { sortingStage } from '../sort/sorting-stage.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, type WordCounterOptions } from './wordcounter.ts';
 import { ParallelWordCounter } from './parallel-wordcounter.ts';
 import type { WordCountCursor } from './wordrun.ts';
-import { checkTmpDir } from '../check-options.ts';
+import { checkTmpDir } from '../../check-options.ts';
 
 /**
  * Up to BATCH_WORDS pairs in column form: word i is bytes[i ? ends[i-1] : 0, ends[i]). A consumer done with

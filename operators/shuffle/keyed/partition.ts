@@ -3,10 +3,10 @@
 // partitionStreams() gives a writable input and n readable outputs (backpressure: the input waits while
 // any output is full).
 import { Readable, Transform, Writable } from 'node:stream';
-import type { Pair, Stage } from '../types.ts';
-import type { StringEncoding } from './codec.ts';
+import type { Pair, Stage } from '../../types.ts';
+import type { StringEncoding } from '../runs/codec.ts';
 import { partitionOf } from './hash.ts';
-import { sortedRunOf, tagSorted } from './sorted-batches.ts';
+import { sortedRunOf, tagSorted } from '../sort/sorted-batches.ts';
 
 /** Options of partition: a custom hash, or the encoding of keys for the default one. */
 export interface PartitionOptions {

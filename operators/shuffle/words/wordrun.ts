@@ -2,9 +2,9 @@
 // [LEB128 word length][word bytes][LEB128 count]: no text to parse, no string per word. The k-way merge
 // compares bytes (a 6-byte prefix as a number first) and sums the counts of equal words.
 import fs from 'node:fs';
-import { CorruptRunError } from './errors.ts';
-import { FrameFileWriter } from './frame-writer.ts';
-import { freeNow } from '../lines/byte-carry.ts';
+import { CorruptRunError } from '../runs/errors.ts';
+import { FrameFileWriter } from '../runs/frame-writer.ts';
+import { freeNow } from '../../lines/byte-carry.ts';
 import { recordLength, recordStart } from './wordrecord.ts';
 
 /** A (word, count) cursor: the word is buf[start, end), valid until the next advance(). */

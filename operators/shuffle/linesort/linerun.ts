@@ -3,10 +3,10 @@
 // (indentation, repeated lines), so runs are smaller, and the reader hands the lcp to the merge, which
 // then compares lines from there (linemerge.ts). Lines are never decoded into strings.
 import fs from 'node:fs';
-import { CorruptRunError } from './errors.ts';
-import { FrameFileWriter } from './frame-writer.ts';
-import { freeNow } from '../lines/byte-carry.ts';
-import { RunFile } from '../../plumbing/run-file.ts';
+import { CorruptRunError } from '../runs/errors.ts';
+import { FrameFileWriter } from '../runs/frame-writer.ts';
+import { freeNow } from '../../lines/byte-carry.ts';
+import { RunFile } from '../../../plumbing/run-file.ts';
 import type { LineCursor } from './linecursor.ts';
 import type { SplitTest } from './splitter.ts';
 

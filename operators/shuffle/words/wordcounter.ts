@@ -5,10 +5,10 @@
 // summing equal words. The temp dir goes on completion (the cursor's end), dispose(), and at exit/signals.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openAll } from './fdlimit.ts';
-import { mergeRuns } from './merge-plan.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
+import { openAll } from '../runs/fdlimit.ts';
+import { mergeRuns } from '../runs/merge-plan.ts';
+import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { WordScanner, wordKey } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';

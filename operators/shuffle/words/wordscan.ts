@@ -2,7 +2,7 @@
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
 // boundary is carried into the next chunk. Threads that count together (ParallelWordCounter) each own the
 // words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
-import { ByteCarry, freeNow } from '../lines/byte-carry.ts';
+import { ByteCarry, freeNow } from '../../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */

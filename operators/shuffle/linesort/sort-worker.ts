@@ -9,8 +9,8 @@ import { sortScratch, type SortScratch } from './bytesort.ts';
 import {
   DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type MergeJob, type RangeJob, type WorkerJob,
 } from './runsort.ts';
-import { DiskFullError } from './errors.ts';
-import { collectGarbage } from './gc.ts';
+import { DiskFullError } from '../runs/errors.ts';
+import { collectGarbage } from '../gc.ts';
 
 let scratch: SortScratch | undefined;
 let ioBuffer: Buffer | undefined;

@@ -1,7 +1,7 @@
 // Input that arrives as a few ascending runs — the sorted spills of a combine stage cut by partition, a file
 // sorted in pieces — is merged in O(n·k) comparisons instead of sorted again. Finding that the input is
 // not such (random order shows its fifth descent within a few records) costs next to nothing.
-import { compareUtf8 } from './compare.ts';
+import { compareUtf8 } from '../sort/compare.ts';
 
 /** The most ascending runs merged; input in more runs than this is left to the sort. */
 export const MAX_NATURAL_RUNS = 4;

@@ -8,7 +8,7 @@ import type { Cursor } from './cursor.ts';
 import { iterateCursor } from './cursor.ts';
 import { CorruptRunError } from './errors.ts';
 import { FrameFileWriter } from './frame-writer.ts';
-import { RunFile } from '../../plumbing/run-file.ts';
+import { RunFile } from '../../../plumbing/run-file.ts';
 
 export const DEFAULT_IO_BUFFER = 1 << 20;
 

@@ -4,7 +4,7 @@
 // stage gathers them — up to `maxValues` (default 1 M), beyond which it fails naming the key. For
 // unbounded keys use a Fold, or the sync reduceSorted() over a Sorter/run reader as the runtime does.
 import { Transform } from 'node:stream';
-import type { Pair, Stage } from '../types.ts';
+import type { Pair, Stage } from '../../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
 
 /** Options of reduce: how many values a function reducer may gather for one key. */

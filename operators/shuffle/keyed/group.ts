@@ -3,9 +3,9 @@
 // pulls from the source, so a key with 50 M values is reduced without gathering them. The source moves on
 // only when the next value is asked for: while a reducer works on a value, the source still holds that
 // value's record (its line, for an error message). With `group`, keys sort in full but group by group(key).
-import type { Pair } from '../types.ts';
+import type { Pair } from '../../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
-import { cursorOf, type Cursor } from './cursor.ts';
+import { cursorOf, type Cursor } from '../runs/cursor.ts';
 
 /** A key-sorted source of records: advance() moves to the next one (false at the end). */
 export interface KeyedSource<V> {

@@ -1,11 +1,11 @@
 // sortLines as a stream stage: raw text bytes in (any chunking), the same lines sorted by bytes out, each
 // terminated by LF — what `LC_ALL=C sort [-r] [-u]` prints. The fastest way to sort lines: no strings are
 // made (see linesorter.ts). The temp dir goes on completion, error, destroy() and abort.
-import type { Stage } from '../types.ts';
-import { scavengeEvery } from './gc.ts';
+import type { Stage } from '../../types.ts';
+import { scavengeEvery } from '../gc.ts';
 import { LineSorter, type LineSorterOptions } from './linesorter.ts';
-import { sortingStage } from './sorting-stage.ts';
-import { checkTmpDir } from '../check-options.ts';
+import { sortingStage } from '../sort/sorting-stage.ts';
+import { checkTmpDir } from '../../check-options.ts';
 
 /** Options of sortLines: the byte budget, where runs spill, -r/-u, a second thread, output chunk size, abort. */
 export interface SortLinesOptions extends LineSorterOptions {

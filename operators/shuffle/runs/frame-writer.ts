@@ -3,7 +3,7 @@
 // DiskFullError naming the temp dir, and abort() that removes the partial file.
 import fs from 'node:fs';
 import { DiskFullError } from './errors.ts';
-import { RunFile } from '../../plumbing/run-file.ts';
+import { RunFile } from '../../../plumbing/run-file.ts';
 
 export class FrameFileWriter<B extends Buffer = Buffer> {
   readonly path: string;

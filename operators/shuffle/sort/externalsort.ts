@@ -2,12 +2,12 @@
 // buffered by the sync Sorter (spilling runs under its temp dir); output is pulled from the final merge
 // one batch per read(), so a slow consumer holds the merge, not memory. The temp dir goes on completion,
 // error, destroy() and abort (options.signal); on SIGINT/SIGTERM only if the program asked (removeTempDirsOnSignals).
-import type { Stage } from '../types.ts';
-import type { Cursor } from './cursor.ts';
+import type { Stage } from '../../types.ts';
+import type { Cursor } from '../runs/cursor.ts';
 import { Sorter, type SorterOptions } from './sorter.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { sortedRunOf } from './sorted-batches.ts';
-import { checkTmpDir } from '../check-options.ts';
+import { checkTmpDir } from '../../check-options.ts';
 
 /** Options of externalSort: the byte budget, where runs spill, the order (SortOptions), batch size, abort. */
 export interface ExternalSortOptions<T> extends SorterOptions<T> {

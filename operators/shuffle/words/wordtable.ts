@@ -4,7 +4,7 @@
 // and where the record is: a word already counted costs one slot read and one record read (one or two
 // cache misses), nothing else. Its footprint — slots, records, the sort's scratch (over the slots) — never
 // grows past `limit`: add() answers false instead, and the caller spills the table as a sorted run.
-import { freeNow } from '../lines/byte-carry.ts';
+import { freeNow } from '../../lines/byte-carry.ts';
 import { sortRecords } from './wordsort.ts';
 import { LONG, recordBytes, recordLength, recordStart, writeRecordHeader } from './wordrecord.ts';
 

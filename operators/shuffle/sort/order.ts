@@ -1,9 +1,9 @@
 // Turn sort options into one Order: the comparison used to sort and merge, what `unique` treats as
 // duplicates, and — when the order is plain byte order of a string key — that key, so buffers can take the
 // prefix-sort fast path instead of a comparator sort.
-import type { StringEncoding } from './codec.ts';
+import type { StringEncoding } from '../runs/codec.ts';
 import { compareLatin1, compareUtf8, type Comparator } from './compare.ts';
-import { gnuLineOrder, type KeyDef } from './gnukeys.ts';
+import { gnuLineOrder, type KeyDef } from '../keys/gnukeys.ts';
 
 /** The order of a sort: by bytes (default), a key, a comparator, or GNU sort's -k/-t/-n/-r/-u/-s. */
 export interface SortOptions<T> {

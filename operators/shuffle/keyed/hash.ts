@@ -3,7 +3,7 @@
 //   h = 0x811C9DC5; for each byte b: h = (h XOR b) * 0x01000193 mod 2^32;  partition = h mod n
 // Keys held as latin1 byte strings hash their chars as the bytes (encoding 'latin1'); real strings are
 // UTF-8 encoded on the fly (ASCII takes the one-byte path, no Buffer is allocated).
-import type { StringEncoding } from './codec.ts';
+import type { StringEncoding } from '../runs/codec.ts';
 
 const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;

@@ -4,21 +4,21 @@
 // spilled (no file written), else a k-way merge of the runs after as many fan-in-limited passes as needed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { codecFor, type Codec, type RunBuffer } from './codec.ts';
-import { collectGarbageAfterSpill } from './gc.ts';
-import { cursorOf, iterateCursor, type Cursor } from './cursor.ts';
-import { DEFAULT_FAN_IN, mergeCursors } from './merge.ts';
+import { codecFor, type Codec, type RunBuffer } from '../runs/codec.ts';
+import { collectGarbageAfterSpill } from '../gc.ts';
+import { cursorOf, iterateCursor, type Cursor } from '../runs/cursor.ts';
+import { DEFAULT_FAN_IN, mergeCursors } from '../runs/merge.ts';
 import { makeOrder, type Order, type SortOptions } from './order.ts';
 import { sortByKey } from './prefixsort.ts';
-import { mergeNaturalRuns } from './natural-runs.ts';
-import { RunReader, RunWriter } from './runfile.ts';
+import { mergeNaturalRuns } from '../runs/natural-runs.ts';
+import { RunReader, RunWriter } from '../runs/runfile.ts';
 import { recordBytes } from './size.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
-import { LineSorter } from './linesorter.ts';
-import { openAll } from './fdlimit.ts';
-import { mergeRuns } from './merge-plan.ts';
-import type { LineCursor } from './linerun.ts';
+import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
+import { LineSorter } from '../linesort/linesorter.ts';
+import { openAll } from '../runs/fdlimit.ts';
+import { mergeRuns } from '../runs/merge-plan.ts';
+import type { LineCursor } from '../linesort/linerun.ts';
 
 /** The budget when none is given: one for the whole project (plumbing/sizes.ts says why). */
 export { DEFAULT_MEMORY };

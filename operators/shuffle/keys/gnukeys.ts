@@ -1,7 +1,7 @@
 // GNU sort key semantics: -t SEP, -k POS1[,POS2] with per-key ordering flags (b d f g h i M n R r V), the
 // same flags globally, and the last-resort whole-line comparison. Field and character positions follow
 // coreutils' begfield/limfield; each key's comparison is chosen once, when the order is built.
-import { compareRange, compareUtf8, type Comparator } from './compare.ts';
+import { compareRange, compareUtf8, type Comparator } from '../sort/compare.ts';
 import {
   compareGeneral, compareHuman, compareMonth, compareNumeric, compareVersion, isBlank, randomComparator,
 } from './gnucompare.ts';

@@ -7,19 +7,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sortScratch, type SortScratch } from './bytesort.ts';
 import { LineBuffer } from './line-buffer.ts';
-import { DiskFullError } from './errors.ts';
-import { freeNow, growBuffer } from '../lines/byte-carry.ts';
-import { collectGarbage } from './gc.ts';
+import { DiskFullError } from '../runs/errors.ts';
+import { freeNow, growBuffer } from '../../lines/byte-carry.ts';
+import { collectGarbage } from '../gc.ts';
 import { sortedArena, type SortedLines } from './runsort.ts';
 import { SortThread, type WorkerFailure } from './sort-thread.ts';
-import { DEFAULT_FAN_IN } from './merge.ts';
+import { DEFAULT_FAN_IN } from '../runs/merge.ts';
 import { LineMerge, LineRunReader, LineRunWriter, UniqueLines, writeStrings, type LineCursor } from './linerun.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
-import { isFdLimit, openAll } from './fdlimit.ts';
+import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
+import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
+import { isFdLimit, openAll } from '../runs/fdlimit.ts';
 
 export { lineChunks } from './line-chunks.ts';
-import { mergeRuns } from './merge-plan.ts';
+import { mergeRuns } from '../runs/merge-plan.ts';
 import { BeforeSplitter, pickSplitter } from './splitter.ts';
 import { lineChunks } from './line-chunks.ts';
 

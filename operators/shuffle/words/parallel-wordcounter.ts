@@ -12,8 +12,8 @@
 // Output is the same as WordCounter's, byte for byte.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DiskFullError } from './errors.ts';
-import { makeTempDir, removeTempDir } from '../../plumbing/tempdirs.ts';
+import { DiskFullError } from '../runs/errors.ts';
+import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
   HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED, RING_PUBLISHED, type WordCountWorkerData,
@@ -22,7 +22,7 @@ import {
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
 import { DESC_INTS, SLOT_BITS, SlotSplitter } from './wordsplit.ts';
-import { ByteCarry } from '../lines/byte-carry.ts';
+import { ByteCarry } from '../../lines/byte-carry.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
   /** Helper threads counting beside the calling thread (default 1; 0 = count in this thread only). */

@@ -3,12 +3,12 @@
 // numeric built-ins (one probe per value, no boxed numbers) or in a plain array otherwise.
 // When the estimated bytes held reach `memory`, the contents go to onSpill sorted by key (prefix sort), as
 // a view the caller reads a slice at a time (writes as a sorted run, or passes on), then the table starts again.
-import type { Pair } from '../types.ts';
+import type { Pair } from '../../types.ts';
 import { checkSum, resolveCombiner, type Combiner, type CombinerSpec } from './builtins.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
-import { collectGarbageAfterSpill } from './gc.ts';
-import { sortOrder } from './prefixsort.ts';
-import { STRING_OVERHEAD, valueBytes } from './size.ts';
+import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
+import { collectGarbageAfterSpill } from '../gc.ts';
+import { sortOrder } from '../sort/prefixsort.ts';
+import { STRING_OVERHEAD, valueBytes } from '../sort/size.ts';
 import { KeyTable } from './key-table.ts';
 
 /**

@@ -5,7 +5,7 @@
 // byte-per-level MSD radix sort (bytesort.ts) gathers a byte per word per level in sorted order (a cache
 // miss each): 4x slower on 1M-word tables. The keys overlay the table's hash slots, which a spill no
 // longer needs; the order they give overlays the keys.
-import { compareFrom } from './bytesort.ts';
+import { compareFrom } from '../linesort/bytesort.ts';
 import { recordLength, recordStart } from './wordrecord.ts';
 
 const SMALL = 16;
