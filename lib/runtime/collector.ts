@@ -2,10 +2,10 @@
 // allows (a built-in reducer's accumulators, or a user combine), and spilled as one sorted run per
 // partition when the budget is full and at the end of the task.
 import { join } from 'node:path';
-import {
-  allocRunBuffer, builtins, checkSum, RunWriter, sortOrder, varintSize, writeTaggedNumber, writeVarint,
-  type Aggregator, type Codec, type RunBuffer,
-} from '../../operators/shuffle/index.ts';
+import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/keyed/builtins.ts';
+import { allocRunBuffer, varintSize, writeTaggedNumber, writeVarint, type Codec, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
+import { RunWriter } from '../../operators/shuffle/runs/runfile.ts';
+import { sortOrder } from '../../operators/shuffle/sort/prefixsort.ts';
 import { sortRanges, sortScratch, type SortScratch } from '../../operators/shuffle/linesort/bytesort.ts';
 import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';

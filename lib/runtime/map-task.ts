@@ -7,12 +7,13 @@ import { Readable } from 'node:stream';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
 import { checkKey, checkMapResult, describeError, markDeterministic } from '../job/checks.ts';
-import { BuiltinError } from '../../operators/shuffle/index.ts';
+import { BuiltinError } from '../../operators/shuffle/keyed/builtins.ts';
 import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
 import { mergeInto } from './runs.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
-import { fileChunks, LineSplitter } from '../../operators/lines/index.ts';
+import { fileChunks } from '../../operators/lines/file-chunks.ts';
+import { LineSplitter } from '../../operators/lines/line-splitter.ts';
 import { lineNumberAt, rawBlocks } from './input-chunks.ts';
 import type { MapTaskResult, MapTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
 

@@ -6,9 +6,8 @@ import type { ResolvedJob } from '../job/load.ts';
 import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { callReduce, reduceEmit } from '../job/checks.ts';
-import {
-  KeyGroups, pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type KeyedSource, type PairLayout,
-} from '../../operators/shuffle/index.ts';
+import { KeyGroups, type KeyedSource } from '../../operators/shuffle/keyed/group.ts';
+import { pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type PairLayout } from '../../operators/shuffle/runs/codec.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, openMergedRaw, valueOf, type RawCursor, type RunCursor } from './runs.ts';

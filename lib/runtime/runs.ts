@@ -4,11 +4,12 @@
 // arrives here already checked (a finite number, JSON text, or none), JSON text is parsed only when a
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
-import {
-  allocRunBuffer, checkSum, compareRawPairKeys, mergeCursors, openAll, pairLayout, rawCodec, readTaggedInt, readTaggedValue,
-  RunReader, RunWriter, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint,
-  type Codec, type Cursor, type PairLayout, type RawPayload,
-} from '../../operators/shuffle/index.ts';
+import { checkSum } from '../../operators/shuffle/keyed/builtins.ts';
+import { allocRunBuffer, compareRawPairKeys, pairLayout, rawCodec, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
+import type { Cursor } from '../../operators/shuffle/runs/cursor.ts';
+import { openAll } from '../../operators/shuffle/runs/fdlimit.ts';
+import { mergeCursors } from '../../operators/shuffle/runs/merge.ts';
+import { RunReader, RunWriter } from '../../operators/shuffle/runs/runfile.ts';
 import { mergeRuns } from '../../operators/shuffle/runs/merge-plan.ts';
 import { compareKeys } from './keys.ts';
 

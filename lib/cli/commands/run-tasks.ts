@@ -20,7 +20,7 @@ import { runMapTask } from '../../runtime/map-task.ts';
 import { runReduceTask } from '../../runtime/reduce-task.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY, FAN_IN, MIN_MEMORY_PER_WORKER } from '../../runtime/options.ts';
 import type { TaskEnv } from '../../runtime/task-types.ts';
-import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/index.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/line-splitter.ts';
 import { CliError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { parseCount, parseSize } from '../sizes.ts';

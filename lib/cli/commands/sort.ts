@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
-import { Sorter, TooFewFilesError } from '../../../operators/shuffle/index.ts';
+import { TooFewFilesError } from '../../../operators/shuffle/runs/fdlimit.ts';
+import { Sorter } from '../../../operators/shuffle/sort/sorter.ts';
 import { gnuLineOrder, parseKeyDef, resolveOrder, type LineOrder } from '../../../operators/shuffle/keys/gnukeys.ts';
 import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';

@@ -1,7 +1,10 @@
 // `mrpipe sort` without -k/-n/-t: plain byte order (optionally -r, -u; -s changes nothing there, since
 // lines equal in byte order are the same bytes). The raw input Buffers go straight into a LineSorter and
 // the sorted lines come out as byte chunks: no JavaScript string is made per line.
-import { CorruptRunError, LineSorter, TooFewFilesError, scavengeEvery } from '../../../operators/shuffle/index.ts';
+import { scavengeEvery } from '../../../operators/shuffle/gc.ts';
+import { LineSorter } from '../../../operators/shuffle/linesort/linesorter.ts';
+import { CorruptRunError } from '../../../operators/shuffle/runs/errors.ts';
+import { TooFewFilesError } from '../../../operators/shuffle/runs/fdlimit.ts';
 import { failure } from '../errors.ts';
 import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { readInputsReusing, tempDirError, withOutput, type InputSpec } from '../io.ts';

@@ -1,7 +1,8 @@
 // `mrpipe sort` with keys, ordering flags, -t or -z (all but --debug): raw input bytes go into a
 // KeyedLineSorter, which sorts records of normalized key ‖ line by bytes (operators/shuffle/keys/), and
 // the lines come out as byte chunks: no JavaScript string per line, no key parsed per comparison.
-import type { LineCursor, ResolvedOrder } from '../../../operators/shuffle/index.ts';
+import type { ResolvedOrder } from '../../../operators/shuffle/keys/gnukeys.ts';
+import type { LineCursor } from '../../../operators/shuffle/linesort/linecursor.ts';
 import { KeyedLineSorter } from '../../../operators/shuffle/keys/keyedsorter.ts';
 import type { InputSpec } from '../io.ts';
 import { driveByteSort, type ByteSortOptions } from './byte-sort.ts';

@@ -1,7 +1,7 @@
 // One input's lines as a sync Cursor (for the merge of -m), read in small chunks so that merging many
 // inputs holds about one chunk per input; lines are latin1 strings, split at the -z/LF terminator.
 import fs from 'node:fs';
-import type { Cursor } from '../../../operators/shuffle/index.ts';
+import type { Cursor } from '../../../operators/shuffle/runs/cursor.ts';
 import { RunFile } from '../../../plumbing/run-file.ts';
 import { readChunksSync } from '../streaming/sync-io.ts';
 import type { InputSpec } from '../io.ts';

@@ -2,9 +2,10 @@
 // sorted inputs, one small read buffer per input, no sort pass; over --batch-size inputs in passes) and --files0-from (the input list).
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DEFAULT_FAN_IN, makeTempDir, mergeCursors, removeTempDir, type Cursor, type LineOrder,
-} from '../../../operators/shuffle/index.ts';
+import type { LineOrder } from '../../../operators/shuffle/keys/gnukeys.ts';
+import type { Cursor } from '../../../operators/shuffle/runs/cursor.ts';
+import { DEFAULT_FAN_IN, mergeCursors } from '../../../operators/shuffle/runs/merge.ts';
+import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { mergeRuns } from '../../../operators/shuffle/runs/merge-plan.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
 import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';

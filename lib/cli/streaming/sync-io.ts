@@ -2,7 +2,8 @@
 // reducer's values must be a synchronous iterable that streams from stdin, and block reads/writes on a
 // pipe are also the fastest way through. EAGAIN (a non-blocking pipe) waits briefly and retries.
 import fs from 'node:fs';
-import { LineSplitter, LineTooLongError, type LineEncoding, type SkippedLine } from '../../../operators/lines/index.ts';
+import { LineSplitter, type LineEncoding, type SkippedLine } from '../../../operators/lines/line-splitter.ts';
+import { LineTooLongError } from '../../../operators/lines/line-too-long-error.ts';
 import { BrokenPipe, describeFsError, failure } from '../errors.ts';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -1,7 +1,9 @@
 // Word count in bounded memory for the CLI: the shuffle operators' ParallelWordCounter (WordCounters on
 // `workers` threads, each owning a share of the word keys: byte arenas, radix-sorted binary runs, a byte
 // merge per thread), with its errors turned into CLI messages and progress reported per chunk.
-import { DiskFullError, ParallelWordCounter, type WordCountCursor } from '../../../operators/shuffle/index.ts';
+import { DiskFullError } from '../../../operators/shuffle/runs/errors.ts';
+import { ParallelWordCounter } from '../../../operators/shuffle/words/parallel-wordcounter.ts';
+import type { WordCountCursor } from '../../../operators/shuffle/words/wordrun.ts';
 import { CliError, EXIT_FAILED } from '../errors.ts';
 
 export interface CountOptions {
