@@ -1,6 +1,6 @@
 // A cursor over byte lines: the current line is (buf, start, end), valid until the next advance(). Sorted
 // cursors also tell `lcp`, how many leading bytes the line shares with the one before it: the merge
-// compares from there (docs/SHUFFLE.md, "LCP merge") and run files store only the rest of the line.
+// compares from there (docs/ENGINES.md, "LCP merge") and run files store only the rest of the line.
 
 export interface LineCursor {
   buf: Buffer;

@@ -33,7 +33,7 @@ const DEFAULT_RUN_BYTES = 16 * 1024 * 1024;
 const THREADED_RUN_BYTES = 12 * 1024 * 1024;
 /**
  * Runs merged at once. 64 (one pass for 1 GB under 64 MB: ~80 runs) measured no faster than 16 with a
- * partial first pass (29.9 vs 29.5 s CPU, docs/SHUFFLE.md) and held 25 MB more of read buffers.
+ * partial first pass (29.9 vs 29.5 s CPU, docs/ENGINES.md) and held 25 MB more of read buffers.
  */
 const LINE_FAN_IN = DEFAULT_FAN_IN;
 /** Smallest run read/write buffer (a wide merge under a small budget). */
@@ -74,14 +74,14 @@ export interface LineSorterOptions {
   /**
    * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
    * ~20 MB is counted against the budget), and split finishChunks()' final merge over both threads.
-   * Default false: with no idle core it costs CPU and gains nothing (docs/SHUFFLE.md); `mrpipe sort`
+   * Default false: with no idle core it costs CPU and gains nothing (docs/ENGINES.md); `mrpipe sort`
    * turns it on as GNU's --parallel. Falls back to the calling thread if the worker cannot start.
    */
   threads?: boolean;
   /**
    * Cap on the bytes of one buffer / run (default 16 MiB). Smaller runs sort faster (the radix sort's
    * random reads stay in cache) but make more runs to merge; 16 MiB measured ~10-13% less CPU than 64
-   * at 100 MB, 200 MB and 1 GB under a 64 MB budget (docs/SHUFFLE.md).
+   * at 100 MB, 200 MB and 1 GB under a 64 MB budget (docs/ENGINES.md).
    */
   runBytes?: number;
   /**
