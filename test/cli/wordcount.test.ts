@@ -56,6 +56,22 @@ test('--workers 2 (helper threads, spilling) equals tr | sort | uniq -c; a budge
   t.regex(small.stderr, /minimum is 16KiB/);
 });
 
+test('words around and past the 1 MiB output buffer (written in pieces) equal tr | sort | uniq -c', async (t) => {
+  const MiB = 1 << 20;
+  const f = path.join(dir, 'long-words.txt');
+  // Lengths where word + TAB + count + LF meets the buffer's end, and words spanning two and three buffers;
+  // short words between them so the buffer is part full when a long one comes.
+  const lengths = [MiB - 40, MiB - 24, MiB - 23, MiB - 1, MiB, MiB + 1, 2 * MiB + 5, 3 * MiB - 24];
+  const words = lengths.flatMap((n, i) => [String.fromCharCode(97 + i).repeat(n), `w${i}`]);
+  fs.writeFileSync(f, [...words, ...words.slice(0, 5)].join(' ') + '\n');
+  const expected = sh(ORACLE(f));
+  for (const memory of ['64MB', '1MB']) {
+    const r = await mrpipe(['wordcount', '--memory', memory, '-T', dir, f]);
+    t.is(r.status, 0, r.stderr);
+    t.true(r.stdout.equals(expected), `--memory ${memory}`);
+  }
+});
+
 test('--top N equals sort | uniq -c | sort -k1,1nr -k2,2', async (t) => {
   const expected = sh(`${ORACLE(file)} | awk -F'\\t' '{print $2" "$1}' | sort -k1,1nr -k2,2 | sed -n '1,25p' | awk '{print $2"\\t"$1}'`);
   const r = await mrpipe(['wordcount', '--top', '25', file]);

@@ -22,6 +22,8 @@ interface WordcountFlags {
 
 /** Below this a table holds too few words to be worth spilling: 1 KB took 150x longer than 256 MB on 8 MB. */
 const MIN_MEMORY = 16 * 1024;
+/** The output buffer: lines are built in it from the cursor's bytes and written when it is full. */
+const OUT_BYTES = 1 << 20;
 
 export function registerWordcount(program: Command): void {
   program
@@ -58,22 +60,35 @@ Examples:
           if (top === undefined) {
             // Lines built from the cursor's bytes: no string per word.
             await countWordsCursor(chunks, opts, async (cursor) => {
-              let buf = Buffer.allocUnsafe(1 << 20);
+              let buf = Buffer.allocUnsafe(OUT_BYTES);
               let pos = 0;
               let n = 0;
               while (cursor.advance()) {
                 n++;
                 const len = cursor.end - cursor.start;
                 if (pos + len + 24 > buf.length) {
-                  if (!out.writeBytes(buf.subarray(0, pos))) await out.drain();
+                  if (pos > 0 && !out.writeBytes(buf.subarray(0, pos))) await out.drain();
                   // The written buffer is garbage outside V8's heap (stdout writes synchronously): a
                   // scavenge frees it now, where V8 alone would let ~64 MB of them pile up first.
                   collectYoungGarbage();
-                  buf = Buffer.allocUnsafe(Math.max(1 << 20, len + 24));
+                  buf = Buffer.allocUnsafe(OUT_BYTES);
                   pos = 0;
                 }
                 const src = cursor.buf;
-                if (len <= 32) for (let i = cursor.start; i < cursor.end; i++) buf[pos++] = src[i]; // no native call per word
+                if (len + 24 > buf.length) {
+                  // A word longer than the buffer goes out in buffer-sized pieces, never copied whole: a huge
+                  // word stays held twice at most (its bytes stay valid until the next advance()).
+                  let s = cursor.start;
+                  while (cursor.end - s + 24 > buf.length) {
+                    const e = Math.min(cursor.end, s + buf.length);
+                    src.copy(buf, 0, s, e);
+                    if (!out.writeBytes(buf.subarray(0, e - s))) await out.drain();
+                    collectYoungGarbage();
+                    buf = Buffer.allocUnsafe(OUT_BYTES);
+                    s = e;
+                  }
+                  pos = src.copy(buf, 0, s, cursor.end);
+                } else if (len <= 32) for (let i = cursor.start; i < cursor.end; i++) buf[pos++] = src[i]; // no native call per word
                 else pos += src.copy(buf, pos, cursor.start, cursor.end);
                 buf[pos++] = 9;
                 const c = cursor.count;
