@@ -1,5 +1,5 @@
 // The keyed stages as the public API gives them: combine, reduce and aggregate typed by their values. The
-// built-ins' run-time meaning lives in one registry (shuffle/builtins.ts); these signatures say which values
+// built-ins' run-time meaning lives in one registry (shuffle/keyed/builtins.ts); these signatures say which values
 // each built-in takes, so `combine('sum')` after a stage of string values does not compile (the error is at
 // that stage) and `reduce('sum')` yields Pair<number>.
 import type { Pair, Stage } from '../types.ts';

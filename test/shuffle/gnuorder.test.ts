@@ -1,4 +1,4 @@
-// GNU sort's comparison (operators/shuffle/gnukeys.ts + gnucompare.ts) in process against the machine's
+// GNU sort's comparison (operators/shuffle/keys/gnukeys.ts + gnucompare.ts) in process against the machine's
 // `LC_ALL=C sort` (coreutils 9.1): random lines of numbers, sizes, versions, months, blanks, 0x80 and NULs
 // under random global and per-key ordering flags. No CLI spawn, so many cases run in a second or two.
 import test from 'ava';
