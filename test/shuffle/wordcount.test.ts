@@ -15,6 +15,7 @@ import { readChunks } from '../../operators/lines/index.ts';
 import { WordTable } from '../../operators/shuffle/words/wordtable.ts';
 import { recordLength, recordStart } from '../../operators/shuffle/words/wordrecord.ts';
 import { hashBytes } from '../../operators/shuffle/words/wordscan.ts';
+import { SLOT_BITS } from '../../operators/shuffle/words/worddesc.ts';
 import { rng, tempDir } from './helpers.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */
@@ -255,6 +256,72 @@ test('property: long shared prefixes under tiny budgets (many spills, tables ful
         const { out } = count(cut(bytes, chunk), { memory, fanIn, tmpDir: dir });
         return out.equals(gnuCount(bytes));
       }), { numRuns: 60 });
+    t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('property: WordTable.addWords in groups under one forced hash, tiny tables full mid-group, long words: every word counted once', (t) => {
+  const word = fc.oneof(
+    fc.constantFrom('a', 'b', 'ab', 'gcc_assert', '__builtin_ia32_a', '__builtin_ia32_b'),
+    fc.tuple(fc.constantFrom('x', '#include <'), fc.integer({ min: 0, max: 300 })).map(([p, n]) => p + 'y'.repeat(n)),
+  );
+  fc.assert(fc.property(fc.array(word, { maxLength: 200 }), fc.integer({ min: 256, max: 4096 }), fc.nat(3), (ws, limit, mask) => {
+    const buf = Buffer.from(ws.join(' '), 'latin1');
+    const descs = new Int32Array(2 * ws.length);
+    let at = 0;
+    ws.forEach((w, i) => {
+      // Hashes with mask + 1 values at most: slots and keys collide; only lengths and bytes tell words apart.
+      descs[2 * i] = at | (w.length << SLOT_BITS);
+      descs[2 * i + 1] = hashBytes(buf, at, at + w.length) & mask;
+      at += w.length + 1;
+    });
+    const table = new WordTable(limit);
+    const got = new Map<string, number>();
+    const drain = (): void => {
+      for (const r of table.sortedOrder()) {
+        const s = recordStart(table.arena, r);
+        const w = table.arena.toString('latin1', s, s + recordLength(table.arena, r));
+        got.set(w, (got.get(w) ?? 0) + table.counts[r]);
+      }
+      table.clear();
+    };
+    let d = 0;
+    while (d < descs.length) {
+      const stop = table.addWords(buf, 0, descs, d, descs.length);
+      if (stop === d && table.size === 0) return false; // an empty table takes any word
+      d = stop;
+      if (d < descs.length) drain();
+    }
+    drain();
+    const want = new Map<string, number>();
+    for (const w of ws) want.set(w, (want.get(w) ?? 0) + 1);
+    t.deepEqual([...got].sort(), [...want].sort());
+    return true;
+  }), { numRuns: 150 });
+});
+
+test('property: early spills at any point (WordCounter.spillEarly, any fullness) equal tr | sort | uniq -c', (t) => {
+  const dir = tempDir();
+  try {
+    const word = fc.oneof(fc.constantFrom('w1', 'w2', 'gcc_assert', 'x'), fc.string({ minLength: 1, maxLength: 12 }).map((s) => s.replace(/[ \t\n\v\f\r]/g, '_')));
+    const text = fc.array(fc.tuple(word, fc.constantFrom(' ', '\n', '\r\n')), { maxLength: 300 })
+      .map((ws) => Buffer.from(ws.map(([w, s]) => w + s).join(''), 'latin1'));
+    fc.assert(fc.property(text, fc.integer({ min: 1, max: 300 }), fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { minLength: 1 }),
+      (bytes, chunk, fullness) => {
+        const counter = new WordCounter({ memory: 20_000, tmpDir: dir });
+        let early = 0;
+        cut(bytes, chunk).forEach((c, i) => {
+          counter.write(c);
+          if (counter.spillEarly(fullness[i % fullness.length])) early++;
+        });
+        const spills = counter.stats.spills;
+        const cur = counter.finish();
+        const parts: Buffer[] = [];
+        while (cur.advance()) parts.push(Buffer.from(cur.buf.subarray(cur.start, cur.end)), Buffer.from(`\t${cur.count}\n`));
+        return spills >= early && Buffer.concat(parts).equals(gnuCount(bytes));
+      }), { numRuns: 40 });
     t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

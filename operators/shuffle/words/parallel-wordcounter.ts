@@ -16,8 +16,8 @@ import { DiskFullError } from '../runs/errors.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED, RING_PUBLISHED, type WordCountWorkerData,
-  type WordCountWorkerResult,
+  CONTROL_SPILLING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED, RING_PUBLISHED, RING_SPILLING,
+  type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
@@ -64,6 +64,7 @@ const WAIT_MS = 200;
 
 const READ_WAIT_MS = 5;
 
+
 interface Helper {
   worker: Worker;
   control: Int32Array;
@@ -76,6 +77,7 @@ export class ParallelWordCounter {
   readonly stats: WordCounterStats = { bytes: 0, words: 0, spills: 0, mergePasses: 0 };
   readonly #local: WordCounter;
   readonly #opts: ParallelWordCounterOptions;
+  /** A helper's share of the budget (its table and buffers). */
   readonly #share: number;
   readonly #helperCount: number;
   readonly #slotBytes: number;
@@ -108,12 +110,16 @@ export class ParallelWordCounter {
     while (helpers > 0 && (memory - helpers * HELPER_COST) / (helpers + 1) < MIN_SHARE) helpers--;
     this.#helperCount = helpers;
     this.#slotBytes = Math.min(2 ** SLOT_BITS, Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES)));
-    this.#share = helpers === 0 ? memory : Math.floor((memory - helpers * HELPER_COST) / (helpers + 1));
+    // Tables in proportion to the words each thread counts (MAIN_WEIGHT): each spills as often as the others.
+    const unit = (memory - helpers * HELPER_COST) / (helpers + MAIN_WEIGHT);
+    this.#share = helpers === 0 ? memory : Math.floor(unit);
+    const mine = helpers === 0 ? memory : Math.floor(unit * MAIN_WEIGHT);
     if (helpers > 0) {
       this.#dir = makeTempDir(options.tmpDir, 'mrpipe-wc-');
-      this.#local = new WordCounter({ ...options, memory: this.#share, runDir: this.#dir, runPrefix: 'm-' });
+      const onSpill = (spilling: boolean): void => this.#spilling(spilling);
+      this.#local = new WordCounter({ ...options, memory: mine, runDir: this.#dir, runPrefix: 'm-', onSpill });
     } else {
-      this.#local = new WordCounter({ ...options, memory: this.#share });
+      this.#local = new WordCounter({ ...options, memory: mine });
     }
   }
 
@@ -183,6 +189,7 @@ export class ParallelWordCounter {
       const v = Atomics.load(this.#states, slot);
       if (v === 0) break;
       this.#check();
+      if (this.#helpers.some((h) => Atomics.load(h.control, CONTROL_SPILLING) === 1) && this.#local.spillEarly(EARLY_SPILL)) continue;
       Atomics.wait(this.#states, slot, v, WAIT_MS);
     }
     this.#slot = slot;
@@ -243,6 +250,13 @@ export class ParallelWordCounter {
     this.#fill = this.#ring.copy(this.#ring, this.#slot * this.#slotBytes, old, end);
   }
 
+  /** Tells the helpers this thread spills (one waiting for a slot may spill too), or has done. */
+  #spilling(spilling: boolean): void {
+    if (this.#helpers.length === 0) return;
+    Atomics.store(this.#ringCtl, RING_SPILLING, spilling ? 1 : 0);
+    Atomics.notify(this.#ringCtl, RING_PUBLISHED);
+  }
+
   /** Publishes the slot being filled to every helper. */
   #publish(): void {
     const slot = this.#slot;
@@ -284,7 +298,7 @@ export class ParallelWordCounter {
       const data: WordCountWorkerData = {
         memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, owner, me: i + 1,
         runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots, slotCount: SLOTS,
-        slotBytes: this.#slotBytes, helpers, descs, descCap, ring: ringCtl, states, control: new SharedArrayBuffer(8),
+        slotBytes: this.#slotBytes, helpers, descs, descCap, ring: ringCtl, states, control: new SharedArrayBuffer(12),
         stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
       };
       const worker = new Worker(new URL(file, import.meta.url), { workerData: data });

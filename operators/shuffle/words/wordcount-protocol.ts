@@ -26,14 +26,14 @@ export interface WordCountWorkerData {
   descs: SharedArrayBuffer;
   descCap: number;
   /**
-   * Int32 [published, ended, descriptor counts (slot s, helper t at RING_COUNTS + s * helpers + t)]: slot
+   * Int32 [published, ended, main spilling (RING_SPILLING), descriptor counts (slot s, helper t at RING_COUNTS + s * helpers + t)]: slot
    * p % slotCount is published when published > p.
    */
   ring: SharedArrayBuffer;
   /** Int32 per slot: the helpers that have yet to scan it (0: free). */
   states: SharedArrayBuffer;
   /**
-   * Int32 [state, progress]: state 0 counting, 3 writing `out` (it exists), 1 `out` is complete, 2 failed
+   * Int32 [state, progress, spilling (CONTROL_SPILLING)]: state 0 counting, 3 writing `out` (it exists), 1 `out` is complete, 2 failed
    * (error JSON in `error`); progress goes up at each write to `out` and at each change of state.
    */
   control: SharedArrayBuffer;
@@ -46,7 +46,19 @@ export interface WordCountWorkerData {
 /** Indexes in WordCountWorkerData.ring. No message per slot: a postMessage cost more than a wait. */
 export const RING_PUBLISHED = 0;
 export const RING_ENDED = 1;
-export const RING_COUNTS = 2;
+/** 1 while the main thread spills its table: a helper with nothing to count may spill its own then. */
+export const RING_SPILLING = 2;
+export const RING_COUNTS = 3;
+
+/**
+ * A thread that would wait for another one that is spilling spills its own table first if it is this full:
+ * the two spills overlap, where one after the other each would stall the other thread (the ring holds
+ * ~20 ms of text, a spill takes ~100 ms).
+ */
+export const EARLY_SPILL = 0.5;
+
+/** Index in a helper's control block: 1 while it spills its table. */
+export const CONTROL_SPILLING = 2;
 
 export interface WordCountWorkerResult {
   error?: { message: string; code?: string; file?: string; written?: number; pending?: number };

@@ -9,12 +9,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
 import { addCarried, carryScratch } from './wordscan.ts';
-import { DESC_INTS, readDescriptors } from './wordsplit.ts';
+import { DESC_INTS, readDescriptorRuns } from './worddesc.ts';
 import { ByteCarry } from '../../lines/byte-carry.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
-  type WordCountWorkerData, type WordCountWorkerResult,
+  CONTROL_SPILLING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
+  RING_SPILLING, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
@@ -44,6 +44,12 @@ function setState(state: number): void {
   Atomics.notify(control, 1);
 }
 
+/** Tells the main thread this helper spills (if it waits for a slot, it may spill too), or has done. */
+function spilling(on: boolean): void {
+  Atomics.store(control, CONTROL_SPILLING, on ? 1 : 0);
+  for (let s = 0; s < data.slotCount; s++) Atomics.notify(states, s);
+}
+
 /** A run writer whose every flush tells the main thread, which reads the run as it grows. */
 class SharedRunWriter extends WordRunWriter {
   override flush(): void {
@@ -61,7 +67,7 @@ process.on('exit', () => {
 
 let counter: WordCounter | undefined;
 try {
-  counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
+  counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix, onSpill: spilling });
   counter.addRuns(data.runs);
 } catch (err) {
   fail(err);
@@ -74,7 +80,8 @@ const carry = new ByteCarry();
 const scratch = carryScratch();
 
 const c = counter;
-const addWord = (s: number, e: number, h: number): void => c?.addWord(bytes, s, e, h);
+let base = 0;
+const addWords = (d: number, e: number): void => c?.addWords(bytes, base, descs, d, e);
 const addCarriedWord = (w: Buffer, s: number, e: number, h: number): void => c?.addWord(w, s, e, h);
 const addPiece = (s: number, e: number, last: boolean): void => {
   carry.append(bytes, s, e);
@@ -84,7 +91,18 @@ const addPiece = (s: number, e: number, last: boolean): void => {
 /** Counts the words of slot `slot` that are this helper's. */
 function count(slot: number, n: number): void {
   const d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
-  readDescriptors(descs, d, d + n * DESC_INTS, slot * data.slotBytes, addWord, addPiece);
+  base = slot * data.slotBytes;
+  readDescriptorRuns(descs, d, d + n * DESC_INTS, base, addWords, addPiece);
+}
+
+/** While the main thread spills: spills this helper's table too, if it is full enough (true if it did). */
+function spillEarly(): boolean {
+  try {
+    return counter?.spillEarly(EARLY_SPILL) ?? false;
+  } catch (err) {
+    fail(err);
+    return false;
+  }
 }
 
 /** Counts the slots in the order they are published, then (once the input has ended) merges. */
@@ -110,6 +128,7 @@ function run(): void {
       if (Atomics.load(ring, RING_PUBLISHED) > consumed) continue;
       break;
     }
+    if (Atomics.load(ring, RING_SPILLING) === 1 && !failed && spillEarly()) continue;
     Atomics.wait(ring, RING_PUBLISHED, published, 1000);
   }
   if (failed || !counter) return;

@@ -27,6 +27,8 @@ export interface WordCounterOptions {
   runDir?: string;
   /** Prefix of this counter's run names inside `runDir` (counters sharing a directory need different ones). */
   runPrefix?: string;
+  /** Called with true before each spill of the table while counting, and with false after it. */
+  onSpill?: (spilling: boolean) => void;
 }
 
 export interface WordCounterStats {
@@ -49,6 +51,7 @@ export class WordCounter {
   readonly #ownsDir: boolean;
   readonly #prefix: string;
   readonly #readBytes: number;
+  readonly #onSpill: ((spilling: boolean) => void) | undefined;
   readonly #writeBuf: Buffer;
   /** fanIn read buffers, one allocation made at the first merge and reused by every merge after it. */
   #readBufs: Buffer[] | undefined;
@@ -71,6 +74,7 @@ export class WordCounter {
     this.#dir = options.runDir;
     this.#ownsDir = options.runDir === undefined;
     this.#prefix = options.runPrefix ?? '';
+    this.#onSpill = options.onSpill;
     // The merge's read buffers and the run writer's buffer come out of the budget; the table gets the rest
     // (at least half: tiny budgets shrink the buffers instead).
     this.#readBytes = Math.min(64 * 1024, Math.max(1024, Math.floor(memory / 4 / fanIn)));
@@ -102,6 +106,11 @@ export class WordCounter {
    */
   addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
     this.#scanner.addWord(buf, start, end, hash);
+  }
+
+  /** Counts the words of descs[d, end): word descriptors (wordsplit.ts) of buf from `base`. */
+  addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
+    this.#scanner.addWords(buf, base, descs, d, end);
   }
 
   /**
@@ -199,9 +208,24 @@ export class WordCounter {
     return path.join(this.#dir, `${this.#prefix}run-${String(this.#names++).padStart(5, '0')}.wc`);
   }
 
+  /**
+   * Spills the table now if it is at least `fullness` (0-1) full: for a thread that would otherwise wait
+   * (ParallelWordCounter: while another thread spills, a spill here costs no time). True if it spilled.
+   */
+  spillEarly(fullness: number): boolean {
+    if (this.#finished || this.#table.size === 0 || this.#table.fullness < fullness) return false;
+    this.#spill();
+    return true;
+  }
+
   #spill(): void {
     const table = this.#table;
-    this.#runs.push(this.#writeRun(table.sortedOrder()));
+    this.#onSpill?.(true);
+    try {
+      this.#runs.push(this.#writeRun(table.sortedOrder()));
+    } finally {
+      this.#onSpill?.(false);
+    }
     table.clear();
   }
 

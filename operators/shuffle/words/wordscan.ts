@@ -4,6 +4,7 @@
 // words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
 import { ByteCarry, freeNow } from '../../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
+import { DESC_INTS } from './worddesc.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
 export const SPACE = new Uint8Array(256);
@@ -74,6 +75,15 @@ export class WordScanner {
     if (this.table.add(buf, start, end, hash, 1)) return;
     this.#onFull();
     this.table.add(buf, start, end, hash, 1);
+  }
+
+  /** Counts the words of descs[d, end) (word descriptors of buf from `base`: wordsplit.ts). */
+  addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
+    this.words += (end - d) / DESC_INTS;
+    while (d < end) {
+      d = this.table.addWords(buf, base, descs, d, end);
+      if (d < end) this.#onFull();
+    }
   }
 
   write(chunk: Buffer): void {
