@@ -327,3 +327,26 @@ test('property: early spills at any point (WordCounter.spillEarly, any fullness)
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('property: chunks over 256 KiB (descriptor starts re-based), words of 8191-8193 bytes, many per group, any budget: the Map count', (t) => {
+  const dir = tempDir();
+  try {
+    const r = rng(11);
+    // Words whose length a descriptor holds (< 8192) and does not, between short ones and across 2^18.
+    const word = (): string => {
+      const k = r();
+      if (k < 0.02) return 'L'.repeat(8190 + Math.floor(r() * 4)) + String.fromCharCode(97 + Math.floor(r() * 2));
+      if (k < 0.3) return 'M'.repeat(500 + Math.floor(r() * 7000)) + String.fromCharCode(97 + Math.floor(r() * 2));
+      return `w${Math.floor(r() * (k < 0.6 ? 50 : 20000)).toString(36)}`;
+    };
+    fc.assert(fc.property(fc.integer({ min: 1000, max: 3000 }), fc.constantFrom(1 << 15, 1 << 18, 300_000, 1 << 21), fc.constantFrom(200_000, 1 << 24),
+      (n, chunk, memory) => {
+        const bytes = Buffer.from(Array.from({ length: n }, word).join(r() < 0.5 ? ' ' : '\n'), 'latin1');
+        const { out } = count(cut(bytes, chunk), { memory, tmpDir: dir });
+        return out.toString('latin1') === naive(bytes);
+      }), { numRuns: 8 });
+    t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
