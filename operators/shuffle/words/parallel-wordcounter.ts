@@ -64,7 +64,6 @@ const WAIT_MS = 200;
 
 const READ_WAIT_MS = 5;
 
-
 interface Helper {
   worker: Worker;
   control: Int32Array;

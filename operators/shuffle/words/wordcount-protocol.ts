@@ -26,15 +26,16 @@ export interface WordCountWorkerData {
   descs: SharedArrayBuffer;
   descCap: number;
   /**
-   * Int32 [published, ended, main spilling (RING_SPILLING), descriptor counts (slot s, helper t at RING_COUNTS + s * helpers + t)]: slot
-   * p % slotCount is published when published > p.
+   * Int32 [published, ended, main thread spilling, descriptor counts (slot s, helper t at RING_COUNTS +
+   * s * helpers + t)]: slot p % slotCount is published when published > p.
    */
   ring: SharedArrayBuffer;
   /** Int32 per slot: the helpers that have yet to scan it (0: free). */
   states: SharedArrayBuffer;
   /**
-   * Int32 [state, progress, spilling (CONTROL_SPILLING)]: state 0 counting, 3 writing `out` (it exists), 1 `out` is complete, 2 failed
-   * (error JSON in `error`); progress goes up at each write to `out` and at each change of state.
+   * Int32 [state, progress, spilling]: state 0 counting, 3 writing `out` (it exists), 1 `out` is complete,
+   * 2 failed (error JSON in `error`); progress goes up at each write to `out` and at each change of state;
+   * spilling is 1 while the helper spills its table.
    */
   control: SharedArrayBuffer;
   /** Float64 [words, spills, mergePasses], written before state 1. */

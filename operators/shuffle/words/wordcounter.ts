@@ -108,7 +108,7 @@ export class WordCounter {
     this.#scanner.addWord(buf, start, end, hash);
   }
 
-  /** Counts the words of descs[d, end): word descriptors (wordsplit.ts) of buf from `base`. */
+  /** Counts the words of descs[d, end): word descriptors (worddesc.ts) of buf from `base`. */
   addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
     this.#scanner.addWords(buf, base, descs, d, end);
   }

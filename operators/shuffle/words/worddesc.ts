@@ -4,7 +4,8 @@
 
 /**
  * Ints per descriptor. A word: [start | length << SLOT_BITS, hash]. A piece of a long word (and a word of
- * PIECE_LENGTH bytes or more (wordsplit.ts), as one last piece; the helper hashes it): [~start, length * 2 + (1 if last)].
+ * PIECE_LENGTH bytes or more, wordsplit.ts, as one last piece; the helper hashes it): [~start, length * 2 +
+ * (1 if last)].
  */
 export const DESC_INTS = 2;
 /** Slots are at most 2^SLOT_BITS bytes: a start fits in the low bits of a descriptor. */

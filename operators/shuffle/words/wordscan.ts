@@ -84,7 +84,7 @@ export class WordScanner {
     this.table.add(buf, start, end, hash, 1);
   }
 
-  /** Counts the words of descs[d, end) (word descriptors of buf from `base`: wordsplit.ts). */
+  /** Counts the words of descs[d, end) (word descriptors of buf from `base`: worddesc.ts). */
   addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
     this.words += (end - d) / DESC_INTS;
     while (d < end) {

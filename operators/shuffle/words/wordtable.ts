@@ -12,13 +12,13 @@ import { DESC_INTS, SLOT_BITS, START_MASK } from './worddesc.ts';
 /** Hash slots per word at most: 8 bytes a slot, so 8 / MAX_LOAD bytes a word (the sort's keys fit in them). */
 const MAX_LOAD = 0.75;
 const MAX_COUNT = 0x7fffffff;
+/** Words whose slots and records addWords reads before adding them: enough misses in flight to overlap. */
+const GROUP = 16;
 /** Word length assumed for the first split of the budget between slots and arena. */
 const GUESS_LEN = 8;
 /** The most one table uses: records are addressed in 4-byte units by int32 (`#slots`), and the split's
  * offsets are int32 arithmetic. A larger budget (`--workers 1 --memory 9GB`) is clamped here rather than
  * overflowing. */
-/** Words whose slots and records addWords reads before adding them: enough misses in flight to overlap. */
-const GROUP = 16;
 export const MAX_TABLE_BYTES = 2 ** 31 - 4096;
 
 export class WordTable {
@@ -136,7 +136,7 @@ export class WordTable {
   }
 
   /**
-   * Adds 1 to the count of each word of descs[d, end) (descriptors of words in buf, wordsplit.ts: start
+   * Adds 1 to the count of each word of descs[d, end) (descriptors of words in buf, worddesc.ts: start
    * from `base` and length packed, then hash; no pieces). Returns where it stopped: `end`, or the first
    * word add() refused (spill, then go on from there). The words go in groups whose slots, then records,
    * are read before any is added: their cache misses overlap, where add() alone waits for one at a time.
