@@ -3,18 +3,8 @@
 // a piece, and long words go out as pieces the helper hashes itself.
 import test from 'ava';
 import fc from 'fast-check';
-import { DESC_INTS, SlotSplitter, readDescriptors, type WordSink } from '../../operators/shuffle/words/wordsplit.ts';
+import { DESC_INTS, SlotSplitter, readDescriptors } from '../../operators/shuffle/words/wordsplit.ts';
 import { WORD_KEYS, hashBytes, wordKey } from '../../operators/shuffle/words/wordscan.ts';
-
-/** A sink calling `word` for each word, whether passed alone or in descriptors. */
-function wordSink(word: (buf: Uint8Array, start: number, end: number, hash: number) => void): WordSink {
-  return {
-    addWord: word,
-    addWords(buf, base, descs, from, to) {
-      readDescriptors(descs, from, to, base, (s, e, h) => word(buf, s, e, h), () => { throw new Error('a piece among own words'); });
-    },
-  };
-}
 
 interface Seen { mine: string[]; helpers: string[][]; pieces: [number, string, boolean][] }
 
@@ -24,10 +14,12 @@ function split(data: Buffer, own: (key: number) => number, helpers: number, cap:
   for (let k = 0; k < WORD_KEYS; k++) owner[k] = own(k);
   const seen: Seen = { mine: [], helpers: Array.from({ length: helpers }, () => []), pieces: [] };
   const descs = new Int32Array(helpers * cap * DESC_INTS);
-  const sink = wordSink((buf, s, e, h) => {
-    if (h !== hashBytes(buf, s, e)) throw new Error('wrong hash');
-    seen.mine.push(Buffer.from(buf.subarray(s, e)).toString('latin1'));
-  });
+  const sink = {
+    addWord(buf: Uint8Array, s: number, e: number, h: number) {
+      if (h !== hashBytes(buf, s, e)) throw new Error('wrong hash');
+      seen.mine.push(Buffer.from(buf.subarray(s, e)).toString('latin1'));
+    },
+  };
   const splitter = new SlotSplitter(data, owner, helpers, sink, descs, cap);
   splitter.begin(0, 0);
   const stop = splitter.scan(0, data.length);
@@ -80,9 +72,9 @@ test('property: scanning a slot in stops (lists emptied in between) hands out ev
     for (let k = 0; k < WORD_KEYS; k++) owner[k] = own(k);
     const got: string[][] = [[], [], []];
     const descs = new Int32Array(helpers * cap * DESC_INTS);
-    const splitter = new SlotSplitter(data, owner, helpers, wordSink((buf, s, e) => {
-      got[0].push(Buffer.from(buf.subarray(s, e)).toString('latin1'));
-    }), descs, cap);
+    const splitter = new SlotSplitter(data, owner, helpers, {
+      addWord(buf, s, e) { got[0].push(Buffer.from(buf.subarray(s, e)).toString('latin1')); },
+    }, descs, cap);
     let from = 0;
     while (true) {
       splitter.begin(0, 0);

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
 import { WordRunWriter } from './wordrun.ts';
 import { addCarried, carryScratch } from './wordscan.ts';
-import { DESC_INTS, readDescriptorRuns } from './worddesc.ts';
+import { DESC_INTS, readDescriptors } from './wordsplit.ts';
 import { ByteCarry } from '../../lines/byte-carry.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
@@ -80,8 +80,7 @@ const carry = new ByteCarry();
 const scratch = carryScratch();
 
 const c = counter;
-let base = 0;
-const addWords = (d: number, e: number): void => c?.addWords(bytes, base, descs, d, e);
+const addWord = (s: number, e: number, h: number): void => c?.addWord(bytes, s, e, h);
 const addCarriedWord = (w: Buffer, s: number, e: number, h: number): void => c?.addWord(w, s, e, h);
 const addPiece = (s: number, e: number, last: boolean): void => {
   carry.append(bytes, s, e);
@@ -91,8 +90,7 @@ const addPiece = (s: number, e: number, last: boolean): void => {
 /** Counts the words of slot `slot` that are this helper's. */
 function count(slot: number, n: number): void {
   const d = (slot * data.helpers + data.me - 1) * data.descCap * DESC_INTS;
-  base = slot * data.slotBytes;
-  readDescriptorRuns(descs, d, d + n * DESC_INTS, base, addWords, addPiece);
+  readDescriptors(descs, d, d + n * DESC_INTS, slot * data.slotBytes, addWord, addPiece);
 }
 
 /** While the main thread spills: spills this helper's table too, if it is full enough (true if it did). */

@@ -108,11 +108,6 @@ export class WordCounter {
     this.#scanner.addWord(buf, start, end, hash);
   }
 
-  /** Counts the words of descs[d, end): word descriptors (worddesc.ts) of buf from `base`. */
-  addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
-    this.#scanner.addWords(buf, base, descs, d, end);
-  }
-
   /**
    * The input has ended: returns a cursor over (word, count) in byte order of the word, one per distinct
    * word. Reaching its end (or closing it) removes the temp dir.

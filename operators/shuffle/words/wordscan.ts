@@ -4,7 +4,6 @@
 // words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
 import { ByteCarry, freeNow } from '../../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
-import { DESC_INTS, SLOT_BITS, START_MASK } from './worddesc.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
 export const SPACE = new Uint8Array(256);
@@ -30,11 +29,6 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
   return h;
 }
-
-/** Words write() describes before it counts them (WordTable.addWords reads their slots and records first). */
-const GROUP_WORDS = 512;
-/** The longest word a descriptor holds: its length goes above the start's SLOT_BITS bits, below 2^31. */
-const MAX_DESC_LENGTH = 2 ** (31 - SLOT_BITS) - 1;
 
 /** Carried words up to this size are copied into a scratch buffer kept for the purpose. */
 const SCRATCH_BYTES = 64 * 1024;
@@ -68,8 +62,6 @@ export class WordScanner {
   /** Words counted so far. */
   words = 0;
   #scratch: Buffer | undefined;
-  /** Descriptors of the words of a chunk, counted a group at a time. */
-  readonly #descs = new Int32Array(GROUP_WORDS * DESC_INTS);
 
   constructor(table: WordTable, onFull: () => void) {
     this.table = table;
@@ -84,16 +76,8 @@ export class WordScanner {
     this.table.add(buf, start, end, hash, 1);
   }
 
-  /** Counts the words of descs[d, end) (word descriptors of buf from `base`: worddesc.ts). */
-  addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): void {
-    this.words += (end - d) / DESC_INTS;
-    while (d < end) {
-      d = this.table.addWords(buf, base, descs, d, end);
-      if (d < end) this.#onFull();
-    }
-  }
-
   write(chunk: Buffer): void {
+    const table = this.table;
     const n = chunk.length;
     let i = 0;
     if (this.#carry.length > 0) {
@@ -103,10 +87,7 @@ export class WordScanner {
       if (i === n) return;
       this.#addCarry();
     }
-    // The words go to the table as descriptors (worddesc.ts), a group at a time: starts from `base`.
-    const descs = this.#descs;
-    let d = 0;
-    let base = i;
+    let words = 0;
     while (i < n) {
       // Skip separators, then hash the word while finding its end.
       while (i < n && SPACE[chunk[i]] === 1) i++;
@@ -119,19 +100,13 @@ export class WordScanner {
         i++;
       } while (i < n && SPACE[(c = chunk[i])] === 0);
       if (i === n) { this.#carry.append(chunk, start, n); break; }
-      if (i - base > START_MASK || d === descs.length) {
-        this.addWords(chunk, base, descs, 0, d);
-        d = 0;
-        base = start;
+      if (!table.add(chunk, start, i, h, 1)) {
+        this.#onFull();
+        table.add(chunk, start, i, h, 1);
       }
-      if (i - start > MAX_DESC_LENGTH) this.addWord(chunk, start, i, h);
-      else {
-        descs[d] = (start - base) | ((i - start) << SLOT_BITS);
-        descs[d + 1] = h;
-        d += DESC_INTS;
-      }
+      words++;
     }
-    this.addWords(chunk, base, descs, 0, d);
+    this.words += words;
   }
 
   /** Counts the carried word (the table copies it) and empties the carry (freeing a huge word's buffer). */

@@ -4,10 +4,15 @@
 // that runs past the slot is carried into the next slot, or, when long, handed out in pieces; each
 // descriptor list has room for a fixed number of words, and a slot is published early when one is full.
 import { SPACE, FNV_OFFSET, FNV_PRIME } from './wordscan.ts';
-import { DESC_INTS, SLOT_BITS, START_MASK, readDescriptorRuns } from './worddesc.ts';
 
-export { DESC_INTS, SLOT_BITS };
-
+/**
+ * Ints per descriptor. A word: [start | length << SLOT_BITS, hash]. A piece of a long word (and a word of
+ * PIECE_LENGTH bytes or more, as one last piece; the helper hashes it): [~start, length * 2 + (1 if last)].
+ */
+export const DESC_INTS = 2;
+/** Slots are at most 2^SLOT_BITS bytes: a start fits in the low bits of a descriptor. */
+export const SLOT_BITS = 18;
+const START_MASK = (1 << SLOT_BITS) - 1;
 /** Words this long or longer are handed out as pieces: a length fits above the start below 2^31. */
 const PIECE_LENGTH = 1 << (31 - SLOT_BITS);
 
@@ -16,24 +21,23 @@ export function readDescriptors(
   descs: Int32Array, d: number, end: number, base: number,
   word: (start: number, end: number, hash: number) => void, piece: (start: number, end: number, last: boolean) => void,
 ): void {
-  readDescriptorRuns(descs, d, end, base, (from, to) => {
-    for (let w = from; w < to; w += DESC_INTS) {
-      const x = descs[w];
+  for (; d < end; d += DESC_INTS) {
+    const x = descs[d];
+    if (x >= 0) {
       const s = base + (x & START_MASK);
-      word(s, s + (x >>> SLOT_BITS), descs[w + 1]);
+      word(s, s + (x >>> SLOT_BITS), descs[d + 1]);
+    } else {
+      const s = base + ~x;
+      const y = descs[d + 1];
+      piece(s, s + (y >>> 1), (y & 1) === 1);
     }
-  }, piece);
+  }
 }
 
-/** Where to count a word: this thread's own counting (wordcounter.ts WordCounter). */
+/** Where to count a word: this thread's own counting (wordcounter.ts WordCounter.addWord). */
 export interface WordSink {
   addWord(buf: Uint8Array, start: number, end: number, hash: number): void;
-  /** Counts the words of descs[from, to) (word descriptors of buf from `base`). */
-  addWords(buf: Uint8Array, base: number, descs: Int32Array, from: number, to: number): void;
 }
-
-/** This thread's own words are described too, and counted in groups of this many (WordTable.addWords). */
-const OWN_WORDS = 512;
 
 export class SlotSplitter {
   readonly #data: Uint8Array;
@@ -43,8 +47,6 @@ export class SlotSplitter {
   /** Descriptors each helper has in the slot being scanned. */
   readonly counts: Int32Array;
   readonly #cap: number;
-  /** Descriptors of this thread's own words, counted when it is full and at the end of each scan(). */
-  readonly #own = new Int32Array(OWN_WORDS * DESC_INTS);
   /** Where the slot being scanned starts in the ring, and its descriptor lists in `descs`. */
   #base = 0;
   #slotDescs = 0;
@@ -82,8 +84,6 @@ export class SlotSplitter {
     const full = cap - 1;
     const base = this.#base;
     const slotDescs = this.#slotDescs;
-    const own = this.#own;
-    let mine = 0;
     let i = from;
     while (i < to) {
       let c = data[i];
@@ -99,24 +99,12 @@ export class SlotSplitter {
       } while (i < to && SPACE[(c = data[i])] === 0);
       const o = owner[(data[start] << 8) | (i - start > 1 ? data[start + 1] : 0)];
       if (o === 0) {
-        if (i - start >= PIECE_LENGTH) this.#sink.addWord(data, start, i, h);
-        else {
-          own[mine] = (start - base) | ((i - start) << SLOT_BITS);
-          own[mine + 1] = h;
-          mine += DESC_INTS;
-          if (mine === own.length) {
-            this.#sink.addWords(data, base, own, 0, mine);
-            mine = 0;
-          }
-        }
+        this.#sink.addWord(data, start, i, h);
         continue;
       }
       const t = o - 1;
       const n = counts[t];
-      if (n === full) {
-        this.#sink.addWords(data, base, own, 0, mine);
-        return start;
-      }
+      if (n === full) return start;
       const d = slotDescs + (t * cap + n) * DESC_INTS;
       const len = i - start;
       if (len < PIECE_LENGTH) {
@@ -128,7 +116,6 @@ export class SlotSplitter {
       }
       counts[t] = n + 1;
     }
-    this.#sink.addWords(data, base, own, 0, mine);
     return to;
   }
 

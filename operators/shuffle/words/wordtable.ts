@@ -7,13 +7,10 @@
 import { freeNow } from '../../lines/byte-carry.ts';
 import { sortRecords } from './wordsort.ts';
 import { LONG, recordBytes, recordLength, recordStart, writeRecordHeader } from './wordrecord.ts';
-import { DESC_INTS, SLOT_BITS, START_MASK } from './worddesc.ts';
 
 /** Hash slots per word at most: 8 bytes a slot, so 8 / MAX_LOAD bytes a word (the sort's keys fit in them). */
 const MAX_LOAD = 0.75;
 const MAX_COUNT = 0x7fffffff;
-/** Words whose slots and records addWords reads before adding them: enough misses in flight to overlap. */
-const GROUP = 16;
 /** Word length assumed for the first split of the budget between slots and arena. */
 const GUESS_LEN = 8;
 /** The most one table uses: records are addressed in 4-byte units by int32 (`#slots`), and the split's
@@ -42,10 +39,6 @@ export class WordTable {
   #scale = 0;
   #cap = 0;
   #keys!: BigUint64Array;
-  /** addWords' group: the first slot of each word. */
-  readonly #at = new Int32Array(GROUP);
-  // eslint-disable-next-line no-unused-private-class-members -- written only: it keeps #touch's loads
-  #seen = 0;
 
   /**
    * One allocation of `limit` bytes, made once; each clear() re-splits it between slots and arena for the
@@ -88,15 +81,13 @@ export class WordTable {
    * again). An empty table always takes a word, however long.
    */
   add(buf: Uint8Array, start: number, end: number, hash: number, n: number): boolean {
-    return this.#addAt(buf, start, end, hash, n, this.#slotOf(hash));
-  }
-
-  /** add(), the probe starting at slot index `i` (#slotOf(hash)). */
-  #addAt(buf: Uint8Array, start: number, end: number, hash: number, n: number, i: number): boolean {
     const len = end - start;
     const key = (hash & ~0xff) | (len < LONG ? len : LONG);
     const slots = this.#slots;
     const top = this.#top;
+    let x = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    x ^= x >>> 16;
+    let i = ((x >>> 0) * this.#scale | 0) * 2;
     while (true) {
       const r1 = slots[i + 1];
       if (r1 === 0) break;
@@ -133,52 +124,6 @@ export class WordTable {
     else arena.set(buf.subarray(start, end), u);
     this.used += size;
     return true;
-  }
-
-  /**
-   * Adds 1 to the count of each word of descs[d, end) (descriptors of words in buf, worddesc.ts: start
-   * from `base` and length packed, then hash; no pieces). Returns where it stopped: `end`, or the first
-   * word add() refused (spill, then go on from there). The words go in groups whose slots, then records,
-   * are read before any is added: their cache misses overlap, where add() alone waits for one at a time.
-   */
-  addWords(buf: Uint8Array, base: number, descs: Int32Array, d: number, end: number): number {
-    const at = this.#at;
-    while (d < end) {
-      const stop = Math.min(end, d + GROUP * DESC_INTS);
-      this.#touch(descs, d, stop);
-      for (let k = 0; d < stop; d += DESC_INTS, k++) {
-        const x = descs[d];
-        const s = base + (x & START_MASK);
-        if (!this.#addAt(buf, s, s + (x >>> SLOT_BITS), descs[d + 1], 1, at[k])) return d;
-      }
-    }
-    return end;
-  }
-
-  /** Reads the first slot of each word of descs[d, stop), then the record it points to (its index in #at). */
-  #touch(descs: Int32Array, d: number, stop: number): void {
-    const slots = this.#slots;
-    const at = this.#at;
-    const counts = this.counts;
-    let seen = 0;
-    let k = 0;
-    for (let e = d; e < stop; e += DESC_INTS, k++) {
-      const i = this.#slotOf(descs[e + 1]);
-      at[k] = i;
-      seen ^= slots[i + 1];
-    }
-    for (let j = 0; j < k; j++) {
-      const r1 = slots[at[j] + 1];
-      if (r1 !== 0) seen ^= counts[r1 - 1];
-    }
-    this.#seen = seen; // kept: a load whose value is unused could be dropped
-  }
-
-  /** The slot (its index in #slots) where the probe for `hash` starts. */
-  #slotOf(hash: number): number {
-    let x = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
-    x ^= x >>> 16;
-    return ((x >>> 0) * this.#scale | 0) * 2;
   }
 
   /** A word longer than the arena, in an empty table: it gets an arena of its own (freed by clear()). */
