@@ -76,7 +76,6 @@ export class ParallelWordCounter {
   readonly stats: WordCounterStats = { bytes: 0, words: 0, spills: 0, mergePasses: 0 };
   readonly #local: WordCounter;
   readonly #opts: ParallelWordCounterOptions;
-  /** A helper's share of the budget (its table and buffers). */
   readonly #share: number;
   readonly #helperCount: number;
   readonly #slotBytes: number;
@@ -109,16 +108,13 @@ export class ParallelWordCounter {
     while (helpers > 0 && (memory - helpers * HELPER_COST) / (helpers + 1) < MIN_SHARE) helpers--;
     this.#helperCount = helpers;
     this.#slotBytes = Math.min(2 ** SLOT_BITS, Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES)));
-    // Tables in proportion to the words each thread counts (MAIN_WEIGHT): each spills as often as the others.
-    const unit = (memory - helpers * HELPER_COST) / (helpers + MAIN_WEIGHT);
-    this.#share = helpers === 0 ? memory : Math.floor(unit);
-    const mine = helpers === 0 ? memory : Math.floor(unit * MAIN_WEIGHT);
+    this.#share = helpers === 0 ? memory : Math.floor((memory - helpers * HELPER_COST) / (helpers + 1));
     if (helpers > 0) {
       this.#dir = makeTempDir(options.tmpDir, 'mrpipe-wc-');
       const onSpill = (spilling: boolean): void => this.#spilling(spilling);
-      this.#local = new WordCounter({ ...options, memory: mine, runDir: this.#dir, runPrefix: 'm-', onSpill });
+      this.#local = new WordCounter({ ...options, memory: this.#share, runDir: this.#dir, runPrefix: 'm-', onSpill });
     } else {
-      this.#local = new WordCounter({ ...options, memory: mine });
+      this.#local = new WordCounter({ ...options, memory: this.#share });
     }
   }
 
