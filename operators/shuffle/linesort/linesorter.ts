@@ -5,7 +5,7 @@
 // budget is honest and the V8 heap stays small (no GC work proportional to the input).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sortScratch, type SortScratch } from './bytesort.ts';
+import { sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import { freeNow, growBuffer } from '../../lines/byte-carry.ts';
@@ -43,6 +43,11 @@ const MIN_IO = 64 * 1024;
  * an isolate running the built .js (one running .ts sources instantiates its own type stripper: ~41 MB).
  */
 const WORKER_COST = 20 * 1024 * 1024;
+/**
+ * Lines below which this thread's sort of a buffer keeps its groups: handing some to the idle worker costs
+ * a message and a copy of the offsets, and a small sort is over before the worker would start.
+ */
+const MIN_SHARE = 16384;
 /** Lines sampled per buffer spilled, their bytes kept (at most), and samples kept in all. */
 const SAMPLES_PER_RUN = 32;
 const SAMPLE_BYTES = 64;
@@ -230,10 +235,75 @@ export class LineSorter extends LineBuffer {
     return file;
   }
 
-  /** The held lines, sorted, as a cursor over the arena (valid until the next push). */
+  /**
+   * The held lines, sorted, as a cursor over the arena (valid until the next push). Threaded, the worker
+   * sorts some of the groups when it falls idle meanwhile (groupSharer).
+   */
   private sortedHeld(): SortedLines {
-    this.scratch = sortScratch(this.count, this.scratch);
-    return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
+    this.scratch = sortScratch(this.count, this.scratch, this.threaded);
+    const share = this.groupSharer();
+    const c = sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch, share?.give);
+    share?.finish();
+    return c;
+  }
+
+  /**
+   * Threaded, while this thread sorts a shared arena: `give` hands the worker, whenever it is idle (its
+   * run written), about half of the lines in the groups left, to sort into the same shared order and lcp;
+   * `finish` waits for the last of them. Without it the worker idles while this thread sorts, after its
+   * own buffer is done: two threads sorting, with one thread filling every buffer, finish unevenly.
+   */
+  private groupSharer(): { give: ShareGroups; finish: () => void } | undefined {
+    const arena = this.data.buffer;
+    const count = this.count;
+    const scratch = this.scratch as SortScratch;
+    if (!this.threaded || !this.thread.running || !(arena instanceof SharedArrayBuffer) || count < MIN_SHARE) return undefined;
+    if (!(scratch.order.buffer instanceof SharedArrayBuffer)) return undefined;
+    let given = false;
+    let over = false;
+    let starts: Uint32Array | undefined;
+    let lens: Uint32Array | undefined;
+    const collect = (): void => {
+      if (!given) return;
+      given = false;
+      const r = this.thread.wait();
+      if (r.failure) {
+        this.dispose();
+        throw failureError(r.failure);
+      }
+    };
+    const give = (stack: number[]): void => {
+      if (over || !this.thread.idle()) return;
+      let total = 0;
+      for (let i = 0; i < stack.length; i += 3) total += stack[i + 1] - stack[i];
+      if (total < MIN_SHARE) {
+        over = true; // the groups left only shrink
+        return;
+      }
+      const groups: number[] = [];
+      let kept = 0;
+      let take = 0;
+      for (let i = 0; i < stack.length; i += 3) {
+        const g = stack[i + 1] - stack[i];
+        if (take + g <= total / 2) {
+          groups.push(stack[i], stack[i + 1], stack[i + 2]);
+          take += g;
+        } else {
+          stack[kept++] = stack[i];
+          stack[kept++] = stack[i + 1];
+          stack[kept++] = stack[i + 2];
+        }
+      }
+      if (take === 0) return; // one group holds most lines: its pass will split it
+      stack.length = kept;
+      collect();
+      this.awaitWorker(); // the run it wrote, if any
+      starts ??= sharedCopy(this.starts, count);
+      lens ??= sharedCopy(this.lens, count);
+      this.thread.post({ groups: Uint32Array.from(groups), arena, starts, lens, order: scratch.order, lcp: scratch.lcp, count });
+      given = true;
+    };
+    return { give, finish: collect };
   }
 
   /**
@@ -613,6 +683,13 @@ function* dropBytes(chunks: Iterable<Buffer>, n: number): Generator<Buffer, void
     yield n > 0 ? c.subarray(n) : c;
     n = 0;
   }
+}
+
+/** The first n numbers of `src` in shared memory. */
+function sharedCopy(src: Uint32Array, n: number): Uint32Array {
+  const a = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+  a.set(src.subarray(0, n));
+  return a;
 }
 
 /** The error a worker's failure stands for (its message and code). */

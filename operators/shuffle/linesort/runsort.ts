@@ -1,6 +1,6 @@
 // Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
 // hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
-import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
+import { sortRanges, sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import fs from 'node:fs';
 import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { lineChunks } from './line-chunks.ts';
@@ -20,6 +20,23 @@ export interface WorkerJob extends RunJob {
   starts: Uint32Array;
   lens: Uint32Array;
   /** Int32 [state, errorLength], then Float64 [records, bytes] at byte 8, then error JSON at byte 24. */
+  status: SharedArrayBuffer;
+}
+
+/**
+ * A job for the sort worker: sort these groups ([lo, hi, depth] triples, bytesort.ts sortGroups) of the
+ * arena the thread that asked is sorting, into its shared order and lcp, while it sorts the others.
+ */
+export interface GroupsJob {
+  groups: Uint32Array;
+  arena: SharedArrayBuffer;
+  /** Shared copies of the arena's offsets; order and lcp: the asking thread's shared scratch. */
+  starts: Uint32Array;
+  lens: Uint32Array;
+  order: Uint32Array;
+  lcp: Uint32Array;
+  /** Lines in the arena (the worker's own scratch is indexed like order). */
+  count: number;
   status: SharedArrayBuffer;
 }
 
@@ -57,12 +74,16 @@ export const STATUS_BYTES = 24 + 4096;
 /** A cursor that always knows its lcp. */
 export type SortedLines = LineCursor & { lcp: number };
 
-/** The arena's lines sorted (reverse / unique applied) as a cursor over the arena. */
+/**
+ * The arena's lines sorted (reverse / unique applied) as a cursor over the arena. `share`: may hand groups
+ * to the sort thread (the caller waits for them before reading the cursor).
+ */
 export function sortedArena(
   data: Buffer, starts: Uint32Array, lens: Uint32Array, count: number, reverse: boolean, unique: boolean, scratch?: SortScratch,
+  share?: ShareGroups,
 ): SortedLines {
   const work = sortScratch(count, scratch);
-  const order = sortRanges(data, starts, lens, count, work);
+  const order = sortRanges(data, starts, lens, count, work, share);
   const c = new ArenaCursor(data, starts, lens, order, reverse, work.lcp);
   return unique ? (new UniqueLines(c) as SortedLines) : c; // UniqueLines passes on the arena's lcp
 }

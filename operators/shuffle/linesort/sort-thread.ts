@@ -1,8 +1,8 @@
 // The LineSorter's helper thread seen from the main thread: starts sort-worker.ts, hands it one job at a
-// time (sort an arena into a run, or merge a group of runs) and waits for the result synchronously
+// time (sort an arena into a run, sort some groups of the arena this thread is sorting, or merge runs) and waits for the result synchronously
 // through a shared status block — the sorter's API is synchronous, so it cannot receive messages.
 import { Worker } from 'node:worker_threads';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, type GroupsJob, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
 
 /** What the worker reports when a job failed (its status block's error text). */
 export interface WorkerFailure {
@@ -19,6 +19,8 @@ export type ThreadResult = { records: number; bytes: number; failure?: undefined
 export class SortThread {
   private worker: Worker | undefined;
   private status: SharedArrayBuffer | undefined;
+  /** The status block's state word. */
+  private st: Int32Array | undefined;
 
   /** Start the worker without waiting for it to boot; false when it cannot start. */
   start(): boolean {
@@ -32,6 +34,7 @@ export class SortThread {
       w.postMessage({ hello: status });
       this.worker = w;
       this.status = status;
+      this.st = new Int32Array(status, 0, 1);
       return true;
     } catch {
       return false;
@@ -43,7 +46,7 @@ export class SortThread {
   }
 
   private state(): number {
-    return this.status ? Atomics.load(new Int32Array(this.status, 0, 1), 0) : 0;
+    return this.st ? Atomics.load(this.st, 0) : 0;
   }
 
   /** Booted and not busy. */
@@ -60,11 +63,12 @@ export class SortThread {
   }
 
   /** Hands the (idle) worker a job: a sort job's offset arrays are transferred, not copied. */
-  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'>): void {
+  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'> | Omit<GroupsJob, 'status'>): void {
     const status = this.status as SharedArrayBuffer;
     Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
-    const full = { ...job, status } as WorkerJob | MergeJob | RangeJob;
-    const transfer = 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
+    const full = { ...job, status } as WorkerJob | MergeJob | RangeJob | GroupsJob;
+    // a groups job's arrays are shared memory: cloned as handles, not transferred
+    const transfer = 'file' in full && 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
     (this.worker as Worker).postMessage(full, transfer);
   }
 
@@ -83,5 +87,6 @@ export class SortThread {
     if (this.worker) void this.worker.terminate();
     this.worker = undefined;
     this.status = undefined;
+    this.st = undefined;
   }
 }

@@ -1,13 +1,15 @@
 // The LineSorter's helper thread: sorts a full arena and writes its run while the main thread fills the
-// other arena, merges every other group of a merge pass while the main thread merges the others, and
-// merges the final merge's upper key range while the main thread writes the lower one. Arenas are
+// other arena, sorts some groups of the arena the main thread is sorting when it would otherwise idle,
+// merges every other group of a merge pass while the main thread merges the others, and merges the final
+// merge's upper key range while the main thread writes the lower one. Arenas are
 // SharedArrayBuffers (no copy); offsets come transferred with each job. The result goes back through
 // shared memory (state + numbers + error text), because the main thread waits for it synchronously with
 // Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
 import { parentPort } from 'node:worker_threads';
-import { sortScratch, type SortScratch } from './bytesort.ts';
+import { sortGroups, sortScratch, type SortScratch } from './bytesort.ts';
 import {
-  DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type MergeJob, type RangeJob, type WorkerJob,
+  DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type GroupsJob, type MergeJob, type RangeJob,
+  type WorkerJob,
 } from './runsort.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import { collectGarbage } from '../gc.ts';
@@ -27,7 +29,7 @@ function written(progress: SharedArrayBuffer): (bytes: number) => void {
   };
 }
 
-parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: SharedArrayBuffer }) => {
+parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | GroupsJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
     const st = new Int32Array(job.hello, 0, 2);
     Atomics.store(st, 0, READY);
@@ -50,6 +52,12 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: Share
       r = 'merge' in job
         ? mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers)
         : mergeRange(job.range, job.splitter, job.file, job.ioSize, job.reverse, job.unique, mergeBuffers, written(job.progress));
+    } else if ('groups' in job) {
+      sorted = true;
+      scratch = sortScratch(job.count, scratch);
+      const work = { ...scratch, order: job.order, lcp: job.lcp };
+      sortGroups(Buffer.from(job.arena), job.starts, job.lens, work, Array.from(job.groups));
+      r = { records: 0, bytes: 0 };
     } else {
       sorted = true;
       scratch = sortScratch(job.count, scratch);
