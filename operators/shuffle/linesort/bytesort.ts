@@ -29,15 +29,24 @@ export interface SortScratch {
 /** Bytes of scratch per range (order, tmp, words, lcp): see LINE_OVERHEAD. */
 export const SCRATCH_PER_RANGE = 20;
 
-/**
- * Scratch for up to n ranges (the given one if it is big enough). `shared`: order and lcp in shared
- * memory, so a sort thread can sort some of the groups into them (sortGroups).
- */
-export function sortScratch(n: number, old?: SortScratch, shared = false): SortScratch {
-  if (old && old.order.length >= n && (!shared || old.order.buffer instanceof SharedArrayBuffer)) return old;
-  const u32 = (): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n));
+/** Scratch for up to n ranges (the given one if it is big enough). */
+export function sortScratch(n: number, old?: SortScratch): SortScratch {
+  if (old && old.order.length >= n) return old;
   return {
-    order: u32(), tmp: new Uint32Array(n), words: new BigUint64Array(n), lcp: u32(),
+    order: new Uint32Array(n), tmp: new Uint32Array(n), words: new BigUint64Array(n), lcp: new Uint32Array(n),
+    count: old?.count ?? new Int32Array(BUCKETS),
+  };
+}
+
+/**
+ * Scratch around a given order and lcp (e.g. in shared memory, which two threads sort groups of): its own
+ * tmp, words and count, taken from `old` when they are big enough.
+ */
+export function groupScratch(order: Uint32Array, lcp: Uint32Array, old?: SortScratch): SortScratch {
+  const n = order.length;
+  const own = old !== undefined && old.tmp.length >= n ? old : undefined;
+  return {
+    order, lcp, tmp: own?.tmp ?? new Uint32Array(n), words: own?.words ?? new BigUint64Array(n),
     count: old?.count ?? new Int32Array(BUCKETS),
   };
 }

@@ -5,7 +5,7 @@
 // budget is honest and the V8 heap stays small (no GC work proportional to the input).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
+import { groupScratch, sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import { freeNow, growBuffer } from '../../lines/byte-carry.ts';
@@ -48,6 +48,8 @@ const WORKER_COST = 20 * 1024 * 1024;
  * a message and a copy of the offsets, and a small sort is over before the worker would start.
  */
 const MIN_SHARE = 16384;
+/** Lines left in a shared sort's groups below which none are handed over (a message costs ~0.1 ms). */
+const MIN_GIVE = 4096;
 /** Lines sampled per buffer spilled, their bytes kept (at most), and samples kept in all. */
 const SAMPLES_PER_RUN = 32;
 const SAMPLE_BYTES = 64;
@@ -110,6 +112,8 @@ export interface LineSorterStats {
   workerMerges?: number;
   /** finishChunks() split the final merge over both threads (threaded mode). */
   splitFinal?: boolean;
+  /** Buffers whose sort the worker joined, sorting some of their groups (threaded mode). */
+  sharedSorts?: number;
 }
 
 export class LineSorter extends LineBuffer {
@@ -141,10 +145,10 @@ export class LineSorter extends LineBuffer {
   private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
-  /** Threaded: how long this thread's last sort and write of a buffer took (ms), when the worker took its last, when this buffer began to fill. */
-  private sortMs = 0;
-  private postedAt = 0;
-  private filledAt = 0;
+  /** Threaded: each arena's sorted order and lcp, in shared memory (the worker sorts groups of them, writes runs from them). */
+  private orders: Array<{ order: Uint32Array; lcp: Uint32Array }> = [];
+  /** Threaded: the held lines' offsets copied to shared memory for the worker (made once per buffer, when first needed). */
+  private sharedIdx: { starts: Uint32Array; lens: Uint32Array } | undefined;
   /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
   private samples: Buffer[] = [];
 
@@ -240,11 +244,33 @@ export class LineSorter extends LineBuffer {
    * sorts some of the groups when it falls idle meanwhile (groupSharer).
    */
   private sortedHeld(): SortedLines {
-    this.scratch = sortScratch(this.count, this.scratch, this.threaded);
+    if (!this.threaded) {
+      this.scratch = sortScratch(this.count, this.scratch);
+      return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
+    }
+    const ol = this.arenaOrder();
+    this.scratch = groupScratch(ol.order, ol.lcp, this.scratch);
     const share = this.groupSharer();
     const c = sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch, share?.give);
     share?.finish();
     return c;
+  }
+
+  /** This arena's shared order and lcp, for at least the lines held. */
+  private arenaOrder(): { order: Uint32Array; lcp: Uint32Array } {
+    let ol = this.orders[this.cur];
+    if (ol === undefined || ol.order.length < this.count) {
+      const n = Math.max(this.count, Math.ceil(1.25 * (ol?.order.length ?? 0)));
+      ol = { order: sharedU32(n), lcp: sharedU32(n) };
+      this.orders[this.cur] = ol;
+    }
+    return ol;
+  }
+
+  /** The held lines' offsets in shared memory (copied once per buffer). */
+  private sharedOffsets(): { starts: Uint32Array; lens: Uint32Array } {
+    this.sharedIdx ??= { starts: sharedCopy(this.starts, this.count), lens: sharedCopy(this.lens, this.count) };
+    return this.sharedIdx;
   }
 
   /**
@@ -261,8 +287,7 @@ export class LineSorter extends LineBuffer {
     if (!(scratch.order.buffer instanceof SharedArrayBuffer)) return undefined;
     let given = false;
     let over = false;
-    let starts: Uint32Array | undefined;
-    let lens: Uint32Array | undefined;
+    let shared = false;
     const collect = (): void => {
       if (!given) return;
       given = false;
@@ -276,7 +301,7 @@ export class LineSorter extends LineBuffer {
       if (over || !this.thread.idle()) return;
       let total = 0;
       for (let i = 0; i < stack.length; i += 3) total += stack[i + 1] - stack[i];
-      if (total < MIN_SHARE) {
+      if (total < MIN_GIVE) {
         over = true; // the groups left only shrink
         return;
       }
@@ -298,8 +323,9 @@ export class LineSorter extends LineBuffer {
       stack.length = kept;
       collect();
       this.awaitWorker(); // the run it wrote, if any
-      starts ??= sharedCopy(this.starts, count);
-      lens ??= sharedCopy(this.lens, count);
+      const { starts, lens } = this.sharedOffsets();
+      if (!shared) this.stats.sharedSorts = (this.stats.sharedSorts ?? 0) + 1;
+      shared = true;
       this.thread.post({ groups: Uint32Array.from(groups), arena, starts, lens, order: scratch.order, lcp: scratch.lcp, count });
       given = true;
     };
@@ -327,64 +353,50 @@ export class LineSorter extends LineBuffer {
     }
   }
 
+  /**
+   * Threaded with a shared arena, this thread sorts it (the worker sorting groups of it when idle) and
+   * the worker writes its run while this thread fills the other arena: the worker sorts while this
+   * thread fills no more, so neither waits for the other.
+   */
   private spillHeld(): void {
     this.sample();
-    const now = performance.now();
-    const fill = now - this.filledAt;
-    // The last buffer (finished) is sorted here: this thread would only wait for the worker's sort of it.
-    const shared = this.threaded && this.data.buffer === this.arenas[this.cur] && !this.finished;
-    if (shared && (this.workerIdle() || this.worthWaiting(now, fill))) {
-      this.awaitWorker(); // returns at once when the worker is idle
-      this.postedAt = performance.now();
-      const file = this.runPath();
-      this.thread.post({
-        arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
-        file, count: this.count, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, unique: !!this.opts.unique,
-      });
-      this.pending = file;
-      this.cur ^= 1;
-      this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
-    } else {
-      const c = this.sortedHeld();
+    const c = this.sortedHeld();
+    const arena = this.arenas[this.cur];
+    let posted = false;
+    if (this.threaded && arena !== undefined && this.data.buffer === arena) {
+      this.awaitWorker(); // the run of the other arena: written by now, as a rule
+      if (this.thread.idle()) {
+        const { starts, lens } = this.sharedOffsets();
+        const { order, lcp } = this.orders[this.cur];
+        const file = this.runPath();
+        this.thread.post({
+          arena, starts, lens, order, lcp, file, count: this.count, ioSize: this.ioBuffer(),
+          reverse: !!this.opts.reverse, unique: !!this.opts.unique,
+        });
+        this.pending = file;
+        this.cur ^= 1;
+        this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
+        posted = true;
+      }
+    }
+    if (!posted) {
       this.runs.push(this.writeRun((w) => {
         while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
-      this.sortMs = performance.now() - now;
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
         freeNow(this.data);
         this.data = Buffer.from(this.arenas[this.cur]);
       }
     }
+    this.sharedIdx = undefined;
     this.used = 0;
     this.count = 0;
-    this.filledAt = performance.now();
-  }
-
-  /**
-   * True when waiting for the worker to finish its buffer, then handing it this one, idles the threads
-   * less than sorting this one here: this thread would wait what is left of the worker's sort, where
-   * the worker would wait out this thread's sort and its next fill. Estimated from this thread's last
-   * sort of a buffer (none yet: never wait).
-   */
-  private worthWaiting(now: number, fill: number): boolean {
-    if (this.pending === undefined || this.sortMs === 0) return false;
-    const left = this.sortMs - (now - this.postedAt);
-    return left < this.sortMs - left + fill;
   }
 
   /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
   private spawnWorker(): void {
     if (!this.thread.start()) this.threaded = false;
-  }
-
-  /**
-   * True when the worker is up and not busy. A busy or still booting worker is never waited for at a
-   * spill: this thread sorts and writes that buffer itself, so both threads stay at work.
-   */
-  private workerIdle(): boolean {
-    this.spawnWorker();
-    return this.thread.idle();
   }
 
   /** Wait for the run the worker is writing (if any), then account for it like a run written here. */
@@ -598,6 +610,7 @@ export class LineSorter extends LineBuffer {
       if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);
       this.arenas = [];
+      this.orders = [];
       this.starts = new Uint32Array(0);
       this.lens = new Uint32Array(0);
       this.scratch = undefined;
@@ -654,6 +667,8 @@ export class LineSorter extends LineBuffer {
   dispose(): void {
     this.stopWorker();
     this.arenas = [];
+    this.orders = [];
+    this.sharedIdx = undefined;
     for (const c of this.open) c.close();
     this.open.clear();
     this.data = Buffer.alloc(0);
@@ -685,9 +700,14 @@ function* dropBytes(chunks: Iterable<Buffer>, n: number): Generator<Buffer, void
   }
 }
 
+/** n zeros in shared memory. */
+function sharedU32(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+}
+
 /** The first n numbers of `src` in shared memory. */
 function sharedCopy(src: Uint32Array, n: number): Uint32Array {
-  const a = new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+  const a = sharedU32(n);
   a.set(src.subarray(0, n));
   return a;
 }

@@ -1,5 +1,5 @@
-// Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
-// hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
+// Sorting an arena of lines and writing it as a run file, and merging runs: the units of work the
+// LineSorter does itself or hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
 import { sortRanges, sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import fs from 'node:fs';
 import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
@@ -14,11 +14,16 @@ export interface RunJob {
   unique: boolean;
 }
 
-/** A job for the sort worker (sort-worker.ts). */
+/**
+ * A job for the sort worker (sort-worker.ts): write the run of an arena the asking thread has sorted
+ * (order and lcp as sortRanges left them), while it fills the other arena. All arrays in shared memory.
+ */
 export interface WorkerJob extends RunJob {
   arena: SharedArrayBuffer;
   starts: Uint32Array;
   lens: Uint32Array;
+  order: Uint32Array;
+  lcp: Uint32Array;
   /** Int32 [state, errorLength], then Float64 [records, bytes] at byte 8, then error JSON at byte 24. */
   status: SharedArrayBuffer;
 }
@@ -84,15 +89,20 @@ export function sortedArena(
 ): SortedLines {
   const work = sortScratch(count, scratch);
   const order = sortRanges(data, starts, lens, count, work, share);
-  const c = new ArenaCursor(data, starts, lens, order, reverse, work.lcp);
+  return arenaLines(data, starts, lens, order, work.lcp, reverse, unique);
+}
+
+/** The arena's lines in `order` (sorted, with their `lcp`), reverse / unique applied. */
+function arenaLines(
+  data: Buffer, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lcp: Uint32Array, reverse: boolean, unique: boolean,
+): SortedLines {
+  const c = new ArenaCursor(data, starts, lens, order, reverse, lcp);
   return unique ? (new UniqueLines(c) as SortedLines) : c; // UniqueLines passes on the arena's lcp
 }
 
-/** Sort the arena and write it to job.file (removed again on failure). */
-export function writeSortedRun(
-  data: Buffer, starts: Uint32Array, lens: Uint32Array, job: RunJob, scratch?: SortScratch, ioBuffer?: Buffer,
-): { records: number; bytes: number } {
-  const c = sortedArena(data, starts, lens, job.count, job.reverse, job.unique, scratch);
+/** Write the lines of a sorted arena (job.order, job.lcp) to job.file (removed again on failure). */
+export function writeSortedRun(data: Buffer, job: Omit<WorkerJob, 'status'>, ioBuffer?: Buffer): { records: number; bytes: number } {
+  const c = arenaLines(data, job.starts, job.lens, job.order.subarray(0, job.count), job.lcp, job.reverse, job.unique);
   const w = new LineRunWriter(job.file, job.ioSize, ioBuffer?.length === job.ioSize ? ioBuffer : undefined);
   try {
     while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);

@@ -62,14 +62,12 @@ export class SortThread {
     return !(Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, ms) === 'timed-out');
   }
 
-  /** Hands the (idle) worker a job: a sort job's offset arrays are transferred, not copied. */
+  /** Hands the (idle, booted) worker a job; its arrays are shared memory, cloned as handles. */
   post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'> | Omit<GroupsJob, 'status'>): void {
     const status = this.status as SharedArrayBuffer;
     Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
     const full = { ...job, status } as WorkerJob | MergeJob | RangeJob | GroupsJob;
-    // a groups job's arrays are shared memory: cloned as handles, not transferred
-    const transfer = 'file' in full && 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
-    (this.worker as Worker).postMessage(full, transfer);
+    (this.worker as Worker).postMessage(full);
   }
 
   /** Waits for the job posted last. */
