@@ -147,8 +147,8 @@ export class LineSorter extends LineBuffer {
   private noWorkerMerges = false;
   /** Threaded: each arena's sorted order and lcp, in shared memory (the worker sorts groups of them, writes runs from them). */
   private orders: Array<{ order: Uint32Array; lcp: Uint32Array }> = [];
-  /** Threaded: the held lines' offsets copied to shared memory for the worker (made once per buffer, when first needed). */
-  private sharedIdx: { starts: Uint32Array; lens: Uint32Array } | undefined;
+  /** Threaded: the other arena's line offsets (shared memory; this arena's are `starts` and `lens`). */
+  private otherIdx: { starts: Uint32Array; lens: Uint32Array } | undefined;
   /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
   private samples: Buffer[] = [];
 
@@ -267,10 +267,25 @@ export class LineSorter extends LineBuffer {
     return ol;
   }
 
-  /** The held lines' offsets in shared memory (copied once per buffer). */
+  /** Threaded, the offsets are in shared memory, one pair per arena: the worker reads them as they are. */
+  protected override growIndex(): void {
+    if (!this.threaded) {
+      super.growIndex();
+      return;
+    }
+    const size = Math.max(1024, 2 * this.count);
+    const s = sharedU32(size);
+    s.set(this.starts.subarray(0, this.count));
+    const l = sharedU32(size);
+    l.set(this.lens.subarray(0, this.count));
+    this.starts = s;
+    this.lens = l;
+  }
+
+  /** The held lines' offsets in shared memory (copied only if they are not: threads were turned off). */
   private sharedOffsets(): { starts: Uint32Array; lens: Uint32Array } {
-    this.sharedIdx ??= { starts: sharedCopy(this.starts, this.count), lens: sharedCopy(this.lens, this.count) };
-    return this.sharedIdx;
+    if (this.starts.buffer instanceof SharedArrayBuffer) return { starts: this.starts, lens: this.lens };
+    return { starts: sharedCopy(this.starts, this.count), lens: sharedCopy(this.lens, this.count) };
   }
 
   /**
@@ -376,6 +391,11 @@ export class LineSorter extends LineBuffer {
         this.pending = file;
         this.cur ^= 1;
         this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
+        // the offsets go with their arena: the worker reads these while the other pair fills
+        const mine = { starts: this.starts, lens: this.lens };
+        this.starts = this.otherIdx?.starts ?? new Uint32Array(0);
+        this.lens = this.otherIdx?.lens ?? new Uint32Array(0);
+        this.otherIdx = mine;
         posted = true;
       }
     }
@@ -389,7 +409,6 @@ export class LineSorter extends LineBuffer {
         this.data = Buffer.from(this.arenas[this.cur]);
       }
     }
-    this.sharedIdx = undefined;
     this.used = 0;
     this.count = 0;
   }
@@ -611,6 +630,7 @@ export class LineSorter extends LineBuffer {
       this.data = Buffer.alloc(0);
       this.arenas = [];
       this.orders = [];
+      this.otherIdx = undefined;
       this.starts = new Uint32Array(0);
       this.lens = new Uint32Array(0);
       this.scratch = undefined;
@@ -668,7 +688,7 @@ export class LineSorter extends LineBuffer {
     this.stopWorker();
     this.arenas = [];
     this.orders = [];
-    this.sharedIdx = undefined;
+    this.otherIdx = undefined;
     for (const c of this.open) c.close();
     this.open.clear();
     this.data = Buffer.alloc(0);
