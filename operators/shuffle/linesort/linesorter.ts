@@ -83,8 +83,9 @@ export interface LineSorterOptions {
   unique?: boolean;
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
-   * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
-   * ~20 MB is counted against the budget), and split finishChunks()' final merge over both threads.
+   * A helper thread sorts part of each buffer and writes its run while the next buffer fills (two
+   * buffers; the worker's own ~20 MB is counted against the budget), merges every other merge-pass group,
+   * and takes half of finishChunks()' final merge.
    * Default false: with no idle core it costs CPU and gains nothing (docs/ENGINES.md); `mrpipe sort`
    * turns it on as GNU's --parallel. Falls back to the calling thread if the worker cannot start.
    */
@@ -369,9 +370,9 @@ export class LineSorter extends LineBuffer {
   }
 
   /**
-   * Threaded with a shared arena, this thread sorts it (the worker sorting groups of it when idle) and
-   * the worker writes its run while this thread fills the other arena: the worker sorts while this
-   * thread fills no more, so neither waits for the other.
+   * Sorts the held lines and writes their run. Threaded with a shared arena, this thread sorts it (the
+   * worker sorting groups of it when idle) and the worker writes the run while this thread fills the
+   * other arena: the worker has work while this thread fills, and this thread never waits for a sort.
    */
   private spillHeld(): void {
     this.sample();
