@@ -28,7 +28,7 @@ const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Registe
 /**
  * Builds the program: every subcommand with its flags, help text and examples — or, given the command about
  * to run, only that one (the others' modules are not loaded; the program-level help then lists every
- * command only when asked, through a full build).
+ * command only when asked, through a full build); given -V / --version, none.
  */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('mrpipe')
@@ -41,8 +41,10 @@ export async function buildProgram(only?: string): Promise<Command> {
       outputError: (s, write) => write(`mrpipe: ${s.replace(/^error: /, '')}`),
     })
     .exitOverride();
-  const wanted = COMMANDS.filter((c) => only === undefined || c.names.includes(only));
-  for (const register of await Promise.all((wanted.length > 0 ? wanted : COMMANDS).map((c) => c.load()))) register(program);
+  // `--version` first prints the version whatever follows: no command's module is needed.
+  const named = COMMANDS.filter((c) => only !== undefined && c.names.includes(only));
+  const load = only === '-V' || only === '--version' ? [] : named.length > 0 ? named : COMMANDS;
+  for (const register of await Promise.all(load.map((c) => c.load()))) register(program);
   program.addHelpText('after', `
 Examples:
   cat access.log | mrpipe run logs              # the log-analysis recipe, result on stdout
@@ -75,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   // A command is a whole process: on SIGINT/SIGTERM its temp files go and it dies of the signal.
   removeTempDirsOnSignals(true);
   try {
-    // Only the command named first is loaded; anything else (--help, --version, a typo) builds them all.
+    // Only the command named first is loaded (none for --version); anything else (--help, a typo) builds them all.
     const program = await buildProgram(argv[0]);
     if (argv.length === 0) {
       process.stderr.write(program.helpInformation());
