@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { TooFewFilesError } from '../../../operators/shuffle/runs/fdlimit.ts';
+import { Sorter } from '../../../operators/shuffle/sort/sorter.ts';
 import { gnuLineOrder, parseKeyDef, resolveOrder, type LineOrder } from '../../../operators/shuffle/keys/gnukeys.ts';
 import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
@@ -15,8 +16,12 @@ import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { CliError, EXIT_USAGE, failure, usageError } from '../errors.ts';
 import { FilterProgramError } from '../../../plumbing/run-file.ts';
 import { CorruptRunError } from '../../../operators/shuffle/runs/errors.ts';
+import { checkSorted, files0From, mergeSorted } from '../sort/modes.ts';
+import { debugAnnotator, debugWarnings } from '../sort/debug.ts';
 import { argmatch, CHECK_WORDS, once, orderingOf, randomSeed, separatorOf, type SortFlags } from '../sort/flags.ts';
+import { ByteLines } from '../sort/byte-lines.ts';
 import { sortByteLines } from '../sort/byte-sort.ts';
+import { sortKeyedLines } from '../sort/keyed-sort.ts';
 import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
@@ -149,19 +154,17 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
     if (check !== undefined || flags.output !== undefined) {
       throw usageError(`options '-${check === 'quiet' ? 'C' : check !== undefined ? 'c' : 'o'} --debug' are incompatible`);
     }
-    const { debugAnnotator, debugWarnings } = await import('../sort/debug.ts');
     for (const w of debugWarnings({ ...orderOptions, obsolete })) process.stderr.write(`mrpipe sort: ${w}\n`);
     format = debugAnnotator(orderOptions);
   }
   if (flags.files0From !== undefined) {
     if (files.length > 0) throw usageError(`extra operand '${files[0]}': file operands cannot be combined with --files0-from`);
-    files = await (await import('../sort/modes.ts')).files0From(flags.files0From);
+    files = await files0From(flags.files0From);
   }
   if (check !== undefined && files.length > 1) throw usageError(`extra operand '${files[1]}' not allowed with -c`);
   const specs = inputSpecs(files);
   await checkInputs(specs);
   if (check !== undefined) {
-    const { checkSorted } = await import('../sort/modes.ts');
     await checkSorted(specs[0], order, { unique: !!flags.unique, quiet: check === 'quiet', terminator });
     return;
   }
@@ -173,7 +176,6 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   // The temp dir is checked only when named: like GNU sort, a sort that fits in memory needs none.
   await checkTmpDir(tmpDir, tmpFlag);
   if (flags.merge) {
-    const { mergeSorted } = await import('../sort/modes.ts');
     await mergeSorted(specs, order, { unique: !!flags.unique, terminator, output: flags.output, fanIn, tmpDir, format, compress: compressProgram });
     return;
   }
@@ -193,7 +195,6 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   const resolved = resolveOrder(orderOptions);
   if (!format) {
     // Keys normalized to bytes: the byte sorter of plain sort, records of key ‖ line.
-    const { sortKeyedLines } = await import('../sort/keyed-sort.ts');
     try {
       await sortKeyedLines(specs, {
         order: resolved, terminator, unique: !!flags.unique, memory, tmpDir, tmpFlag,
@@ -209,7 +210,6 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
   // The sort buffer is many small strings that die at each spill: ask V8 to favour a small heap over
   // a lazily collected one (peak RSS at -S 16M: ~105 MB instead of ~165 MB, ~10% more CPU).
   try { v8.setFlagsFromString('--optimize-for-size'); } catch { /* keep the default */ }
-  const [{ Sorter }, { ByteLines }] = await Promise.all([import('../../../operators/shuffle/sort/sorter.ts'), import('../sort/byte-lines.ts')]);
   // The order is GNU's full comparison (with -u it is the key-only one, so -u drops equal keys).
   const sorter = new Sorter<string>({ compare: order.compare, unique: flags.unique, encoding: 'latin1', memory, tmpDir, fanIn, compressProgram });
   let read = 0;
