@@ -12,7 +12,7 @@ if (!(major === 22 ? minor >= 18 : major > 24 || (major === 24 && minor >= 3))) 
 }
 
 // V8's compiled code is cached on disk (os.tmpdir()/node-compile-cache, keyed by Node version and file
-// hash): a second run skips compiling the bundle's chunks.
+// hash): a second run skips compiling the bundle.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 (await import('node:module')).enableCompileCache?.();
 const { main } = await import('../dist/cli/main.js');

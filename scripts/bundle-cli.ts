@@ -1,9 +1,10 @@
-// The CLI's start-up bundle (`npm run build` runs this after tsc): dist/lib/cli/main.js and everything it
-// imports, with commander and bytes, bundled by esbuild into dist/cli/ — main.js, one chunk per command
-// (main loads a command's module only when it runs) and the chunks they share. One file per command
-// instead of ~80 modules each resolved, read and linked on its own: `mrpipe sort` on a one-line file
-// starts in about half the CPU time (docs/ARCHITECTURE.md, "Start-up"). The library under dist/ and the
-// package's exports are untouched; bin/mrpipe.js runs dist/cli/main.js.
+// The CLI's start-up bundles (`npm run build` runs this after tsc), made by esbuild from dist/lib/cli/main.js
+// and bytes, into dist/cli/: per command module (sort, wordcount, run, streaming, …) one file holding main and
+// that command with everything it imports; base.js with none (--version); all.js with every command (--help,
+// no arguments, a typo); commander.js, which they all import; and main.js, which imports the one argv names.
+// One file instead of ~80 modules each resolved, read and linked on its own: `mrpipe sort` on a one-line
+// file starts in less than half the CPU time (docs/ARCHITECTURE.md, "Start-up"). The library under dist/
+// and the package's exports are untouched; bin/mrpipe.js runs dist/cli/main.js.
 //
 // Every module keeps the import.meta.url of its own dist/ file: the worker entries (sort-worker, the
 // word-count helpers, the runtime's pool worker, the streaming task thread), the recipes and the demo's
@@ -11,15 +12,15 @@
 // commander and bytes stay imports (piscina finds its worker file beside itself; cli-progress, asciichart
 // and stream-json load only when used).
 import { build, type Plugin } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
-/** Where the bundle goes: every file at one level, so each chunk knows where dist/ is. */
+/** Where the bundles go: every file at one level, so each knows where dist/ is. */
 export const OUT = path.join(DIST, 'cli');
-/** The packages put into the bundle; every other dependency stays an import. */
+/** The packages put into the bundles (commander once, as commander.js beside them); every other dependency stays an import. */
 const BUNDLED = ['commander', 'bytes'];
 
 /** Replaces import.meta.url in each dist/ module with the URL of that module's own file. */
@@ -73,17 +74,72 @@ const lazyCommanderImports: Plugin = {
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
 
+const MAIN = path.join(DIST, 'lib', 'cli', 'main.js');
+const { COMMANDS } = (await import(pathToFileURL(MAIN).href)) as { COMMANDS: ReadonlyArray<{ names: readonly string[]; module: string }> };
+
+/** Leaves out of a bundle the command modules main imports other than `keep` ('': all of them). */
+function onlyCommand(keep: string): Plugin {
+  return {
+    name: 'only-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
+        if (args.importer !== MAIN || path.basename(args.path, '.js') === keep) return undefined;
+        return { path: args.path, namespace: 'not-bundled' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`mrpipe: ${args.path} is not in this bundle (dist/cli/main.js picks the bundle)`)});`, loader: 'js',
+      }));
+    },
+  };
+}
+
+/** Every bundle imports commander from commander.js, built once: ~110 KB not copied into each. */
+const sharedCommander: Plugin = {
+  name: 'shared-commander',
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, () => ({ path: './commander.js', external: true }));
+  },
+};
+
+/** One bundle: main and the commands `keep` says (undefined: every command; '': none). */
+function bundle(name: string, keep: string | undefined): Promise<unknown> {
+  return build({
+    entryPoints: [MAIN],
+    outfile: path.join(OUT, `${name}.js`),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22.18',
+    external,
+    plugins: [ownUrls, sharedCommander, ...(keep === undefined ? [] : [onlyCommand(keep)])],
+    logLevel: 'warning',
+  });
+}
+
 rmSync(OUT, { recursive: true, force: true });
-await build({
-  entryPoints: { main: path.join(DIST, 'lib', 'cli', 'main.js') },
-  outdir: OUT,
-  chunkNames: '[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22.18',
-  external,
-  plugins: [ownUrls, lazyCommanderImports],
-  logLevel: 'warning',
-});
+mkdirSync(OUT, { recursive: true });
+const modules = [...new Set(COMMANDS.map((c) => c.module))];
+if (modules.length === 0) throw new Error('bundle-cli: no COMMANDS in dist/lib/cli/main.js');
+await Promise.all([
+  build({
+    stdin: { contents: "export * from 'commander';", resolveDir: ROOT }, outfile: path.join(OUT, 'commander.js'),
+    bundle: true, format: 'esm', platform: 'node', target: 'node22.18', plugins: [lazyCommanderImports], logLevel: 'warning',
+  }),
+  ...modules.map((m) => bundle(m, m)), bundle('base', ''), bundle('all', undefined),
+]);
+const routes = [
+  ...COMMANDS.flatMap((c) => c.names.map((n) => [n, c.module] as const)),
+  ['-V', 'base'] as const, ['--version', 'base'] as const,
+];
+writeFileSync(path.join(OUT, 'main.js'), `// Written by scripts/bundle-cli.ts: runs the bundle of the command named first (main, commander and that
+// command in one file); -V / --version the one with no command; anything else (--help, no arguments, a typo)
+// the whole CLI.
+const BUNDLES = new Map([
+${routes.map(([n, m]) => `  [${JSON.stringify(n)}, () => import(${JSON.stringify(`./${m}.js`)})],`).join('\n')}
+]);
+
+export async function main(argv) {
+  const { main: run } = await (BUNDLES.get(argv[0]) ?? (() => import('./all.js')))();
+  return run(argv);
+}
+`);

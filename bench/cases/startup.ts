@@ -18,8 +18,8 @@ const startup: BenchCase = {
     { name: 'mrpipe run wordcount', command: `${MRPIPE} run wordcount {input}`, peer: false },
   ],
   notes: 'Times include bash and GNU time around each command (the same for every row). The target is `node -e 0` + 20 ms. '
-    + 'bin/mrpipe.js runs the CLI\'s esbuild bundle (dist/cli/: the dispatcher and commander, then one chunk for the '
-    + 'command named; docs/ARCHITECTURE.md, "Start-up"), with V8\'s compile cache; a one-line input starts no worker thread.',
+    + 'bin/mrpipe.js runs the CLI\'s esbuild bundle (dist/cli/: one file per command, commander shared; '
+    + 'docs/ARCHITECTURE.md, "Start-up"), with V8\'s compile cache; a one-line input starts no worker thread.',
 };
 
 export default startup;

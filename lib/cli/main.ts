@@ -12,17 +12,18 @@ type Register = (program: Command) => void;
 
 /**
  * Each command's module, loaded only when it runs (or for the full help): a one-line `mrpipe sort` must
- * not pay for loading the runtime, the Hadoop Streaming tasks, the generators and the demo.
+ * not pay for loading the runtime, the Hadoop Streaming tasks, the generators and the demo. `module` names
+ * the file under commands/ (scripts/bundle-cli.ts builds one bundle per module).
  */
-const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
-  { names: ['sort'], load: async () => (await import('./commands/sort.ts')).registerSort },
-  { names: ['wordcount'], load: async () => (await import('./commands/wordcount.ts')).registerWordcount },
-  { names: ['run'], load: async () => (await import('./commands/run.ts')).registerRun },
-  { names: ['map', 'combine', 'reduce'], load: async () => (await import('./commands/streaming.ts')).registerStreaming },
-  { names: ['submit'], load: async () => (await import('./commands/submit.ts')).registerSubmit },
-  { names: ['recipes'], load: async () => (await import('./commands/recipes.ts')).registerRecipes },
-  { names: ['generate'], load: async () => (await import('./commands/generate.ts')).registerGenerate },
-  { names: ['demo'], load: async () => (await import('./commands/demo.ts')).registerDemo },
+export const COMMANDS: readonly { names: readonly string[]; module: string; load: () => Promise<Register> }[] = [
+  { names: ['sort'], module: 'sort', load: async () => (await import('./commands/sort.ts')).registerSort },
+  { names: ['wordcount'], module: 'wordcount', load: async () => (await import('./commands/wordcount.ts')).registerWordcount },
+  { names: ['run'], module: 'run', load: async () => (await import('./commands/run.ts')).registerRun },
+  { names: ['map', 'combine', 'reduce'], module: 'streaming', load: async () => (await import('./commands/streaming.ts')).registerStreaming },
+  { names: ['submit'], module: 'submit', load: async () => (await import('./commands/submit.ts')).registerSubmit },
+  { names: ['recipes'], module: 'recipes', load: async () => (await import('./commands/recipes.ts')).registerRecipes },
+  { names: ['generate'], module: 'generate', load: async () => (await import('./commands/generate.ts')).registerGenerate },
+  { names: ['demo'], module: 'demo', load: async () => (await import('./commands/demo.ts')).registerDemo },
 ];
 
 /**
