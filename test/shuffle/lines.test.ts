@@ -224,13 +224,14 @@ test('threads: buffers of 16384 lines or more, sorted by both threads at once (s
         (seed, count, reverse, unique, points) => {
           const input = Buffer.from(sourceLines(count, seed).join('\n') + '\n', 'latin1');
           // ~25 K lines per buffer: above the least a sort shares with the worker (MIN_SHARE); the
-          // worker is started by the first write and given time to boot (from .ts sources it is slow)
+          // worker is started by the first write (past half a buffer held) and given time to boot (from
+          // .ts sources it is slow)
           const s = new LineSorter({ memory: 64 << 20, runBytes: 1_200_000, tmpDir: tmp, threads: true, reverse, unique });
           let out: Buffer;
           try {
-            s.write(input.subarray(0, 1000));
+            s.write(input.subarray(0, 400_000));
             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-            for (const c of cut(input.subarray(1000), points)) s.write(c);
+            for (const c of cut(input.subarray(400_000), points)) s.write(c);
             out = Buffer.concat([...s.finishChunks(1000)]);
           } finally {
             s.dispose();
@@ -244,6 +245,33 @@ test('threads: buffers of 16384 lines or more, sorted by both threads at once (s
     );
     t.log(`${shared} buffer sorts shared with the worker`);
     t.true(shared > 0, 'the worker joined some sorts');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('threads: short lines, whose overhead fills a buffer before their bytes reach a MiB, still start the worker', (t) => {
+  const tmp = tempDir();
+  try {
+    // 4-6 byte lines: a 900 KB buffer holds ~27 K of them, ~150 KB of bytes
+    const input = Buffer.from(Array.from({ length: 200_000 }, (_, i) => String((i * 7919) % 100_003)).join('\n') + '\n');
+    for (const chunk of [1 << 20, 4096]) {
+      const s = new LineSorter({ memory: 64 << 20, runBytes: 900_000, tmpDir: tmp, threads: true });
+      try {
+        for (let i = 0; i < input.length; i += chunk) s.write(input.subarray(i, i + chunk));
+        t.true(Buffer.concat([...s.finishChunks(1000)]).equals(gnu(input)));
+        t.true(s.stats.splitFinal, `chunks of ${chunk}: the final merge was split over both threads`);
+      } finally {
+        s.dispose();
+      }
+    }
+    // a one-line input starts no thread
+    const one = new LineSorter({ memory: 64 << 20, tmpDir: tmp, threads: true });
+    one.write(Buffer.from('b\na\n'));
+    t.is(Buffer.concat([...one.finishChunks()]).toString(), 'a\nb\n');
+    t.falsy(one.stats.splitFinal);
+    one.dispose();
+    t.deepEqual(filesIn(tmp), []);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

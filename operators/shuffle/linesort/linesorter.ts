@@ -182,11 +182,14 @@ export class LineSorter extends LineBuffer {
 
   /** Room for n more bytes in the arena. */
   protected growArena(n: number): void {
-    if (this.used + n > this.data.length) {
-      // Threaded, the worker starts once the input outgrows a first MiB (or half a buffer) held in a plain
-      // buffer: a small input is sorted here and starts no thread.
-      const first = this.threaded ? Math.min(MIN_ARENA, this.limit >> 1) : MIN_ARENA;
-      if (this.threaded && this.used + n <= this.limit && (this.arenas.length > 0 || this.used + n > first)) {
+    // Threaded, the worker starts once the input outgrows a first MiB (or half a buffer) held in a plain
+    // buffer: a small input is sorted here and starts no thread. Or once what is held passes half a
+    // buffer: short lines fill one with their overhead before their bytes reach that MiB.
+    const first = this.threaded ? Math.min(MIN_ARENA, this.limit >> 1) : MIN_ARENA;
+    const start = this.threaded && this.arenas.length === 0 && this.used + n <= this.limit
+      && (this.used + n > first || this.bytesHeld + n > this.limit >> 1);
+    if (this.used + n > this.data.length || start) {
+      if (start || (this.threaded && this.arenas.length > 0 && this.used + n <= this.limit)) {
         // a shared arena of the full buffer size, made once per side
         this.arenas[this.cur] ??= new SharedArrayBuffer(this.limit);
         this.spawnWorker(); // it boots while the first buffer fills
