@@ -184,8 +184,9 @@ export class LineSplitter {
 
   /**
    * scan() for strings: 'slice': the complete lines decoded a piece (≤ DECODE_PIECE) at a time and cut with
-   * String#split, each line's offset counted from its length. Under utf8 a piece that is not all ASCII (a
-   * char is not a byte there, and a BOM may need dropping) goes line by line through scan().
+   * String#split. A line's offset is counted from its length when the piece is all ASCII (or latin1: a char
+   * is a byte), else found with indexOf (a LF is never inside a UTF-8 sequence, so the decoded piece has
+   * the same lines). The first piece of a utf8 input goes through scan(), which drops a BOM.
    */
   private scanSliced(chunk: Buffer, s: number, base: number, onLine: LineCallback): number {
     const last = chunk.lastIndexOf(LF);
@@ -199,23 +200,29 @@ export class LineSplitter {
         e = chunk.lastIndexOf(LF, s + DECODE_PIECE);
         if (e < s) e = chunk.indexOf(LF, s + DECODE_PIECE);
       }
-      if (!latin1 && !isAscii(chunk.subarray(s, e))) {
+      const bytes = latin1 || isAscii(chunk.subarray(s, e));
+      if (!latin1 && base + s === 0) {
         s = this.scan(chunk, s, base, onLine, e);
         continue;
       }
-      const lines = fast.latin1Slice(s, e).split('\n');
+      const lines = (bytes ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e)).split('\n');
       let index = this.lines;
-      let off = base + s;
+      let at = s;
       for (let i = 0; i < lines.length; i++) {
         let line = lines[i];
         const len = line.length;
-        if (dropCR && len > 0 && line.charCodeAt(len - 1) === CR) line = line.slice(0, len - 1);
-        if (line.length > max) {
+        const nl = bytes ? at + len : i === lines.length - 1 ? e : chunk.indexOf(LF, at);
+        let n = nl - at;
+        if (dropCR && len > 0 && line.charCodeAt(len - 1) === CR) {
+          line = line.slice(0, len - 1);
+          n--;
+        }
+        if (n > max) {
           this.lines = index;
-          this.overlong(off);
-        } else onLine(line, off, index);
+          this.overlong(base + at);
+        } else onLine(line, base + at, index);
         index++;
-        off += len + 1;
+        at = nl + 1;
       }
       this.lines = index;
       s = e + 1;

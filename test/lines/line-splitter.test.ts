@@ -82,7 +82,9 @@ const manyLines = fc.record({
 }).map(({ lines, crlf, finalNewline }) => Buffer.from(lines.join(crlf ? '\r\n' : '\n') + (finalNewline ? '\n' : '')));
 
 test("write() in slice mode delivers copy mode's lines, offsets, indexes and skips, for any chunking", (t) => {
-  fc.assert(fc.property(fc.oneof(textFile, manyLines), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom('utf8', 'latin1'),
+  // Raw bytes too: invalid UTF-8 decodes to U+FFFD the same way per piece as per line.
+  const rawBytes = fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a.map((b) => (b % 7 === 0 ? 10 : b))));
+  fc.assert(fc.property(fc.oneof(textFile, manyLines, rawBytes), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom('utf8', 'latin1'),
     fc.boolean(), fc.constantFrom(5, 40, 2000, 1 << 20), fc.constantFrom(0, 7), (data, cuts, encoding, keepCR, max, startOffset) => {
       const run = (strings: 'copy' | 'slice') => {
         const skips: number[] = [];
