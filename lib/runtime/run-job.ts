@@ -290,8 +290,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       committed = true;
     } else {
       const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
-      // 1 MiB reads: stdout to a file or pipe writes synchronously, so each chunk is a write(2) call.
-      await pipeline(createReadStream(join(stage as string, parts[0]), { highWaterMark: 1 << 20 }), sink, { end: sink !== process.stdout });
+      await pipeline(createReadStream(join(stage as string, parts[0])), sink, { end: sink !== process.stdout });
     }
     run.emit('counters', final);
     tracker.setPhase('done');
