@@ -1,11 +1,11 @@
 // The mrpipe command line: parses argv with commander and dispatches to a command; returns the exit code
 // (0 ok, 1 the job failed, 2 bad usage). Data goes to stdout, diagnostics to stderr.
-import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { BrokenPipe, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isEpipe } from './errors.ts';
 import { normalizeSortArgs } from './sort/argv.ts';
 import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
+import { capYoungGeneration } from '../../operators/young-generation.ts';
 import { flagWords } from './flag-words.ts';
 
 type Register = (program: Command) => void;
@@ -68,7 +68,7 @@ Exit status: 0 ok, 1 the job failed (the message names the file, line and byte o
 export async function main(argv: string[]): Promise<number> {
   // Keep V8's young generation at its initial size: streaming code makes short-lived garbage at a high
   // rate, and a young generation grown to tens of MB shows up as peak RSS without making it faster.
-  try { v8.setFlagsFromString('--semi-space-growth-factor=1'); } catch { /* an older V8: keep the default */ }
+  capYoungGeneration();
   // A reader that went away (`| head`) is not an error: stop quietly with status 0.
   let brokenPipe = false;
   const onStdoutError = (err: Error): void => {
