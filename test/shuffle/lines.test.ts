@@ -186,3 +186,93 @@ test('sortLines in a pipeline equals LC_ALL=C sort; destroy mid-way removes the 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/** Lines like source text: shared indentation and heads, repeated and empty lines (seeded). */
+function sourceLines(count: number, seed: number): string[] {
+  let x = seed >>> 0 || 1;
+  const r = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+  const indents = ['', '  ', '    ', '\t', '\t\t', ' '.repeat(16), ' '.repeat(24)];
+  const heads = ['', '#include <', ' * ', 'static ', 'return ', '}', '\xff\xfe'];
+  const tail = 'abz_(){};0 \t\x80';
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = r();
+    if (k < 0.03) out.push('');
+    else if (k < 0.1 && out.length > 0) out.push(out[Math.floor(r() * out.length)]);
+    else {
+      let s = indents[Math.floor(r() * indents.length)] + heads[Math.floor(r() * heads.length)];
+      for (let n = Math.floor(r() * 14); n > 0; n--) s += tail[Math.floor(r() * tail.length)];
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+test('threads: buffers of 16384 lines or more, sorted by both threads at once (shared groups), equal LC_ALL=C sort (property)', (t) => {
+  const tmp = tempDir();
+  let shared = 0;
+  try {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 60_000, max: 120_000 }), fc.boolean(), fc.boolean(),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+        (seed, count, reverse, unique, points) => {
+          const input = Buffer.from(sourceLines(count, seed).join('\n') + '\n', 'latin1');
+          // ~25 K lines per buffer: above the least a sort shares with the worker (MIN_SHARE); the
+          // worker is started by the first write (past half a buffer held) and given time to boot (from
+          // .ts sources it is slow)
+          const s = new LineSorter({ memory: 64 << 20, runBytes: 1_200_000, tmpDir: tmp, threads: true, reverse, unique });
+          let out: Buffer;
+          try {
+            s.write(input.subarray(0, 400_000));
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+            for (const c of cut(input.subarray(400_000), points)) s.write(c);
+            out = Buffer.concat([...s.finishChunks(1000)]);
+          } finally {
+            s.dispose();
+          }
+          shared += s.stats.sharedSorts ?? 0;
+          const args = [...(reverse ? ['-r'] : []), ...(unique ? ['-u'] : [])];
+          return out.equals(gnu(input, args)) && filesIn(tmp).length === 0;
+        },
+      ),
+      { numRuns: 6 },
+    );
+    t.log(`${shared} buffer sorts shared with the worker`);
+    t.true(shared > 0, 'the worker joined some sorts');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('threads: short lines, whose overhead fills a buffer before their bytes reach a MiB, still start the worker', (t) => {
+  const tmp = tempDir();
+  try {
+    // 4-6 byte lines: a 900 KB buffer holds ~27 K of them, ~150 KB of bytes
+    const input = Buffer.from(Array.from({ length: 200_000 }, (_, i) => String((i * 7919) % 100_003)).join('\n') + '\n');
+    for (const chunk of [1 << 20, 4096]) {
+      const s = new LineSorter({ memory: 64 << 20, runBytes: 900_000, tmpDir: tmp, threads: true });
+      try {
+        for (let i = 0; i < input.length; i += chunk) s.write(input.subarray(i, i + chunk));
+        t.true(Buffer.concat([...s.finishChunks(1000)]).equals(gnu(input)));
+        t.true(s.stats.splitFinal, `chunks of ${chunk}: the final merge was split over both threads`);
+      } finally {
+        s.dispose();
+      }
+    }
+    // a one-line input starts no thread
+    const one = new LineSorter({ memory: 64 << 20, tmpDir: tmp, threads: true });
+    one.write(Buffer.from('b\na\n'));
+    t.is(Buffer.concat([...one.finishChunks()]).toString(), 'a\nb\n');
+    t.falsy(one.stats.splitFinal);
+    one.dispose();
+    t.deepEqual(filesIn(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

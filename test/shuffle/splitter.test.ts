@@ -168,9 +168,9 @@ test('threaded finishChunks splits the final merge over both threads: equals LC_
       t.true(out.equals(gnu(input, args)), `sort ${args.join(' ')}`);
       t.deepEqual(filesIn(tmp), []);
     }
-    // no fan-in asked: the split final merge takes up to 32 runs at once, with no pass before it
+    // no fan-in asked: the split final merge takes up to 64 runs at once, with no pass before it
     const wide = threadedSort(input, tmp, [], undefined, 'default');
-    t.true(wide.split && wide.runs > 16 && wide.runs <= 32 && wide.passes === 1, `${wide.runs} runs, ${wide.passes} passes`);
+    t.true(wide.split && wide.runs > 16 && wide.runs <= 64 && wide.passes === 1, `${wide.runs} runs, ${wide.passes} passes`);
     t.true(wide.out.equals(gnu(input, [])));
     t.deepEqual(filesIn(tmp), []);
   } finally {

@@ -39,28 +39,67 @@ export function sortScratch(n: number, old?: SortScratch): SortScratch {
 }
 
 /**
+ * Scratch around a given order and lcp (e.g. in shared memory, which two threads sort groups of): its own
+ * tmp, words and count, taken from `old` when they are big enough.
+ */
+export function groupScratch(order: Uint32Array, lcp: Uint32Array, old?: SortScratch): SortScratch {
+  const n = order.length;
+  const own = old !== undefined && old.tmp.length >= n ? old : undefined;
+  return {
+    order, lcp, tmp: own?.tmp ?? new Uint32Array(n), words: own?.words ?? new BigUint64Array(n),
+    count: old?.count ?? new Int32Array(BUCKETS),
+  };
+}
+
+/**
+ * Called now and then by sortGroups with its stack of groups left ([lo, hi, depth] triples): it may take
+ * some off the stack (a sort thread sorts them meanwhile, into the same order and lcp).
+ */
+export type ShareGroups = (stack: number[]) => void;
+
+/** Groups sorted between two calls of a ShareGroups. */
+const SHARE_POLL = 16;
+
+/**
  * The permutation that sorts ranges data[starts[i], starts[i] + lens[i]) by bytes, i < n. The result is a
  * view of `scratch.order` when scratch is given (valid until its next use).
  */
 export function sortRanges(
-  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, n: number, scratch?: SortScratch,
+  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, n: number, scratch?: SortScratch, share?: ShareGroups,
 ): Uint32Array {
   const work = sortScratch(n, scratch);
   const order = work.order.subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n > 0) work.lcp[0] = 0;
   if (n < 2) return order;
-  const stack: number[] = [0, n, 0];
+  sortGroups(data, starts, lens, work, [0, n, 0], share);
+  return order;
+}
+
+/**
+ * Sorts the groups on `stack` ([lo, hi, depth] triples: order[lo, hi) known equal in their first depth
+ * bytes) in place in work.order, setting work.lcp inside each (lcp[lo] is the caller's). Groups are
+ * disjoint, so two threads may sort different groups of one order at once, each with its own tmp, words
+ * and count (sized for the whole order: they are indexed like it).
+ */
+export function sortGroups(
+  data: Uint8Array, starts: Uint32Array, lens: Uint32Array, work: SortScratch, stack: number[], share?: ShareGroups,
+): void {
+  let tick = 2; // first after the first group: the root's pass makes the groups to share
   while (stack.length > 0) {
+    if (share !== undefined && --tick === 0) {
+      tick = SHARE_POLL;
+      share(stack);
+      if (stack.length === 0) break;
+    }
     const depth = stack.pop() as number;
     const hi = stack.pop() as number;
     const lo = stack.pop() as number;
     const g = hi - lo;
-    if (g <= SMALL) insertionSort(data, starts, lens, order, work.lcp, lo, hi, depth);
+    if (g <= SMALL) insertionSort(data, starts, lens, work.order, work.lcp, lo, hi, depth);
     else if (g > BIG) radixPass(data, starts, lens, work, lo, hi, depth, stack);
     else packedPass(data, starts, lens, work, lo, hi, depth, stack);
   }
-  return order;
 }
 
 /** Split order[lo, hi) by the 2 bytes at `depth`; push the buckets that go on. */

@@ -8,8 +8,8 @@ export abstract class LineBuffer {
   abstract readonly stats: { records: number };
   protected data: Buffer = Buffer.alloc(0);
   protected used = 0;
-  protected starts = new Uint32Array(0);
-  protected lens = new Uint32Array(0);
+  protected starts: Uint32Array = new Uint32Array(0);
+  protected lens: Uint32Array = new Uint32Array(0);
   protected count = 0;
   /** Arena offset where the line write() is in the middle of starts (its bytes so far up to `used`), or -1. */
   protected partial = -1;

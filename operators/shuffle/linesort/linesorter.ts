@@ -5,7 +5,7 @@
 // budget is honest and the V8 heap stays small (no GC work proportional to the input).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sortScratch, type SortScratch } from './bytesort.ts';
+import { groupScratch, sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import { freeNow, growBuffer } from '../../lines/byte-carry.ts';
@@ -43,6 +43,13 @@ const MIN_IO = 64 * 1024;
  * an isolate running the built .js (one running .ts sources instantiates its own type stripper: ~41 MB).
  */
 const WORKER_COST = 20 * 1024 * 1024;
+/**
+ * Lines below which this thread's sort of a buffer keeps its groups: handing some to the idle worker costs
+ * a message, and a small sort is over before the worker would start on them.
+ */
+const MIN_SHARE = 16384;
+/** Lines left in a shared sort's groups below which none are handed over (a message costs ~0.1 ms). */
+const MIN_GIVE = 4096;
 /** Lines sampled per buffer spilled, their bytes kept (at most), and samples kept in all. */
 const SAMPLES_PER_RUN = 32;
 const SAMPLE_BYTES = 64;
@@ -52,8 +59,12 @@ const MAX_SAMPLES = 4096;
  * worker writes it.
  */
 const SPLIT_FRACTION = 0.5;
-/** Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). */
-const SPLIT_FAN_IN = 32;
+/**
+ * Runs merged at once when both threads merge the final runs (LINE_FAN_IN otherwise). 64 spares 300 MB
+ * of real text (~46 runs) the pass before the final merge, which runs on one thread while the other waits:
+ * 0.6 s less CPU of 6.6, for one more loser-tree level per line.
+ */
+const SPLIT_FAN_IN = 64;
 /**
  * Bytes per read of the worker's text in a split final merge: a fresh buffer each (a write may still hold
  * it). 1 MiB ones cost 4× the system time of 256 KiB ones (each is mapped and unmapped anew).
@@ -72,8 +83,9 @@ export interface LineSorterOptions {
   unique?: boolean;
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
-   * Sort and write runs on a helper thread while the next buffer fills (two buffers; the worker's own
-   * ~20 MB is counted against the budget), and split finishChunks()' final merge over both threads.
+   * A helper thread sorts part of each buffer and writes its run while the next buffer fills (two
+   * buffers; the worker's own ~20 MB is counted against the budget), merges every other merge-pass group,
+   * and takes half of finishChunks()' final merge.
    * Default false: with no idle core it costs CPU and gains nothing (docs/ENGINES.md); `mrpipe sort`
    * turns it on as GNU's --parallel. Falls back to the calling thread if the worker cannot start.
    */
@@ -101,6 +113,8 @@ export interface LineSorterStats {
   workerMerges?: number;
   /** finishChunks() split the final merge over both threads (threaded mode). */
   splitFinal?: boolean;
+  /** Buffers whose sort the worker joined, sorting some of their groups (threaded mode). */
+  sharedSorts?: number;
 }
 
 export class LineSorter extends LineBuffer {
@@ -132,10 +146,10 @@ export class LineSorter extends LineBuffer {
   private readonly unmerged = new Map<string, string[]>();
   /** Set when a worker merge hit the fd limit: the main thread merges alone from then on. */
   private noWorkerMerges = false;
-  /** Threaded: how long this thread's last sort and write of a buffer took (ms), when the worker took its last, when this buffer began to fill. */
-  private sortMs = 0;
-  private postedAt = 0;
-  private filledAt = 0;
+  /** Threaded: each arena's sorted order and lcp, in shared memory (the worker sorts groups of them, writes runs from them). */
+  private orders: Array<{ order: Uint32Array; lcp: Uint32Array }> = [];
+  /** Threaded: the other arena's line offsets (shared memory; this arena's are `starts` and `lens`). */
+  private otherIdx: { starts: Uint32Array; lens: Uint32Array } | undefined;
   /** Lines sampled from each buffer spilled (threaded): the split final merge's splitter comes from them. */
   private samples: Buffer[] = [];
 
@@ -168,20 +182,27 @@ export class LineSorter extends LineBuffer {
 
   /** Room for n more bytes in the arena. */
   protected growArena(n: number): void {
-    if (this.used + n > this.data.length) {
-      if (this.threaded && this.used + n <= this.limit) {
+    // Threaded, the worker starts once the input outgrows a first MiB (or half a buffer) held in a plain
+    // buffer: a small input is sorted here and starts no thread. Or once what is held passes half a
+    // buffer: short lines fill one with their overhead before their bytes reach that MiB.
+    const first = this.threaded ? Math.min(MIN_ARENA, this.limit >> 1) : MIN_ARENA;
+    const start = this.threaded && this.arenas.length === 0 && this.used + n <= this.limit
+      && (this.used + n > first || this.bytesHeld + n > this.limit >> 1);
+    if (this.used + n > this.data.length || start) {
+      if (start || (this.threaded && this.arenas.length > 0 && this.used + n <= this.limit)) {
         // a shared arena of the full buffer size, made once per side
         this.arenas[this.cur] ??= new SharedArrayBuffer(this.limit);
         this.spawnWorker(); // it boots while the first buffer fills
         const arena = Buffer.from(this.arenas[this.cur]);
         this.data.copy(arena, 0, 0, this.used);
+        freeNow(this.data); // the small first buffer (a shared arena is never freed)
         this.data = arena;
         return;
       }
       // Small first (tiny inputs), then straight to the budget; past it (one line longer than the budget),
       // by doubling, so a huge line arriving in many chunks is not copied once per chunk. Pages of the
       // arena that are never written are never resident; the outgrown arena is freed at once.
-      const step = this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
+      const step = this.data.length === 0 ? Math.min(first, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
       const size = Math.max(this.used + n, step);
       const shared = this.threaded && this.arenas.length > 0 && this.data.buffer === this.arenas[this.cur];
       if (shared || size <= this.memory) {
@@ -226,10 +247,112 @@ export class LineSorter extends LineBuffer {
     return file;
   }
 
-  /** The held lines, sorted, as a cursor over the arena (valid until the next push). */
+  /**
+   * The held lines, sorted, as a cursor over the arena (valid until the next push). Threaded, the worker
+   * sorts some of the groups when it falls idle meanwhile (groupSharer).
+   */
   private sortedHeld(): SortedLines {
-    this.scratch = sortScratch(this.count, this.scratch);
-    return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
+    if (!this.threaded) {
+      this.scratch = sortScratch(this.count, this.scratch);
+      return sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch);
+    }
+    const ol = this.arenaOrder();
+    this.scratch = groupScratch(ol.order, ol.lcp, this.scratch);
+    const share = this.groupSharer();
+    const c = sortedArena(this.data, this.starts, this.lens, this.count, !!this.opts.reverse, !!this.opts.unique, this.scratch, share?.give);
+    share?.finish();
+    return c;
+  }
+
+  /** This arena's shared order and lcp, for at least the lines held. */
+  private arenaOrder(): { order: Uint32Array; lcp: Uint32Array } {
+    let ol = this.orders[this.cur];
+    if (ol === undefined || ol.order.length < this.count) {
+      const n = Math.max(this.count, Math.ceil(1.25 * (ol?.order.length ?? 0)));
+      ol = { order: sharedU32(n), lcp: sharedU32(n) };
+      this.orders[this.cur] = ol;
+    }
+    return ol;
+  }
+
+  /** Threaded, the offsets are in shared memory, one pair per arena: the worker reads them as they are. */
+  protected override growIndex(): void {
+    if (!this.threaded) {
+      super.growIndex();
+      return;
+    }
+    const size = Math.max(1024, 2 * this.count);
+    const s = sharedU32(size);
+    s.set(this.starts.subarray(0, this.count));
+    const l = sharedU32(size);
+    l.set(this.lens.subarray(0, this.count));
+    this.starts = s;
+    this.lens = l;
+  }
+
+  /** The held lines' offsets in shared memory (copied only if they are not: threads were turned off). */
+  private sharedOffsets(): { starts: Uint32Array; lens: Uint32Array } {
+    if (this.starts.buffer instanceof SharedArrayBuffer) return { starts: this.starts, lens: this.lens };
+    return { starts: sharedCopy(this.starts, this.count), lens: sharedCopy(this.lens, this.count) };
+  }
+
+  /**
+   * Threaded, while this thread sorts a shared arena: `give` hands the worker, whenever it is idle (its
+   * run written), about half of the lines in the groups left, to sort into the same shared order and lcp;
+   * `finish` waits for the last of them. Without it the worker idles while this thread sorts, after its
+   * own buffer is done: two threads sorting, with one thread filling every buffer, finish unevenly.
+   */
+  private groupSharer(): { give: ShareGroups; finish: () => void } | undefined {
+    const arena = this.data.buffer;
+    const count = this.count;
+    const scratch = this.scratch as SortScratch;
+    if (!this.threaded || !this.thread.running || !(arena instanceof SharedArrayBuffer) || count < MIN_SHARE) return undefined;
+    if (!(scratch.order.buffer instanceof SharedArrayBuffer)) return undefined;
+    let given = false;
+    let over = false;
+    let shared = false;
+    const collect = (): void => {
+      if (!given) return;
+      given = false;
+      const r = this.thread.wait();
+      if (r.failure) {
+        this.dispose();
+        throw failureError(r.failure);
+      }
+    };
+    const give = (stack: number[]): void => {
+      if (over || !this.thread.idle()) return;
+      let total = 0;
+      for (let i = 0; i < stack.length; i += 3) total += stack[i + 1] - stack[i];
+      if (total < MIN_GIVE) {
+        over = true; // the groups left only shrink
+        return;
+      }
+      const groups: number[] = [];
+      let kept = 0;
+      let take = 0;
+      for (let i = 0; i < stack.length; i += 3) {
+        const g = stack[i + 1] - stack[i];
+        if (take + g <= total / 2) {
+          groups.push(stack[i], stack[i + 1], stack[i + 2]);
+          take += g;
+        } else {
+          stack[kept++] = stack[i];
+          stack[kept++] = stack[i + 1];
+          stack[kept++] = stack[i + 2];
+        }
+      }
+      if (take === 0) return; // one group holds most lines: its pass will split it
+      stack.length = kept;
+      collect();
+      this.awaitWorker(); // the run it wrote, if any
+      const { starts, lens } = this.sharedOffsets();
+      if (!shared) this.stats.sharedSorts = (this.stats.sharedSorts ?? 0) + 1;
+      shared = true;
+      this.thread.post({ groups: Uint32Array.from(groups), arena, starts, lens, order: scratch.order, lcp: scratch.lcp, count });
+      given = true;
+    };
+    return { give, finish: collect };
   }
 
   /**
@@ -253,29 +376,41 @@ export class LineSorter extends LineBuffer {
     }
   }
 
+  /**
+   * Sorts the held lines and writes their run. Threaded with a shared arena, this thread sorts it (the
+   * worker sorting groups of it when idle) and the worker writes the run while this thread fills the
+   * other arena: the worker has work while this thread fills, and this thread never waits for a sort.
+   */
   private spillHeld(): void {
     this.sample();
-    const now = performance.now();
-    const fill = now - this.filledAt;
-    // The last buffer (finished) is sorted here: this thread would only wait for the worker's sort of it.
-    const shared = this.threaded && this.data.buffer === this.arenas[this.cur] && !this.finished;
-    if (shared && (this.workerIdle() || this.worthWaiting(now, fill))) {
-      this.awaitWorker(); // returns at once when the worker is idle
-      this.postedAt = performance.now();
-      const file = this.runPath();
-      this.thread.post({
-        arena: this.arenas[this.cur], starts: this.starts.slice(0, this.count), lens: this.lens.slice(0, this.count),
-        file, count: this.count, ioSize: this.ioBuffer(), reverse: !!this.opts.reverse, unique: !!this.opts.unique,
-      });
-      this.pending = file;
-      this.cur ^= 1;
-      this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
-    } else {
-      const c = this.sortedHeld();
+    const c = this.sortedHeld();
+    const arena = this.arenas[this.cur];
+    let posted = false;
+    if (this.threaded && arena !== undefined && this.data.buffer === arena) {
+      this.awaitWorker(); // the run of the other arena: written by now, as a rule
+      if (this.thread.idle()) {
+        const { starts, lens } = this.sharedOffsets();
+        const { order, lcp } = this.orders[this.cur];
+        const file = this.runPath();
+        this.thread.post({
+          arena, starts, lens, order, lcp, file, count: this.count, ioSize: this.ioBuffer(),
+          reverse: !!this.opts.reverse, unique: !!this.opts.unique,
+        });
+        this.pending = file;
+        this.cur ^= 1;
+        this.data = this.arenas[this.cur] ? Buffer.from(this.arenas[this.cur]) : Buffer.alloc(0);
+        // the offsets go with their arena: the worker reads these while the other pair fills
+        const mine = { starts: this.starts, lens: this.lens };
+        this.starts = this.otherIdx?.starts ?? new Uint32Array(0);
+        this.lens = this.otherIdx?.lens ?? new Uint32Array(0);
+        this.otherIdx = mine;
+        posted = true;
+      }
+    }
+    if (!posted) {
       this.runs.push(this.writeRun((w) => {
         while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);
       }));
-      this.sortMs = performance.now() - now;
       // back from an oversized private buffer (one very long line) to the shared arena
       if (this.threaded && this.arenas[this.cur] && this.data.buffer !== this.arenas[this.cur]) {
         freeNow(this.data);
@@ -284,33 +419,11 @@ export class LineSorter extends LineBuffer {
     }
     this.used = 0;
     this.count = 0;
-    this.filledAt = performance.now();
-  }
-
-  /**
-   * True when waiting for the worker to finish its buffer, then handing it this one, idles the threads
-   * less than sorting this one here: this thread would wait what is left of the worker's sort, where
-   * the worker would wait out this thread's sort and its next fill. Estimated from this thread's last
-   * sort of a buffer (none yet: never wait).
-   */
-  private worthWaiting(now: number, fill: number): boolean {
-    if (this.pending === undefined || this.sortMs === 0) return false;
-    const left = this.sortMs - (now - this.postedAt);
-    return left < this.sortMs - left + fill;
   }
 
   /** Start the sort worker (without waiting for it): called when the first shared arena is made. */
   private spawnWorker(): void {
     if (!this.thread.start()) this.threaded = false;
-  }
-
-  /**
-   * True when the worker is up and not busy. A busy or still booting worker is never waited for at a
-   * spill: this thread sorts and writes that buffer itself, so both threads stay at work.
-   */
-  private workerIdle(): boolean {
-    this.spawnWorker();
-    return this.thread.idle();
   }
 
   /** Wait for the run the worker is writing (if any), then account for it like a run written here. */
@@ -524,6 +637,8 @@ export class LineSorter extends LineBuffer {
       if (!this.arenas.some((a) => a === this.data.buffer)) freeNow(this.data);
       this.data = Buffer.alloc(0);
       this.arenas = [];
+      this.orders = [];
+      this.otherIdx = undefined;
       this.starts = new Uint32Array(0);
       this.lens = new Uint32Array(0);
       this.scratch = undefined;
@@ -580,6 +695,8 @@ export class LineSorter extends LineBuffer {
   dispose(): void {
     this.stopWorker();
     this.arenas = [];
+    this.orders = [];
+    this.otherIdx = undefined;
     for (const c of this.open) c.close();
     this.open.clear();
     this.data = Buffer.alloc(0);
@@ -609,6 +726,18 @@ function* dropBytes(chunks: Iterable<Buffer>, n: number): Generator<Buffer, void
     yield n > 0 ? c.subarray(n) : c;
     n = 0;
   }
+}
+
+/** n zeros in shared memory. */
+function sharedU32(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+}
+
+/** The first n numbers of `src` in shared memory. */
+function sharedCopy(src: Uint32Array, n: number): Uint32Array {
+  const a = sharedU32(n);
+  a.set(src.subarray(0, n));
+  return a;
 }
 
 /** The error a worker's failure stands for (its message and code). */

@@ -1,6 +1,6 @@
-// Sort one arena of lines and write it as a run file: the unit of work the LineSorter does itself or
-// hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
-import { sortRanges, sortScratch, type SortScratch } from './bytesort.ts';
+// Sorting an arena of lines and writing it as a run file, and merging runs: the units of work the
+// LineSorter does itself or hands to its sort worker (sort-worker.ts), so the same code runs on either thread.
+import { sortRanges, sortScratch, type ShareGroups, type SortScratch } from './bytesort.ts';
 import fs from 'node:fs';
 import { ArenaCursor, LineMerge, LineRunReader, LineRunWriter, UniqueLines, type LineCursor } from './linerun.ts';
 import { lineChunks } from './line-chunks.ts';
@@ -14,12 +14,34 @@ export interface RunJob {
   unique: boolean;
 }
 
-/** A job for the sort worker (sort-worker.ts). */
+/**
+ * A job for the sort worker (sort-worker.ts): write the run of an arena the asking thread has sorted
+ * (order and lcp as sortRanges left them), while it fills the other arena. All arrays in shared memory.
+ */
 export interface WorkerJob extends RunJob {
   arena: SharedArrayBuffer;
   starts: Uint32Array;
   lens: Uint32Array;
+  order: Uint32Array;
+  lcp: Uint32Array;
   /** Int32 [state, errorLength], then Float64 [records, bytes] at byte 8, then error JSON at byte 24. */
+  status: SharedArrayBuffer;
+}
+
+/**
+ * A job for the sort worker: sort these groups ([lo, hi, depth] triples, bytesort.ts sortGroups) of the
+ * arena the thread that asked is sorting, into its shared order and lcp, while it sorts the others.
+ */
+export interface GroupsJob {
+  groups: Uint32Array;
+  arena: SharedArrayBuffer;
+  /** Shared copies of the arena's offsets; order and lcp: the asking thread's shared scratch. */
+  starts: Uint32Array;
+  lens: Uint32Array;
+  order: Uint32Array;
+  lcp: Uint32Array;
+  /** Lines in the arena (the worker's own scratch is indexed like order). */
+  count: number;
   status: SharedArrayBuffer;
 }
 
@@ -57,21 +79,30 @@ export const STATUS_BYTES = 24 + 4096;
 /** A cursor that always knows its lcp. */
 export type SortedLines = LineCursor & { lcp: number };
 
-/** The arena's lines sorted (reverse / unique applied) as a cursor over the arena. */
+/**
+ * The arena's lines sorted (reverse / unique applied) as a cursor over the arena. `share`: may hand groups
+ * to the sort thread (the caller waits for them before reading the cursor).
+ */
 export function sortedArena(
   data: Buffer, starts: Uint32Array, lens: Uint32Array, count: number, reverse: boolean, unique: boolean, scratch?: SortScratch,
+  share?: ShareGroups,
 ): SortedLines {
   const work = sortScratch(count, scratch);
-  const order = sortRanges(data, starts, lens, count, work);
-  const c = new ArenaCursor(data, starts, lens, order, reverse, work.lcp);
+  const order = sortRanges(data, starts, lens, count, work, share);
+  return arenaLines(data, starts, lens, order, work.lcp, reverse, unique);
+}
+
+/** The arena's lines in `order` (sorted, with their `lcp`), reverse / unique applied. */
+function arenaLines(
+  data: Buffer, starts: Uint32Array, lens: Uint32Array, order: Uint32Array, lcp: Uint32Array, reverse: boolean, unique: boolean,
+): SortedLines {
+  const c = new ArenaCursor(data, starts, lens, order, reverse, lcp);
   return unique ? (new UniqueLines(c) as SortedLines) : c; // UniqueLines passes on the arena's lcp
 }
 
-/** Sort the arena and write it to job.file (removed again on failure). */
-export function writeSortedRun(
-  data: Buffer, starts: Uint32Array, lens: Uint32Array, job: RunJob, scratch?: SortScratch, ioBuffer?: Buffer,
-): { records: number; bytes: number } {
-  const c = sortedArena(data, starts, lens, job.count, job.reverse, job.unique, scratch);
+/** Write the lines of a sorted arena (job.order, job.lcp) to job.file (removed again on failure). */
+export function writeSortedRun(data: Buffer, job: Omit<WorkerJob, 'status'>, ioBuffer?: Buffer): { records: number; bytes: number } {
+  const c = arenaLines(data, job.starts, job.lens, job.order.subarray(0, job.count), job.lcp, job.reverse, job.unique);
   const w = new LineRunWriter(job.file, job.ioSize, ioBuffer?.length === job.ioSize ? ioBuffer : undefined);
   try {
     while (c.advance()) w.write(c.buf, c.start, c.end, c.lcp);

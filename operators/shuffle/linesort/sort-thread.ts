@@ -1,8 +1,9 @@
 // The LineSorter's helper thread seen from the main thread: starts sort-worker.ts, hands it one job at a
-// time (sort an arena into a run, or merge a group of runs) and waits for the result synchronously
-// through a shared status block — the sorter's API is synchronous, so it cannot receive messages.
-import { Worker } from 'node:worker_threads';
-import { DONE, FAILED, RUNNING, STATUS_BYTES, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
+// time (write a sorted arena's run, sort some groups of the arena this thread is sorting, or merge runs)
+// and waits for the result synchronously through a shared status block — the sorter's API is synchronous,
+// so it cannot receive messages.
+import type { Worker } from 'node:worker_threads';
+import { DONE, FAILED, RUNNING, STATUS_BYTES, type GroupsJob, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
 
 /** What the worker reports when a job failed (its status block's error text). */
 export interface WorkerFailure {
@@ -19,6 +20,8 @@ export type ThreadResult = { records: number; bytes: number; failure?: undefined
 export class SortThread {
   private worker: Worker | undefined;
   private status: SharedArrayBuffer | undefined;
+  /** The status block's state word. */
+  private st: Int32Array | undefined;
 
   /** Start the worker without waiting for it to boot; false when it cannot start. */
   start(): boolean {
@@ -26,12 +29,14 @@ export class SortThread {
     const file = import.meta.url.endsWith('.ts') ? './sort-worker.ts' : './sort-worker.js';
     try {
       const status = new SharedArrayBuffer(STATUS_BYTES);
-      const w = new Worker(new URL(file, import.meta.url));
+      // node:worker_threads is loaded when a worker starts, not with the module (~2 ms of a sort's start-up).
+      const w = new (process.getBuiltinModule('node:worker_threads').Worker)(new URL(file, import.meta.url));
       w.unref();
       w.on('error', () => {}); // a failure is seen through the status block (or the start timeout)
       w.postMessage({ hello: status });
       this.worker = w;
       this.status = status;
+      this.st = new Int32Array(status, 0, 1);
       return true;
     } catch {
       return false;
@@ -43,7 +48,7 @@ export class SortThread {
   }
 
   private state(): number {
-    return this.status ? Atomics.load(new Int32Array(this.status, 0, 1), 0) : 0;
+    return this.st ? Atomics.load(this.st, 0) : 0;
   }
 
   /** Booted and not busy. */
@@ -59,13 +64,12 @@ export class SortThread {
     return !(Atomics.load(st, 0) === 0 && Atomics.wait(st, 0, 0, ms) === 'timed-out');
   }
 
-  /** Hands the (idle) worker a job: a sort job's offset arrays are transferred, not copied. */
-  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'>): void {
+  /** Hands the (idle, booted) worker a job; its arrays are shared memory, cloned as handles. */
+  post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'> | Omit<GroupsJob, 'status'>): void {
     const status = this.status as SharedArrayBuffer;
     Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
-    const full = { ...job, status } as WorkerJob | MergeJob | RangeJob;
-    const transfer = 'starts' in full ? [full.starts.buffer as ArrayBuffer, full.lens.buffer as ArrayBuffer] : [];
-    (this.worker as Worker).postMessage(full, transfer);
+    const full = { ...job, status } as WorkerJob | MergeJob | RangeJob | GroupsJob;
+    (this.worker as Worker).postMessage(full);
   }
 
   /** Waits for the job posted last. */
@@ -83,5 +87,6 @@ export class SortThread {
     if (this.worker) void this.worker.terminate();
     this.worker = undefined;
     this.status = undefined;
+    this.st = undefined;
   }
 }

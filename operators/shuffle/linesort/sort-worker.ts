@@ -1,13 +1,14 @@
-// The LineSorter's helper thread: sorts a full arena and writes its run while the main thread fills the
-// other arena, merges every other group of a merge pass while the main thread merges the others, and
-// merges the final merge's upper key range while the main thread writes the lower one. Arenas are
-// SharedArrayBuffers (no copy); offsets come transferred with each job. The result goes back through
+// The LineSorter's helper thread: sorts groups of the arena the main thread is sorting, writes a sorted
+// arena's run while the main thread fills the other arena, merges every other group of a merge pass while
+// the main thread merges the others, and merges the final merge's upper key range while the main thread
+// writes the lower one. Arenas, offsets, order and lcp are SharedArrayBuffers (no copy). The result goes back through
 // shared memory (state + numbers + error text), because the main thread waits for it synchronously with
 // Atomics.wait — it cannot receive messages while the Sorter's sync API blocks.
 import { parentPort } from 'node:worker_threads';
-import { sortScratch, type SortScratch } from './bytesort.ts';
+import { groupScratch, sortGroups, type SortScratch } from './bytesort.ts';
 import {
-  DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type MergeJob, type RangeJob, type WorkerJob,
+  DONE, FAILED, READY, STATUS_BYTES, mergeRange, mergeRuns, writeSortedRun, type GroupsJob, type MergeJob, type RangeJob,
+  type WorkerJob,
 } from './runsort.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import { collectGarbage } from '../gc.ts';
@@ -27,7 +28,7 @@ function written(progress: SharedArrayBuffer): (bytes: number) => void {
   };
 }
 
-parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: SharedArrayBuffer }) => {
+parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | GroupsJob | { hello: SharedArrayBuffer }) => {
   if ('hello' in job) {
     const st = new Int32Array(job.hello, 0, 2);
     Atomics.store(st, 0, READY);
@@ -50,11 +51,15 @@ parentPort?.on('message', (job: WorkerJob | MergeJob | RangeJob | { hello: Share
       r = 'merge' in job
         ? mergeRuns(job.merge, job.file, job.ioSize, job.reverse, mergeBuffers)
         : mergeRange(job.range, job.splitter, job.file, job.ioSize, job.reverse, job.unique, mergeBuffers, written(job.progress));
+    } else if ('groups' in job) {
+      sorted = true;
+      scratch = groupScratch(job.order, job.lcp, scratch);
+      sortGroups(Buffer.from(job.arena), job.starts, job.lens, scratch, Array.from(job.groups));
+      r = { records: 0, bytes: 0 };
     } else {
       sorted = true;
-      scratch = sortScratch(job.count, scratch);
       if (ioBuffer?.length !== job.ioSize) ioBuffer = Buffer.allocUnsafeSlow(job.ioSize);
-      r = writeSortedRun(Buffer.from(job.arena), job.starts, job.lens, job, scratch, ioBuffer);
+      r = writeSortedRun(Buffer.from(job.arena), job, ioBuffer);
     }
     nums[0] = r.records;
     nums[1] = r.bytes;
