@@ -203,7 +203,7 @@ test('property: threads owning word keys (1–2 helpers), long shared prefixes, 
         fs.writeFileSync(file, bytes);
         const { out } = await count(cutAt(bytes, cuts), { memory: 80 << 20, helpers, startAfter, tmpDir: spills });
         return out.equals(gnuCount(file));
-      }), { numRuns: scale(12, 40) });
+      }), { numRuns: scale(8, 40) });
     t.deepEqual(fs.readdirSync(spills), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -229,7 +229,7 @@ test('property: tiny ring slots (words cut at slot edges, long words in pieces, 
         const input = trailing ? Buffer.concat([bytes, Buffer.from('tail')]) : bytes;
         const { out, threads } = await count(cutAt(input, cuts), { memory: 80 << 20, helpers, startAfter: 0, slotBytes, tmpDir: dir });
         return (input.length === 0 || threads === helpers) && out.toString('latin1') === naive(input);
-      }), { numRuns: scale(30, 100) });
+      }), { numRuns: scale(15, 100) });
     t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
