@@ -139,7 +139,7 @@ test('words longer than a slot, and words across chunks while the local thread h
 test('countWords({helpers: 1}) as a stage equals one thread; a failing helper fails the count and leaves nothing', async (t) => {
   const dir = tempDir();
   try {
-    const input = manyWords(12 << 20, 3);
+    const input = manyWords(8 << 20, 3); // past the 4 MiB a helper starts after
     const run = async (helpers: number): Promise<Buffer> => {
       const parts: Buffer[] = [];
       const chunks = Readable.from(cutAt(input, Array.from({ length: 100 }, (_, i) => i * 125_000)));
