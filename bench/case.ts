@@ -5,8 +5,9 @@
 export interface BenchInput {
   /** What to generate (see lib/generate): 'text' = Zipf words, 'logs', 'activity'; or 'real' = the real corpus
    * (bench/lib/real-corpus.ts: the text files of Debian's gcc-12-source), or 'real-counts' = a `word<TAB>count`
-   * table of the real corpus's words (the input of a keyed sort), in hash order. */
-  kind: 'text' | 'logs' | 'activity' | 'real' | 'real-counts';
+   * table of the real corpus's words (the input of a keyed sort), in hash order; 'line' = one short line (start-up
+   * cases: size and BENCH_SCALE do not apply). */
+  kind: 'text' | 'logs' | 'activity' | 'real' | 'real-counts' | 'line';
   /** Bytes; the harness scales it with BENCH_SCALE (e.g. 0.1 for a quick run). */
   size: number;
   /** Distinct words for 'text' (high-cardinality cases set this large). */
@@ -31,6 +32,8 @@ export interface BenchCase {
   contenders: Contender[];
   /** Check that every contender prints the same (normalised) output. Default true. */
   sameOutput?: boolean;
+  /** Runs per contender at least (cheap cases that need many for a stable median); BENCH_RUNS may raise it. */
+  runs?: number;
   /** Free text under the table: what was tried, what it gave. */
   notes?: string;
 }

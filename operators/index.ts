@@ -41,3 +41,6 @@ export {
 export { InputError } from '../plumbing/open-input.ts';
 export { LineTooLongError } from './lines/line-too-long-error.ts';
 export { DiskFullError, CorruptRunError } from './shuffle/runs/errors.ts';
+
+// Opt-in, process-wide: keep V8's young generation small in a program that composes the stages.
+export { capYoungGeneration } from './young-generation.ts';

@@ -7,12 +7,14 @@
 //   O_EXCL (a planted symlink is never followed); it takes an existing FILE's permission bits at once.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { registerTempDir, removeTempDir } from './tempdirs.ts';
 import { describeFsError } from './fs-errors.ts';
 
-const openFd = promisify(fs.open);
+/** fs.open as a promise of the fd (no node:util: loading it costs a command's start-up ~1 ms). */
+const openFd = (file: string, flags: string | number, mode?: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.open(file, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
+/** node:crypto is loaded at the first temp name, not at start-up (~5 ms of a command's start). */
+const randomHex = (n: number): string => process.getBuiltinModule('node:crypto').randomBytes(n).toString('hex');
 const MAX_LINKS = 40; // as Linux's ELOOP limit
 /** The longest FILE name the temp name `.FILE.mrpipe-<12 hex>.tmp` can hold within NAME_MAX (255 bytes). */
 const MAX_BASE_FOR_TEMP = 255 - '..mrpipe-123456789abc.tmp'.length;
@@ -88,7 +90,7 @@ export class OutputTarget {
     for (let attempt = 0; ; attempt++) {
       // Named after FILE, unless that would pass the 255-byte limit of a file name (NAME_MAX).
       const base = path.basename(real);
-      const temp = path.join(dir, `${Buffer.byteLength(base) <= MAX_BASE_FOR_TEMP ? `.${base}` : ''}.mrpipe-${randomBytes(6).toString('hex')}.tmp`);
+      const temp = path.join(dir, `${Buffer.byteLength(base) <= MAX_BASE_FOR_TEMP ? `.${base}` : ''}.mrpipe-${randomHex(6)}.tmp`);
       let fd: number;
       try {
         // 'wx' is O_CREAT|O_EXCL: fails on anything already there, a symlink included. 0o666 & ~umask, as any new file.

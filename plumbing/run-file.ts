@@ -4,8 +4,10 @@
 // change. Node has no pipe(2) for that: the pipes are FIFOs made beside the run (mkfifo), each end opened
 // while an O_RDWR handle keeps the open from blocking, then unlinked. PROG runs under a small sh that
 // reports its exit status on a second FIFO, which close() reads to its end: a synchronous wait for PROG.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+
+/** node:child_process, loaded for the first --compress-program only (~3 ms of start-up otherwise). */
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 /** PROG could not run, failed, or was killed: names it (with -d when decompressing) and how it ended. */
 export class FilterProgramError extends Error {
@@ -142,7 +144,7 @@ function closeAll(...fds: (number | undefined)[]): void {
 function pipeEnds(file: string): PipeEnds {
   const data = `${file}.pipe`;
   const status = `${file}.status`;
-  const made = spawnSync('mkfifo', ['-m', '600', data, status], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const made = childProcess().spawnSync('mkfifo', ['-m', '600', data, status], { stdio: ['ignore', 'ignore', 'pipe'] });
   const fds: number[] = [];
   const open = (name: string, flags: number): number => {
     const fd = fs.openSync(name, flags);
@@ -172,7 +174,7 @@ function pipeEnds(file: string): PipeEnds {
 
 /** Starts PROG ARGS under the status-reporting wrapper on these fds (the caller closes its copies). */
 function launch(program: string, args: string[], stdin: number, stdout: number, status: number): void {
-  const child = spawn('/bin/sh', ['-c', WRAPPER, program, ...args], { stdio: [stdin, stdout, 'inherit', status] });
+  const child = childProcess().spawn('/bin/sh', ['-c', WRAPPER, program, ...args], { stdio: [stdin, stdout, 'inherit', status] });
   child.on('error', () => { /* the wrapper's status says how PROG ended */ });
   child.unref();
 }

@@ -28,12 +28,13 @@ export async function runBench(o: HarnessOptions, builtIn: BenchCase[] = []): Pr
     const input = await ensureInput(c.input, o.scale, o.dataDir, o.log);
     const caseLoad = machine().load;
     const runs: RunResult[][] = c.contenders.map(() => []);
+    const rounds = Math.max(o.runs, c.runs ?? 0);
     // Round-robin over contenders, so a slow drift of the machine affects all alike.
-    for (let k = 0; k < o.runs; k++) {
+    for (let k = 0; k < rounds; k++) {
       for (const [i, ct] of c.contenders.entries()) {
         const r = await runOnce(ct.command, input.path, ct.normalize, o.cwd);
         runs[i].push(r);
-        o.log(`  ${ct.name} [run ${k + 1}/${o.runs}]: ${r.seconds.toFixed(2)} s, ${(r.peakRss / 2 ** 20).toFixed(0)} MiB` +
+        o.log(`  ${ct.name} [run ${k + 1}/${rounds}]: ${r.seconds.toFixed(2)} s, ${(r.peakRss / 2 ** 20).toFixed(0)} MiB` +
           (r.exitCode ? `, EXIT ${r.exitCode}: ${r.stderrTail.trim().split('\n').slice(-2).join(' / ')}` : ''));
       }
     }
@@ -44,7 +45,7 @@ export async function runBench(o: HarnessOptions, builtIn: BenchCase[] = []): Pr
       if (r.failed) failures.push(`${c.title}: ${r.contender.name}`);
     }
     reports.push({
-      title: c.title, date: new Date().toISOString(), commandLine: o.commandLine, machine: { ...m, load: caseLoad }, scale: o.scale, runs: o.runs,
+      title: c.title, date: new Date().toISOString(), commandLine: o.commandLine, machine: { ...m, load: caseLoad }, scale: o.scale, runs: rounds,
       input: { path: input.path, bytes: input.bytes, kind: c.input.kind }, rows, notes: c.notes, sameOutput,
     });
     // Write after every case: a long run that is stopped keeps what it measured.

@@ -1,12 +1,15 @@
 // Inputs: generated once per distinct (kind, scaled size, seed, vocabulary, generator version) into the data
 // dir and reused while a file of that name exists (generateToFile writes under a temporary name and renames
 // when complete, so an existing name is always a whole file).
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENERATOR_VERSION, generateToFile } from '../../lib/generate/index.ts';
 import { progress } from '../../lib/cli/progress.ts';
 import type { BenchInput } from '../case.ts';
 import { ensureRealCorpus, ensureWordCountTable } from './real-corpus.ts';
+
+/** The 'line' input: one short line, as a shell loop over small files gives each command. */
+const ONE_LINE = 'hello world\n';
 
 export interface ResolvedInput {
   path: string;
@@ -29,6 +32,11 @@ export function inputName(input: BenchInput, scale: number): string {
 
 export async function ensureInput(input: BenchInput, scale: number, dataDir: string, log: (m: string) => void): Promise<ResolvedInput> {
   await mkdir(dataDir, { recursive: true });
+  if (input.kind === 'line') {
+    const path = join(dataDir, 'line.txt');
+    await writeFile(path, ONE_LINE);
+    return { path, bytes: ONE_LINE.length, generatedIn: 0 };
+  }
   if (input.kind === 'real') return { ...(await ensureRealCorpus(scaledSize(input, scale), dataDir, log)), generatedIn: 0 };
   if (input.kind === 'real-counts') return { ...(await ensureWordCountTable(scaledSize(input, scale), dataDir, log)), generatedIn: 0 };
   const path = join(dataDir, inputName(input, scale));

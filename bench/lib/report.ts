@@ -27,7 +27,8 @@ function fmtBytes(n: number): string {
 }
 
 function fmtSecs(s: number): string {
-  return s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`;
+  // Below 0.1 s (start-up cases) to the millisecond: hundredths of a second would hide the differences.
+  return s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : s >= 0.1 ? `${s.toFixed(2)} s` : `${s.toFixed(3)} s`;
 }
 
 export function machineLine(m: Machine): string {

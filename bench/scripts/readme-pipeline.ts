@@ -2,16 +2,20 @@
 // steps in a row, as the README's first example):
 //   readChunks → pipe(splitLines, flatMap(the map), combine('sum')) → partition → externalSort → reduce('sum') → joinLines
 // one part file per partition, the same job `mrpipe run --map … --reduce sum --reducers R -o DIR` runs.
-//   node bench/scripts/readme-pipeline.ts INPUT OUTDIR TMPDIR [PARTITIONS=2] [MEMORY_MB=64]
+//   node bench/scripts/readme-pipeline.ts INPUT OUTDIR TMPDIR [PARTITIONS=2] [MEMORY_MB=64] [grow]
 // The memory is split as `mrpipe run` splits one budget: half to the map-side table, half to the sorts.
+// It calls capYoungGeneration() first, as docs/SHUFFLE.md (Memory) tells a composed program to; `grow` leaves
+// V8's young generation to grow as it will.
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
-  readChunks, pipe, splitLines, flatMap, combine, partitionStreams, externalSort, reduce, map, joinLines, type Pair,
+  readChunks, pipe, splitLines, flatMap, combine, partitionStreams, externalSort, reduce, map, joinLines, capYoungGeneration,
+  type Pair,
 } from '../../dist/operators/index.js';
 
-const [input, outDir, tmpDir, partsArg = '2', memoryMb = '64'] = process.argv.slice(2);
+const [input, outDir, tmpDir, partsArg = '2', memoryMb = '64', young] = process.argv.slice(2);
+if (young !== 'grow') capYoungGeneration();
 const parts = Number(partsArg);
 const memory = Number(memoryMb) * 2 ** 20;
 const BLANKS = /[ \t\r\v\f]+/;

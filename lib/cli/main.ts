@@ -1,34 +1,35 @@
 // The mrpipe command line: parses argv with commander and dispatches to a command; returns the exit code
 // (0 ok, 1 the job failed, 2 bad usage). Data goes to stdout, diagnostics to stderr.
-import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { BrokenPipe, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isEpipe } from './errors.ts';
 import { normalizeSortArgs } from './sort/argv.ts';
 import { removeTempDirsOnSignals } from '../../plumbing/tempdirs.ts';
 import { VERSION } from '../../plumbing/version.ts';
+import { capYoungGeneration } from '../../operators/young-generation.ts';
 import { flagWords } from './flag-words.ts';
 
 type Register = (program: Command) => void;
 
 /**
  * Each command's module, loaded only when it runs (or for the full help): a one-line `mrpipe sort` must
- * not pay for loading the runtime, the Hadoop Streaming tasks, the generators and the demo.
+ * not pay for loading the runtime, the Hadoop Streaming tasks, the generators and the demo. `module` names
+ * the file under commands/ (scripts/bundle-cli.ts builds one bundle per module).
  */
-const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
-  { names: ['sort'], load: async () => (await import('./commands/sort.ts')).registerSort },
-  { names: ['wordcount'], load: async () => (await import('./commands/wordcount.ts')).registerWordcount },
-  { names: ['run'], load: async () => (await import('./commands/run.ts')).registerRun },
-  { names: ['map', 'combine', 'reduce'], load: async () => (await import('./commands/streaming.ts')).registerStreaming },
-  { names: ['submit'], load: async () => (await import('./commands/submit.ts')).registerSubmit },
-  { names: ['recipes'], load: async () => (await import('./commands/recipes.ts')).registerRecipes },
-  { names: ['generate'], load: async () => (await import('./commands/generate.ts')).registerGenerate },
-  { names: ['demo'], load: async () => (await import('./commands/demo.ts')).registerDemo },
+export const COMMANDS: readonly { names: readonly string[]; module: string; load: () => Promise<Register> }[] = [
+  { names: ['sort'], module: 'sort', load: async () => (await import('./commands/sort.ts')).registerSort },
+  { names: ['wordcount'], module: 'wordcount', load: async () => (await import('./commands/wordcount.ts')).registerWordcount },
+  { names: ['run'], module: 'run', load: async () => (await import('./commands/run.ts')).registerRun },
+  { names: ['map', 'combine', 'reduce'], module: 'streaming', load: async () => (await import('./commands/streaming.ts')).registerStreaming },
+  { names: ['submit'], module: 'submit', load: async () => (await import('./commands/submit.ts')).registerSubmit },
+  { names: ['recipes'], module: 'recipes', load: async () => (await import('./commands/recipes.ts')).registerRecipes },
+  { names: ['generate'], module: 'generate', load: async () => (await import('./commands/generate.ts')).registerGenerate },
+  { names: ['demo'], module: 'demo', load: async () => (await import('./commands/demo.ts')).registerDemo },
 ];
 
 /**
  * Builds the program: every subcommand with its flags, help text and examples — or, given the command about
  * to run, only that one (the others' modules are not loaded; the program-level help then lists every
- * command only when asked, through a full build).
+ * command only when asked, through a full build); given -V / --version, none.
  */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('mrpipe')
@@ -41,8 +42,10 @@ export async function buildProgram(only?: string): Promise<Command> {
       outputError: (s, write) => write(`mrpipe: ${s.replace(/^error: /, '')}`),
     })
     .exitOverride();
-  const wanted = COMMANDS.filter((c) => only === undefined || c.names.includes(only));
-  for (const register of await Promise.all((wanted.length > 0 ? wanted : COMMANDS).map((c) => c.load()))) register(program);
+  // `--version` first prints the version whatever follows: no command's module is needed.
+  const named = COMMANDS.filter((c) => only !== undefined && c.names.includes(only));
+  const load = only === '-V' || only === '--version' ? [] : named.length > 0 ? named : COMMANDS;
+  for (const register of await Promise.all(load.map((c) => c.load()))) register(program);
   program.addHelpText('after', `
 Examples:
   cat access.log | mrpipe run logs              # the log-analysis recipe, result on stdout
@@ -65,7 +68,7 @@ Exit status: 0 ok, 1 the job failed (the message names the file, line and byte o
 export async function main(argv: string[]): Promise<number> {
   // Keep V8's young generation at its initial size: streaming code makes short-lived garbage at a high
   // rate, and a young generation grown to tens of MB shows up as peak RSS without making it faster.
-  try { v8.setFlagsFromString('--semi-space-growth-factor=1'); } catch { /* an older V8: keep the default */ }
+  capYoungGeneration();
   // A reader that went away (`| head`) is not an error: stop quietly with status 0.
   let brokenPipe = false;
   const onStdoutError = (err: Error): void => {
@@ -75,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   // A command is a whole process: on SIGINT/SIGTERM its temp files go and it dies of the signal.
   removeTempDirsOnSignals(true);
   try {
-    // Only the command named first is loaded; anything else (--help, --version, a typo) builds them all.
+    // Only the command named first is loaded (none for --version); anything else (--help, a typo) builds them all.
     const program = await buildProgram(argv[0]);
     if (argv.length === 0) {
       process.stderr.write(program.helpInformation());

@@ -3,7 +3,7 @@
 // partition when the budget is full and at the end of the task.
 import { join } from 'node:path';
 import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/keyed/builtins.ts';
-import { allocRunBuffer, varintSize, writeTaggedNumber, writeVarint, type Codec, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
+import { copyBytes, varintSize, writeTaggedNumber, writeVarint, type Codec } from '../../operators/shuffle/runs/codec.ts';
 import { RunWriter } from '../../operators/shuffle/runs/runfile.ts';
 import { sortOrder } from '../../operators/shuffle/sort/prefixsort.ts';
 import { sortRanges, sortScratch, type SortScratch } from '../../operators/shuffle/linesort/bytesort.ts';
@@ -67,19 +67,15 @@ export class Collector {
   recordsWritten = 0;
   private bytes = 0;
   private readonly o: CollectorOptions;
-  /** Aggregating paths: the distinct keys held; their values are counts[id] (sum/count) or accs[id]. */
-  private readonly table = new KeyTable();
-  private counts = new Float64Array(1 << 10);
+  /** Aggregating paths: the distinct keys held; their values are counts[id] (sum/count) or accs[id]. Counting
+   * jobs keep no key strings: the table holds each key's UTF-8 bytes, so a spill sorts and writes bytes
+   * (sortRanges) and its memory is known to the byte (key-table.ts, bytes mode). */
+  private readonly table: KeyTable;
+  private counts: Float64Array;
   /** An accumulator per key (other built-ins), or the pending values per key (user combine). */
   private accs: unknown[] = [];
   private keys: string[] = [];
   private vals: RunValue[] = [];
-  /** Counting paths: each key's UTF-8 bytes, written when the key is first added (the string is hot then),
-   * so a spill sorts and writes bytes (sortRanges) instead of visiting cold strings. */
-  private arena: RunBuffer = allocRunBuffer(1 << 16);
-  private arenaUsed = 0;
-  private starts = new Uint32Array(1 << 10);
-  private lens = new Uint32Array(1 << 10);
   private scratch: SortScratch | undefined;
 
   /** Adds an emitted pair (a specialised closure for counting jobs, the general path otherwise). */
@@ -91,10 +87,14 @@ export class Collector {
     this.o = o;
     this.runs = Array.from({ length: o.partitions }, () => []);
     this.sumsCounts = o.agg === builtins.sum || o.agg === builtins.count;
+    // A counting table starts within its budget (~64 bytes a key with its arrays), however small that is.
+    this.table = new KeyTable(this.sumsCounts ? Math.max(16, Math.min(1 << 10, o.budget >> 6)) : 1 << 10, { bytes: this.sumsCounts, bytesPerId: 8 });
+    this.counts = new Float64Array(this.table.idCapacity);
     this.add = this.sumsCounts ? this.counting(o.agg === builtins.count) : (k, v) => this.addAny(k, v);
   }
 
-  /** The hot path of word-count-like jobs: one table probe, counts in a Float64Array, size changes only on new keys. */
+  /** The hot path of word-count-like jobs: one table probe, counts in a Float64Array; a new key spills first
+   * when the table would grow past the budget. */
   private counting(count: boolean): (key: string, value: unknown) => void {
     const t = this.table;
     const budget = this.o.budget;
@@ -107,49 +107,19 @@ export class Collector {
         this.counts[found] += v;
         return;
       }
+      const grow = t.growthBytes(key.length);
+      if (grow > 0 && t.size > 0 && t.heldBytes + grow > budget) {
+        this.spill();
+        t.find(key); // the insert goes where this search ends
+      }
       const id = t.insert(key);
-      if (id >= this.counts.length) this.growCounts();
+      if (id >= this.counts.length) {
+        const grown = new Float64Array(t.idCapacity);
+        grown.set(this.counts);
+        this.counts = grown;
+      }
       this.counts[id] = v;
-      this.bytes += ENTRY_OVERHEAD + 2 * key.length + this.keep(id, key);
-      if (this.bytes > budget) this.spill();
     };
-  }
-
-  private growCounts(): void {
-    const n = this.counts.length * 2;
-    const grown = new Float64Array(n);
-    grown.set(this.counts);
-    this.counts = grown;
-    const starts = new Uint32Array(n);
-    starts.set(this.starts);
-    this.starts = starts;
-    const lens = new Uint32Array(n);
-    lens.set(this.lens);
-    this.lens = lens;
-  }
-
-  /** Appends key's UTF-8 bytes to the arena as key id; returns the bytes written. */
-  private keep(id: number, key: string): number {
-    const at = this.arenaUsed;
-    if (at + 3 * key.length > this.arena.length) {
-      const grown = allocRunBuffer(Math.max(2 * this.arena.length, at + 3 * key.length));
-      this.arena.copy(grown, 0, 0, at);
-      this.arena = grown;
-    }
-    const arena = this.arena;
-    const n = key.length;
-    let i = 0;
-    // ASCII inline (most keys); the rest through Node's encoder.
-    for (; i < n; i++) {
-      const c = key.charCodeAt(i);
-      if (c >= 0x80) break;
-      arena[at + i] = c;
-    }
-    const len = i === n ? n : arena.utf8Write(key, at);
-    this.starts[id] = at;
-    this.lens[id] = len;
-    this.arenaUsed = at + len;
-    return len;
   }
 
   private addAny(key: string, value: unknown): void {
@@ -206,7 +176,7 @@ export class Collector {
     const seq = this.spills;
     const t = this.table;
     if (t.size === 0 && this.keys.length === 0) return;
-    const counting = o.agg === builtins.sum || o.agg === builtins.count;
+    const counting = this.sumsCounts;
     if (this.keys.length > 0) {
       // Plain pairs: sort indices by (key, emit order) per partition.
       const keys = this.keys;
@@ -266,14 +236,14 @@ export class Collector {
     const P = o.partitions;
     const t = this.table;
     const n = t.size;
-    const { arena, starts, lens, counts } = this;
-    const keys = t.keys;
+    const { arena, starts, lens } = t;
+    const counts = this.counts;
     // Partitions: latin1 keys reuse the table's hash (partitionOf's for byte strings); UTF-8 ones hash
     // their arena bytes, which is partitionOf's FNV-1a over the same bytes.
     const part = new Uint32Array(P === 1 ? 0 : n);
     if (P > 1) {
       for (let id = 0; id < n; id++) {
-        if (o.group) part[id] = this.partition(keys[id]);
+        if (o.group) part[id] = this.partition(t.keyAt(id));
         else if (o.encoding === 'latin1') part[id] = (t.hashes[id] >>> 0) % P;
         else {
           let h = 0x811c9dc5;
@@ -292,8 +262,9 @@ export class Collector {
       write(id, buf, off) {
         const len = lens[id];
         off = writeVarint(buf, off, len, varintSize(len));
-        off += arena.copy(buf, off, starts[id], starts[id] + len);
-        return writeTaggedNumber(buf, off, checkSum(counts[id], keys[id]) + 0);
+        off += copyBytes(arena, starts[id], starts[id] + len, buf, off);
+        const c = counts[id];
+        return writeTaggedNumber(buf, off, (c - c === 0 ? c : checkSum(c, t.keyAt(id))) + 0);
       },
       read() {
         throw new Error('mrpipe: the counting spill codec does not read');
@@ -324,7 +295,6 @@ export class Collector {
       this.runs[p].push(name);
     }
     t.clear();
-    this.arenaUsed = 0;
   }
 
   private write(seq: number, p: number, fill: (w: { add(key: string, value: RunValue): void }) => void): void {

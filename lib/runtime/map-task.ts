@@ -150,8 +150,12 @@ export async function runMapTask(
         call(v);
       };
       let splitter: LineSplitter | undefined;
+      // A counting collector keeps no strings, so lines may be slices of a decoded piece of input (about 2×
+      // faster to make); anywhere a key could be held (other collectors, the in-memory path) each line is
+      // its own string, since a held slice would pin its whole piece.
+      const strings = collector.sumsCounts && !sink ? 'slice' : 'copy';
       const splitterAt = (startOffset: number) => new LineSplitter({
-        encoding: job.encoding, maxLineBytes: env.maxLineBytes, source: spec.name, startOffset,
+        encoding: job.encoding, maxLineBytes: env.maxLineBytes, source: spec.name, startOffset, strings,
         onOverlong: limit > 0 ? 'skip' : 'error',
         onSkip: (l) => {
           ctx.offset = l.byteOffset;

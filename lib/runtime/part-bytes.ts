@@ -1,6 +1,7 @@
 // A part file written as bytes through one buffer: the engines that never make a string per key (the
 // word-count engine, the counting reduce) write `key<TAB>count` lines with it.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { copyBytes } from '../../operators/shuffle/runs/codec.ts';
 
 /** Each part file's write buffer. */
 export const PART_BUFFER_BYTES = 256 * 1024;
@@ -27,8 +28,7 @@ export class PartBytes {
     }
     const b = this.buf;
     let p = this.pos;
-    if (len <= 16) for (let i = s; i < e; i++) b[p++] = src[i];
-    else p += src.copy(b, p, s, e);
+    p += copyBytes(src, s, e, b, p);
     b[p++] = 9;
     if (count >= 0 && count <= 9 && Number.isInteger(count)) b[p++] = 48 + count;
     else p += b.write(String(count), p, 'latin1');

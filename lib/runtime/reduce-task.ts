@@ -7,7 +7,7 @@ import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { callReduce, reduceEmit } from '../job/checks.ts';
 import { KeyGroups, type KeyedSource } from '../../operators/shuffle/keyed/group.ts';
-import { pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type PairLayout } from '../../operators/shuffle/runs/codec.ts';
+import { copyBytes, pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type PairLayout } from '../../operators/shuffle/runs/codec.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, openMergedRaw, valueOf, type RawCursor, type RunCursor } from './runs.ts';
@@ -106,7 +106,7 @@ function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding:
     }
     if (heldLength >= 0) emit();
     if (n > held.length) held = Buffer.allocUnsafe(Math.max(n, 2 * held.length));
-    buf.copy(held, 0, k, k + n);
+    copyBytes(buf, k, k + n, held, 0);
     heldLength = n;
     total = value;
   }

@@ -5,7 +5,7 @@
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
 import { checkSum } from '../../operators/shuffle/keyed/builtins.ts';
-import { allocRunBuffer, compareRawPairKeys, pairLayout, rawCodec, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
+import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
 import type { Cursor } from '../../operators/shuffle/runs/cursor.ts';
 import { openAll } from '../../operators/shuffle/runs/fdlimit.ts';
 import { mergeCursors } from '../../operators/shuffle/runs/merge.ts';
@@ -166,7 +166,8 @@ export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, 
       let width = 0;
       let total = 0;
       const flush = (writer: RunWriter<RawPayload>): void => {
-        const sum = checkSum(total, rec.buf.utf8Slice(width, width + keyLength));
+        // The key is decoded only for checkSum's error (an overflow to ±Infinity).
+        const sum = total - total === 0 ? total : checkSum(total, rec.buf.utf8Slice(width, width + keyLength));
         rec.end = writeTaggedNumber(rec.buf, width + keyLength, sum + 0);
         writer.write(rec);
       };
@@ -187,7 +188,7 @@ export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, 
         width = varintSize(n);
         if (width + n + 9 > rec.buf.length) rec.buf = allocRunBuffer(2 * (width + n + 9));
         writeVarint(rec.buf, 0, n, width);
-        buf.copy(rec.buf, width, k, v);
+        copyBytes(buf, k, v, rec.buf, width);
         keyLength = n;
         total = value;
       }

@@ -2,6 +2,7 @@
 // hot loop, splitLines() wraps it in a Transform. Lines are found with Buffer.indexOf (memchr) and each one
 // is decoded straight from the chunk into its own string (no intermediate Buffer, no slice of a big string
 // that would pin the whole chunk in memory while a line is kept).
+import { isAscii } from 'node:buffer';
 import { ByteCarry } from './byte-carry.ts';
 import { LineTooLongError } from './line-too-long-error.ts';
 
@@ -20,10 +21,11 @@ export interface LineSplitterOptions {
   /** Absolute byte offset of the first byte written (a range's first line). Default 0. */
   startOffset?: number;
   /**
-   * How split() makes line strings. 'copy' (default): each line is its own string. 'slice': runs of lines
-   * are decoded in ≤ 32 KiB pieces and cut with String#split, 2-3x faster, but each line longer than 12
-   * chars is a V8 slice that keeps its decoded piece alive while the line is referenced. Use 'slice' when
-   * lines are consumed and dropped (counting, filtering, parsing); keep 'copy' when lines are kept.
+   * How split() and write() make line strings. 'copy' (default): each line is its own string. 'slice': runs
+   * of lines are decoded in ≤ 32 KiB pieces and cut with String#split, 2-3x faster, but each line longer than
+   * 12 chars is a V8 slice that keeps its decoded piece alive while the line is referenced. Use 'slice' when
+   * lines are consumed and dropped (counting, filtering, parsing); keep 'copy' when lines are kept. (write()
+   * slices only all-ASCII pieces under utf8, where a char is a byte and the offsets stay exact.)
    */
   strings?: 'copy' | 'slice';
   /**
@@ -110,7 +112,7 @@ export class LineSplitter {
       s = this.finishCarried(chunk, base, onLine);
       if (s < 0) return;
     }
-    s = this.scan(chunk, s, base, onLine);
+    s = this.slice ? this.scanSliced(chunk, s, base, onLine) : this.scan(chunk, s, base, onLine);
     if (s < n) this.stash(chunk, s, base + s);
   }
 
@@ -154,15 +156,16 @@ export class LineSplitter {
     return out;
   }
 
-  /** The per-line loop over the complete lines of chunk from s; returns where the partial rest starts. */
-  private scan(chunk: Buffer, s: number, base: number, onLine: LineCallback): number {
+  /** The per-line loop over the complete lines of chunk from s (those ending at or before `limit`); returns
+   * where the partial rest starts. */
+  private scan(chunk: Buffer, s: number, base: number, onLine: LineCallback, limit = Infinity): number {
     const max = this.maxLineBytes;
     const latin1 = this.latin1;
     const dropCR = !this.keepCR;
     const fast = chunk as unknown as FastSlices;
     let index = this.lines;
     let nl: number;
-    while ((nl = chunk.indexOf(LF, s)) !== -1) {
+    while ((nl = chunk.indexOf(LF, s)) !== -1 && nl <= limit) {
       let e = nl;
       if (dropCR && e > s && chunk[e - 1] === CR) e--;
       if (e - s > max) {
@@ -176,6 +179,54 @@ export class LineSplitter {
       s = nl + 1;
     }
     this.lines = index;
+    return s;
+  }
+
+  /**
+   * scan() for strings: 'slice': the complete lines decoded a piece (≤ DECODE_PIECE) at a time and cut with
+   * String#split. A line's offset is counted from its length when the piece is all ASCII (or latin1: a char
+   * is a byte), else found with indexOf (a LF is never inside a UTF-8 sequence, so the decoded piece has
+   * the same lines). The first piece of a utf8 input goes through scan(), which drops a BOM.
+   */
+  private scanSliced(chunk: Buffer, s: number, base: number, onLine: LineCallback): number {
+    const last = chunk.lastIndexOf(LF);
+    const latin1 = this.latin1;
+    const dropCR = !this.keepCR;
+    const max = this.maxLineBytes;
+    const fast = chunk as unknown as FastSlices;
+    while (s <= last) {
+      let e = last;
+      if (last - s > DECODE_PIECE) {
+        e = chunk.lastIndexOf(LF, s + DECODE_PIECE);
+        if (e < s) e = chunk.indexOf(LF, s + DECODE_PIECE);
+      }
+      const bytes = latin1 || isAscii(chunk.subarray(s, e));
+      if (!latin1 && base + s === 0) {
+        s = this.scan(chunk, s, base, onLine, e);
+        continue;
+      }
+      const lines = (bytes ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e)).split('\n');
+      let index = this.lines;
+      let at = s;
+      for (let i = 0; i < lines.length; i++) {
+        let line = lines[i];
+        const len = line.length;
+        const nl = bytes ? at + len : i === lines.length - 1 ? e : chunk.indexOf(LF, at);
+        let n = nl - at;
+        if (dropCR && len > 0 && line.charCodeAt(len - 1) === CR) {
+          line = line.slice(0, len - 1);
+          n--;
+        }
+        if (n > max) {
+          this.lines = index;
+          this.overlong(base + at);
+        } else onLine(line, base + at, index);
+        index++;
+        at = nl + 1;
+      }
+      this.lines = index;
+      s = e + 1;
+    }
     return s;
   }
 

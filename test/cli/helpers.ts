@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'mrpipe.js');
 
-if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'main.js'))) {
+if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'main.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
   throw new Error('dist/ is missing: run `npm run build` before the CLI tests (npm test does it)');
 }
 

@@ -53,6 +53,48 @@ test('the batch path split() gives the same lines in copy and slice modes, for a
     }), { numRuns: 300 });
 });
 
+/** Every (line, offset, index) write() delivers and every skip, for data cut at `cuts`. */
+function writeAll(splitter: LineSplitter, data: Buffer, cuts: number[], skips: number[]): Array<[string, number, number]> {
+  const seen: Array<[string, number, number]> = [];
+  const onLine = (line: string, offset: number, index: number): void => {
+    seen.push([line, offset, index]);
+  };
+  let s = 0;
+  for (const cut of cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b)) {
+    splitter.write(data.subarray(s, cut), onLine);
+    s = cut;
+  }
+  splitter.write(data.subarray(s), onLine);
+  splitter.end(onLine);
+  seen.push(['skipped', splitter.skipped, skips.length]);
+  return seen;
+}
+
+// Big enough to span several 32 KiB decode pieces, with ASCII and non-ASCII pieces, CRLF, long lines.
+const manyLines = fc.record({
+  lines: fc.array(fc.oneof(
+    { weight: 6, arbitrary: fc.string({ maxLength: 30 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
+    { weight: 1, arbitrary: fc.nat(3000).map((n) => 'x'.repeat(n)) },
+  ).map((l) => l.replace(/[\r\n]/g, ' ')), { maxLength: 4000 }),
+  crlf: fc.boolean(),
+  finalNewline: fc.boolean(),
+}).map(({ lines, crlf, finalNewline }) => Buffer.from(lines.join(crlf ? '\r\n' : '\n') + (finalNewline ? '\n' : '')));
+
+test("write() in slice mode delivers copy mode's lines, offsets, indexes and skips, for any chunking", (t) => {
+  // Raw bytes too: invalid UTF-8 decodes to U+FFFD the same way per piece as per line.
+  const rawBytes = fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a.map((b) => (b % 7 === 0 ? 10 : b))));
+  fc.assert(fc.property(fc.oneof(textFile, manyLines, rawBytes), fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom('utf8', 'latin1'),
+    fc.boolean(), fc.constantFrom(5, 40, 2000, 1 << 20), fc.constantFrom(0, 7), (data, cuts, encoding, keepCR, max, startOffset) => {
+      const run = (strings: 'copy' | 'slice') => {
+        const skips: number[] = [];
+        const splitter = new LineSplitter({ encoding: encoding as 'utf8', strings, keepCR, maxLineBytes: max, onOverlong: 'skip', startOffset, onSkip: (k) => skips.push(k.byteOffset) });
+        return [writeAll(splitter, data, cuts, skips), skips];
+      };
+      t.deepEqual(run('slice'), run('copy'));
+    }), { numRuns: 150 });
+});
+
 test('reports absolute byte offsets and indexes per line', (t) => {
   const splitter = new LineSplitter({ startOffset: 100 });
   const seen: Array<[string, number, number]> = [];

@@ -50,6 +50,56 @@ test('every exports and typesVersions target is in the tarball', (t) => {
   }
 });
 
+// The CLI runs from its bundle (scripts/bundle-cli.ts): dist/cli/*.js, each module keeping the
+// import.meta.url of its own dist/ file, so the worker entries, recipes and scripts they name are found there.
+const bundle = packed.filter((f) => f.startsWith('dist/cli/') && f.endsWith('.js'));
+
+test('the bundled CLI is shipped whole: its chunks, the packages it imports, and every file it loads beside dist/', (t) => {
+  t.regex(fs.readFileSync(path.join(ROOT, 'bin/mrpipe.js'), 'utf8'), /import\('\.\.\/dist\/cli\/main\.js'\)/);
+  t.true(shipped.has('dist/cli/main.js'));
+  const deps = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+  const homes = new Set<string>();
+  for (const f of bundle) {
+    const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+    const specifiers = [...text.matchAll(/^import\b[^;]*?["']([^"']+)["'];?$|\bimport\(["']([^"']+)["']\)/gm)].map((m) => m[1] ?? m[2]);
+    for (const s of specifiers) {
+      if (s.startsWith('node:')) continue;
+      if (s.startsWith('.')) t.true(shipped.has(path.posix.join('dist/cli', s)), `${f} imports ${s}`);
+      else t.true(deps.some((d) => s === d || s.startsWith(`${d}/`)), `${f} imports ${s}, which is not a dependency`);
+    }
+    for (const m of text.matchAll(/new URL\("(\.\.\/[^"]+)", import\.meta\.url\)/g)) homes.add(path.posix.join('dist/cli', m[1]));
+  }
+  // The modules that find files beside themselves: the worker entries (sort, word count, the runtime's pool,
+  // the streaming task thread), the recipes and the demo's script.
+  for (const f of ['dist/operators/shuffle/linesort/sort-thread.js', 'dist/operators/shuffle/words/parallel-wordcounter.js',
+    'dist/lib/runtime/pool.js', 'dist/lib/cli/streaming/task-thread.js', 'dist/lib/job/load.js']) t.true(homes.has(f), f);
+  for (const home of homes) {
+    t.true(shipped.has(home), home);
+    // './sort-worker.js', `./worker${ext}`, `../../recipes/${name}${ext}`: each file (or folder) it names.
+    for (const m of fs.readFileSync(path.join(ROOT, home), 'utf8').matchAll(/["'`](\.{1,2}\/[\w./-]*?)(?:\.js|\.ts|\$\{)/g)) {
+      const target = path.posix.join(path.posix.dirname(home), m[1]);
+      t.true(m[1].endsWith('/') ? packed.some((f) => f.startsWith(target)) : shipped.has(`${target}.js`), `${home} names ${m[1]}`);
+    }
+  }
+});
+
+test('the CLI runs from the packed files alone: --version and -V print package.json\'s version; sort and wordcount run', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrpipe-packed-'));
+  try {
+    const home = path.join(dir, 'mrpipe');
+    for (const f of packed) fs.cpSync(path.join(ROOT, f), path.join(home, f));
+    const run = (args: string[]): string => execFileSync(process.execPath, [path.join(home, 'bin', 'mrpipe.js'), ...args], { encoding: 'utf8' });
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) t.is(run([flag]), `${version}\n`);
+    const input = path.join(dir, 'in.txt');
+    fs.writeFileSync(input, 'b a b\n');
+    t.is(run(['sort', input]), 'b a b\n');
+    t.is(run(['wordcount', input]), 'a\t1\nb\t2\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const resolution of ['node10', 'nodenext'] as const) {
   test(`a consumer's strict TypeScript finds every entry point under moduleResolution ${resolution}`, (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrpipe-consumer-'));

@@ -11,7 +11,7 @@ const OPERATORS = [
   'readChunks', 'planRanges', 'splitLines', 'joinLines', 'map', 'filter', 'flatMap', 'mapAsync', 'pipe', 'pipeSteps',
   'batch', 'unbatch', 'combine', 'reduce', 'aggregate', 'partition', 'partitionStreams', 'externalSort',
   'sortLines', 'countWords', 'wordCountLines',
-  'InputError', 'LineTooLongError', 'DiskFullError', 'CorruptRunError',
+  'InputError', 'LineTooLongError', 'DiskFullError', 'CorruptRunError', 'capYoungGeneration',
 ];
 const ROOT_API = [
   'VERSION', 'defineJob', 'runJob', 'startJob', 'JobRun', 'submitJob', 'generate', 'generateToFile', 'generateToStream',

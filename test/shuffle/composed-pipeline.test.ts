@@ -2,11 +2,14 @@
 // combine → partitionStreams → externalSort → reduce → joinLines, one part file per partition, the first three
 // in a pipe() (fused) or as stages apart — gives the
 // bytes `mrpipe run` gives for the same job on one worker (the oracle: the real CLI on the same file).
-// Budgets small enough that combine spills many times and every sort spills runs.
+// Budgets small enough that combine spills many times and every sort spills runs. And its peak RSS, as a
+// real process: the budget + the documented overhead (docs/SHUFFLE.md, Memory).
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import {
   combine, externalSort, flatMap, joinLines, map, partitionStreams, pipe, readChunks, reduce, splitLines, type Pair,
 } from '../../operators/index.ts';
@@ -84,6 +87,39 @@ test('the composed README pipeline writes the same part files, byte for byte, as
       }
       t.deepEqual(fs.readdirSync(tmp), [], 'every sorter removed its temp dir');
     }
+  } finally {
+    cleanup();
+  }
+});
+
+/**
+ * What a composed program costs besides its budget, with capYoungGeneration() (docs/SHUFFLE.md, Memory):
+ * its own baseline, measured in the same test on a one-line input, plus up to this for what no stage holds
+ * (old-space garbage between full GCs, malloc's arenas, the batches in flight).
+ */
+const COMPOSED_OVERHEAD = 40 * 2 ** 20;
+
+test('peak RSS of the composed README pipeline: budget + the documented overhead, no Node flags', async (t) => {
+  const { dir, cleanup } = tempDir();
+  const child = path.join(import.meta.dirname, 'fixtures', 'composed-pipeline-child.ts');
+  const budget = 16 * 2 ** 20;
+  const run = async (input: string, out: string): Promise<number> => {
+    const { stdout } = await promisify(execFile)(process.execPath, [child, input, path.join(dir, out), dir, String(budget), '3', 'cap']);
+    return (JSON.parse(stdout) as { maxRSS: number }).maxRSS;
+  };
+  try {
+    const one = path.join(dir, 'one.txt');
+    fs.writeFileSync(one, 'x\n');
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(big, text(12_000_000, 11)); // ~550 k distinct words: combine spills, each sort merges runs
+    await run(one, 'warm'); // fills Node's compile cache (ava.config.js), which the runs below then share
+    const base = await run(one, 'one');
+    const peak = await run(big, 'big');
+    t.log(`baseline ${(base / 2 ** 20).toFixed(1)} MiB, peak ${(peak / 2 ** 20).toFixed(1)} MiB, budget 16 MiB`);
+    const parts = fs.readdirSync(path.join(dir, 'big')).sort();
+    t.deepEqual(parts, ['part-00000', 'part-00001', 'part-00002']);
+    for (const p of parts) t.true(fs.statSync(path.join(dir, 'big', p)).size > 1e6);
+    t.true(peak <= base + budget + COMPOSED_OVERHEAD, `peak ${peak} > ${base} + ${budget} + ${COMPOSED_OVERHEAD}`);
   } finally {
     cleanup();
   }

@@ -68,3 +68,35 @@ test('100k distinct keys from the smallest table', (t) => {
   addAll(table, keys, ref);
   t.is(table.size, 100_000);
 });
+
+test('bytes mode: ids equal a Map of first-seen order, keys kept as their UTF-8, growth predicted to the byte', (t) => {
+  // Well-formed strings only: bytes mode compares UTF-8, where a lone surrogate and U+FFFD are one key.
+  const key = fc.oneof(
+    fc.string({ maxLength: 14 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.tuple(fc.string({ maxLength: 3 }), fc.nat(40)).map(([s, n]) => `${s}${'_'.repeat(n)}${s}`),
+  );
+  fc.assert(fc.property(fc.array(fc.array(key, { maxLength: 300 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 40 }), (batches, capacity) => {
+    const table = new KeyTable(capacity, { bytes: true, bytesPerId: 8 });
+    for (const keys of batches) {
+      const ref = new Map<string, number>();
+      for (const k of keys) {
+        const found = table.find(k);
+        const expected = ref.get(k);
+        if (expected !== undefined) {
+          t.is(found, expected);
+          continue;
+        }
+        t.is(found, -1, `absent key ${JSON.stringify(k)}`);
+        const before = table.heldBytes;
+        const grow = table.growthBytes(k.length);
+        ref.set(k, table.insert(k));
+        t.is(table.heldBytes - before, grow, 'growthBytes is what insert allocated');
+      }
+      t.is(table.size, ref.size);
+      t.deepEqual([...ref.keys()].map((_, id) => table.keyAt(id)), [...ref.keys()]);
+      t.deepEqual(table.keys, [], 'no strings held');
+      table.clear();
+    }
+  }), { numRuns: 200 });
+});

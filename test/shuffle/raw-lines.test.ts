@@ -116,7 +116,7 @@ function writeSourceLike(file: string, mb: number): void {
 }
 
 /**
- * What a composed pipeline costs besides its budget (docs/SHUFFLE.md, "Memory of a composed pipeline"):
+ * What a composed pipeline costs besides its budget (docs/SHUFFLE.md, Memory):
  * the process's own baseline, measured in the same run on a one-line input, plus up to STREAM_OVERHEAD for
  * the main thread's V8 young generation and the batches in flight between stages.
  */

@@ -32,12 +32,16 @@ export function combine<V, A = V>(combiner: CombinerSpec<V>, options: CombineOpt
 function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, feed?: RecordFeed<Pair<V>>): Duplex {
   const batchSize = options.batchSize ?? 4096;
   let spilled: SortedSpill<A> | null = null;
+  /** The spill's tag: its own small object, not the spill, which holds the whole table — a sorter keeps the
+   * tag of the sequence it is writing until the next one starts, while this stage fills a new table. */
+  let tag: object = {};
   let at = 0;
   let resume: (() => void) | null = null;
   const table = new HashCombiner<V, A>(combiner, {
     memory: options.memory,
     onSpill(spill) {
       spilled = spill;
+      tag = {};
       at = 0;
     },
   });
@@ -48,7 +52,7 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
     if (out === null) return true;
     while (at < out.length) {
       const end = Math.min(at + batchSize, out.length);
-      const more = stage.push(tagSorted(out.slice(at, end), out));
+      const more = stage.push(tagSorted(out.slice(at, end), tag));
       at = end;
       if (!more && at < out.length) return false;
     }

@@ -11,14 +11,37 @@
 // their FNV hash in the entry and are compared as strings.
 // The hash is FNV-1a 32 over the key's chars, i.e. exactly partitionOf's hash for latin1 byte-string keys,
 // so the collector reuses it (hashes[id]) to partition those keys.
+//
+// `bytes` mode keeps no JS string: each key's UTF-8 bytes go to an arena when it is added, and longer keys
+// are compared against those bytes. The runtime's counting collector uses it: a spill sorts and writes the
+// bytes, the emitted strings all die young (a held string survives scavenges and is copied to the old
+// generation; a substring of 13+ chars even holds its whole line), and the table's memory is its arrays,
+// known to the byte (heldBytes, growthBytes) rather than estimated.
+import { allocRunBuffer, type RunBuffer } from '../runs/codec.ts';
+
 const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;
 /** Keys up to this many chars (each < 256) are packed: 4 + 4 + 3 chars and the length in 3 int32s. */
 const PACKED_CHARS = 11;
 
+export interface KeyTableOptions {
+  /** Keep keys as UTF-8 bytes in `arena` (starts/lens per id) instead of strings in `keys`. */
+  bytes?: boolean;
+  /** Bytes per id that the caller keeps in arrays of idCapacity entries (counted in heldBytes/growthBytes). */
+  bytesPerId?: number;
+}
+
 export class KeyTable {
-  /** keys[id]: the distinct keys in the order they were first added. */
+  /** keys[id]: the distinct keys in the order they were first added (empty in bytes mode). */
   keys: string[] = [];
+  /** Bytes mode: key id's UTF-8 bytes are arena[starts[id], starts[id] + lens[id]). */
+  arena: RunBuffer;
+  starts: Uint32Array;
+  lens: Uint32Array;
+  private arenaUsed = 0;
+  private readonly bytes: boolean;
+  private readonly bytesPerId: number;
+  private count = 0;
   /** hashes[id]: FNV-1a 32 (signed) over the chars of keys[id]. */
   hashes: Int32Array;
   /**
@@ -33,21 +56,51 @@ export class KeyTable {
   private probeW1 = 0;
   private probeW2 = 0;
 
-  constructor(capacity = 1 << 10) {
+  constructor(capacity = 1 << 10, o: KeyTableOptions = {}) {
     let cap = 16;
     while (3 * cap < 4 * capacity) cap *= 2;
     this.slots = new Int32Array(4 * cap);
     this.mask = cap - 1;
-    this.hashes = new Int32Array(Math.max(16, capacity));
+    const ids = Math.max(16, capacity);
+    this.hashes = new Int32Array(ids);
+    this.bytes = o.bytes === true;
+    this.bytesPerId = o.bytesPerId ?? 0;
+    this.starts = new Uint32Array(this.bytes ? ids : 0);
+    this.lens = new Uint32Array(this.bytes ? ids : 0);
+    this.arena = allocRunBuffer(this.bytes ? Math.max(64, 8 * ids) : 0);
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
+  }
+
+  /** Ids the per-id arrays hold before they grow. */
+  get idCapacity(): number {
+    return this.hashes.length;
   }
 
   /** Bytes held by the table's own arrays (keys' strings not included). */
   get tableBytes(): number {
     return this.slots.byteLength + this.hashes.byteLength + 8 * this.keys.length;
+  }
+
+  /** Bytes mode: everything the table holds, caller's per-id arrays included. */
+  get heldBytes(): number {
+    return this.slots.byteLength + (12 + this.bytesPerId) * this.hashes.length + this.arena.length;
+  }
+
+  /** Bytes mode: what adding one more key of `chars` chars would allocate (0 when it fits as is). */
+  growthBytes(chars: number): number {
+    let grow = 0;
+    if (4 * (this.count + 1) > 3 * this.mask) grow += this.slots.byteLength;
+    if (this.count >= this.hashes.length) grow += (12 + this.bytesPerId) * this.hashes.length;
+    if (this.arenaUsed + 3 * chars > this.arena.length) grow += Math.max(this.arena.length, this.arenaUsed + 3 * chars - this.arena.length);
+    return grow;
+  }
+
+  /** The key of id (bytes mode: decoded from its bytes, for messages and group functions). */
+  keyAt(id: number): string {
+    return this.bytes ? this.arena.utf8Slice(this.starts[id], this.starts[id] + this.lens[id]) : this.keys[id];
   }
 
   /** The id of key, or -1 when absent; then insert(key) adds it where the search ended. */
@@ -80,7 +133,8 @@ export class KeyTable {
       const b = s << 2;
       const e = slots[b + 3];
       if (e === 0) break;
-      if (slots[b] === w0 && slots[b + 1] === w1 && slots[b + 2] === w2 && (w2 !== -1 || this.keys[e - 1] === key)) return e - 1;
+      if (slots[b] === w0 && slots[b + 1] === w1 && slots[b + 2] === w2
+        && (w2 !== -1 || (this.bytes ? this.sameBytes(e - 1, key) : this.keys[e - 1] === key))) return e - 1;
       s = (s + 1) & mask;
     }
     this.probeSlot = s;
@@ -91,15 +145,60 @@ export class KeyTable {
     return -1;
   }
 
+  /** Bytes mode: whether id's bytes are key's UTF-8. */
+  private sameBytes(id: number, key: string): boolean {
+    const arena = this.arena;
+    const at = this.starts[id];
+    const len = this.lens[id];
+    const n = key.length;
+    if (len < n) return false;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) break;
+      if (arena[at + i] !== c) return false;
+    }
+    if (i === n) return len === n;
+    // Not ASCII: compare the rest as UTF-8, encoded past the arena's used bytes (room is made, not kept).
+    this.reserve(3 * (n - i));
+    const end = this.arenaUsed + this.arena.utf8Write(key.slice(i), this.arenaUsed);
+    const rest = end - this.arenaUsed;
+    if (len - i !== rest) return false;
+    return this.arena.compare(this.arena, this.arenaUsed, end, at + i, at + len) === 0;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.arenaUsed + bytes <= this.arena.length) return;
+    const grown = allocRunBuffer(Math.max(2 * this.arena.length, this.arenaUsed + bytes));
+    this.arena.copy(grown, 0, 0, this.arenaUsed);
+    this.arena = grown;
+  }
+
+  /** Bytes mode: appends key's UTF-8 bytes to the arena as id's. */
+  private keep(id: number, key: string): void {
+    const n = key.length;
+    this.reserve(3 * n);
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    let i = 0;
+    // ASCII inline (most keys); the rest through Node's encoder.
+    for (; i < n; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) break;
+      arena[at + i] = c;
+    }
+    const len = i === n ? n : arena.utf8Write(key, at);
+    this.starts[id] = at;
+    this.lens[id] = len;
+    this.arenaUsed = at + len;
+  }
+
   /** Adds key, which the last find() did not find, and returns its id (= the size before). */
   insert(key: string): number {
-    const id = this.keys.length;
-    this.keys.push(key);
-    if (id >= this.hashes.length) {
-      const grown = new Int32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
+    const id = this.count++;
+    if (id >= this.hashes.length) this.growIds();
+    if (this.bytes) this.keep(id, key);
+    else this.keys.push(key);
     this.hashes[id] = this.probeHash;
     const b = this.probeSlot << 2;
     this.slots[b] = this.probeW0;
@@ -108,6 +207,20 @@ export class KeyTable {
     this.slots[b + 3] = id + 1;
     if (4 * (id + 1) > 3 * this.mask) this.grow();
     return id;
+  }
+
+  private growIds(): void {
+    const n = 2 * this.hashes.length;
+    const hashes = new Int32Array(n);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    if (!this.bytes) return;
+    const starts = new Uint32Array(n);
+    starts.set(this.starts);
+    this.starts = starts;
+    const lens = new Uint32Array(n);
+    lens.set(this.lens);
+    this.lens = lens;
   }
 
   private grow(): void {
@@ -134,6 +247,8 @@ export class KeyTable {
   /** Forgets every key, keeping the arrays' capacity (no churn of large allocations between spills). */
   clear(): void {
     this.keys = [];
+    this.count = 0;
+    this.arenaUsed = 0;
     this.slots.fill(0);
   }
 }

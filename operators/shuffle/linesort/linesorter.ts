@@ -169,19 +169,23 @@ export class LineSorter extends LineBuffer {
   /** Room for n more bytes in the arena. */
   protected growArena(n: number): void {
     if (this.used + n > this.data.length) {
-      if (this.threaded && this.used + n <= this.limit) {
+      // Threaded, the worker starts once the input outgrows a first MiB (or half a buffer) held in a plain
+      // buffer: a small input is sorted here and starts no thread.
+      const first = this.threaded ? Math.min(MIN_ARENA, this.limit >> 1) : MIN_ARENA;
+      if (this.threaded && this.used + n <= this.limit && (this.arenas.length > 0 || this.used + n > first)) {
         // a shared arena of the full buffer size, made once per side
         this.arenas[this.cur] ??= new SharedArrayBuffer(this.limit);
         this.spawnWorker(); // it boots while the first buffer fills
         const arena = Buffer.from(this.arenas[this.cur]);
         this.data.copy(arena, 0, 0, this.used);
+        freeNow(this.data); // the small first buffer (a shared arena is never freed)
         this.data = arena;
         return;
       }
       // Small first (tiny inputs), then straight to the budget; past it (one line longer than the budget),
       // by doubling, so a huge line arriving in many chunks is not copied once per chunk. Pages of the
       // arena that are never written are never resident; the outgrown arena is freed at once.
-      const step = this.data.length === 0 ? Math.min(MIN_ARENA, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
+      const step = this.data.length === 0 ? Math.min(first, this.memory) : this.data.length < this.memory ? this.memory : 2 * this.data.length;
       const size = Math.max(this.used + n, step);
       const shared = this.threaded && this.arenas.length > 0 && this.data.buffer === this.arenas[this.cur];
       if (shared || size <= this.memory) {

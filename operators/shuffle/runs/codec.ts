@@ -33,6 +33,15 @@ export interface Codec<T> {
   read(buf: RunBuffer, start: number, end: number): T;
 }
 
+/** Copies src[start, end) to dst at `at`; returns the bytes copied. Short ranges (keys, small payloads) go
+ * byte by byte: Buffer#copy's argument checks cost more than copying a few dozen bytes. */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Buffer, at: number): number {
+  const n = end - start;
+  if (n > 32) return (src as Buffer).copy(dst, at, start, end);
+  for (let i = 0; i < n; i++) dst[at + i] = src[start + i];
+  return n;
+}
+
 /** Bytes of the LEB128 encoding of n. */
 export function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
@@ -167,7 +176,7 @@ export function rawCodec(): Codec<RawPayload> {
   return {
     name: 'raw',
     maxBytes: (r) => r.end - r.start,
-    write: (r, buf, off) => off + r.buf.copy(buf, off, r.start, r.end),
+    write: (r, buf, off) => off + copyBytes(r.buf, r.start, r.end, buf, off),
     read(buf, start, end) {
       rec.buf = buf;
       rec.start = start;

@@ -8,21 +8,24 @@ import { Sorter, type SorterOptions } from './sorter.ts';
 import { sortingStage } from './sorting-stage.ts';
 import { sortedRunOf } from './sorted-batches.ts';
 import { checkTmpDir } from '../../check-options.ts';
+import { recordBytes } from './size.ts';
 
 /** Options of externalSort: the byte budget, where runs spill, the order (SortOptions), batch size, abort. */
 export interface ExternalSortOptions<T> extends SorterOptions<T> {
-  /** Records per output batch (default 4096; a batch of strings also ends at ~16 KiB of chars). */
+  /** Records per output batch (default 4096; a batch also ends at ~32 KiB of records, as size.ts counts them). */
   batchSize?: number;
   /** Abort: destroys the stage with an AbortError and removes its temp files. */
   signal?: AbortSignal;
 }
 
 /**
- * Chars of string records per output batch. The batches in flight between stages are what survives a
- * young-generation GC, and V8 grows the young generation (up to 128 MB here) once the survivors add up to
- * its size: batches of 4096 lines (~200 KB) grew it to 128 MB on a 300 MB sort, 16 KiB kept it at 16 MB.
+ * Estimated bytes (recordBytes: chars and object headers) per output batch. The batches in flight between
+ * the stages after a sort are what survives a young-generation GC: V8 grows its young generation once the
+ * survivors add up to its size, and one kept small (capYoungGeneration) promotes them to the old space,
+ * garbage there until a full GC. Batches of 4096 lines (~200 KB) grew the young generation to 128 MB on a
+ * 300 MB sort; batches of 4096 pairs grew the old space by ~50 MB under a 16 MiB budget (bench/cases/pipeline.ts).
  */
-const BATCH_CHARS = 16 * 1024;
+const BATCH_BYTES = 32 * 1024;
 
 /**
  * Sort records bigger than RAM: record batches (T[]) in, the same records sorted out, in batches, holding at
@@ -57,11 +60,11 @@ export function externalSort<T>(options: ExternalSortOptions<T> = {}): Stage<T[]
       out = src;
       return () => {
         const batch: T[] = [];
-        let chars = 0;
-        while (batch.length < batchSize && chars < BATCH_CHARS && src.advance()) {
+        let bytes = 0;
+        while (batch.length < batchSize && bytes < BATCH_BYTES && src.advance()) {
           const r = src.current;
           batch.push(r);
-          chars += charsOf(r);
+          bytes += recordBytes(r);
         }
         return batch.length === 0 ? null : batch;
       };
@@ -72,11 +75,4 @@ export function externalSort<T>(options: ExternalSortOptions<T> = {}): Stage<T[]
     },
     signal: options.signal,
   });
-}
-
-/** The string chars a record holds (its key's, for a [key, value] pair); 0 when not a string. */
-function charsOf(r: unknown): number {
-  if (typeof r === 'string') return r.length;
-  if (Array.isArray(r) && typeof r[0] === 'string') return r[0].length + (typeof r[1] === 'string' ? r[1].length : 0);
-  return 0;
 }

@@ -1,4 +1,5 @@
-// Batches known to be sorted. combine hands each spill downstream as batches tagged with that spill, and
+// Batches known to be sorted. combine hands each spill downstream as batches tagged with a token of that
+// spill (a small object: a sorter keeps the tag of the sequence it writes while the next spill fills), and
 // partition keeps the tag on each piece it cuts (a subsequence of a sorted sequence is sorted). A sorter
 // that sees consecutive batches with one tag may write them straight to a run file (Sorter.pushSorted):
 // no record is held, sorted or merged again — as the runtime's collector writes its spills. The tag

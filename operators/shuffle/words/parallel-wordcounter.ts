@@ -11,7 +11,7 @@
 // owns the smallest key — no byte compare across threads, no count summed twice.
 // Output is the same as WordCounter's, byte for byte.
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DiskFullError } from '../runs/errors.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
@@ -287,7 +287,8 @@ export class ParallelWordCounter {
         slotBytes: this.#slotBytes, helpers, descs, descCap, ring: ringCtl, states, control: new SharedArrayBuffer(8),
         stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
       };
-      const worker = new Worker(new URL(file, import.meta.url), { workerData: data });
+      // node:worker_threads is loaded when helpers start, not with the module (~2 ms of start-up).
+      const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(new URL(file, import.meta.url), { workerData: data });
       const control = new Int32Array(data.control);
       worker.on('message', (m: WordCountWorkerResult) => {
         if (m.error) this.#fail(helperError(m.error));

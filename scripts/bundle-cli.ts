@@ -1,0 +1,145 @@
+// The CLI's start-up bundles (`npm run build` runs this after tsc), made by esbuild from dist/lib/cli/main.js
+// and bytes, into dist/cli/: per command module (sort, wordcount, run, streaming, …) one file holding main and
+// that command with everything it imports; base.js with none (--version); all.js with every command (--help,
+// no arguments, a typo); commander.js, which they all import; and main.js, which imports the one argv names.
+// One file instead of ~80 modules each resolved, read and linked on its own: `mrpipe sort` on a one-line
+// file starts in less than half the CPU time (docs/ARCHITECTURE.md, "Start-up"). The library under dist/
+// and the package's exports are untouched; bin/mrpipe.js runs dist/cli/main.js.
+//
+// Every module keeps the import.meta.url of its own dist/ file: the worker entries (sort-worker, the
+// word-count helpers, the runtime's pool worker, the streaming task thread), the recipes and the demo's
+// script are found beside those files as before and run from dist/, unbundled. Packages other than
+// commander and bytes stay imports (piscina finds its worker file beside itself; cli-progress, asciichart
+// and stream-json load only when used).
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+/** Where the bundles go: every file at one level, so each knows where dist/ is. */
+export const OUT = path.join(DIST, 'cli');
+/** The packages put into the bundles (commander once, as commander.js beside them); every other dependency stays an import. */
+const BUNDLED = ['commander', 'bytes'];
+
+/** Replaces import.meta.url in each dist/ module with the URL of that module's own file. */
+const ownUrls: Plugin = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(DIST + path.sep)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
+      const rel = path.relative(OUT, args.path).split(path.sep).join('/');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Commander's imports of node:child_process (only for executable subcommands, which mrpipe has none of),
+ * node:process (the global) and node:util (one function, for --help): importing a built-in module reads
+ * all of its exports, which loads net, dgram, readline, the process report and the worker machinery —
+ * ~5 ms of every command's start-up. Each line must be found as written: a commander that changed them
+ * stops the build here rather than silently starting slower.
+ */
+const COMMANDER_IMPORTS: Record<string, Array<[string, string]>> = {
+  'command.js': [
+    ["import childProcess from 'node:child_process';",
+      "const childProcess = { spawn: (...a) => process.getBuiltinModule('node:child_process').spawn(...a) };"],
+    ["import process from 'node:process';", ''],
+    ["import { stripVTControlCharacters } from 'node:util';",
+      "const stripVTControlCharacters = (s) => process.getBuiltinModule('node:util').stripVTControlCharacters(s);"],
+  ],
+  'help.js': [
+    ["import { stripVTControlCharacters } from 'node:util';",
+      "const stripVTControlCharacters = (s) => process.getBuiltinModule('node:util').stripVTControlCharacters(s);"],
+  ],
+};
+const lazyCommanderImports: Plugin = {
+  name: 'lazy-commander-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/](command|help)\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      for (const [from, to] of COMMANDER_IMPORTS[path.basename(args.path)]) {
+        if (!text.includes(from)) throw new Error(`bundle-cli: ${args.path} no longer has \`${from}\`: update COMMANDER_IMPORTS`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.includes(d)).flatMap((d) => [d, `${d}/*`]);
+
+const MAIN = path.join(DIST, 'lib', 'cli', 'main.js');
+const { COMMANDS } = (await import(pathToFileURL(MAIN).href)) as { COMMANDS: ReadonlyArray<{ names: readonly string[]; module: string }> };
+
+/** Leaves out of a bundle the command modules main imports other than `keep` ('': all of them). */
+function onlyCommand(keep: string): Plugin {
+  return {
+    name: 'only-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
+        if (args.importer !== MAIN || path.basename(args.path, '.js') === keep) return undefined;
+        return { path: args.path, namespace: 'not-bundled' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`mrpipe: ${args.path} is not in this bundle (dist/cli/main.js picks the bundle)`)});`, loader: 'js',
+      }));
+    },
+  };
+}
+
+/** Every bundle imports commander from commander.js, built once: ~110 KB not copied into each. */
+const sharedCommander: Plugin = {
+  name: 'shared-commander',
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, () => ({ path: './commander.js', external: true }));
+  },
+};
+
+/** One bundle: main and the commands `keep` says (undefined: every command; '': none). */
+function bundle(name: string, keep: string | undefined): Promise<unknown> {
+  return build({
+    entryPoints: [MAIN],
+    outfile: path.join(OUT, `${name}.js`),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22.18',
+    external,
+    plugins: [ownUrls, sharedCommander, ...(keep === undefined ? [] : [onlyCommand(keep)])],
+    logLevel: 'warning',
+  });
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const modules = [...new Set(COMMANDS.map((c) => c.module))];
+if (modules.length === 0) throw new Error('bundle-cli: no COMMANDS in dist/lib/cli/main.js');
+await Promise.all([
+  build({
+    stdin: { contents: "export * from 'commander';", resolveDir: ROOT }, outfile: path.join(OUT, 'commander.js'),
+    bundle: true, format: 'esm', platform: 'node', target: 'node22.18', plugins: [lazyCommanderImports], logLevel: 'warning',
+  }),
+  ...modules.map((m) => bundle(m, m)), bundle('base', ''), bundle('all', undefined),
+]);
+const routes = [
+  ...COMMANDS.flatMap((c) => c.names.map((n) => [n, c.module] as const)),
+  ['-V', 'base'] as const, ['--version', 'base'] as const,
+];
+writeFileSync(path.join(OUT, 'main.js'), `// Written by scripts/bundle-cli.ts: runs the bundle of the command named first (main, commander and that
+// command in one file); -V / --version the one with no command; anything else (--help, no arguments, a typo)
+// the whole CLI.
+const BUNDLES = new Map([
+${routes.map(([n, m]) => `  [${JSON.stringify(n)}, () => import(${JSON.stringify(`./${m}.js`)})],`).join('\n')}
+]);
+
+export async function main(argv) {
+  const { main: run } = await (BUNDLES.get(argv[0]) ?? (() => import('./all.js')))();
+  return run(argv);
+}
+`);

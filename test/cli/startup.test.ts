@@ -1,0 +1,63 @@
+// Start-up on a small input (issue 13, "Start-up"): shell users run the commands in loops over small files, so
+// a one-line input must start no worker thread. A probe loaded with --import reports every Worker made
+// (Node's `worker_threads` diagnostics channel); a 3 MiB sort on two threads shows that the probe sees one.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, sh, tempDir } from './helpers.ts';
+
+const PROBE = `import dc from 'node:diagnostics_channel';
+dc.subscribe('worker_threads', () => process.stderr.write('probe: a worker thread started\\n'));
+`;
+
+/** Runs the CLI with the probe; returns stdout and whether a worker thread started. */
+function withProbe(dir: string, args: string[], input = ''): { stdout: Buffer; status: number | null; stderr: string; worker: boolean } {
+  const probe = path.join(dir, 'probe.mjs');
+  fs.writeFileSync(probe, PROBE);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(probe).href, BIN, ...args], {
+    input, env: { ...process.env, MRPIPE_NO_PROGRESS: '1', LC_ALL: 'C' }, maxBuffer: 1 << 26,
+  });
+  const stderr = r.stderr.toString();
+  return { stdout: r.stdout, status: r.status, stderr, worker: stderr.includes('probe: a worker thread started') };
+}
+
+test('a one-line input starts no worker thread: sort (file, stdin, keys), wordcount, run wordcount, map', (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const one = path.join(dir, 'one.txt');
+    fs.writeFileSync(one, 'hello world\n');
+    const cases: Array<[string[], string, string]> = [
+      [['sort', one], '', 'hello world\n'],
+      [['sort'], 'hello world\n', 'hello world\n'],
+      [['sort', '-k2,2', '-t', ' ', one], '', 'hello world\n'],
+      [['wordcount', one], '', 'hello\t1\nworld\t1\n'],
+      [['wordcount'], 'hello world\n', 'hello\t1\nworld\t1\n'],
+      [['run', 'wordcount', one], '', 'hello\t1\nworld\t1\n'],
+      [['map', 'wordcount', one], '', 'hello\t1\nworld\t1\n'],
+    ];
+    for (const [args, input, expected] of cases) {
+      const r = withProbe(dir, args, input);
+      t.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      t.is(r.stdout.toString(), expected, args.join(' '));
+      t.false(r.worker, `mrpipe ${args.join(' ')} started a worker thread`);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('the probe sees a worker: a 3 MiB sort under -S 64M on two threads starts one, and equals LC_ALL=C sort', (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const input = path.join(dir, 'in.txt');
+    fs.writeFileSync(input, Array.from({ length: 150_000 }, (_, i) => `${(i * 7919) % 150_000} line\n`).join(''));
+    const r = withProbe(dir, ['sort', '-S', '64M', '--parallel=2', '-T', dir, input]);
+    t.is(r.status, 0, r.stderr);
+    t.true(r.worker);
+    t.true(r.stdout.equals(sh(`sort '${input}'`)));
+  } finally {
+    cleanup();
+  }
+});
