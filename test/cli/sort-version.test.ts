@@ -40,8 +40,9 @@ test('-V and -g keys equal LC_ALL=C sort: stdout and status, as operand, < file 
 test('-V and -g through spilled runs (-S 1): ~500 KB of names and numbers, several keys, -u', async (t) => {
   const names = fc.sample(fc.tuple(NAME, NUMBER), { numRuns: 30000, seed: 17 }).map(([a, b]) => `${a.replace(/\0/g, '')} ${b}\n`);
   const file = oracle.file(names.join(''));
-  for (const args of [['-S', '1', '-V'], ['-S', '1', '-k2,2g', '-k1,1Vr'], ['-S', '1', '-Vu', '-k1,1'], ['-S', '1', '-k2,2gr', '-s']]) {
-    const [gnu, ours] = await Promise.all([run(GNU, args, file, 'operand'), run(MRPIPE, args, file, 'operand')]);
+  for (const args of [['-V'], ['-k2,2g', '-k1,1Vr'], ['-Vu', '-k1,1'], ['-k2,2gr', '-s']]) {
+    // GNU's output does not depend on -S; its -S 1 (1 KiB) would write hundreds of temp files per sort.
+    const [gnu, ours] = await Promise.all([run(GNU, args, file, 'operand'), run(MRPIPE, ['-S', '1', ...args], file, 'operand')]);
     t.is(ours.status, 0, ours.stderr);
     t.true(ours.stdout.equals(gnu.stdout), args.join(' '));
   }

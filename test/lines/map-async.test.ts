@@ -35,7 +35,8 @@ test('unordered: a slow record does not hold back the others (no head-of-line bl
   // instead of hanging): a fixed 150 ms could end before the others on a loaded machine.
   let others = 0;
   let releaseSlow = (): void => {};
-  const slow = Promise.race([new Promise<void>((r) => { releaseSlow = r; }), sleep(5000)]);
+  // The bound's timer is unref'd: once released it must not keep the test process alive for the 5 s.
+  const slow = Promise.race([new Promise<void>((r) => { releaseSlow = r; }), new Promise<void>((r) => setTimeout(r, 5000).unref())]);
   const stage = mapAsync(async (n: number) => {
     if (n === 1) await slow;
     else {

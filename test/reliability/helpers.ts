@@ -262,3 +262,9 @@ export async function until(cond: () => boolean, what: string, ms = 120_000): Pr
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Resolves after `ms`, as a bound raced against a process that should stop: its timer does not hold the test
+ * process open once the tests are done (a held 90 s timer kept signals.test.ts alive 70 s past its last test).
+ */
+export const hangBound = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());

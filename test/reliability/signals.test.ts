@@ -4,7 +4,7 @@ import test from 'ava';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cli, debrisBeside, emptyDir, inTempDir, partsOf, reap, scale, signalAndWait, signalWhen, sleep, startCli, tree, until,
+  cli, debrisBeside, emptyDir, hangBound, inTempDir, partsOf, reap, scale, signalAndWait, signalWhen, sleep, startCli, tree, until,
   wordcountJobFiles, type Exit, type WordcountJobFiles,
 } from './helpers.ts';
 
@@ -51,7 +51,7 @@ test('SIGTERM while stdin is being spooled: the job stops and the spool is remov
     run.child.kill('SIGTERM');
     // The bound only tells a hang (waiting for the end of stdin, which never comes) from an exit: a loaded
     // 2-core machine once took more than 10 s to let the CLI finish its cleanup.
-    const r = await Promise.race([run.done, sleep(90_000).then(() => undefined)]);
+    const r = await Promise.race([run.done, hangBound(90_000).then(() => undefined)]);
     t.truthy(r, 'the process stopped after SIGTERM, without waiting for the end of stdin');
     if (r) t.true(stoppedBy(r, 'SIGTERM'), `exit ${r.status} ${r.signal}: ${r.stderr}`);
     t.deepEqual(tree(tmp), []);

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJob } from '../../lib/index.ts';
 import { allLines, checkParts, FIXTURES, readParts, referenceWordCount, tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 const wordcountObject = {
   map(line: string, emit: (k: string, v: number) => void) {
@@ -34,7 +35,7 @@ test('word count in-process: any plan equals the reference (fast-check)', async 
         t.is(checkParts(out), '');
         t.deepEqual(allLines(out), referenceWordCount(input));
       },
-    ), { numRuns: 60 });
+    ), { numRuns: scale(25, 60) });
   } finally {
     cleanup();
   }

@@ -10,6 +10,7 @@ import type { Job, RunOptions } from '../../lib/job/types.ts';
 import { words } from '../../operators/shuffle/keyed/builtins.ts';
 import { mrpipe, sh } from '../cli/helpers.ts';
 import { tempDir } from './helpers.ts';
+import { scale } from '../long.ts';
 
 const engineJob: Job = { name: 'wc', map: 'words', combine: 'sum', reduce: 'sum', encoding: 'latin1' };
 /** The same job on the general path: a map function the runtime does not recognise as the built-in. */
@@ -144,7 +145,7 @@ test('property: any text, any chunking, any line limit: the engine equals the ge
         t.deepEqual(r.engine, r.general);
         return true;
       },
-    ), { numRuns: 60 });
+    ), { numRuns: scale(25, 60) });
   } finally {
     cleanup();
   }

@@ -139,7 +139,7 @@ test('words longer than a slot, and words across chunks while the local thread h
 test('countWords({helpers: 1}) as a stage equals one thread; a failing helper fails the count and leaves nothing', async (t) => {
   const dir = tempDir();
   try {
-    const input = manyWords(12 << 20, 3);
+    const input = manyWords(8 << 20, 3); // past the 4 MiB a helper starts after
     const run = async (helpers: number): Promise<Buffer> => {
       const parts: Buffer[] = [];
       const chunks = Readable.from(cutAt(input, Array.from({ length: 100 }, (_, i) => i * 125_000)));
@@ -203,7 +203,7 @@ test('property: threads owning word keys (1–2 helpers), long shared prefixes, 
         fs.writeFileSync(file, bytes);
         const { out } = await count(cutAt(bytes, cuts), { memory: 80 << 20, helpers, startAfter, tmpDir: spills });
         return out.equals(gnuCount(file));
-      }), { numRuns: scale(12, 40) });
+      }), { numRuns: scale(8, 40) });
     t.deepEqual(fs.readdirSync(spills), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -229,7 +229,7 @@ test('property: tiny ring slots (words cut at slot edges, long words in pieces, 
         const input = trailing ? Buffer.concat([bytes, Buffer.from('tail')]) : bytes;
         const { out, threads } = await count(cutAt(input, cuts), { memory: 80 << 20, helpers, startAfter: 0, slotBytes, tmpDir: dir });
         return (input.length === 0 || threads === helpers) && out.toString('latin1') === naive(input);
-      }), { numRuns: scale(30, 100) });
+      }), { numRuns: scale(15, 100) });
     t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
