@@ -3,6 +3,8 @@
 //   readChunks → pipe(splitLines, flatMap(the map), combine('sum')) → partition → externalSort → reduce('sum') → joinLines
 // one part file per partition, the same job `mrpipe run --map … --reduce sum --reducers R -o DIR` runs.
 //   node bench/scripts/readme-pipeline.ts INPUT OUTDIR TMPDIR [PARTITIONS=2] [MEMORY_MB=64] [grow]
+// With MRPIPE_BENCH_VERBOSE=1 it prints its peak RSS on stderr as JSON {"maxRSS": bytes} (the memory test
+// in test/shuffle/composed-pipeline.test.ts runs this program).
 // The memory is split as `mrpipe run` splits one budget: half to the map-side table, half to the sorts.
 // It calls capYoungGeneration() first, as docs/SHUFFLE.md (Memory) tells a composed program to; `grow` leaves
 // V8's young generation to grow as it will.
@@ -41,4 +43,4 @@ await Promise.all([
   pipeline(readChunks(input), pipe(splitLines(), flatMap(words), combine('sum', { memory: Math.floor(memory / 2) })), toPartitions),
   ...reducers,
 ]);
-if (process.env.MRPIPE_BENCH_VERBOSE) console.error(`maxRSS ${process.resourceUsage().maxRSS >> 10} MiB`);
+if (process.env.MRPIPE_BENCH_VERBOSE) console.error(JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024 }));

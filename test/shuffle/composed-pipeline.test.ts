@@ -101,11 +101,13 @@ const COMPOSED_OVERHEAD = 40 * 2 ** 20;
 
 test('peak RSS of the composed README pipeline: budget + the documented overhead, no Node flags', async (t) => {
   const { dir, cleanup } = tempDir();
-  const child = path.join(import.meta.dirname, 'fixtures', 'composed-pipeline-child.ts');
+  // The bench's program (built operators from dist/, as a user imports them), 3 partitions, 16 MiB.
+  const program = path.join(import.meta.dirname, '..', '..', 'bench', 'scripts', 'readme-pipeline.ts');
   const budget = 16 * 2 ** 20;
   const run = async (input: string, out: string): Promise<number> => {
-    const { stdout } = await promisify(execFile)(process.execPath, [child, input, path.join(dir, out), dir, String(budget), '3', 'cap']);
-    return (JSON.parse(stdout) as { maxRSS: number }).maxRSS;
+    const { stderr } = await promisify(execFile)(process.execPath, [program, input, path.join(dir, out), dir, '3', '16'],
+      { env: { ...process.env, MRPIPE_BENCH_VERBOSE: '1' } });
+    return (JSON.parse(stderr.trim().split('\n').at(-1)!) as { maxRSS: number }).maxRSS;
   };
   try {
     const one = path.join(dir, 'one.txt');
