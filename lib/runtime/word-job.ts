@@ -272,6 +272,24 @@ function writeParts(cursor: WordCountCursor, stage: string, partitions: number, 
   return n;
 }
 
+/** Table bytes per input byte that hold every word of a known input: a word of one byte and its blank cost
+ * at most ~25 bytes of slots and record. */
+const TABLE_BYTES_PER_INPUT_BYTE = 32;
+/** The least table sized to the input. */
+const MIN_SIZED_TABLE = 16 * 2 ** 20;
+
+/**
+ * The counter's memory: the budget, or less when the input is plain files that are known and small. A
+ * budget-sized table for a one-line file costs V8 an old-space GC at start-up (its external memory), and
+ * shell users run the command in loops over small files. Stdin, .gz and size-0 inputs (a FIFO, <(…)) get
+ * the budget.
+ */
+function counterMemory(files: readonly InputFile[], budget: number): number {
+  if (files.some((f) => f.gz || f.name === '-' || f.size === 0)) return budget;
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  return Math.min(budget, Math.max(MIN_SIZED_TABLE, TABLE_BYTES_PER_INPUT_BYTE * bytes));
+}
+
 /**
  * Runs a word-count job (runsOnWordEngine) over its inputs into the staging dir's part files; resolves to
  * its counters (the streaming path's names: map records in/out, spills, merge passes, groups, output).
@@ -280,7 +298,7 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
   const { env, signal } = o;
   const P = env.partitions;
   const counter = new ParallelWordCounter({
-    memory: Math.max(1 << 20, o.memory - P * PART_BUFFER_BYTES), tmpDir: o.tmpDir, helpers: o.workers - 1,
+    memory: counterMemory(files, Math.max(1 << 20, o.memory - P * PART_BUFFER_BYTES)), tmpDir: o.tmpDir, helpers: o.workers - 1,
   });
   const bad: BadRecords = { seen: 0, limit: env.badRecords === 'fail' ? 0 : env.badRecords };
   const progress: TaskProgress = { id: 'map-0', bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };

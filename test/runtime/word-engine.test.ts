@@ -95,6 +95,35 @@ test('-o with --reducers 3: the engine writes the same part files and counters a
   }
 });
 
+test('a small file gets a table sized to it (32 bytes a byte), which holds every word: no spill, the oracle\'s counts', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // The densest input for the sizing: all-distinct words of 1-4 bytes, one blank each, ~1.2 MB, so the
+    // table is 32 x its size (above the 16 MiB floor) and far below the 256 MB budget.
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const distinct: string[] = [];
+    for (const a of alphabet) {
+      distinct.push(a);
+      for (const b of alphabet) {
+        distinct.push(a + b);
+        for (const c of alphabet) {
+          distinct.push(a + b + c);
+          if (distinct.length < 250_000) for (const d of alphabet) distinct.push(a + b + c + d);
+        }
+      }
+    }
+    const input = join(dir, 'small.txt');
+    writeFileSync(input, distinct.map((w, i) => (i % 20 === 19 ? `${w}\n` : `${w} `)).join('') + 'a\n');
+    const oracle = sh(`tr -s ' \\n' '\\n' < '${input}' | grep -av '^$' | sort | uniq -c | awk '{ printf "%s\\t%d\\n", $2, $1 }'`);
+    const run = await mrpipe(['run', 'wordcount', '--counters', '--workers', '1', input]);
+    t.is(run.status, 0, run.stderr);
+    t.regex(run.stderr, /mrpipe\.spills\t0\b/);
+    t.true(run.stdout.equals(oracle), 'run wordcount differs from tr | sort | uniq -c');
+  } finally {
+    cleanup();
+  }
+});
+
 test('bad records: an overlong line fails naming file, line and offset, or is skipped and counted, as on the general path', async (t) => {
   const { dir, cleanup } = tempDir();
   try {
