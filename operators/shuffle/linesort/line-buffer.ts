@@ -39,12 +39,17 @@ export abstract class LineBuffer {
   protected growIndex(): void {
     // Doubling: typed arrays are zero-filled (resident) when made, so never allocate the maximum up front.
     const size = Math.max(1024, 2 * this.count);
-    const s = new Uint32Array(size);
+    const s = this.indexArray(size);
     s.set(this.starts);
     this.starts = s;
-    const l = new Uint32Array(size);
+    const l = this.indexArray(size);
     l.set(this.lens);
     this.lens = l;
+  }
+
+  /** A new (zeroed) offset array of `size` entries; a subclass may put it elsewhere (shared memory). */
+  protected indexArray(size: number): Uint32Array {
+    return new Uint32Array(size);
   }
 
   /** Add src[start, end) as one line (without its terminator). */

@@ -276,18 +276,8 @@ export class LineSorter extends LineBuffer {
   }
 
   /** Threaded, the offsets are in shared memory, one pair per arena: the worker reads them as they are. */
-  protected override growIndex(): void {
-    if (!this.threaded) {
-      super.growIndex();
-      return;
-    }
-    const size = Math.max(1024, 2 * this.count);
-    const s = sharedU32(size);
-    s.set(this.starts.subarray(0, this.count));
-    const l = sharedU32(size);
-    l.set(this.lens.subarray(0, this.count));
-    this.starts = s;
-    this.lens = l;
+  protected override indexArray(size: number): Uint32Array {
+    return this.threaded ? sharedU32(size) : super.indexArray(size);
   }
 
   /** The held lines' offsets in shared memory (copied only if they are not: threads were turned off). */

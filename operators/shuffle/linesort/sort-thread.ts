@@ -67,7 +67,7 @@ export class SortThread {
   /** Hands the (idle, booted) worker a job; its arrays are shared memory, cloned as handles. */
   post(job: Omit<WorkerJob, 'status'> | Omit<MergeJob, 'status'> | Omit<RangeJob, 'status'> | Omit<GroupsJob, 'status'>): void {
     const status = this.status as SharedArrayBuffer;
-    Atomics.store(new Int32Array(status, 0, 1), 0, RUNNING);
+    Atomics.store(this.st as Int32Array, 0, RUNNING);
     const full = { ...job, status } as WorkerJob | MergeJob | RangeJob | GroupsJob;
     (this.worker as Worker).postMessage(full);
   }
