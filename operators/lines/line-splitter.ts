@@ -195,11 +195,7 @@ export class LineSplitter {
     const max = this.maxLineBytes;
     const fast = chunk as unknown as FastSlices;
     while (s <= last) {
-      let e = last;
-      if (last - s > DECODE_PIECE) {
-        e = chunk.lastIndexOf(LF, s + DECODE_PIECE);
-        if (e < s) e = chunk.indexOf(LF, s + DECODE_PIECE);
-      }
+      const e = pieceEnd(chunk, s, last);
       const bytes = latin1 || isAscii(chunk.subarray(s, e));
       if (!latin1 && base + s === 0) {
         s = this.scan(chunk, s, base, onLine, e);
@@ -242,12 +238,7 @@ export class LineSplitter {
     const latin1 = this.latin1;
     let out: string[] | undefined;
     for (;;) {
-      // Cut at the last LF within the piece; a line longer than the piece makes a piece of its own.
-      let e = last;
-      if (last - s > DECODE_PIECE) {
-        e = chunk.lastIndexOf(LF, s + DECODE_PIECE);
-        if (e < s) e = chunk.indexOf(LF, s + DECODE_PIECE);
-      }
+      const e = pieceEnd(chunk, s, last);
       const piece = (latin1 ? fast.latin1Slice(s, e) : fast.utf8Slice(s, e)).split('\n');
       if (out === undefined) out = piece;
       else for (let i = 0; i < piece.length; i++) out.push(piece[i]);
@@ -349,6 +340,14 @@ export class LineSplitter {
 
 /** Decoded piece size for strings: 'slice' (see sliceRun); 32 KiB measured best of 8-128 KiB. */
 const DECODE_PIECE = 32 * 1024;
+
+/** The end (a LF) of the piece of chunk's complete lines that starts at s, `last` being the last LF: the last
+ * LF within DECODE_PIECE bytes; a line longer than that makes a piece of its own. */
+function pieceEnd(chunk: Buffer, s: number, last: number): number {
+  if (last - s <= DECODE_PIECE) return last;
+  const e = chunk.lastIndexOf(LF, s + DECODE_PIECE);
+  return e < s ? chunk.indexOf(LF, s + DECODE_PIECE) : e;
+}
 
 /** Drops the CR of each CRLF-ended line (lines were cut at LF). */
 function trimCarriageReturns(lines: string[]): void {

@@ -9,6 +9,7 @@ import { parseCount, parseSize } from '../sizes.ts';
 import { usageError } from '../errors.ts';
 import { countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
 import { collectYoungGarbage } from '../../../operators/shuffle/gc.ts';
+import { copyBytes } from '../../../operators/shuffle/runs/codec.ts';
 import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
@@ -88,8 +89,7 @@ Examples:
                     s = e;
                   }
                   pos = src.copy(buf, 0, s, cursor.end);
-                } else if (len <= 32) for (let i = cursor.start; i < cursor.end; i++) buf[pos++] = src[i]; // no native call per word
-                else pos += src.copy(buf, pos, cursor.start, cursor.end);
+                } else pos += copyBytes(src, cursor.start, cursor.end, buf, pos); // no native call per short word
                 buf[pos++] = 9;
                 const c = cursor.count;
                 if (c < 10) buf[pos++] = 48 + c;
