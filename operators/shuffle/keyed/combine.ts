@@ -14,6 +14,7 @@ import { RECORD_SINK, type RecordFeed } from '../../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
+  /** Bytes the table holds (keys, accumulators) before it spills its pairs downstream, sorted by key. Default DEFAULT_MEMORY (256 MiB). */
   memory?: number;
   /** Pairs per output batch (default 4096). */
   batchSize?: number;
