@@ -2,7 +2,7 @@
 // carry their accumulator across batches: O(1) memory per key however many values it has. A function
 // reducer (key, values) needs all values of a key at once in a stream (they arrive asynchronously), so the
 // stage gathers them — up to `maxValues` (default 1 M), beyond which it fails naming the key. For
-// unbounded keys use a Fold, or the sync reduceSorted() over a Sorter/run reader as the runtime does.
+// unbounded keys use a Fold, or the sync reduceSorted() over a Sorter or run reader (KeyGroups, the runtime's group-by).
 import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
