@@ -5,7 +5,7 @@
 import test from 'ava';
 import { Readable, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { combine, externalSort, flatMap, pipe, reduce, type Pair } from '../../operators/index.ts';
+import { combine, externalSort, flatMap, partition, pipe, reduce, type Pair } from '../../operators/index.ts';
 
 async function run(stage: Duplex, batches: unknown[][]): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -27,9 +27,10 @@ test('reduce: a function that throws fails naming the key, the cause kept', asyn
   t.true(err?.cause instanceof RangeError);
 });
 
-test('combine and reduce: a key that is not a string is an error naming its type and value', async (t) => {
+test('combine, partition and reduce: a key that is not a string is an error naming its type and value', async (t) => {
   await t.throwsAsync(run(asStage(reduce('sum')), [[[42, 1], [42, 2]]]), { message: /^reduce: key must be a string, got number 42/ });
   await t.throwsAsync(run(asStage(combine('sum')), [[['a', 1], [null, 2]]]), { message: /^combine: key must be a string, got null/ });
+  await t.throwsAsync(run(asStage(partition(2)), [[[42, 1]]]), { message: /^partition: key must be a string, got number 42/ });
   // Fused: the pairs a flatMap makes go straight into combine's table.
   const fused = pipe(flatMap((l: string) => [[l.length, 1] as unknown as Pair<number>]), combine('sum'));
   await t.throwsAsync(run(asStage(fused), [['abc']]), { message: /^combine: key must be a string, got number 3/ });
