@@ -21,7 +21,7 @@ import type { Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import type { PhaseContext } from './phases.ts';
-import { runsOnWordEngine, runWordJob } from './word-job.ts';
+import { runsOnWordEngine, runWordJob, wordEngineHonours } from './word-job.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
 
@@ -186,8 +186,10 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
+    // Under auto, a plan of map tasks or retries per task (only the streaming path runs tasks) chooses it.
     let streaming = s.streaming === 'auto'
-      ? !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
+      ? options.mapTasks !== undefined || options.maxAttempts !== undefined
+        || !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
       : s.streaming;
     const splits: PlannedSplit[] = planSplits(files, {
       mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
@@ -242,8 +244,9 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     let reused = 0;
     let mapTasks = splits.length;
     // A word count (built-in 'words' map, 'sum'/'count' reduce) runs on the word-count engine, in flat
-    // memory on every path: no in-memory path, no map tasks (word-job.ts).
-    const onWordEngine = runsOnWordEngine(job, raw);
+    // memory on every path: no in-memory path, no map tasks (word-job.ts). An option only the general
+    // runtime honours (wordEngineHonours) sends it there.
+    const onWordEngine = runsOnWordEngine(job, raw) && wordEngineHonours(options);
     if (onWordEngine) {
       streaming = true;
       mapTasks = files.length;

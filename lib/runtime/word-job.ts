@@ -35,6 +35,15 @@ export function runsOnWordEngine(job: ResolvedJob, spec: { combine?: unknown; re
     && !job.group && !job.setup && !job.teardown;
 }
 
+/**
+ * The run options the engine honours: all but those that shape the general runtime's tasks. A plan of map
+ * tasks (mapTasks, splitSize), retries per task (maxAttempts) and the in-memory path (streaming false) are
+ * the general runtime's; given one, the job runs there, which honours it, rather than have it ignored.
+ */
+export function wordEngineHonours(o: { mapTasks?: unknown; splitSize?: unknown; maxAttempts?: unknown; streaming?: unknown }): boolean {
+  return o.mapTasks === undefined && o.splitSize === undefined && o.maxAttempts === undefined && o.streaming !== false;
+}
+
 export interface WordJobOptions {
   env: TaskEnv;
   /** The job's whole budget (the engine's threads share it). */
