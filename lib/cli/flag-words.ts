@@ -8,6 +8,8 @@ const WORDS: Array<[RegExp, string]> = [
   [/\boverwrite: true replaces\b/g, '--overwrite replaces'],
   [/\bpass overwrite: 'force'/g, 'add --force'],
   [/\braise memory\b/g, 'raise --memory'],
+  [/\(streaming: false\)/g, '(--streaming off)'],
+  [/\(streaming: 'auto' or true\)/g, '(--streaming auto or on)'],
   [/\blower workers\b/g, 'lower --workers'],
   [/\bwith badRecords\b/g, 'with --bad-records N'],
   [/\bfor workers: (\d+)/g, 'for --workers $1'],

@@ -258,15 +258,17 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     } else if (!streaming) {
       tracker.setPhase('map');
       // Chosen by auto: held to its share of the budget, past which the job continues on the streaming path.
-      const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : undefined;
+      // Forced (streaming: false): held to the whole budget, past which the job fails (inMemoryOverBudget).
+      const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : s.memory;
       const memEnv = { ...env, budget: s.memory, maxLineBytes: Math.min(s.maxLineBytes, recordCap(s.memory)) };
       // The general path's modules (and piscina, stream-json) load only for a job that takes it.
-      const { runInMemory, OverBudget } = await import('./in-memory.ts');
+      const { runInMemory, OverBudget, inMemoryOverBudget } = await import('./in-memory.ts');
       try {
         mergeCounters(counters, await runInMemory(job, files, memEnv, stage as string, onProgress, { hold, signal }));
         mapTasks = files.length;
       } catch (err) {
         if (!(err instanceof OverBudget)) throw await explainLineLimit(err, memEnv);
+        if (s.streaming === false) throw inMemoryOverBudget(s.memory);
         streaming = true;
         // The abandoned Map is garbage now: give its memory back before the workers take their shares.
         collectGarbage();
