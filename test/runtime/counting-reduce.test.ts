@@ -37,7 +37,7 @@ test('sum and count on bytes equal the in-memory path and a reduce function (str
     for (const encoding of ['utf8', 'latin1'] as const) {
       for (const reduce of ['sum', 'count'] as const) {
         const opts = (out: string, streaming: boolean): RunOptions => ({
-          inputs: [input], output: join(dir, `${out}-${encoding}-${reduce}`), streaming, workers: 1, reducers: 3, memory: '4MB', mapTasks: 3, chunkSize: 4096,
+          inputs: [input], output: join(dir, `${out}-${encoding}-${reduce}`), streaming, workers: 1, reducers: 3, memory: streaming ? '4MB' : '64MB', mapTasks: 3, chunkSize: 4096,
         });
         const bytes = await runJob(job(reduce, encoding), opts('stream', true));
         t.true(bytes.counters.mrpipe.spills > 3, `many spills (${bytes.counters.mrpipe.spills})`);
