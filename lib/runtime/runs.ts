@@ -5,13 +5,14 @@
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
 import { checkSum } from '../../operators/shuffle/keyed/builtins.ts';
-import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
+import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedValue, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
 import type { Cursor } from '../../operators/shuffle/runs/cursor.ts';
 import { openAll } from '../../operators/shuffle/runs/fdlimit.ts';
 import { mergeCursors } from '../../operators/shuffle/runs/merge.ts';
 import { RunReader, RunWriter } from '../../operators/shuffle/runs/runfile.ts';
 import { mergeRuns } from '../../operators/shuffle/runs/merge-plan.ts';
 import { compareKeys } from './keys.ts';
+import { sumEqualKeys } from './sum-keys.ts';
 
 /** The map outputs' on-disk format, part of a plan's fingerprint: a work dir of another format is not resumed
  * (its map tasks run again). Change it whenever what a map task leaves on disk changes. */
@@ -160,39 +161,18 @@ export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, 
     if (!sumCounts) {
       while (cur.advance()) w.write(cur.current);
     } else {
-      const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
+      const writer = w;
       const rec: RawPayload = { buf: allocRunBuffer(256), start: 0, end: 0 };
-      let keyLength = -1; // the held key: rec.buf[width, width + keyLength)
-      let width = 0;
-      let total = 0;
-      const flush = (writer: RunWriter<RawPayload>): void => {
+      sumEqualKeys(cur, (buf, v, end) => Number(readTaggedValue(buf, v, end)), (key, n, total) => {
         // The key is decoded only for checkSum's error (an overflow to ±Infinity).
-        const sum = total - total === 0 ? total : checkSum(total, rec.buf.utf8Slice(width, width + keyLength));
-        rec.end = writeTaggedNumber(rec.buf, width + keyLength, sum + 0);
-        writer.write(rec);
-      };
-      while (cur.advance()) {
-        const r = cur.current;
-        const buf = r.buf;
-        const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
-        const n = v - k;
-        const tag = buf[v];
-        const value = tag === TAG_INT ? readTaggedInt(buf, v + 1) : tag === TAG_FLOAT ? buf.readDoubleLE(v + 1) : Number(readTaggedValue(buf, v, r.end));
-        let same = n === keyLength;
-        for (let i = 0; same && i < n; i++) if (buf[k + i] !== rec.buf[width + i]) same = false;
-        if (same) {
-          total += value;
-          continue;
-        }
-        if (keyLength >= 0) flush(w);
-        width = varintSize(n);
+        const sum = total - total === 0 ? total : checkSum(total, key.utf8Slice(0, n));
+        const width = varintSize(n);
         if (width + n + 9 > rec.buf.length) rec.buf = allocRunBuffer(2 * (width + n + 9));
         writeVarint(rec.buf, 0, n, width);
-        copyBytes(buf, k, v, rec.buf, width);
-        keyLength = n;
-        total = value;
-      }
-      if (keyLength >= 0) flush(w);
+        copyBytes(key, 0, n, rec.buf, width);
+        rec.end = writeTaggedNumber(rec.buf, width + n, sum + 0);
+        writer.write(rec);
+      });
     }
     w.close();
     return w.records;
