@@ -43,7 +43,8 @@ export function recordMessage(f: RecordFailure, file: string, line = f.line, suf
   const where = recordWhere(file, line, f.offset, f.index);
   if (f.limit === null) return `${where}: ${describeError(f.error)}${suffix}`;
   const what = f.limit > 0 ? `more than ${f.limit} bad records; the last: ` : '';
-  const hint = f.limit > 0 ? 'fix the input or raise --bad-records' : 'fix the record, or skip bad ones with --bad-records N';
+  // In the library's words (badRecords); the CLI says --bad-records (lib/cli/flag-words.ts).
+  const hint = f.limit > 0 ? 'fix the input or raise badRecords' : 'fix the record, or skip bad ones with badRecords';
   return `${where}: ${what}${describeError(f.error)}${suffix} — ${hint}`;
 }
 
