@@ -201,12 +201,7 @@ class LineFeeder {
     const line = this.lines + 1;
     const bad = this.bad;
     if (bad.limit === 0) throw new LineTooLongError(this.name, line, at, this.max);
-    try {
-      bad.skip(overlongLine(this.max), at, line);
-    } catch (err) {
-      if (!(err instanceof RecordFailure)) throw err;
-      throw markDeterministic(new Error(recordMessage(err, this.name)));
-    }
+    bad.skip(overlongLine(this.max), at, line);
   }
 
   private append(src: Buffer, s: number, e: number): void {
@@ -347,8 +342,11 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
   } catch (err) {
     // Said as a map task's failure is (the scheduler's suffix), the line limit explained as for any task.
     const e = await explainLineLimit(err, env);
-    if (current === undefined || signal.aborted || !(e instanceof Error)) throw e;
-    throw markDeterministic(new Error(`${e.message} [task map-0 reads bytes 0-EOF of ${current.name}]`, { cause: e }));
+    if (current === undefined || signal.aborted) throw e;
+    const suffix = ` [task map-0 reads bytes 0-EOF of ${current.name}]`;
+    if (e instanceof RecordFailure) throw markDeterministic(new Error(recordMessage(e, current.name, undefined, suffix), { cause: e.error }));
+    if (!(e instanceof Error)) throw e;
+    throw markDeterministic(new Error(`${e.message}${suffix}`, { cause: e }));
   } finally {
     counter.dispose();
   }
