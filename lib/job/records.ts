@@ -100,9 +100,11 @@ export class MapRecords {
 
   apply(record: unknown): void {
     const ctx = this.#ctx;
+    // Called as a plain function, as the job's map always was (`this` is not the core).
+    const map = this.#map;
     let r: unknown;
     try {
-      r = this.#map(record, this.#emit, ctx);
+      r = map(record, this.#emit, ctx);
     } catch (err) {
       if (this.fatal !== undefined) throw this.fatal;
       this.policy.skip(err, ctx.offset, ctx.line, ctx.index);
