@@ -46,7 +46,8 @@ export class KeyTable {
   hashes: Int32Array;
   /**
    * 4 int32s per slot: w0, w1, w2, id + 1 (0 = empty). A packed key: chars 0-3, 4-7, 8-10 little-endian
-   * and the length in w2's top byte (≤ 11, so w2 is never -1). Any other key: its hash, 0, -1. Load ≤ 3/4.
+   * and the length in w2's top byte (≤ 11, so w2 ≥ 0). Any other key: its hash, the arena offset of its
+   * bytes (bytes mode; else 0), and ~length (< 0), so keys of other lengths are passed over unread. Load ≤ 3/4.
    */
   private slots: Int32Array;
   private mask: number;
@@ -120,11 +121,11 @@ export class KeyTable {
         else if (i < 8) w1 |= c << ((i - 4) << 3);
         else w2 |= c << ((i - 8) << 3);
       }
-      if (wide > 255) { w0 = h; w1 = 0; w2 = -1; }
+      if (wide > 255) { w0 = h; w1 = 0; w2 = ~n; }
     } else {
       for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
       w0 = h;
-      w2 = -1;
+      w2 = ~n;
     }
     const slots = this.slots;
     const mask = this.mask;
@@ -133,8 +134,11 @@ export class KeyTable {
       const b = s << 2;
       const e = slots[b + 3];
       if (e === 0) break;
-      if (slots[b] === w0 && slots[b + 1] === w1 && slots[b + 2] === w2
-        && (w2 !== -1 || (this.bytes ? this.sameBytes(e - 1, key) : this.keys[e - 1] === key))) return e - 1;
+      if (slots[b] === w0 && slots[b + 2] === w2) {
+        if (w2 >= 0) {
+          if (slots[b + 1] === w1) return e - 1;
+        } else if (this.bytes ? this.sameBytes(e - 1, slots[b + 1], key) : this.keys[e - 1] === key) return e - 1;
+      }
       s = (s + 1) & mask;
     }
     this.probeSlot = s;
@@ -145,20 +149,22 @@ export class KeyTable {
     return -1;
   }
 
-  /** Bytes mode: whether id's bytes are key's UTF-8. */
-  private sameBytes(id: number, key: string): boolean {
+  /**
+   * Bytes mode: whether id's bytes (from `at` in the arena, which its slot holds) are key's UTF-8; id's key
+   * has as many chars as key (its slot says so). Then an ASCII key whose bytes match is id's key, with no
+   * look at id's length: id's first key.length bytes being ASCII chars, they are all of its chars.
+   */
+  private sameBytes(id: number, at: number, key: string): boolean {
     const arena = this.arena;
-    const at = this.starts[id];
-    const len = this.lens[id];
     const n = key.length;
-    if (len < n) return false;
     let i = 0;
     for (; i < n; i++) {
       const c = key.charCodeAt(i);
       if (c >= 0x80) break;
       if (arena[at + i] !== c) return false;
     }
-    if (i === n) return len === n;
+    if (i === n) return true;
+    const len = this.lens[id];
     // Not ASCII: compare the rest as UTF-8, encoded past the arena's used bytes (room is made, not kept).
     this.reserve(3 * (n - i));
     const end = this.arenaUsed + this.arena.utf8Write(key.slice(i), this.arenaUsed);
@@ -202,7 +208,8 @@ export class KeyTable {
     this.hashes[id] = this.probeHash;
     const b = this.probeSlot << 2;
     this.slots[b] = this.probeW0;
-    this.slots[b + 1] = this.probeW1;
+    // A key not packed keeps where its bytes start (bytes mode): a lookup compares them with no other read.
+    this.slots[b + 1] = this.probeW2 < 0 && this.bytes ? this.starts[id] : this.probeW1;
     this.slots[b + 2] = this.probeW2;
     this.slots[b + 3] = id + 1;
     if (4 * (id + 1) > 3 * this.mask) this.grow();
