@@ -8,13 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { registerTempDir, removeTempDir } from './tempdirs.ts';
+import { randomHex } from './random-hex.ts';
 import { describeFsError } from './fs-errors.ts';
 
 /** fs.open as a promise of the fd (no node:util: loading it costs a command's start-up ~1 ms). */
 const openFd = (file: string, flags: string | number, mode?: number): Promise<number> =>
   new Promise((resolve, reject) => fs.open(file, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
 /** node:crypto is loaded at the first temp name, not at start-up (~5 ms of a command's start). */
-const randomHex = (n: number): string => process.getBuiltinModule('node:crypto').randomBytes(n).toString('hex');
 const MAX_LINKS = 40; // as Linux's ELOOP limit
 /** The longest FILE name the temp name `.FILE.mrpipe-<12 hex>.tmp` can hold within NAME_MAX (255 bytes). */
 const MAX_BASE_FOR_TEMP = 255 - '..mrpipe-123456789abc.tmp'.length;

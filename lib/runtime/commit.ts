@@ -5,13 +5,13 @@
 // dir: a second job on the same OUT is refused while the first lives, and --resume finds the work dir of a
 // killed one through it. Every file made beside OUT has a random name and is created O_EXCL (a planted
 // symlink is never followed); dirs there come from mkdtemp.
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, existsSync, linkSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync,
   rmSync, writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { randomHex } from '../../plumbing/random-hex.ts';
 
 export interface LockInfo {
   pid: number;
@@ -43,7 +43,7 @@ export class OutputDir {
   readonly lockPath: string;
   private locked = false;
   /** Who this job is, written into every version of its lock. */
-  private readonly me = { pid: process.pid, started: startedAt(process.pid), host: hostname(), token: randomBytes(8).toString('hex') };
+  private readonly me = { pid: process.pid, started: startedAt(process.pid), host: hostname(), token: randomHex(8) };
 
   constructor(output: string) {
     this.out = resolve(output);
@@ -189,7 +189,7 @@ export class OutputDir {
   /** Writes a lock's text to a new file beside it: a random name, created O_EXCL, mode 0600. */
   private writeAside(info: LockInfo): string {
     for (let attempt = 0; ; attempt++) {
-      const tmp = `${this.lockPath}.${randomBytes(6).toString('hex')}`;
+      const tmp = `${this.lockPath}.${randomHex(6)}`;
       let fd: number;
       try {
         fd = openSync(tmp, 'wx', 0o600);

@@ -2,8 +2,8 @@
 // or in-process for job objects given in code. Both call the same runMapTask/runReduceTask. A retry runs
 // on a fresh worker: a one-thread pool made for that attempt, so a worker left in a bad state is never reused.
 import v8 from 'node:v8';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
 import { taskBudget } from './budget.ts';
 import { explainLineLimit } from './line-limit.ts';
@@ -13,6 +13,17 @@ import { runReduceTask } from './reduce-task.ts';
 import { markDeterministic } from '../job/checks.ts';
 import { isTaskFailure, type TaskEnv, type TaskFailure, type TaskProgress, type TaskResult, type TaskSpec } from './task-types.ts';
 import type { WorkerTask } from './worker.ts';
+
+/**
+ * piscina (and with it worker_threads, perf_hooks and assert) is loaded when the first pool is made: the CLI's
+ * bundle hoists every static import to its top, so an import here would cost every `mrpipe run`, pool or
+ * not, ~10 ms of start-up. piscina ships CommonJS, so require() loads it synchronously.
+ */
+let piscinaClass: typeof Piscina | undefined;
+function loadPiscina(): typeof Piscina {
+  piscinaClass ??= (createRequire(import.meta.url)('piscina') as { Piscina: typeof Piscina }).Piscina;
+  return piscinaClass;
+}
 
 export interface Executor {
   readonly concurrency: number;
@@ -73,7 +84,8 @@ export class WorkerExecutor implements Executor {
   }
 
   private makePool(threads: number): Piscina<WorkerTask, TaskResult | TaskFailure> {
-    const pool = new Piscina<WorkerTask, TaskResult | TaskFailure>({
+    const PiscinaPool = loadPiscina();
+    const pool = new PiscinaPool<WorkerTask, TaskResult | TaskFailure>({
       filename: WORKER_URL.href,
       minThreads: threads,
       maxThreads: threads,
@@ -92,7 +104,7 @@ export class WorkerExecutor implements Executor {
   async run(spec: TaskSpec, env: TaskEnv, attempt: number, onProgress: (p: TaskProgress) => void): Promise<TaskResult> {
     const pool = attempt > 1 ? this.makePool(1) : this.pool;
     if (pool !== this.pool) this.extra.add(pool);
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (process.getBuiltinModule('node:worker_threads').MessageChannel)();
     port1.on('message', onProgress);
     port1.unref();
     try {

@@ -2,7 +2,6 @@
 // manifest. A map attempt writes into attempts/<id>-aN/; on success the dir is renamed to map/<id>/ and
 // then map/<id>.json is written (temp + rename). A task counts as committed only when its manifest
 // exists, so a kill at any moment leaves either a committed task or debris that a resume deletes.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { MapTaskResult } from './task-types.ts';
@@ -22,7 +21,8 @@ export function fingerprint(f: PlanFacts): string {
     reducers: f.reducers,
     splits: f.splits.map((s) => [resolve(s.file.path), s.file.size, s.file.mtimeMs, s.start, s.end === Infinity ? -1 : s.end]),
   };
-  return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+  // node:crypto loaded on first use: a run whose output is a stream never hashes its plan (run-job.ts).
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify(facts)).digest('hex');
 }
 
 export class WorkDir {

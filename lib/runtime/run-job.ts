@@ -1,6 +1,5 @@
 // runJob: plan, map, shuffle, reduce, commit. See docs/RUNTIME.md for the protocol and the decisions.
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -76,9 +75,15 @@ export function runJob(spec: JobSpec, options: RunOptions): Promise<JobResult> {
 
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** Six random letters and digits: the suffix mkdtemp gives, so our dirs look like every mkdtemp dir. */
+/**
+ * Six random letters and digits: the suffix mkdtemp gives, so our dirs look like every mkdtemp dir. From
+ * Math.random, not node:crypto (~10 ms of every run's start-up): the name needs no secrecy, because mkdir
+ * fails on any path that exists, a symlink included, and fresh() then draws another.
+ */
 function tempSuffix(): string {
-  return [...randomBytes(6)].map((b) => SUFFIX_CHARS[b % SUFFIX_CHARS.length]).join('');
+  let suffix = '';
+  for (let i = 0; i < 6; i++) suffix += SUFFIX_CHARS[Math.floor(Math.random() * SUFFIX_CHARS.length)];
+  return suffix;
 }
 
 function looksOurs(path: string | undefined, prefix: string): path is string {
@@ -187,7 +192,9 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     const splits: PlannedSplit[] = planSplits(files, {
       mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
     });
-    const fp = fingerprint({ job: jobIdentity(spec, job), reducers: s.reducers, splits });
+    // The plan's fingerprint serves --resume and the finished-earlier check, both of which find the work dir
+    // through OUT's lock: output to a stream has neither, and skips the hash (node:crypto's start-up).
+    const fp = outDir ? fingerprint({ job: jobIdentity(spec, job), reducers: s.reducers, splits }) : '';
     if (outDir && !s.overwrite && existsSync(outDir.out)) {
       const done = finishedEarlier(outDir, stale, fp, splits.length, started);
       if (!done) outDir.checkTarget(false);
@@ -212,7 +219,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     if (!wd) {
       workDir = spool ?? fresh();
       wd = new WorkDir(workDir);
-      wd.writePlan(fp);
+      if (outDir) wd.writePlan(fp);
     } else if (spool) rmSync(spool, { recursive: true, force: true });
     // Output to a stream: parts are written inside the private work dir, then copied out.
     stage = outDir ? outDir.makeStage() : mkdtempSync(join(workDir as string, 'out-'));

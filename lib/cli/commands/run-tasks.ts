@@ -8,10 +8,10 @@
 //     the runtime's reduce task: a stable merge of the runs in the order given, grouped by the job's group,
 //     reduced, written to PART under a temp name and renamed. Prints {"counters": {...}} on stdout.
 // Without --partitions / --runs the commands speak the Hadoop Streaming line protocol (streaming.ts).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomHex } from '../../../plumbing/random-hex.ts';
 import type { Command } from 'commander';
 import type { ResolvedJob } from '../../job/load.ts';
 import { jobRefOf, type JobRef } from '../../job/load.ts';
@@ -114,7 +114,7 @@ async function runTaskOf(name: 'map' | 'reduce', spec: JobSpec, job: ResolvedJob
   const final = resolve(flags.output);
   const env = taskEnv(ref, 1, flags);
   const scratch = mkdtempSync(join(tmpdir(), 'mrpipe-reduce-'));
-  const tmpPath = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+  const tmpPath = `${final}.tmp-${randomHex(6)}`;
   let r;
   try {
     r = await runReduceTask(job, {
