@@ -12,8 +12,6 @@ export interface TaskBudget {
   youngMb: number;
   /** Estimated bytes the map side holds before it spills. */
   collector: number;
-  /** Bytes a counting job's (built-in sum/count) key table holds before it spills, counted exactly. */
-  counting: number;
   /** Bytes of each run writer's buffer. */
   writeBuffer: number;
   /** Bytes of each run reader's buffer in a merge (fan-in + 1 of them at once). */
@@ -29,10 +27,6 @@ export function taskBudget(b: number, fanIn: number): TaskBudget {
     // input; at 4 MiB (the former B/32) that was ~2,100 scavenges per 200 MB, at 16 MiB ~280 (see pool.ts).
     youngMb: clamp(b / MiB / 8, 1, 16),
     collector: Math.max(1 << 16, Math.floor(0.2 * b)),
-    // A counting table is typed arrays outside the V8 heap, and keeps no key string in it: it takes twice
-    // the estimated share, still inside B with the heap such a job uses (its young generation and a few MB)
-    // and the merge's read buffers. Half the spills: 75 MB of real text, 9 -> 5, 702 k -> 650 k records.
-    counting: Math.max(1 << 16, Math.floor(0.4 * b)),
     writeBuffer: clamp(b / 64, 1 << 14, MiB),
     readBuffer: clamp((0.15 * b) / (fanIn + 1), 1 << 14, MiB),
   };

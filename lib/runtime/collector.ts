@@ -50,8 +50,6 @@ export function valueCost(v: unknown): number {
 export interface CollectorOptions {
   partitions: number;
   budget: number;
-  /** The budget of a counting job's table (sum/count: exact bytes, outside the heap); `budget` if absent. */
-  countingBudget?: number;
   dir: string;
   agg?: Aggregator;
   combine?: CombineFn;
@@ -99,7 +97,7 @@ export class Collector {
    * first when the table would grow past the budget. */
   private counting(count: boolean): (key: string, value: unknown) => void {
     const t = this.table;
-    const budget = this.o.countingBudget ?? this.o.budget;
+    const budget = this.o.budget;
     const agg = this.o.agg as Aggregator;
     return (key, value) => {
       // The value first: a bad one throws before the key is added.

@@ -68,7 +68,6 @@ export async function runMapTask(
   const collector = new Collector({
     partitions: env.partitions,
     budget: budget.collector,
-    countingBudget: budget.counting,
     dir: spec.dir,
     agg: job.agg ?? job.combineAgg,
     combine: job.combineAgg ? undefined : job.combine,
