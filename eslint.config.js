@@ -7,9 +7,15 @@ import tseslint from 'typescript-eslint';
 /** A rule for the files of one folder: no relative import of the folders above it (top-level or lib/). */
 function layer(files, above, message) {
   const up = above.join('|');
+  // The same path test for import('…'): esquery's regex cannot hold a '/', so it is written \x2F.
+  const dynamic = `^\\.{1,2}\\x2F(\\.\\.\\x2F)*(${up.replaceAll('/', '\\x2F')})(\\x2F|$)`;
   return {
     files,
     rules: {
+      'no-restricted-syntax': ['error', {
+        selector: `ImportExpression[source.value=/${dynamic}/]`,
+        message: `layers: ${message} (import() too; imports point down; docs/ARCHITECTURE.md)`,
+      }],
       'no-restricted-imports': ['error', {
         patterns: [
           // A relative path whose first folder after the ../ steps is one above this layer: ../../lib/cli/x.ts
@@ -23,7 +29,7 @@ function layer(files, above, message) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@
 // Usage: mrpipe run top -D MRPIPE_TOP=20 -D MRPIPE_FIELD=1 -D MRPIPE_SEP=space access.log
 import { fieldOf, intParam, param, separatorParam } from './support/params.ts';
 import { TopK } from '../operators/shuffle/keyed/topk.ts';
+import { words } from '../operators/shuffle/keyed/builtins.ts';
 import type { Emit } from '../operators/types.ts';
 
 export interface TopOptions {
@@ -16,8 +17,6 @@ export interface TopOptions {
   words?: boolean;
 }
 
-const WHITESPACE = /[ \t\n\v\f\r]+/;
-
 export function top(opts: TopOptions = {}) {
   const k = opts.k ?? 10;
   const field = opts.field ?? 0;
@@ -26,10 +25,8 @@ export function top(opts: TopOptions = {}) {
     name: 'top',
     encoding: 'latin1' as const,
     map(line: string, emit: Emit<number>): void {
-      if (opts.words) {
-        for (const w of line.split(WHITESPACE)) if (w !== '') emit(w, 1);
-        return;
-      }
+      // The one word definition (runs of bytes other than ASCII whitespace), the wordcount recipe's.
+      if (opts.words) return words(line, emit);
       const v = fieldOf(line, field, sep);
       if (v !== undefined) emit(v, 1);
     },

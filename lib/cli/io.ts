@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { isGzip, isGzipDataError, openInputStream } from '../../plumbing/open-input.ts';
 import { BrokenPipe, type CliError, describeFsError, failure, isEpipe, usageError } from './errors.ts';
 import { readChunksSync } from './streaming/sync-io.ts';
@@ -131,11 +131,6 @@ export function tempDirError(err: unknown, dir: string | undefined, flag: string
   return failure(`writing ${what} in ${label}: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/** A byte stream of one input; `.gz` files are decompressed on the way (plumbing/open-input.ts). */
-export function openInput(spec: InputSpec, highWaterMark = 1 << 20): Readable {
-  return openInputStream(spec.path, { highWaterMark });
-}
-
 /**
  * Every chunk of every input, in order; errors name the input. Plain files and stdin are read
  * synchronously into one reused buffer (the consumer must copy what it keeps); .gz through zlib.
@@ -183,7 +178,7 @@ async function* readStdinReusing(size: number): AsyncGenerator<Buffer> {
 /** Every chunk of every input, in order; errors name the input. */
 export async function* readInputs(specs: readonly InputSpec[], highWaterMark = 1 << 20): AsyncGenerator<Buffer> {
   for (const spec of specs) {
-    const stream = openInput(spec, highWaterMark);
+    const stream = openInputStream(spec.path, { highWaterMark });
     try {
       for await (const chunk of stream) yield chunk as Buffer;
     } catch (err) {

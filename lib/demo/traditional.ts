@@ -5,28 +5,13 @@
 // Writes OUTDIR/part-00000 (word<TAB>count, byte order) and OUTDIR/_SUCCESS, like `mrpipe run wordcount`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-// The wordcount recipe's words: maximal runs of bytes other than ASCII whitespace.
-const OTHER_WHITESPACE = /[\t\v\f\r]/;
-const WHITESPACE = /[ \t\v\f\r]+/;
+import { words } from '../../operators/shuffle/keyed/builtins.ts';
 
 export function countWords(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (w: string) => { counts.set(w, (counts.get(w) ?? 0) + 1); };
-  for (const line of text.split('\n')) {
-    if (OTHER_WHITESPACE.test(line)) {
-      for (const w of line.split(WHITESPACE)) if (w !== '') add(w);
-      continue;
-    }
-    let start = 0;
-    for (;;) {
-      const sp = line.indexOf(' ', start);
-      const end = sp < 0 ? line.length : sp;
-      if (end > start) add(line.slice(start, end));
-      if (sp < 0) break;
-      start = sp + 1;
-    }
-  }
+  // The wordcount recipe's words (the one definition: runs of bytes other than ASCII whitespace).
+  for (const line of text.split('\n')) words(line, add);
   return counts;
 }
 

@@ -1,9 +1,13 @@
 // The checks every runner makes on what job code does, written once for the runtime's map and reduce
-// tasks, the in-memory path and the Hadoop Streaming commands: emit's key type, values JSON can carry
-// exactly, a synchronous map/reduce, and a reduce failure naming its key. Errors of the job's own code or
+// tasks, the in-memory path and the Hadoop Streaming commands, on the keyed stages' own (operators/shuffle/
+// keyed/checks.ts): emit's key type, values JSON can carry exactly, a synchronous map/reduce, and a reduce
+// failure naming its key. Errors of the job's own code or
 // data are marked deterministic: a retry would fail the same way, so the scheduler fails at once.
 import { BuiltinError } from '../../operators/shuffle/keyed/builtins.ts';
+import { checkKey, describeError, isPromise, quoteKey } from '../../operators/shuffle/keyed/checks.ts';
 import type { Emit } from '../../operators/types.ts';
+
+export { checkKey, describeError, quoteKey };
 
 const DETERMINISTIC = Symbol.for('mrpipe.deterministic');
 
@@ -21,25 +25,6 @@ export function isDeterministic(err: unknown): boolean {
   return false;
 }
 
-export const quoteKey = (key: string): string => JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
-
-/** "Name: message" of anything thrown. */
-export function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  let text: string;
-  try { text = String(v); } catch { text = Object.prototype.toString.call(v); }
-  return `${typeof v} ${text}`;
-}
-
-/** emit's key check (map and reduce, every runner). */
-export function checkKey(key: unknown, who = 'emit'): asserts key is string {
-  if (typeof key !== 'string') throw new TypeError(`${who}: key must be a string, got ${typeName(key)} (convert it with String())`);
-}
-
 /** A reduce's ctx.emit: the key checked, then written. */
 export function reduceEmit(write: (key: string, value: unknown) => void): Emit {
   return (key, value) => {
@@ -47,8 +32,6 @@ export function reduceEmit(write: (key: string, value: unknown) => void): Emit {
     write(key, value);
   };
 }
-
-const isPromise = (r: unknown): boolean => r !== undefined && r !== null && typeof (r as Promise<unknown>).then === 'function';
 
 /** A map returned a Promise (an async map): an error, since emits after it returns would be lost. */
 export function checkMapResult(r: unknown): void {

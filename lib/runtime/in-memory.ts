@@ -12,6 +12,7 @@ import { addCounter, BUILTIN_GROUP, mergeCounters } from './counters.ts';
 import type { InputFile } from './inputs.ts';
 import { callReduce, reduceEmit, valueJson } from '../job/checks.ts';
 import { compareKeys, partitionOf } from './keys.ts';
+import { KeyGroups, type KeyedSource } from '../../operators/shuffle/keyed/group.ts';
 import { runMapTask, type MapSink } from './map-task.ts';
 import { PartWriter } from './reduce-task.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
@@ -95,6 +96,29 @@ function sortKeys(keys: string[]): string[] {
 export { partName } from './parts.ts';
 
 /**
+ * The held keys (in order) as a key-sorted source of records for KeyGroups: a key's accumulator when the
+ * Map holds one per key (`held`), else each of its values.
+ */
+function heldSource(keys: readonly string[], map: Map<string, any>, held: boolean): KeyedSource<unknown> {
+  let i = -1;
+  let j = 0;
+  let values: readonly unknown[] = [];
+  return {
+    advance() {
+      if (++j < values.length) return true;
+      while (++i < keys.length) {
+        values = held ? [roundTrip(map.get(keys[i]), keys[i])] : map.get(keys[i]) as unknown[];
+        j = 0;
+        if (values.length > 0) return true;
+      }
+      return false;
+    },
+    key: () => keys[i],
+    value: () => values[j],
+  };
+}
+
+/**
  * Runs the whole job in this thread; writes part files into stage. Returns the counters. Files are read in
  * env.chunkSize chunks (each read is an async call, so signals are handled between chunks), and what the
  * Map holds is checked after each chunk against limits.hold.
@@ -162,23 +186,15 @@ export async function runInMemory(
           }
           groups += ks.length;
         }
-        for (let i = agg && !job.group ? ks.length : 0; i < ks.length;) {
-          const g = job.group ? job.group(ks[i]) : ks[i];
-          let j = i + 1;
-          if (job.group) while (j < ks.length && job.group(ks[j]) === g) j++;
-          const members = ks.slice(i, j);
-          const values = (function* () {
-            for (const k of members) {
-              ctx.key = k;
-              if (held) yield roundTrip(sink.map.get(k), k);
-              else yield* sink.map.get(k) as unknown[];
-            }
-          })();
-          const r = callReduce(reduce, g, values, ctx);
+        // Any other reduce: the one group-by-key (KeyGroups, as the reduce tasks use it) over the held keys.
+        const grouped = new KeyGroups(heldSource(agg && !job.group ? [] : ks, sink.map, held !== undefined),
+          { group: job.group, onValue: (k) => { ctx.key = k; } });
+        for (let g = grouped.nextGroup(); g !== null; g = grouped.nextGroup()) {
+          const before = grouped.records;
+          const r = callReduce(reduce, g, grouped.values(), ctx);
           if (r !== undefined) out.write(formatRecord(g, r, fmt));
           groups++;
-          i = j;
-          if (due(members.length)) await breathe();
+          if (due(Math.max(1, grouped.records - before))) await breathe();
         }
       }
       out.close();

@@ -6,16 +6,12 @@ import { DEFAULT_MEMORY, parseSize } from '../../plumbing/sizes.ts';
 import type { BadRecordsPolicy, RunOptions } from '../job/types.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../operators/lines/line-splitter.ts';
 import { DEFAULT_CHUNK_SIZE } from '../../operators/lines/read-chunks.ts';
+import { DEFAULT_SPLIT_SIZE } from '../../operators/lines/plan-ranges.ts';
 
 export { DEFAULT_MEMORY };
 export const DEFAULT_THRESHOLD = 100 * 1024 * 1024;
-/**
- * 128 MiB, Hadoop 2's block size and Spark's maxPartitionBytes. Each map task starts an empty key table and
- * sorts and spills it at its end, so fewer, larger tasks cost less: word count on 1 GiB, 1 worker, measured
- * 68.9-71.9 s with 64 MiB splits, 64.3 s with 128 MiB and 59.2 s with 256 MiB. 256 MiB was not taken: a
- * 1.2 GiB file would make 5 tasks for 2 workers (one runs alone at the end), and --resume loses more.
- */
-export const DEFAULT_SPLIT_SIZE = 128 * 1024 * 1024;
+/** The one split size (128 MiB, why: operators/lines/plan-ranges.ts), planRanges' default too. */
+export { DEFAULT_SPLIT_SIZE };
 /** The line operators' measured default read size. */
 export { DEFAULT_CHUNK_SIZE };
 export const DEFAULT_MAX_ATTEMPTS = 3;

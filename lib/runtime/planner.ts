@@ -7,6 +7,7 @@
 // start to end and uses the plan only in the job's fingerprint. inMemoryFits is auto's choice between the two paths.
 import { IN_MEMORY_BYTES_PER_INPUT_BYTE, inMemoryHold } from './budget.ts';
 import type { InputFile } from './inputs.ts';
+import { planRanges } from '../../operators/lines/plan-ranges.ts';
 
 /** Below this a range is not worth a task of its own (task start-up, one more run per partition). */
 export const MIN_SPLIT_BYTES = 8 * 1024 * 1024;
@@ -27,16 +28,11 @@ export interface PlanOptions {
   splittable: boolean;
 }
 
+/** The operators' even cut (planRanges); the last range reads to EOF, whatever the file has become. */
 function ranges(file: InputFile, count: number): PlannedSplit[] {
   if (count <= 1 || file.size <= 1) return [{ file, start: 0, end: Infinity }];
-  const out: PlannedSplit[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = Math.floor((file.size * i) / count);
-    const end = i === count - 1 ? Infinity : Math.floor((file.size * (i + 1)) / count);
-    if (end !== Infinity && end <= start) continue;
-    out.push({ file, start, end });
-  }
-  return out;
+  const cut = planRanges(file.size, { count });
+  return cut.map(({ start, end }, i) => ({ file, start, end: i === cut.length - 1 ? Infinity : end }));
 }
 
 /** Map tasks for one splittable file when mapTasks is not given. */

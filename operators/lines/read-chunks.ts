@@ -16,6 +16,7 @@ export interface ReadChunksOptions {
   end?: number;
   /** Bytes per read. Default DEFAULT_CHUNK_SIZE (measured, see docs/OPERATORS.md). */
   chunkSize?: number;
+  /** Abort: destroys the stream with an AbortError (the generator reading the file ends). Default: none. */
   signal?: AbortSignal;
   /**
    * Called once with the file offset of the first byte delivered: with start > 0 the bytes up to the first

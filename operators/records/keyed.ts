@@ -8,8 +8,7 @@ import { reduce as reduceStage, type ReduceOptions } from '../shuffle/keyed/redu
 import { externalSort } from '../shuffle/sort/externalsort.ts';
 import { mergingReducerOf, type Combiner, type CombinerSpec, type Fold } from '../shuffle/keyed/builtins.ts';
 import { pipeSteps } from '../lines/pipe.ts';
-import { checkTmpDir } from '../check-options.ts';
-import { DEFAULT_MEMORY } from '../../plumbing/sizes.ts';
+import { checkTmpDir, memoryOption } from '../check-options.ts';
 import type { StringEncoding } from '../shuffle/runs/codec.ts';
 
 export type { CombineOptions, ReduceOptions, Fold, Combiner };
@@ -116,9 +115,8 @@ export const reduce: ReduceFunction = ((spec: never, options?: ReduceOptions) =>
  */
 export const aggregate: AggregateFunction = ((spec: CombinerSpec, options: AggregateOptions = {}) => {
   checkTmpDir(options.tmpDir, 'aggregate');
-  const memory = options.memory ?? DEFAULT_MEMORY;
-  if (!(memory >= 2)) throw new RangeError(`mrpipe: aggregate: memory must be a positive number of bytes, got ${String(memory)}`);
-  const half = Math.floor(memory / 2);
+  // Half each to the table and the sort: at least a byte each.
+  const half = Math.max(1, Math.floor(memoryOption(options.memory, 'aggregate') / 2));
   return pipeSteps([
     combineStage(spec, { memory: half, batchSize: options.batchSize }),
     externalSort<Pair>({

@@ -59,6 +59,19 @@ export function isRunTask(flags: RunTaskFlags): boolean {
   return flags.partitions !== undefined || flags.runs === true;
 }
 
+/** The run-file flags that mean nothing to the line protocol: given without --partitions / --runs, a usage error. */
+const RUN_TASK_ONLY: ReadonlyArray<[keyof RunTaskFlags, string]> = [
+  ['runDir', '--run-dir'], ['start', '--start'], ['end', '--end'], ['taskId', '--task-id'], ['memory', '--memory'],
+];
+
+/** Refuses (exit 2) a run-file flag on the line-protocol form, where it would be ignored. */
+export function refuseRunTaskFlags(name: 'map' | 'combine' | 'reduce', flags: RunTaskFlags): void {
+  const given = RUN_TASK_ONLY.find(([key]) => flags[key] !== undefined);
+  if (given === undefined) return;
+  const form = name === 'reduce' ? '`mrpipe reduce --runs`' : '`mrpipe map --partitions`';
+  throw usageError(`${given[1]} applies to the run-file form (${form}) only; the line protocol has no use for it`);
+}
+
 function taskEnv(ref: JobRef, partitions: number, flags: RunTaskFlags): TaskEnv {
   const budget = flags.memory === undefined ? DEFAULT_MEMORY : parseSize(flags.memory, '--memory');
   if (budget < MIN_MEMORY_PER_WORKER) throw usageError(`--memory: a task needs at least ${MIN_MEMORY_PER_WORKER >> 20}MB`);
@@ -92,6 +105,7 @@ async function runTaskOf(name: 'map' | 'reduce', spec: JobSpec, job: ResolvedJob
     if (flags.runs) throw usageError('--runs belongs to `mrpipe reduce`');
     const partitions = parseCount(flags.partitions as string, '--partitions');
     if (flags.runDir === undefined) throw usageError('--partitions needs --run-dir DIR (where the runs are written)');
+    if (flags.output !== undefined) throw usageError('-o does not apply to `mrpipe map --partitions`: its runs go to --run-dir, its manifest to stdout');
     if (files.length !== 1 || files[0] === '-') throw usageError('--partitions reads one split of one input FILE (not stdin)');
     const path = resolve(files[0]);
     let st;

@@ -10,7 +10,8 @@ import type { Command } from 'commander';
 import { TooFewFilesError } from '../../../operators/shuffle/runs/fdlimit.ts';
 import { Sorter } from '../../../operators/shuffle/sort/sorter.ts';
 import { gnuLineOrder, parseKeyDef, resolveOrder, type LineOrder } from '../../../operators/shuffle/keys/gnukeys.ts';
-import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, openInput, tempDirError, withOutput } from '../io.ts';
+import { checkInputs, checkOutput, checkStdout, checkTmpDir, describeReadError, inputSpecs, tempDirError, withOutput } from '../io.ts';
+import { openInputStream } from '../../../plumbing/open-input.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { CliError, EXIT_USAGE, failure, usageError } from '../errors.ts';
@@ -220,7 +221,7 @@ async function sortCommand(files: string[], flags: SortFlags): Promise<void> {
     for (const spec of specs) {
       const lines = new ByteLines(terminator);
       try {
-        for await (const chunk of openInput(spec)) {
+        for await (const chunk of openInputStream(spec.path)) {
           lines.write(chunk as Buffer, push);
           read += (chunk as Buffer).length;
           bar.update(read);

@@ -10,7 +10,7 @@ import { runStreamingTask, runTaskInThread, type TaskKind, type ThreadTask } fro
 import { describeFsError, failure, usageError } from '../errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
 import { describeOutputError, OutputTarget } from '../../../plumbing/output-target.ts';
-import { addRunTaskFlags, isRunTask, runTask, type RunTaskFlags } from './run-tasks.ts';
+import { addRunTaskFlags, isRunTask, refuseRunTaskFlags, runTask, type RunTaskFlags } from './run-tasks.ts';
 
 interface StreamingFlags extends JobFlags, RunTaskFlags {
   badRecords?: string;
@@ -59,6 +59,7 @@ function register(program: Command, name: TaskKind, summary: string): void {
     if (flags.map !== undefined && jobArg !== undefined) files = [jobArg, ...files];
     const spec = jobSpecOf(flags.map !== undefined ? undefined : jobArg, flags);
     if (name !== 'combine' && isRunTask(flags)) return runTask(name, spec, await loadJobSpec(spec), files, flags);
+    refuseRunTaskFlags(name, flags);
     const bad = parseBadRecords(flags.badRecords ?? 'fail');
     const badRecords = bad === 'fail' ? 0 : bad;
     const maxLineBytes = flags.maxLineBytes === undefined ? undefined : parseSize(flags.maxLineBytes, '--max-line-bytes');

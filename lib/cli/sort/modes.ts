@@ -8,7 +8,8 @@ import { DEFAULT_FAN_IN, mergeCursors } from '../../../operators/shuffle/runs/me
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { mergeRuns } from '../../../operators/shuffle/runs/merge-plan.ts';
 import { CliError, EXIT_FAILED, failure, usageError, describeFsError } from '../errors.ts';
-import { describeReadError, openInput, withOutput, type InputSpec } from '../io.ts';
+import { describeReadError, withOutput, type InputSpec } from '../io.ts';
+import { openInputStream } from '../../../plumbing/open-input.ts';
 import { ByteLines } from './byte-lines.ts';
 import { lineCursor, tempLineCursor } from './line-cursor.ts';
 import { RunFile } from '../../../plumbing/run-file.ts';
@@ -42,7 +43,7 @@ export async function checkSorted(spec: InputSpec, order: LineOrder, o: CheckOpt
     }
     prev = line;
   };
-  const stream = openInput(spec, 64 * 1024);
+  const stream = openInputStream(spec.path, { highWaterMark: 64 * 1024 });
   try {
     for await (const chunk of stream) lines.write(chunk as Buffer, next);
     lines.end(next);

@@ -9,11 +9,13 @@ import { Duplex } from 'node:stream';
 import type { Pair, Stage } from '../../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner, type SortedSpill } from './combiner.ts';
+import { memoryOption } from '../../check-options.ts';
 import { tagSorted } from '../sort/sorted-batches.ts';
 import { RECORD_SINK, type RecordFeed } from '../../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
 export interface CombineOptions {
+  /** Bytes the table holds (keys, accumulators) before it spills its pairs downstream, sorted by key. Default DEFAULT_MEMORY (256 MiB). */
   memory?: number;
   /** Pairs per output batch (default 4096). */
   batchSize?: number;
@@ -38,7 +40,7 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
   let at = 0;
   let resume: (() => void) | null = null;
   const table = new HashCombiner<V, A>(combiner, {
-    memory: options.memory,
+    memory: memoryOption(options.memory, 'combine'),
     onSpill(spill) {
       spilled = spill;
       tag = {};

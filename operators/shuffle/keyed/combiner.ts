@@ -10,6 +10,7 @@ import { collectGarbageAfterSpill } from '../gc.ts';
 import { sortOrder } from '../sort/prefixsort.ts';
 import { STRING_OVERHEAD, valueBytes } from '../sort/size.ts';
 import { KeyTable } from './key-table.ts';
+import { checkKey } from './checks.ts';
 
 /**
  * Per distinct key: the KeyTable's 16-byte slots at load ≤ 3/4 with doubling headroom (up to ~43 B), its hash
@@ -69,6 +70,7 @@ export class HashCombiner<V = unknown, A = V> {
   }
 
   add(key: string, value: V): void {
+    if (typeof key !== 'string') checkKey(key, 'combine');
     if (this.spilled) this.release();
     this.stats.values++;
     const slot = this.table.find(key);

@@ -1,5 +1,5 @@
 // Group-by-key over a key-sorted source, the one used by the operators (groupSorted, reduceSorted), the
-// runtime's reduce task and `mrpipe reduce`/`combine`. Each group's values are a one-shot iterable that
+// runtime's reduce task and in-memory path, and `mrpipe reduce`/`combine`. Each group's values are a one-shot iterable that
 // pulls from the source, so a key with 50 M values is reduced without gathering them. The source moves on
 // only when the next value is asked for: while a reducer works on a value, the source still holds that
 // value's record (its line, for an error message). With `group`, keys sort in full but group by group(key).

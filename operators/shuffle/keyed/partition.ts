@@ -6,6 +6,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import type { Pair, Stage } from '../../types.ts';
 import type { StringEncoding } from '../runs/codec.ts';
 import { partitionOf } from './hash.ts';
+import { checkKey } from './checks.ts';
 import { sortedRunOf, tagSorted } from '../sort/sorted-batches.ts';
 
 /** Options of partition: a custom hash, or the encoding of keys for the default one. */
@@ -26,7 +27,10 @@ function router(n: number, o: PartitionOptions): (key: string) => number {
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`mrpipe: partition count must be a positive integer, got ${n}`);
   const enc = o.encoding ?? 'utf8';
   const h = o.hash;
-  return h ? (k) => h(k, n) : (k) => partitionOf(k, n, enc);
+  return (k) => {
+    if (typeof k !== 'string') checkKey(k, 'partition');
+    return h ? h(k, n) : partitionOf(k, n, enc);
+  };
 }
 
 function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): Pair<V>[][] {

@@ -2,10 +2,11 @@
 // carry their accumulator across batches: O(1) memory per key however many values it has. A function
 // reducer (key, values) needs all values of a key at once in a stream (they arrive asynchronously), so the
 // stage gathers them — up to `maxValues` (default 1 M), beyond which it fails naming the key. For
-// unbounded keys use a Fold, or the sync reduceSorted() over a Sorter/run reader as the runtime does.
+// unbounded keys use a Fold, or the sync reduceSorted() over a Sorter or run reader (KeyGroups, the runtime's group-by).
 import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../../types.ts';
 import { isFold, resolveReducer, type Fold, type ReducerFn, type ReducerSpec } from './builtins.ts';
+import { checkKey, describeError, isPromise, quoteKey } from './checks.ts';
 
 /** Options of reduce: how many values a function reducer may gather for one key. */
 export interface ReduceOptions {
@@ -26,7 +27,14 @@ export function reduce<V, R>(reducer: ReducerSpec<V, R>, options: ReduceOptions 
     if (key === undefined) return;
     if (fold) out.push([key, fold.finish(acc, key)]);
     else {
-      const res = (fn as ReducerFn<V, R>)(key, values);
+      // The runtime's rules (lib/job/checks.ts): an error names its key, a Promise is refused.
+      let res: R;
+      try {
+        res = (fn as ReducerFn<V, R>)(key, values);
+      } catch (err) {
+        throw new Error(`reduce failed for key ${quoteKey(key)}: ${describeError(err)}`, { cause: err });
+      }
+      if (isPromise(res)) throw new TypeError(`reduce returned a Promise for key ${quoteKey(key)}: reduce must be synchronous`);
       if (res !== undefined) out.push([key, res]);
       values = [];
     }
@@ -41,6 +49,7 @@ export function reduce<V, R>(reducer: ReducerSpec<V, R>, options: ReduceOptions 
         for (let i = 0; i < batch.length; i++) {
           const [k, v] = batch[i];
           if (k !== key) {
+            checkKey(k, 'reduce');
             close(out);
             key = k;
             if (fold) acc = fold.start(k);

@@ -74,6 +74,7 @@ const COPY_BYTES = 1 << 18;
 export interface LineSorterOptions {
   /** Bytes held before a run is spilled: line bytes + LINE_OVERHEAD per line. Default DEFAULT_MEMORY (256 MiB). */
   memory?: number;
+  /** An existing directory under which the private run directory is made at the first spill. Default os.tmpdir(). */
   tmpDir?: string;
   /** Runs merged at once (≥ 2, default 16). */
   fanIn?: number;
@@ -81,6 +82,7 @@ export interface LineSorterOptions {
   reverse?: boolean;
   /** Keep one of each run of identical lines (-u). */
   unique?: boolean;
+  /** Called after each run file is written (for counters / progress). Default: none. */
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /**
    * A helper thread sorts part of each buffer and writes its run while the next buffer fills (two

@@ -23,7 +23,7 @@ export interface SortOptions<T> {
   keys?: (KeyDef | string)[];
   /** -t: one-character field separator (default: runs of blanks, as in GNU sort). */
   separator?: string;
-  /** How strings are held: 'latin1' = byte strings (fast native comparison), 'utf8' = any JS strings. */
+  /** How strings are held: 'latin1' = byte strings (fast native comparison), 'utf8' = any JS strings. Default 'utf8'. */
   encoding?: StringEncoding;
 }
 
