@@ -29,7 +29,7 @@ function layer(files, above, message) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/data/', 'coverage/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,7 @@ const WORDS: Array<[RegExp, string]> = [
   [/\(streaming: 'auto' or true\)/g, '(--streaming auto or on)'],
   [/\blower workers\b/g, 'lower --workers'],
   [/\bwith badRecords\b/g, 'with --bad-records N'],
+  [/\braise badRecords\b/g, 'raise --bad-records'],
   [/\bfor workers: (\d+)/g, 'for --workers $1'],
   [/\bpoint tmpDir \(or TMPDIR\)/g, 'point -T / --tmp-dir (or TMPDIR)'],
   [/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./g,

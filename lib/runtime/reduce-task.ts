@@ -100,7 +100,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
       const bytesOut = new PartBytes(spec.tmpPath);
       let raw: RawCursor | undefined;
       try {
-        raw = openMergedRaw(spec.runs, mergeOpts);
+        raw = openMergedRaw(spec.runs, mergeOpts, spec.range);
         const [groups, records] = reduceCounts(raw, bytesOut, job.agg as Aggregator, job.encoding, (g, n) => {
           progress.recordsIn = n;
           progress.recordsOut = g;
@@ -126,7 +126,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
     const out = new PartWriter(spec.tmpPath, job.encoding);
     let cur: RunCursor | undefined;
     try {
-      cur = openMerged(spec.runs, mergeOpts);
+      cur = openMerged(spec.runs, mergeOpts, spec.range);
       const fmt = job.output;
       const reduce = job.reduce;
       let groupCount = 0;

@@ -243,6 +243,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     };
     let reused = 0;
     let mapTasks = splits.length;
+    /** The files of the one part going to a stream, in order, when the reduce split it. */
+    let pieces: string[] | undefined;
     // A word count (built-in 'words' map, 'sum'/'count' reduce) runs on the word-count engine, in flat
     // memory on every path: no in-memory path, no map tasks (word-job.ts). An option only the general
     // runtime honours (wordEngineHonours) sends it there.
@@ -288,7 +290,11 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       if (s.badRecords !== 'fail' && bad > s.badRecords) {
         throw new Error(`${bad} bad records in all, more than the ${s.badRecords} allowed (badRecords); see the mrpipe.badRecords counter`);
       }
-      mergeCounters(counters, await reducePhase(ctx, wd, mapped.results, s.reducers, stage as string));
+      // One key-ordered stream: its one partition is reduced in two halves at once (split at a key, so a
+      // group function, which may join keys across it, keeps one task).
+      const reduced = await reducePhase(ctx, wd, mapped.results, s.reducers, stage as string, toStream && !job.group);
+      mergeCounters(counters, reduced.counters);
+      pieces = reduced.parts[0];
     }
     if (signal.aborted) throw signal.reason;
     tracker.setPhase('commit');
@@ -302,7 +308,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       committed = true;
     } else {
       const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
-      await pipeline(createReadStream(join(stage as string, parts[0])), sink, { end: sink !== process.stdout });
+      const files = pieces ?? [join(stage as string, parts[0])];
+      await pipeline(async function* () { for (const f of files) yield* createReadStream(f); }, sink, { end: sink !== process.stdout });
     }
     run.emit('counters', final);
     tracker.setPhase('done');

@@ -77,7 +77,7 @@ test('a JSON array under --threshold is streamed: peak RSS within --memory 64MB 
 
 test('a map that emits far more than its input outgrows the in-memory share: the job goes on streaming, within budget', (t) => inTempDir(async (dir) => {
   const input = join(dir, 'small.txt');
-  highCardinality(input, '600KB');
+  highCardinality(input, '300KB'); // 5 k lines of ~57 bytes, 50 keys each: 260 k distinct keys, 15 MB of key text
   const job = join(dir, 'fan.mjs');
   writeFileSync(job, "export default { name: 'fan', map(l, emit) { for (let i = 0; i < 50; i++) emit(l + i, 1); }, reduce: 'sum' };\n");
   const r = measured(dir, ['run', job, input, '--memory', '16MB', '--workers', '1', '--counters']);
