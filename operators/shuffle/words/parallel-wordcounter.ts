@@ -110,12 +110,20 @@ export class ParallelWordCounter {
     this.#slotBytes = Math.min(2 ** SLOT_BITS, Math.max(16, Math.floor(options.slotBytes ?? SLOT_BYTES)));
     this.#share = helpers === 0 ? memory : Math.floor((memory - helpers * HELPER_COST) / (helpers + 1));
     if (helpers > 0) {
-      this.#dir = makeTempDir(options.tmpDir, 'mrpipe-wc-');
       const onSpill = (spilling: boolean): void => this.#spilling(spilling);
-      this.#local = new WordCounter({ ...options, memory: this.#share, runDir: this.#dir, runPrefix: 'm-', onSpill });
+      this.#local = new WordCounter({ ...options, memory: this.#share, runDir: () => this.#runDir(), runPrefix: 'm-', onSpill });
     } else {
       this.#local = new WordCounter({ ...options, memory: this.#share });
     }
+  }
+
+  /**
+   * The run directory the counters share, made when the first of them spills or the helpers start: a small
+   * input, which does neither, makes no directory (start-up).
+   */
+  #runDir(): string {
+    this.#dir ??= makeTempDir(this.#opts.tmpDir, 'mrpipe-wc-');
+    return this.#dir;
   }
 
   /** The private spill directory (while there is one). */
@@ -287,7 +295,7 @@ export class ParallelWordCounter {
     const ringCtl = new SharedArrayBuffer((RING_COUNTS + SLOTS * helpers) * 4);
     this.#ringCtl = new Int32Array(ringCtl);
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
-    const dir = this.#dir as string;
+    const dir = this.#runDir();
     for (let i = 0; i < this.#helperCount; i++) {
       const run = early[i];
       const data: WordCountWorkerData = {

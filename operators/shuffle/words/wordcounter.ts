@@ -21,10 +21,11 @@ export interface WordCounterOptions {
   /** Most runs merged at once (≥ 2, default 64); more runs are merged in passes. Lowered under `ulimit -n`. */
   fanIn?: number;
   /**
-   * An existing directory to write the runs into instead of a private one made here; its owner removes it
-   * (dispose() only closes the runs). Used by ParallelWordCounter, whose counters share one directory.
+   * An existing directory to write the runs into instead of a private one made here, or a function that
+   * gives it at the first spill; its owner removes it (dispose() only closes the runs). Used by
+   * ParallelWordCounter, whose counters share one directory, made only once one of them spills.
    */
-  runDir?: string;
+  runDir?: string | (() => string);
   /** Prefix of this counter's run names inside `runDir` (counters sharing a directory need different ones). */
   runPrefix?: string;
   /** Called with true before each spill of the table while counting, and with false after it. */
@@ -57,6 +58,8 @@ export class WordCounter {
   #readBufs: Buffer[] | undefined;
   #fanIn: number;
   #dir: string | undefined;
+  /** Gives the owner's shared run directory at the first spill (options.runDir as a function). */
+  readonly #sharedDir: (() => string) | undefined;
   #runs: string[] = [];
   #names = 0;
   #cursor: WordCountCursor | undefined;
@@ -71,7 +74,8 @@ export class WordCounter {
     if (!(fanIn >= 2)) throw new RangeError(`mrpipe: WordCounter fanIn must be at least 2, got ${options.fanIn}`);
     this.#fanIn = fanIn;
     this.#parent = options.tmpDir;
-    this.#dir = options.runDir;
+    this.#dir = typeof options.runDir === 'string' ? options.runDir : undefined;
+    this.#sharedDir = typeof options.runDir === 'function' ? options.runDir : undefined;
     this.#ownsDir = options.runDir === undefined;
     this.#prefix = options.runPrefix ?? '';
     this.#onSpill = options.onSpill;
@@ -199,7 +203,7 @@ export class WordCounter {
   }
 
   #newRun(): string {
-    if (this.#dir === undefined) this.#dir = makeTempDir(this.#parent, 'mrpipe-wc-');
+    this.#dir ??= this.#sharedDir ? this.#sharedDir() : makeTempDir(this.#parent, 'mrpipe-wc-');
     return path.join(this.#dir, `${this.#prefix}run-${String(this.#names++).padStart(5, '0')}.wc`);
   }
 
