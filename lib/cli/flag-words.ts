@@ -10,6 +10,7 @@ const WORDS: Array<[RegExp, string]> = [
   [/\braise memory\b/g, 'raise --memory'],
   [/\blower workers\b/g, 'lower --workers'],
   [/\bwith badRecords\b/g, 'with --bad-records N'],
+  [/\braise badRecords\b/g, 'raise --bad-records'],
   [/\bfor workers: (\d+)/g, 'for --workers $1'],
   [/\bpoint tmpDir \(or TMPDIR\)/g, 'point -T / --tmp-dir (or TMPDIR)'],
   [/Raise maxLineBytes, or pass onOverlong: 'skip' to skip such lines and count them\./g,

@@ -2,7 +2,7 @@
 // through ctx.counter(group, name, n).
 import type { Counters } from '../job/types.ts';
 
-export const BUILTIN_GROUP = 'mrpipe';
+export { BUILTIN_GROUP } from '../job/records.ts';
 
 export function addCounter(c: Counters, group: string, name: string, n = 1): void {
   const g = (c[group] ??= {});

@@ -6,7 +6,8 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters, MapContext } from '../job/types.ts';
-import { checkKey, checkMapResult, describeError, markDeterministic } from '../job/checks.ts';
+import { checkKey, markDeterministic } from '../job/checks.ts';
+import { BadRecordPolicy, MapRecords, overlongLine, recordMessage, RecordFailure } from '../job/records.ts';
 import { BuiltinError } from '../../operators/shuffle/keyed/builtins.ts';
 import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
@@ -16,20 +17,6 @@ import { fileChunks } from '../../operators/lines/file-chunks.ts';
 import { LineSplitter } from '../../operators/lines/line-splitter.ts';
 import { lineNumberAt, rawBlocks } from './input-chunks.ts';
 import type { MapTaskResult, MapTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
-
-/** A record the job could not handle (its map threw, or its text is not JSON). */
-class RecordFailure {
-  readonly error: unknown;
-  readonly offset: number | undefined;
-  readonly line: number | undefined;
-  readonly index: number | undefined;
-  constructor(error: unknown, offset: number | undefined, line: number | undefined, index: number | undefined) {
-    this.error = error;
-    this.offset = offset;
-    this.line = line;
-    this.index = index;
-  }
-}
 
 /** A system error (ENOSPC, EFBIG, EMFILE, EIO…) from Node's I/O, or the shuffle's DiskFullError (code
  * ENOSPC): never the record's fault. (Node's own usage errors are ERR_*, not errno names.) */
@@ -78,47 +65,25 @@ export async function runMapTask(
   });
   const target: MapSink = sink ?? collector;
   let out = 0;
-  /** An I/O error from spilling (disk full…) or an overflowing built-in sum: no one record's fault, so it
-   * is kept where neither --bad-records nor a map that catches what emit throws can swallow it. */
-  let ioFailure: unknown;
   const maxChars = recordCap(env.budget);
   const emit = (key: string, value?: unknown): void => {
     checkKey(key);
     // A key or string value bigger than the task's heap can copy would abort V8 (budget.ts, recordCap).
     if (key.length > maxChars || (typeof value === 'string' && value.length > maxChars)) throw tooBig(key, value, maxChars);
-    if (ioFailure) throw ioFailure;
+    if (mapper.fatal) throw mapper.fatal;
     out++;
     try {
       target.add(key, value);
     } catch (err) {
-      if (isIoError(err) || (err instanceof BuiltinError && err.overflow)) ioFailure = err;
+      // An I/O error from spilling (disk full…) or an overflowing built-in sum: no one record's fault, so
+      // it is kept where neither --bad-records nor a map that catches what emit throws can swallow it.
+      if (isIoError(err) || (err instanceof BuiltinError && err.overflow)) mapper.fatal = err;
       throw err;
     }
   };
   const ctx: MapContext = { file: spec.name, offset: undefined, line: undefined, index: undefined, counter, taskId: spec.id };
-  const map = job.map;
-  const limit = env.badRecords === 'fail' ? 0 : env.badRecords;
-  let bad = 0;
-  const call = (record: unknown): void => {
-    let r: unknown;
-    try {
-      r = map(record, emit, ctx);
-    } catch (err) {
-      if (ioFailure) throw ioFailure;
-      fail(err);
-      return;
-    }
-    if (ioFailure) throw ioFailure;
-    try {
-      checkMapResult(r);
-    } catch (err) {
-      throw new RecordFailure(err, ctx.offset, ctx.line, ctx.index);
-    }
-  };
-  const fail = (err: unknown): void => {
-    if (++bad > limit) throw new RecordFailure(err, ctx.offset, ctx.line, ctx.index);
-    counter(BUILTIN_GROUP, 'badRecords');
-  };
+  const mapper = new MapRecords(job.map, emit, ctx, new BadRecordPolicy(env.badRecords, counter));
+  const limit = mapper.policy.limit;
   const report = () => { progress.recordsOut = out; onProgress?.({ ...progress }); };
 
   const tctx = { taskId: spec.id, kind: 'map' as const, file: spec.name, counter };
@@ -126,7 +91,7 @@ export async function runMapTask(
   await job.setup?.(tctx);
   try {
     if (job.input === 'json') {
-      await readJsonArray(spec, env, ctx, call, fail, progress, report);
+      await readJsonArray(spec, env, ctx, (r) => mapper.apply(r), progress, report);
     } else {
       const jsonl = job.input === 'jsonl';
       const lineKnown = spec.start === 0;
@@ -135,19 +100,8 @@ export async function runMapTask(
         ctx.offset = offset;
         if (lineKnown) ctx.line = index + 1;
         records++;
-        if (!jsonl) {
-          call(text);
-          return;
-        }
-        if (text.trim() === '') return;
-        let v: unknown;
-        try {
-          v = JSON.parse(text);
-        } catch (err) {
-          fail(new SyntaxError(`not JSON: ${(err as Error).message}`));
-          return;
-        }
-        call(v);
+        if (!jsonl) mapper.apply(text);
+        else if (text.trim() !== '') mapper.applyJsonl(text);
       };
       let splitter: LineSplitter | undefined;
       // A counting collector keeps no strings, so lines may be slices of a decoded piece of input (about 2×
@@ -160,7 +114,7 @@ export async function runMapTask(
         onSkip: (l) => {
           ctx.offset = l.byteOffset;
           ctx.line = l.lineNumber ?? undefined;
-          fail(new RangeError(`line longer than maxLineBytes (${env.maxLineBytes} bytes)`));
+          mapper.bad(overlongLine(env.maxLineBytes));
         },
       });
       for await (const chunk of taskChunks(spec, env, (off) => { splitter = splitterAt(off); })) {
@@ -186,11 +140,7 @@ export async function runMapTask(
   } catch (err) {
     if (!(err instanceof RecordFailure)) throw err;
     const line = err.line ?? (err.offset !== undefined ? await lineNumberAt(spec.path, spec.gz, err.offset) : undefined);
-    const where = err.index !== undefined && job.input === 'json'
-      ? `${spec.name} element ${err.index}`
-      : `${spec.name} line ${line} (byte ${err.offset})`;
-    const what = limit > 0 ? `more than ${limit} bad records; the last: ` : '';
-    throw markDeterministic(new Error(`${where}: ${what}${describeError(err.error)} [task ${spec.id} ${rangeText(spec)} of ${spec.name}]`, { cause: err.error }));
+    throw markDeterministic(new Error(recordMessage(err, spec.name, line, ` [task ${spec.id} ${rangeText(spec)} of ${spec.name}]`), { cause: err.error }));
   } finally {
     await job.teardown?.(tctx);
   }
@@ -246,7 +196,7 @@ async function* taskChunks(spec: MapTaskSpec, env: TaskEnv, onStart: (offset: nu
 
 /** A top-level JSON array of any size, element by element through stream-json. */
 async function readJsonArray(
-  spec: MapTaskSpec, env: TaskEnv, ctx: MapContext, call: (r: unknown) => void, _fail: (e: unknown) => void,
+  spec: MapTaskSpec, env: TaskEnv, ctx: MapContext, call: (r: unknown) => void,
   progress: TaskProgress, report: () => void,
 ): Promise<void> {
   let bytes = 0;

@@ -13,7 +13,8 @@ import { ParallelWordCounter } from '../../operators/shuffle/words/parallel-word
 import type { WordCountCursor } from '../../operators/shuffle/words/wordrun.ts';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters } from '../job/types.ts';
-import { describeError, markDeterministic } from '../job/checks.ts';
+import { markDeterministic } from '../job/checks.ts';
+import { BadRecordPolicy, overlongLine, recordMessage, RecordFailure } from '../job/records.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { PART_BUFFER_BYTES, PartBytes } from './part-bytes.ts';
 import { partName } from './parts.ts';
@@ -78,12 +79,6 @@ export function countLF(buf: Buffer, s: number, e: number): number {
   return c;
 }
 
-/** Bad records seen so far in the whole job, against the allowance (0: the first fails the job). */
-interface BadRecords {
-  seen: number;
-  readonly limit: number;
-}
-
 /**
  * Feeds one input's lines to the counter, whole lines only, applying the line limit as the line splitter
  * does (a line's length leaves out its LF and a CR before it): an overlong line fails the job or, within
@@ -104,9 +99,9 @@ class LineFeeder {
   private readonly counter: ParallelWordCounter;
   private readonly name: string;
   private readonly max: number;
-  private readonly bad: BadRecords;
+  private readonly bad: BadRecordPolicy;
 
-  constructor(counter: ParallelWordCounter, name: string, max: number, bad: BadRecords) {
+  constructor(counter: ParallelWordCounter, name: string, max: number, bad: BadRecordPolicy) {
     this.counter = counter;
     this.name = name;
     this.max = max;
@@ -206,10 +201,7 @@ class LineFeeder {
     const line = this.lines + 1;
     const bad = this.bad;
     if (bad.limit === 0) throw new LineTooLongError(this.name, line, at, this.max);
-    if (++bad.seen > bad.limit) {
-      const last = describeError(new RangeError(`line longer than maxLineBytes (${this.max} bytes)`));
-      throw markDeterministic(new Error(`${this.name} line ${line} (byte ${at}): more than ${bad.limit} bad records; the last: ${last}`));
-    }
+    bad.skip(overlongLine(this.max), at, line);
   }
 
   private append(src: Buffer, s: number, e: number): void {
@@ -300,7 +292,7 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
   const counter = new ParallelWordCounter({
     memory: counterMemory(files, Math.max(1 << 20, o.memory - P * PART_BUFFER_BYTES)), tmpDir: o.tmpDir, helpers: o.workers - 1,
   });
-  const bad: BadRecords = { seen: 0, limit: env.badRecords === 'fail' ? 0 : env.badRecords };
+  const bad = new BadRecordPolicy(env.badRecords);
   const progress: TaskProgress = { id: 'map-0', bytesRead: 0, recordsIn: 0, recordsOut: 0, spills: 0 };
   let records = 0;
   let current: InputFile | undefined;
@@ -350,8 +342,11 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
   } catch (err) {
     // Said as a map task's failure is (the scheduler's suffix), the line limit explained as for any task.
     const e = await explainLineLimit(err, env);
-    if (current === undefined || signal.aborted || !(e instanceof Error)) throw e;
-    throw markDeterministic(new Error(`${e.message} [task map-0 reads bytes 0-EOF of ${current.name}]`, { cause: e }));
+    if (current === undefined || signal.aborted) throw e;
+    const suffix = ` [task map-0 reads bytes 0-EOF of ${current.name}]`;
+    if (e instanceof RecordFailure) throw markDeterministic(new Error(recordMessage(e, current.name, undefined, suffix), { cause: e.error }));
+    if (!(e instanceof Error)) throw e;
+    throw markDeterministic(new Error(`${e.message}${suffix}`, { cause: e }));
   } finally {
     counter.dispose();
   }

@@ -119,7 +119,7 @@ test('--bad-records takes fail|N in run and in map alike; anything else is a usa
     const args = [...cmd, '--map', '(r, emit) => emit(String(r.k), 1)', '--input-format', 'jsonl'];
     const failed = await mrpipe([...args, '--bad-records', 'fail'], bad);
     t.is(failed.status, 1, `${cmd[0]} --bad-records fail`);
-    t.regex(failed.stderr, /(line 2\b|:2 \(byte offset 8\))/);
+    t.regex(failed.stderr, /line 2 \(byte 8\)/);
     const skipped = await mrpipe([...args, '--bad-records', '1'], bad);
     t.is(skipped.status, 0, `${cmd[0]} --bad-records 1: ${skipped.stderr}`);
     t.regex(skipped.stdout.toString(), /^1\t1$/m);

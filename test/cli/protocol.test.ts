@@ -90,7 +90,7 @@ test('mrpipe map: a map that throws exits non-zero with the error (and where) on
   const r = await mrpipe(['map', job], 'a\nboom\nc\n');
   t.not(r.status, 0);
   t.regex(r.stderr, /map blew up on purpose/);
-  t.regex(r.stderr, /\(stdin\):2/, 'names the line');
+  t.regex(r.stderr, /\(stdin\) line 2 \(byte 2\)/, 'names the line');
 });
 
 test('mrpipe reduce: a reduce that throws exits non-zero with the error and the key on stderr', async (t) => {

@@ -75,7 +75,7 @@ test('a sum that overflows (1e308 + 1e308) is an error naming the key on every p
   }
   const wire = await cli(['reduce', 'wordcount'], { input: 'a\t1e308\na\t1e308\n' });
   t.is(wire.status, 1);
-  t.regex(wire.stderr, /\(stdin\):2 \(byte offset 8\): sum for key "a" is Infinity/);
+  t.regex(wire.stderr, /\(stdin\) line 2 \(byte 8\): sum for key "a" is Infinity/);
 }));
 
 test('a map or combine that throws is not retried as if its worker had crashed', (t) => inTempDir(async (dir) => {
@@ -102,10 +102,10 @@ test('mrpipe reduce --reduce sum/count: a wire line without a TAB or with null f
   for (const reduce of ['sum', 'count']) {
     const noTab = await cli(['reduce', ...map, '--reduce', reduce], { input: 'b\t1\nb\n' });
     t.is(noTab.status, 1, `${reduce}: ${noTab.stdout}`);
-    t.regex(noTab.stderr, new RegExp(`\\(stdin\\):2 \\(byte offset 4\\) \\(a line without a TAB: no value\\): ${reduce}: the value \\(missing\\) for key "b" is not a finite number`));
+    t.regex(noTab.stderr, new RegExp(`\\(stdin\\) line 2 \\(byte 4\\) \\(a line without a TAB: no value\\): ${reduce}: the value \\(missing\\) for key "b" is not a finite number`));
     const nul = await cli(['reduce', ...map, '--reduce', reduce], { input: 'a\tnull\na\t1\n' });
     t.is(nul.status, 1, `${reduce}: ${nul.stdout}`);
-    t.regex(nul.stderr, new RegExp(`\\(stdin\\):1 \\(byte offset 0\\): ${reduce}: the value null for key "a" is not a finite number`));
+    t.regex(nul.stderr, new RegExp(`\\(stdin\\) line 1 \\(byte 0\\): ${reduce}: the value null for key "a" is not a finite number`));
     t.is(nul.stdout.toString(), '');
   }
 });

@@ -40,7 +40,7 @@ test('map -o FILE: a job error in the task thread is reported as on the main thr
   writeFileSync(input, 'a b\nc d\n');
   const r = await cli(['map', '--map', '(l, emit) => { if (l === "c d") throw new Error("broke") }', input, '-o', join(dir, 'out.tsv')]);
   t.is(r.status, 1, r.stderr);
-  t.regex(r.stderr, /in\.txt:2 \(byte offset 4\): broke/);
+  t.regex(r.stderr, /in\.txt line 2 \(byte 4\): Error: broke/);
   t.deepEqual(readdirSync(dir), ['in.txt']);
   const ok = await cli(['map', 'wordcount', input, '-o', join(dir, 'out.tsv')]);
   t.is(ok.status, 0, ok.stderr);

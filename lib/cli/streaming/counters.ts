@@ -1,8 +1,9 @@
 // User and built-in counters of a streaming task, reported to Hadoop on stderr as increments
 // (`reporter:counter:GROUP,NAME,AMOUNT`), every few seconds while the task runs and once at the end.
+import { BUILTIN_GROUP } from '../../job/records.ts';
 import { counterLine } from './protocol.ts';
 
-export const GROUP = 'mrpipe';
+export const GROUP = BUILTIN_GROUP;
 
 export class StreamingCounters {
   readonly #pending = new Map<string, number>();

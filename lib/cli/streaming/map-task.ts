@@ -2,12 +2,14 @@
 // The input file name comes from Hadoop's environment (mapreduce_map_input_file) when it is set, so jobs
 // that look at ctx.file (join, invertedindex) work under Hadoop as they do locally.
 import type { ResolvedJob } from '../../job/load.ts';
-import { checkKey, checkMapResult } from '../../job/checks.ts';
+import { checkKey } from '../../job/checks.ts';
+import { BadRecordPolicy, MapRecords, overlongLine } from '../../job/records.ts';
 import type { MapContext, TaskContext } from '../../job/types.ts';
-import { BrokenPipe, CliError, usageError } from '../errors.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/line-splitter.ts';
+import { usageError } from '../errors.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { encodePair } from './protocol.ts';
-import { BadRecords } from './records.ts';
+import { failOnRecord, warnSkipped } from './records.ts';
 import { SyncLineReader, type SyncOutput } from './sync-io.ts';
 
 export interface TaskOptions {
@@ -33,7 +35,6 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
     throw usageError(`job ${job.name} reads a JSON array (input: 'json'), which Hadoop cannot split by lines — convert it to JSONL (one value per line) and set input: 'jsonl'`);
   }
   const counters = new StreamingCounters();
-  const bad = new BadRecords(opts.badRecords, counters);
   const split = hadoopSplit();
   const inputs = opts.inputs.length === 0 ? ['-'] : opts.inputs;
   const out = opts.out;
@@ -41,37 +42,48 @@ export async function runMapTask(job: ResolvedJob, opts: TaskOptions): Promise<S
   let records = 0;
   const emit = (key: string, value: unknown): void => {
     checkKey(key);
-    out.write(encodePair(key, job.liftValue(key, value)));
+    const line = encodePair(key, job.liftValue(key, value));
+    try {
+      out.write(line);
+    } catch (err) {
+      // A closed pipe or a full disk is no record's fault: it fails the task even if the map catches it.
+      mapper.fatal = err;
+      throw err;
+    }
     emitted++;
   };
   const counter = (group: string, name: string, n = 1): void => counters.add(group, name, n);
+  const ctx: MapContext = { file: '-', offset: 0, line: undefined, index: undefined, counter, taskId: process.env.mapreduce_task_id ?? 'map-0' };
+  const mapper = new MapRecords(job.map, emit, ctx, new BadRecordPolicy(opts.badRecords, counter, (err) => warnSkipped(ctx, err)));
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   for (const input of inputs) {
     const file = split.file ?? (input === '-' ? '-' : input);
     const startOffset = input === '-' ? split.start : 0;
-    const taskCtx: TaskContext = { taskId: process.env.mapreduce_task_id ?? 'map-0', kind: 'map', file, counter };
+    const taskCtx: TaskContext = { taskId: ctx.taskId, kind: 'map', file, counter };
     await job.setup?.(taskCtx);
+    ctx.file = file;
     // Overlong lines are bad records: skipped while the allowance lasts, else the task fails naming them.
     const onSkip = opts.badRecords > 0
-      ? (l: { lineNumber: number | null; byteOffset: number }) => bad.handle('reading', { file, line: l.lineNumber, offset: l.byteOffset }, new Error('line longer than --max-line-bytes'))
+      ? (l: { lineNumber: number | null; byteOffset: number }) => {
+        ctx.offset = l.byteOffset;
+        ctx.line = l.lineNumber ?? undefined;
+        mapper.bad(overlongLine(maxLineBytes));
+      }
       : undefined;
     const reader = new SyncLineReader(input, job.encoding, startOffset, { maxLineBytes: opts.maxLineBytes, onSkip });
-    const ctx: MapContext = { file, offset: 0, line: undefined, index: undefined, counter, taskId: taskCtx.taskId };
     const jsonl = job.input === 'jsonl';
-    let line: string | null;
-    while ((line = reader.next()) !== null) {
-      if (jsonl && line.trim() === '') continue;
-      records++;
-      ctx.offset = reader.offset;
-      ctx.line = reader.lineNumber ?? undefined;
-      try {
-        checkMapResult(job.map(jsonl ? JSON.parse(line) : line, emit, ctx));
-      } catch (err) {
-        // Output problems (a closed pipe, a full disk) are not the record's fault.
-        if (err instanceof BrokenPipe || err instanceof CliError) throw err;
-        bad.handle(jsonl && err instanceof SyntaxError ? 'parsing JSONL' : 'map', { file, line: reader.lineNumber, offset: reader.offset }, err);
+    failOnRecord(file, () => {
+      let line: string | null;
+      while ((line = reader.next()) !== null) {
+        if (jsonl && line.trim() === '') continue;
+        records++;
+        ctx.offset = reader.offset;
+        ctx.line = reader.lineNumber ?? undefined;
+        if (jsonl) mapper.applyJsonl(line);
+        else mapper.apply(line);
+        if ((records & 0xffff) === 0) counters.tick();
       }
-      if ((records & 0xffff) === 0) counters.tick();
-    }
+    });
     await job.teardown?.(taskCtx);
   }
   out.flush();

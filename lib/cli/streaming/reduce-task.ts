@@ -9,7 +9,7 @@ import { callCombine, callReduce, reduceEmit } from '../../job/checks.ts';
 import { mergePartials } from '../../../operators/shuffle/keyed/builtins.ts';
 import { KeyGroups, type GroupOptions, type KeyedSource } from '../../../operators/shuffle/keyed/group.ts';
 import { BrokenPipe, CliError, failure } from '../errors.ts';
-import { describeWhere } from './records.ts';
+import { recordWhere } from '../../job/records.ts';
 import { StreamingCounters, GROUP } from './counters.ts';
 import { decodeKey, encodePair, splitPair } from './protocol.ts';
 import { SyncLineReader } from './sync-io.ts';
@@ -57,7 +57,7 @@ class WireSource implements KeyedSource<unknown> {
   /** Remembers the line the source holds as the place messages name. */
   mark(): void {
     const r = this.#reader;
-    const what = describeWhere({ file: r.name === '(stdin)' ? '-' : r.name, line: r.lineNumber, offset: r.offset });
+    const what = recordWhere(r.name, r.lineNumber, r.offset);
     this.#where = this.#text === undefined ? `${what} (a line without a TAB: no value)` : what;
   }
 

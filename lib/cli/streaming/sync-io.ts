@@ -75,10 +75,8 @@ export class SyncLineReader {
         try {
           this.#splitter.write(this.#buf.subarray(0, n), onLine);
         } catch (err) {
-          if (err instanceof LineTooLongError) {
-            const where = err.lineNumber === null ? `the line at byte offset ${err.byteOffset}` : `line ${err.lineNumber} (byte offset ${err.byteOffset})`;
-            throw failure(`${err.source}: ${where} is longer than ${err.maxLineBytes} bytes — raise the limit with --max-line-bytes, or skip such lines with --bad-records N`);
-          }
+          // The splitter's message, as the runtime gives it (in flags: lib/cli/flag-words.ts).
+          if (err instanceof LineTooLongError) throw failure(err.message);
           throw err;
         }
       }
