@@ -79,7 +79,8 @@ const pathCase = (size: number, i: number, scale: number): BenchCase => {
     notes: `Size ${i + 1} of 4 (${all}: 100 MiB, 500 MiB, 1 GiB and 4 GiB times BENCH_SCALE ${scale}; the Input line gives `
       + 'the exact bytes). The seed\'s comparison: the in-memory path reads each file whole (up to 1 GiB per read) and '
       + 'aggregates in one Map in one thread; the streaming path splits, maps on 2 workers, spills under --memory 256MB '
-      + 'and merges; both print on stdout (1 reducer). Reading flatness: take the streaming row\'s peak RSS from the four '
+      + 'and merges; both print on stdout (1 reducer). The in-memory row holds the text\'s 200,000 words (it fits even '
+      + '--memory 64MB; a forced in-memory run that outgrows --memory fails). Reading flatness: take the streaming row\'s peak RSS from the four '
       + 'sections of one run (same BENCH_SCALE and date); it should agree within 10% from the smallest size up (every '
       + 'size runs at least one map task per worker: a file at or below the 100MB threshold is still cut into '
       + 'min(workers, size / 8 MiB) ranges), while the in-memory row grows with the input. Time should grow linearly: '

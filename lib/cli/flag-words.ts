@@ -1,6 +1,6 @@
 // The library speaks in option names (`overwrite: true`, `memory`), the CLI in flags. Messages from
 // runJob and the operators pass through here on their way to stderr, so each is written once, in API words.
-const WORDS: Array<[RegExp, string]> = [
+const WORDS: Array<[RegExp, string | ((match: string, name: string) => string)]> = [
   [/\bpass overwrite: true\b/g, 'pass --overwrite'],
   [/\bwithout overwrite: true\b/g, 'without --overwrite'],
   [/\bchoose another output\b/g, 'choose another -o'],
@@ -8,6 +8,10 @@ const WORDS: Array<[RegExp, string]> = [
   [/\boverwrite: true replaces\b/g, '--overwrite replaces'],
   [/\bpass overwrite: 'force'/g, 'add --force'],
   [/\braise memory\b/g, 'raise --memory'],
+  [/^(mapTasks|splitSize|threshold|maxAttempts) plans or retries\b/g,
+    (_, name: string) => `${{ mapTasks: '--map-tasks', splitSize: '--split-size', threshold: '--threshold', maxAttempts: '--max-attempts' }[name]} plans or retries`],
+  [/\(streaming: false\)/g, '(--streaming off)'],
+  [/\(streaming: 'auto' or true\)/g, '(--streaming auto or on)'],
   [/\blower workers\b/g, 'lower --workers'],
   [/\bwith badRecords\b/g, 'with --bad-records N'],
   [/\braise badRecords\b/g, 'raise --bad-records'],
@@ -20,6 +24,6 @@ const WORDS: Array<[RegExp, string]> = [
 /** A library message in the CLI's words: option names become the flags that set them. */
 export function flagWords(message: string): string {
   let out = message;
-  for (const [api, flag] of WORDS) out = out.replace(api, flag);
+  for (const [api, flag] of WORDS) out = typeof flag === 'string' ? out.replace(api, flag) : out.replace(api, flag);
   return out;
 }

@@ -67,11 +67,10 @@ export class Collector {
   recordsWritten = 0;
   private bytes = 0;
   private readonly o: CollectorOptions;
-  /** Aggregating paths: the distinct keys held; their values are counts[id] (sum/count) or accs[id]. Counting
-   * jobs keep no key strings: the table holds each key's UTF-8 bytes, so a spill sorts and writes bytes
-   * (sortRanges) and its memory is known to the byte (key-table.ts, bytes mode). */
+  /** Aggregating paths: the distinct keys held; their values are in the table's slots (sum/count) or accs[id].
+   * Counting jobs keep no key strings: the table holds each key's UTF-8 bytes, so a spill sorts and writes
+   * bytes (sortRanges) and its memory is known to the byte (key-table.ts, bytes mode). */
   private readonly table: KeyTable;
-  private counts: Float64Array;
   /** An accumulator per key (other built-ins), or the pending values per key (user combine). */
   private accs: unknown[] = [];
   private keys: string[] = [];
@@ -88,13 +87,14 @@ export class Collector {
     this.runs = Array.from({ length: o.partitions }, () => []);
     this.sumsCounts = o.agg === builtins.sum || o.agg === builtins.count;
     // A counting table starts within its budget (~64 bytes a key with its arrays), however small that is.
-    this.table = new KeyTable(this.sumsCounts ? Math.max(16, Math.min(1 << 10, o.budget >> 6)) : 1 << 10, { bytes: this.sumsCounts, bytesPerId: 8 });
-    this.counts = new Float64Array(this.table.idCapacity);
+    this.table = this.sumsCounts
+      ? new KeyTable(Math.max(16, Math.min(1 << 10, o.budget >> 6)), { bytes: true, slotValues: true })
+      : new KeyTable(1 << 10);
     this.add = this.sumsCounts ? this.counting(o.agg === builtins.count) : (k, v) => this.addAny(k, v);
   }
 
-  /** The hot path of word-count-like jobs: one table probe, counts in a Float64Array; a new key spills first
-   * when the table would grow past the budget. */
+  /** The hot path of word-count-like jobs: one table probe, the count in the slot it reads; a new key spills
+   * first when the table would grow past the budget. */
   private counting(count: boolean): (key: string, value: unknown) => void {
     const t = this.table;
     const budget = this.o.budget;
@@ -102,9 +102,8 @@ export class Collector {
     return (key, value) => {
       // The value first: a bad one throws before the key is added.
       const v: number = count ? 1 : typeof value === 'number' && value - value === 0 ? value : agg.init(value, key);
-      const found = t.find(key);
-      if (found >= 0) {
-        this.counts[found] += v;
+      if (t.find(key) >= 0) {
+        t.values[t.at] += v;
         return;
       }
       const grow = t.growthBytes(key.length);
@@ -112,13 +111,7 @@ export class Collector {
         this.spill();
         t.find(key); // the insert goes where this search ends
       }
-      const id = t.insert(key);
-      if (id >= this.counts.length) {
-        const grown = new Float64Array(t.idCapacity);
-        grown.set(this.counts);
-        this.counts = grown;
-      }
-      this.counts[id] = v;
+      t.insert(key, v);
     };
   }
 
@@ -237,7 +230,8 @@ export class Collector {
     const t = this.table;
     const n = t.size;
     const { arena, starts, lens } = t;
-    const counts = this.counts;
+    const counts = new Float64Array(n);
+    t.valuesById(counts);
     // Partitions: latin1 keys reuse the table's hash (partitionOf's for byte strings); UTF-8 ones hash
     // their arena bytes, which is partitionOf's FNV-1a over the same bytes.
     const part = new Uint32Array(P === 1 ? 0 : n);

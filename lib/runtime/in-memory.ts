@@ -4,6 +4,7 @@
 // JSON-round-tripped like the streaming path's run files do. What the Map holds is estimated as it grows:
 // past the caller's limit the run stops (OverBudget) and the job takes the streaming path instead.
 import { join } from 'node:path';
+import bytes from 'bytes';
 import { renameSync } from 'node:fs';
 import type { ResolvedJob } from '../job/load.ts';
 import { formatRecord } from '../job/format.ts';
@@ -70,6 +71,13 @@ export class OverBudget extends Error {
     super(`the in-memory path would hold more than ${limit} bytes (${held} estimated so far)`);
     this.name = 'OverBudget';
   }
+}
+
+/** The forced in-memory path (streaming: false) held more than the whole budget: the job fails rather
+ * than grow past it (under auto it goes on streaming instead). */
+export function inMemoryOverBudget(memory: number): Error {
+  return new Error(`the in-memory path (streaming: false) would hold more than the memory budget of ${bytes.format(memory)}: `
+    + "raise memory, or let the job stream (streaming: 'auto' or true)");
 }
 
 export interface InMemoryLimits {

@@ -1,16 +1,21 @@
-// Raw blocks of a whole input (json input, .gz files through zlib), and the line number of a byte offset
+// Raw blocks of a whole input (json input, the word engine, .gz files through zlib), and the line number of a byte offset
 // for error messages. Byte ranges of plain files are read by the line operators' fileChunks.
 import { open } from 'node:fs/promises';
 import { openInputStream } from '../../plumbing/open-input.ts';
 
 const LF = 10;
 
-async function* fileBlocks(path: string, start: number, chunkSize: number): AsyncGenerator<Buffer> {
+/**
+ * A plain file's bytes from `start`, chunkSize at a time. Fresh buffers, as a consumer may keep a block;
+ * with `reuse`, one buffer serves every read (each block must be consumed before the next is asked for).
+ */
+async function* fileBlocks(path: string, start: number, chunkSize: number, reuse = false): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
     let pos = start;
+    const shared = reuse ? Buffer.allocUnsafeSlow(chunkSize) : undefined;
     for (;;) {
-      const b = Buffer.allocUnsafe(chunkSize);
+      const b = shared ?? Buffer.allocUnsafe(chunkSize);
       const { bytesRead } = await fh.read(b, 0, chunkSize, pos);
       if (bytesRead === 0) return;
       pos += bytesRead;
@@ -32,9 +37,10 @@ async function* gunzipBlocks(path: string, chunkSize: number): AsyncGenerator<Bu
   }
 }
 
-/** Raw byte blocks of a whole input (json input), decompressed when .gz. */
-export function rawBlocks(path: string, gz: boolean, chunkSize: number): AsyncGenerator<Buffer> {
-  return gz ? gunzipBlocks(path, chunkSize) : fileBlocks(path, 0, chunkSize);
+/** Raw byte blocks of a whole input (json input, the word engine), decompressed when .gz; `reuse`: see
+ * fileBlocks (a plain file's blocks then share one buffer). */
+export function rawBlocks(path: string, gz: boolean, chunkSize: number, reuse = false): AsyncGenerator<Buffer> {
+  return gz ? gunzipBlocks(path, chunkSize) : fileBlocks(path, 0, chunkSize, reuse);
 }
 
 /** The 1-based line number of the line starting at byte `offset` (counts newlines before it; used for errors). */

@@ -1,5 +1,6 @@
 // The two phases of the streaming path as task lists for the scheduler: map tasks (skipping those a
-// killed run committed), then one reduce task per partition over every map task's runs of it.
+// killed run committed), then one reduce task per partition over every map task's runs of it (two, each
+// merging half of its keys, when one partition goes to a stream).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Counters, TaskEvent } from '../job/types.ts';
@@ -9,6 +10,8 @@ import type { PlannedSplit } from './planner.ts';
 import type { Executor } from './pool.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkDir } from './resume.ts';
+import { middleKey, type KeyRange } from './runs.ts';
+import { taskBudget } from './budget.ts';
 import { schedule, type Schedulable } from './scheduler.ts';
 import type { MapTaskResult, MapTaskSpec, ReduceTaskSpec, TaskEnv } from './task-types.ts';
 
@@ -59,22 +62,27 @@ export async function mapPhase(ctx: PhaseContext, w: WorkDir, splits: PlannedSpl
   return { results: results as MapTaskResult[], reused };
 }
 
-/** One reduce task per partition, each merging its runs in map-task order (the merge is stable). */
-export async function reducePhase(ctx: PhaseContext, w: WorkDir, maps: MapTaskResult[], reducers: number, stage: string): Promise<Counters> {
-  const { onTask, tracker } = ctx;
+/**
+ * One reduce task per partition, each merging its runs in map-task order (the merge is stable). `split`
+ * (one partition read by one stream, keys grouped as they are): the partition's keys are cut at a middle
+ * key (middleKey) and two tasks merge the halves at once, into the part file and `<part>.upper`; the part
+ * is those files in that order. Returns the counters and the files of each part, in order.
+ */
+export async function reducePhase(
+  ctx: PhaseContext, w: WorkDir, maps: MapTaskResult[], reducers: number, stage: string, split = false,
+): Promise<{ counters: Counters; parts: string[][] }> {
+  const { onTask, tracker, env } = ctx;
   const counters: Counters = {};
   tracker.setPhase('reduce');
   const tasks: Schedulable[] = [];
-  for (let r = 0; r < reducers; r++) {
-    const id = `reduce-${r}`;
-    const runs = maps.flatMap((res, i) => res.runs[r].map((name) => join(w.taskDir(`map-${i}`), name)));
-    const final = join(stage, partName(r));
+  const parts: string[][] = [];
+  const task = (id: string, what: string, r: number, runs: string[], final: string, range?: KeyRange): Schedulable => {
     onTask({ id, kind: 'reduce', state: 'pending', attempt: 0 });
-    tasks.push({
-      id, kind: 'reduce', what: `task ${id} merges partition ${r} of ${maps.length} map tasks into ${partName(r)}`,
+    return {
+      id, kind: 'reduce', what,
       spec: (attempt): ReduceTaskSpec => ({
         kind: 'reduce', id, partition: r, runs, scratch: join(w.dir, 'scratch', `${id}-a${attempt}`),
-        tmpPath: `${final}.tmp-a${attempt}`, final,
+        tmpPath: `${final}.tmp-a${attempt}`, final, range,
       }),
       cleanup: (t) => {
         rmSync((t as ReduceTaskSpec).tmpPath, { force: true });
@@ -85,8 +93,27 @@ export async function reducePhase(ctx: PhaseContext, w: WorkDir, maps: MapTaskRe
         const c = res.counters[BUILTIN_GROUP] ?? {};
         tracker.task({ id, bytesRead: 0, recordsIn: c.reduceInputRecords ?? 0, recordsOut: c.outputRecords ?? 0, spills: c.mergePasses ?? 0 });
       },
-    });
+    };
+  };
+  for (let r = 0; r < reducers; r++) {
+    const id = `reduce-${r}`;
+    const runs = maps.flatMap((res, i) => res.runs[r].map((name) => join(w.taskDir(`map-${i}`), name)));
+    const final = join(stage, partName(r));
+    const what = `task ${id} merges partition ${r} of ${maps.length} map tasks into ${partName(r)}`;
+    // Split only where both halves merge in one pass: with passes ahead, each would run them all.
+    const middle = split && reducers === 1 && ctx.executor.concurrency > 1 && runs.length <= env.fanIn
+      ? middleKey(runs, taskBudget(env.budget, env.fanIn).readBuffer)
+      : undefined;
+    if (!middle) {
+      tasks.push(task(id, what, r, runs, final));
+      parts.push([final]);
+      continue;
+    }
+    const upper = `${final}.upper`;
+    tasks.push(task(id, `${what} (the keys before the middle key)`, r, runs, final, { to: middle }));
+    tasks.push(task(`${id}-upper`, `${what} (the keys from the middle key on)`, r, runs, upper, { from: middle }));
+    parts.push([final, upper]);
   }
   await schedule(tasks, { ...ctx, onProgress: (p) => tracker.task(p) });
-  return counters;
+  return { counters, parts };
 }

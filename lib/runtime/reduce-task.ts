@@ -7,10 +7,11 @@ import { formatRecord } from '../job/format.ts';
 import type { Counters, ReduceContext } from '../job/types.ts';
 import { callReduce, reduceEmit } from '../job/checks.ts';
 import { KeyGroups, type KeyedSource } from '../../operators/shuffle/keyed/group.ts';
-import { copyBytes, pairLayout, readTaggedInt, readTaggedValue, TAG_FLOAT, TAG_INT, type PairLayout } from '../../operators/shuffle/runs/codec.ts';
+import { readTaggedValue } from '../../operators/shuffle/runs/codec.ts';
 import { taskBudget } from './budget.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { openMerged, openMergedRaw, valueOf, type RawCursor, type RunCursor } from './runs.ts';
+import { sumEqualKeys } from './sum-keys.ts';
 import { PartBytes } from './part-bytes.ts';
 import { builtins, checkSum, type Aggregator } from '../../operators/shuffle/keyed/builtins.ts';
 import type { ReduceTaskResult, ReduceTaskSpec, TaskEnv, TaskProgress } from './task-types.ts';
@@ -71,13 +72,9 @@ function countsOnBytes(job: ResolvedJob): boolean {
  * string and no JSON per record. Same output, counters and errors as the general reduce with the built-in.
  */
 function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding: 'utf8' | 'latin1', onGroups: (groups: number, records: number) => void): [number, number] {
-  let held = Buffer.allocUnsafe(256);
-  let heldLength = -1;
-  let total = 0;
   let groups = 0;
-  let records = 0;
   const keyOf = (buf: Buffer, s: number, n: number): string => buf.toString('utf8', s, s + n);
-  const emit = (): void => {
+  const records = sumEqualKeys(cur, (buf, v, end, k, n) => agg.partial(readTaggedValue(buf, v, end), keyOf(buf, k, n)) as number, (held, heldLength, total, records) => {
     if (total - total !== 0) checkSum(total, keyOf(held, 0, heldLength));
     let ascii = true;
     for (let i = 0; i < heldLength; i++) if (held[i] >= 0x80) { ascii = false; break; }
@@ -85,32 +82,7 @@ function reduceCounts(cur: RawCursor, out: PartBytes, agg: Aggregator, encoding:
     if (ascii || encoding === 'utf8') out.line(held, 0, heldLength, agg.result(total, ''));
     else out.text(keyOf(held, 0, heldLength), encoding, agg.result(total, ''));
     if ((++groups & 0xffff) === 0) onGroups(groups, records);
-  };
-  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
-  while (cur.advance()) {
-    const r = cur.current;
-    const buf = r.buf;
-    const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
-    const n = v - k;
-    // The partial count: a tagged number is read in place; anything else goes through the built-in.
-    const tag = buf[v];
-    const value = tag === TAG_INT ? readTaggedInt(buf, v + 1)
-      : tag === TAG_FLOAT ? buf.readDoubleLE(v + 1)
-        : agg.partial(readTaggedValue(buf, v, r.end), keyOf(buf, k, n)) as number;
-    records++;
-    let same = n === heldLength;
-    for (let i = 0; same && i < n; i++) if (buf[k + i] !== held[i]) same = false;
-    if (same) {
-      total += value;
-      continue;
-    }
-    if (heldLength >= 0) emit();
-    if (n > held.length) held = Buffer.allocUnsafe(Math.max(n, 2 * held.length));
-    copyBytes(buf, k, k + n, held, 0);
-    heldLength = n;
-    total = value;
-  }
-  if (heldLength >= 0) emit();
+  });
   return [groups, records];
 }
 
@@ -128,7 +100,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
       const bytesOut = new PartBytes(spec.tmpPath);
       let raw: RawCursor | undefined;
       try {
-        raw = openMergedRaw(spec.runs, mergeOpts);
+        raw = openMergedRaw(spec.runs, mergeOpts, spec.range);
         const [groups, records] = reduceCounts(raw, bytesOut, job.agg as Aggregator, job.encoding, (g, n) => {
           progress.recordsIn = n;
           progress.recordsOut = g;
@@ -154,7 +126,7 @@ export function runReduceTask(job: ResolvedJob, spec: ReduceTaskSpec, env: TaskE
     const out = new PartWriter(spec.tmpPath, job.encoding);
     let cur: RunCursor | undefined;
     try {
-      cur = openMerged(spec.runs, mergeOpts);
+      cur = openMerged(spec.runs, mergeOpts, spec.range);
       const fmt = job.output;
       const reduce = job.reduce;
       let groupCount = 0;

@@ -21,7 +21,7 @@ import type { Executor } from './pool.ts';
 import { ProgressTracker } from './progress.ts';
 import { fingerprint, WorkDir } from './resume.ts';
 import type { PhaseContext } from './phases.ts';
-import { runsOnWordEngine, runWordJob } from './word-job.ts';
+import { runsOnWordEngine, runWordJob, wordEngineHonours } from './word-job.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
 
@@ -186,8 +186,10 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
     const total = files.reduce((a, f) => a + f.size, 0);
+    // Under auto, a plan of map tasks or retries per task (only the streaming path runs tasks) chooses it.
     let streaming = s.streaming === 'auto'
-      ? !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
+      ? options.mapTasks !== undefined || options.maxAttempts !== undefined
+        || !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
       : s.streaming;
     const splits: PlannedSplit[] = planSplits(files, {
       mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
@@ -241,9 +243,12 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     };
     let reused = 0;
     let mapTasks = splits.length;
+    /** The files of the one part going to a stream, in order, when the reduce split it. */
+    let pieces: string[] | undefined;
     // A word count (built-in 'words' map, 'sum'/'count' reduce) runs on the word-count engine, in flat
-    // memory on every path: no in-memory path, no map tasks (word-job.ts).
-    const onWordEngine = runsOnWordEngine(job, raw);
+    // memory on every path: no in-memory path, no map tasks (word-job.ts). An option only the general
+    // runtime honours (wordEngineHonours) sends it there.
+    const onWordEngine = runsOnWordEngine(job, raw) && wordEngineHonours(options);
     if (onWordEngine) {
       streaming = true;
       mapTasks = files.length;
@@ -255,15 +260,17 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     } else if (!streaming) {
       tracker.setPhase('map');
       // Chosen by auto: held to its share of the budget, past which the job continues on the streaming path.
-      const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : undefined;
+      // Forced (streaming: false): held to the whole budget, past which the job fails (inMemoryOverBudget).
+      const hold = s.streaming === 'auto' ? inMemoryHold(s.memory) : s.memory;
       const memEnv = { ...env, budget: s.memory, maxLineBytes: Math.min(s.maxLineBytes, recordCap(s.memory)) };
       // The general path's modules (and piscina, stream-json) load only for a job that takes it.
-      const { runInMemory, OverBudget } = await import('./in-memory.ts');
+      const { runInMemory, OverBudget, inMemoryOverBudget } = await import('./in-memory.ts');
       try {
         mergeCounters(counters, await runInMemory(job, files, memEnv, stage as string, onProgress, { hold, signal }));
         mapTasks = files.length;
       } catch (err) {
         if (!(err instanceof OverBudget)) throw await explainLineLimit(err, memEnv);
+        if (s.streaming === false) throw inMemoryOverBudget(s.memory);
         streaming = true;
         // The abandoned Map is garbage now: give its memory back before the workers take their shares.
         collectGarbage();
@@ -283,7 +290,11 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       if (s.badRecords !== 'fail' && bad > s.badRecords) {
         throw new Error(`${bad} bad records in all, more than the ${s.badRecords} allowed (badRecords); see the mrpipe.badRecords counter`);
       }
-      mergeCounters(counters, await reducePhase(ctx, wd, mapped.results, s.reducers, stage as string));
+      // One key-ordered stream: its one partition is reduced in two halves at once (split at a key, so a
+      // group function, which may join keys across it, keeps one task).
+      const reduced = await reducePhase(ctx, wd, mapped.results, s.reducers, stage as string, toStream && !job.group);
+      mergeCounters(counters, reduced.counters);
+      pieces = reduced.parts[0];
     }
     if (signal.aborted) throw signal.reason;
     tracker.setPhase('commit');
@@ -297,7 +308,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       committed = true;
     } else {
       const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
-      await pipeline(createReadStream(join(stage as string, parts[0])), sink, { end: sink !== process.stdout });
+      const files = pieces ?? [join(stage as string, parts[0])];
+      await pipeline(async function* () { for (const f of files) yield* createReadStream(f); }, sink, { end: sink !== process.stdout });
     }
     run.emit('counters', final);
     tracker.setPhase('done');

@@ -1,6 +1,7 @@
 // What the scheduler sends to a task (in a worker thread or in-process) and what comes back.
 import type { BadRecordsPolicy, Counters } from '../job/types.ts';
 import type { JobRef } from '../job/load.ts';
+import type { KeyRange } from './runs.ts';
 
 export interface MapTaskSpec {
   kind: 'map';
@@ -32,6 +33,8 @@ export interface ReduceTaskSpec {
   /** Temp name of the part file; renamed to `final` on success. */
   tmpPath: string;
   final: string;
+  /** Only these keys of the partition (a half of a split reduce, see phases.ts); all when absent. */
+  range?: KeyRange;
 }
 
 export interface TaskEnv {

@@ -6,7 +6,6 @@
 // policy, counters, progress, abort, and the part files (partitioned by partitionOf, each in key order),
 // which run-job.ts commits as it commits any job's.
 import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
 import { ParallelWordCounter } from '../../operators/shuffle/words/parallel-wordcounter.ts';
@@ -34,6 +33,15 @@ export function runsOnWordEngine(job: ResolvedJob, spec: { combine?: unknown; re
     && (spec.combine === undefined || spec.combine === reduce)
     && job.input === 'lines' && job.output === 'tsv' && job.encoding === 'latin1'
     && !job.group && !job.setup && !job.teardown;
+}
+
+/**
+ * The run options the engine honours: all but those that shape the general runtime's tasks. A plan of map
+ * tasks (mapTasks, splitSize), retries per task (maxAttempts) and the in-memory path (streaming false) are
+ * the general runtime's; given one, the job runs there, which honours it, rather than have it ignored.
+ */
+export function wordEngineHonours(o: { mapTasks?: unknown; splitSize?: unknown; maxAttempts?: unknown; streaming?: unknown }): boolean {
+  return o.mapTasks === undefined && o.splitSize === undefined && o.maxAttempts === undefined && o.streaming !== false;
 }
 
 export interface WordJobOptions {
@@ -215,26 +223,6 @@ class LineFeeder {
   }
 }
 
-/** A plain file's bytes through one reused buffer (each chunk is consumed before the next read), or a .gz
- * file's through zlib. */
-async function* inputChunks(file: InputFile, chunkSize: number): AsyncGenerator<Buffer> {
-  if (file.gz) {
-    yield* rawBlocks(file.path, true, chunkSize);
-    return;
-  }
-  const fh = await open(file.path, 'r');
-  try {
-    const buf = Buffer.allocUnsafeSlow(chunkSize);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
-      if (bytesRead === 0) return;
-      yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
@@ -300,7 +288,8 @@ export async function runWordJob(files: readonly InputFile[], o: WordJobOptions)
     for (const file of files) {
       current = file;
       const feeder = new LineFeeder(counter, file.name, env.maxLineBytes, bad);
-      for await (const chunk of inputChunks(file, env.chunkSize)) {
+      // Each chunk is consumed before the next read: a plain file's chunks share one buffer.
+      for await (const chunk of rawBlocks(file.path, file.gz, env.chunkSize, true)) {
         if (signal.aborted) throw signal.reason;
         feeder.write(chunk);
         progress.bytesRead += chunk.length;

@@ -41,12 +41,26 @@ test('in-memory = streaming with group, with and without combine (fast-check)', 
         const outs: string[][] = [];
         for (const streaming of [false, true]) {
           const out = join(dir, `out-${n}-${streaming}`);
-          await runJob(job(combine), { inputs: [file], output: out, streaming, reducers, workers: 1, mapTasks: 2 });
+          await runJob(job(combine), { inputs: [file], output: out, streaming, reducers, workers: 1, ...(streaming ? { mapTasks: 2 } : {}) });
           outs.push(readParts(out));
         }
         t.deepEqual(outs[0], outs[1]);
       },
     ), { numRuns: 25 });
+  } finally {
+    cleanup();
+  }
+});
+
+test('runJob: options that plan or retry map tasks are refused with streaming: false, which runs none', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'u1 1\n');
+    for (const [name, value] of [['mapTasks', 2], ['splitSize', '1MB'], ['threshold', '1MB'], ['maxAttempts', 2]] as const) {
+      await t.throwsAsync(runJob(job(false), { inputs: [file], output: join(dir, `out-${name}`), streaming: false, [name]: value }),
+        { instanceOf: RangeError, message: `${name} plans or retries map tasks; the in-memory path (streaming: false) runs none` });
+    }
   } finally {
     cleanup();
   }

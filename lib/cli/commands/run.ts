@@ -57,13 +57,6 @@ function checkHonoured(flags: RunFlags): void {
     }
   }
   if (flags.counters && flags.quiet) throw usageError('--counters and -q contradict each other: -q prints no counters');
-  const streaming = flags.streaming?.toLowerCase();
-  if (streaming !== undefined && ['off', 'false', 'no', '0'].includes(streaming)) {
-    // These plan the streaming path's map tasks (--threshold: which files are split); the in-memory path runs none.
-    for (const [value, flag] of [[flags.mapTasks, '--map-tasks'], [flags.splitSize, '--split-size'], [flags.threshold, '--threshold']] as const) {
-      if (value !== undefined) throw usageError(`${flag} plans map tasks; --streaming ${flags.streaming} runs none (the in-memory path)`);
-    }
-  }
   if (flags.output === undefined) {
     if (flags.resume) throw usageError('--resume needs -o OUT (it reuses the map tasks of a killed run into OUT)');
     if (flags.overwrite) throw usageError('--overwrite needs -o OUT (output on stdout replaces nothing)');

@@ -29,6 +29,11 @@ export interface KeyTableOptions {
   bytes?: boolean;
   /** Bytes per id that the caller keeps in arrays of idCapacity entries (counted in heldBytes/growthBytes). */
   bytesPerId?: number;
+  /**
+   * Each slot also holds a number, `values[at]` after a find that hit or an insert: a count kept there is
+   * read with the slot a lookup reads anyway, rather than from an array by id (one cache miss less a hit).
+   */
+  slotValues?: boolean;
 }
 
 export class KeyTable {
@@ -44,9 +49,16 @@ export class KeyTable {
   private count = 0;
   /** hashes[id]: FNV-1a 32 (signed) over the chars of keys[id]. */
   hashes: Int32Array;
+  /** slotValues: the slots' numbers (a view of their memory); the key found or inserted last has values[at]. */
+  values: Float64Array;
+  at = 0;
+  /** Int32s per slot: 4, or 6 with a value (its float64 at int32s 4-5, so values index slot * 3 + 2). */
+  private readonly stride: number;
   /**
    * 4 int32s per slot: w0, w1, w2, id + 1 (0 = empty). A packed key: chars 0-3, 4-7, 8-10 little-endian
-   * and the length in w2's top byte (≤ 11, so w2 is never -1). Any other key: its hash, 0, -1. Load ≤ 3/4.
+   * and the length in w2's top byte (≤ 11, so w2 ≥ 0). Any other key: its hash, the arena offset of its
+   * bytes (bytes mode; else 0), and ~length (< 0), so keys of other lengths are passed over unread. Load ≤ 3/4.
+   * With slotValues, then the slot's value (two int32s).
    */
   private slots: Int32Array;
   private mask: number;
@@ -59,7 +71,9 @@ export class KeyTable {
   constructor(capacity = 1 << 10, o: KeyTableOptions = {}) {
     let cap = 16;
     while (3 * cap < 4 * capacity) cap *= 2;
-    this.slots = new Int32Array(4 * cap);
+    this.stride = o.slotValues === true ? 6 : 4;
+    this.slots = new Int32Array(this.stride * cap);
+    this.values = new Float64Array(o.slotValues === true ? this.slots.buffer : new ArrayBuffer(0));
     this.mask = cap - 1;
     const ids = Math.max(16, capacity);
     this.hashes = new Int32Array(ids);
@@ -120,21 +134,25 @@ export class KeyTable {
         else if (i < 8) w1 |= c << ((i - 4) << 3);
         else w2 |= c << ((i - 8) << 3);
       }
-      if (wide > 255) { w0 = h; w1 = 0; w2 = -1; }
+      if (wide > 255) { w0 = h; w1 = 0; w2 = ~n; }
     } else {
       for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
       w0 = h;
-      w2 = -1;
+      w2 = ~n;
     }
     const slots = this.slots;
     const mask = this.mask;
+    const stride = this.stride;
     let s = h & mask;
     for (;;) {
-      const b = s << 2;
+      const b = s * stride;
       const e = slots[b + 3];
       if (e === 0) break;
-      if (slots[b] === w0 && slots[b + 1] === w1 && slots[b + 2] === w2
-        && (w2 !== -1 || (this.bytes ? this.sameBytes(e - 1, key) : this.keys[e - 1] === key))) return e - 1;
+      if (slots[b] === w0 && slots[b + 2] === w2
+        && (w2 >= 0 ? slots[b + 1] === w1 : this.bytes ? this.sameBytes(e - 1, slots[b + 1], key) : this.keys[e - 1] === key)) {
+        this.at = (b >> 1) + 2;
+        return e - 1;
+      }
       s = (s + 1) & mask;
     }
     this.probeSlot = s;
@@ -145,20 +163,22 @@ export class KeyTable {
     return -1;
   }
 
-  /** Bytes mode: whether id's bytes are key's UTF-8. */
-  private sameBytes(id: number, key: string): boolean {
+  /**
+   * Bytes mode: whether id's bytes (from `at` in the arena, which its slot holds) are key's UTF-8; id's key
+   * has as many chars as key (its slot says so). Then an ASCII key whose bytes match is id's key, with no
+   * look at id's length: id's first key.length bytes being ASCII chars, they are all of its chars.
+   */
+  private sameBytes(id: number, at: number, key: string): boolean {
     const arena = this.arena;
-    const at = this.starts[id];
-    const len = this.lens[id];
     const n = key.length;
-    if (len < n) return false;
     let i = 0;
     for (; i < n; i++) {
       const c = key.charCodeAt(i);
       if (c >= 0x80) break;
       if (arena[at + i] !== c) return false;
     }
-    if (i === n) return len === n;
+    if (i === n) return true;
+    const len = this.lens[id];
     // Not ASCII: compare the rest as UTF-8, encoded past the arena's used bytes (room is made, not kept).
     this.reserve(3 * (n - i));
     const end = this.arenaUsed + this.arena.utf8Write(key.slice(i), this.arenaUsed);
@@ -193,18 +213,24 @@ export class KeyTable {
     this.arenaUsed = at + len;
   }
 
-  /** Adds key, which the last find() did not find, and returns its id (= the size before). */
-  insert(key: string): number {
+  /** Adds key, which the last find() did not find, and returns its id (= the size before); `value` is its
+   * slot's (slotValues). */
+  insert(key: string, value = 0): number {
     const id = this.count++;
     if (id >= this.hashes.length) this.growIds();
     if (this.bytes) this.keep(id, key);
     else this.keys.push(key);
     this.hashes[id] = this.probeHash;
-    const b = this.probeSlot << 2;
+    const b = this.probeSlot * this.stride;
     this.slots[b] = this.probeW0;
-    this.slots[b + 1] = this.probeW1;
+    // A key not packed keeps where its bytes start (bytes mode): a lookup compares them with no other read.
+    this.slots[b + 1] = this.probeW2 < 0 && this.bytes ? this.starts[id] : this.probeW1;
     this.slots[b + 2] = this.probeW2;
     this.slots[b + 3] = id + 1;
+    if (this.stride === 6) {
+      this.at = (b >> 1) + 2;
+      this.values[this.at] = value;
+    }
     if (4 * (id + 1) > 3 * this.mask) this.grow();
     return id;
   }
@@ -225,23 +251,37 @@ export class KeyTable {
 
   private grow(): void {
     const old = this.slots;
-    const cap = old.length >> 1; // twice the slots (4 int32s each)
-    const slots = new Int32Array(4 * cap);
+    const stride = this.stride;
+    const cap = 2 * (this.mask + 1);
+    const slots = new Int32Array(stride * cap);
     const mask = cap - 1;
     const hashes = this.hashes;
-    for (let b = 0; b < old.length; b += 4) {
+    let at = -1;
+    for (let b = 0; b < old.length; b += stride) {
       const e = old[b + 3];
       if (e === 0) continue;
       let s = hashes[e - 1] & mask;
-      while (slots[(s << 2) + 3] !== 0) s = (s + 1) & mask;
-      const d = s << 2;
-      slots[d] = old[b];
-      slots[d + 1] = old[b + 1];
-      slots[d + 2] = old[b + 2];
-      slots[d + 3] = e;
+      while (slots[s * stride + 3] !== 0) s = (s + 1) & mask;
+      const d = s * stride;
+      for (let i = 0; i < stride; i++) slots[d + i] = old[b + i];
+      if (e === this.count) at = (d >> 1) + 2; // the key inserted last keeps its `at`
     }
     this.slots = slots;
     this.mask = mask;
+    if (stride === 6) {
+      this.values = new Float64Array(slots.buffer);
+      this.at = at;
+    }
+  }
+
+  /** slotValues: each key's value by id, into[id] for id < size. */
+  valuesById(into: Float64Array): void {
+    const slots = this.slots;
+    const values = this.values;
+    for (let b = 0; b < slots.length; b += 6) {
+      const e = slots[b + 3];
+      if (e !== 0) into[e - 1] = values[(b >> 1) + 2];
+    }
   }
 
   /** Forgets every key, keeping the arrays' capacity (no churn of large allocations between spills). */

@@ -90,3 +90,8 @@ export class SortThread {
     this.st = undefined;
   }
 }
+
+/** The error a worker's failure stands for (its message and code). */
+export function failureError(f: WorkerFailure): Error {
+  return Object.assign(new Error(f.message), { code: f.code });
+}

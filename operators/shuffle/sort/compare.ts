@@ -12,11 +12,15 @@ export function fixUnit(c: number): number {
 
 /** UTF-8 byte order of two JS strings (correct for any strings, fastest on one-byte strings). */
 export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
+  return a === b ? 0 : compareUtf8From(a, b, 0);
+}
+
+/** compareUtf8 of two strings known to be equal before `depth` (the prefix sort's insertion sort). */
+export function compareUtf8From(a: string, b: string, depth: number): number {
   const n = a.length < b.length ? a.length : b.length;
-  let i = 0;
+  let i = depth;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === n) return a.length - b.length;
+  if (i >= n) return a.length - b.length;
   let x = a.charCodeAt(i);
   let y = b.charCodeAt(i);
   if (x >= 0xd800 && y >= 0xd800) {

@@ -4,7 +4,7 @@
 // (BigUint64Array.prototype.sort is a C++ std::sort), then recurse only into groups whose prefixes tie,
 // a few chars deeper. The index in the low bits makes equal keys keep input order (stable). Small groups
 // finish with an insertion sort that compares from the known common depth.
-import { compareUtf8, fixUnit } from './compare.ts';
+import { compareUtf8, compareUtf8From, fixUnit } from './compare.ts';
 
 const SMALL = 12;
 
@@ -107,7 +107,7 @@ function insertionSort(keys: readonly string[], order: Uint32Array, lo: number, 
     const r = order[i];
     const s = keys[r];
     let j = i - 1;
-    while (j >= lo && compareFrom(keys[order[j]], s, depth) > 0) {
+    while (j >= lo && compareUtf8From(keys[order[j]], s, depth) > 0) {
       order[j + 1] = order[j];
       j--;
     }
@@ -118,20 +118,6 @@ function insertionSort(keys: readonly string[], order: Uint32Array, lo: number, 
 function insertionSortFull(keys: readonly string[], order: Uint32Array, lo: number, hi: number): void {
   const part = Array.from(order.subarray(lo, hi)).sort((x, y) => compareUtf8(keys[x], keys[y]) || x - y);
   order.set(part, lo);
-}
-
-function compareFrom(a: string, b: string, depth: number): number {
-  const n = a.length < b.length ? a.length : b.length;
-  let i = depth;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i >= n) return a.length - b.length;
-  let x = a.charCodeAt(i);
-  let y = b.charCodeAt(i);
-  if (x >= 0xd800 && y >= 0xd800) {
-    x = fixUnit(x);
-    y = fixUnit(y);
-  }
-  return x - y;
 }
 
 /** Stably sort records by the UTF-8 byte order of keyOf(record) (or the records themselves if strings). */
