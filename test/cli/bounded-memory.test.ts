@@ -1,15 +1,17 @@
 // Bounded memory on stdin: a large input generated on the fly and piped in, peak RSS of the mrpipe
 // process measured by /usr/bin/time (never the time). Two bounds: under CEILING_MB, and grown over the
 // same command on an empty input by less than 3/4 of the input (so the input cannot have been held). The
-// default 80 MB keeps the suite fast (the peaks grow 25-38 MB over an empty input's, under 3/4 of 80);
-// MRPIPE_LONG_TESTS=1 runs 4 GB under the same bounds.
+// peaks grow 25-38 MB over an empty input's whatever the size (28 MB on 24 MB), so the growth bound only
+// tells holding from streaming on inputs of tens of MB: these run only under MRPIPE_LONG_TESTS=1
+// (`npm run test:long`), on 4 GB. `npm test`'s small peak-RSS checks are in reliability/budget-paths.
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sh, tempDir, MRPIPE } from './helpers.ts';
 import { LONG } from '../long.ts';
 
-const SIZE_MB = LONG ? 4096 : 80;
+const SIZE_MB = 4096;
+const longTest = LONG ? test : test.skip;
 const SIZE = `${SIZE_MB}MB`;
 // Node's own footprint (~45 MB) plus the budget, GC slack and I/O buffers.
 const CEILING_MB = 170;
@@ -33,17 +35,17 @@ function bounded(t: import('ava').ExecutionContext, what: string, mb: number, em
   t.true(mb - emptyMb < SIZE_MB * 0.75, `${what}: grew ${mb - emptyMb} MB over an empty input's peak`);
 }
 
-test(`sort -S 16M of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
+longTest(`sort -S 16M of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
   const sort = `${MRPIPE} sort -S 16M -T {tmp}`;
   bounded(t, 'sort', peakRssMb(sort), peakRssMb(sort, 'text', '0'));
 });
 
-test(`wordcount --memory 32MB of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
+longTest(`wordcount --memory 32MB of ${SIZE} on stdin stays under ${CEILING_MB} MB RSS`, (t) => {
   const wordcount = `${MRPIPE} wordcount --memory 32MB -T {tmp}`;
   bounded(t, 'wordcount', peakRssMb(wordcount), peakRssMb(wordcount, 'text', '0'));
 });
 
-test(`map | sort | reduce (Hadoop Streaming mode) of ${SIZE} logs: each step under ${CEILING_MB} MB RSS`, (t) => {
+longTest(`map | sort | reduce (Hadoop Streaming mode) of ${SIZE} logs: each step under ${CEILING_MB} MB RSS`, (t) => {
   const { dir, cleanup } = tempDir();
   try {
     const a = path.join(dir, 'map.rss');

@@ -7,8 +7,9 @@ import type { TestFn } from 'ava';
 import { BIN, tempDir } from './helpers.ts';
 import { LONG } from '../long.ts';
 
-/** fast-check runs of a property that spawns both sorts: `long` under npm run test:long, else a fifth (≥ min). */
-export const oracleRuns = (long: number, min = 3): number => (LONG ? long : Math.max(min, Math.ceil(long / 5)));
+/** fast-check runs of a property that spawns both sorts: `long` under npm run test:long, else a twentieth (≥ min):
+ * npm test proves each property on a few inputs, test:long on many seeds. */
+export const oracleRuns = (long: number, min = 3): number => (LONG ? long : Math.max(min, Math.ceil(long / 20)));
 
 /** The test file's temp dir: made before its tests, removed after them. */
 export interface OracleDir {

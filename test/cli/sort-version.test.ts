@@ -34,7 +34,7 @@ test('-V and -g keys equal LC_ALL=C sort: stdout and status, as operand, < file 
     t.is(ours.status, gnu.status, what);
     t.is(ours.stdout.toString('latin1'), gnu.stdout.toString('latin1'), what);
     return ours.status === gnu.status && ours.stdout.equals(gnu.stdout);
-  }), { numRuns: oracleRuns(100, 10) });
+  }), { numRuns: oracleRuns(100, 5) });
 });
 
 test('-V and -g through spilled runs (-S 1): ~500 KB of names and numbers, several keys, -u', async (t) => {

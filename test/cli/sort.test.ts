@@ -199,7 +199,7 @@ test('property: random lines and flags, tiny buffer, equal to GNU sort', async (
     ];
     const r = await mrpipe(['sort', '-S', '1', ...args, file]);
     t.deepEqual(r.stdout, gnuSort(args, file), args.join(' '));
-  }), { numRuns: scale(8, 25) });
+  }), { numRuns: scale(3, 25) });
   t.pass();
 });
 
@@ -217,6 +217,6 @@ test('property: lines like real text (long shared heads, repeats, empty lines), 
     const r = await mrpipe(['sort', '-S', '1', '-T', dir, ...args, file]);
     t.is(r.status, 0, r.stderr);
     t.deepEqual(r.stdout, gnuSort(args.filter((a) => !a.startsWith('--batch') && !/^[0-9]+$/.test(a)), file), args.join(' '));
-  }), { numRuns: scale(6, 20) });
+  }), { numRuns: scale(3, 20) });
   t.pass();
 });

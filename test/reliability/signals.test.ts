@@ -70,7 +70,7 @@ test('SIGTERM at random moments of a job: never a temp file left, OUT absent or 
   const span = Date.now() - t0;
   t.is(full.status, 0, full.stderr);
   const expected = partsOf(join(dir, 'full'));
-  const moments = scale(3, 6);
+  const moments = scale(2, 6);
   for (let i = 0; i < moments; i++) {
     const out = join(dir, `out${i}`);
     const run = startCli(args(out));

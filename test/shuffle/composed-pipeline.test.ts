@@ -3,7 +3,7 @@
 // in a pipe() (fused) or as stages apart — gives the
 // bytes `mrpipe run` gives for the same job on one worker (the oracle: the real CLI on the same file).
 // Budgets small enough that combine spills many times and every sort spills runs. And its peak RSS, as a
-// real process: the budget + the documented overhead (docs/SHUFFLE.md, Memory).
+// real process (test:long): the budget + the documented overhead (docs/SHUFFLE.md, Memory).
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import {
 } from '../../operators/index.ts';
 import { mrpipe, tempDir } from '../cli/helpers.ts';
 import { rng } from './helpers.ts';
+import { LONG } from '../long.ts';
 
 const BLANKS = /[ \t\r\v\f]+/;
 const MAP = String.raw`(l, emit) => { for (const w of l.split(/[ \t\r\v\f]+/)) if (w) emit(w, 1) }`;
@@ -99,7 +100,8 @@ test('the composed README pipeline writes the same part files, byte for byte, as
  */
 const COMPOSED_OVERHEAD = 40 * 2 ** 20;
 
-test('peak RSS of the composed README pipeline: budget + the documented overhead, no Node flags', async (t) => {
+// Tens of MB of work for one RSS figure: under test:long only.
+(LONG ? test : test.skip)('peak RSS of the composed README pipeline: budget + the documented overhead, no Node flags', async (t) => {
   const { dir, cleanup } = tempDir();
   // The bench's program (built operators from dist/, as a user imports them), 3 partitions, 16 MiB.
   const program = path.join(import.meta.dirname, '..', '..', 'bench', 'scripts', 'readme-pipeline.ts');

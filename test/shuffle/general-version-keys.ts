@@ -1,6 +1,6 @@
 // The -g, -V and -R byte keys (operators/shuffle/keys/genkey.ts, verkey.ts, normkey.ts) against the
 // comparator they replace on the sort path (gnucompare.ts's compareGeneral, compareVersion and
-// gnuLineOrder's -R comparison; the first two held to GNU sort by gnuorder.test.ts): for any two keys, byte order of the
+// gnuLineOrder's -R comparison; the first two held to GNU sort by gnuorder.ts): for any two keys, byte order of the
 // encodings is the comparator's sign, and equal encodings are exactly the comparator's ties (what -u
 // drops). NaNs included: GNU's own NaN order depends on uninitialised bytes, so only the comparator can be
 // the oracle for them; -R's order is ours (GNU hashes with MD5), so the comparator is its only oracle too.

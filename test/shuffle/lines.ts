@@ -97,7 +97,7 @@ test('a line longer than the budget, many duplicates of a long line, NUL and tra
   }
 });
 
-test('nothing is written when everything fits', (t) => {
+test('LineSorter: nothing is written when everything fits', (t) => {
   const tmp = tempDir();
   try {
     const input = edgeText(500, 9);

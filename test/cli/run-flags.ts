@@ -1,6 +1,7 @@
 // `mrpipe run` flags that the path a run takes cannot honour are usage errors (2) naming the flag, never
 // ignored: the map-task plan (--map-tasks, --split-size, --threshold) under --streaming off, which runs no
-// map tasks (and --max-attempts, which retries them), and --counters with -q. (budget-paths.test.ts has the -o and inline-job ones.)
+// map tasks (and --max-attempts, which retries them), and --counters with -q. (reliability/budget-paths.test.ts
+// has the -o and inline-job ones.)
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -39,7 +39,7 @@ test('unique equals sort -u; reverse equals sort -r', (t) => {
   t.deepEqual(sortAll(lines, { memory: 10_000, fanIn: 4, reverse: true }).out, gnuSort(lines, ['-r']));
 });
 
-test('nothing is written when everything fits', (t) => {
+test('Sorter: nothing is written when everything fits', (t) => {
   const tmp = tempDir();
   try {
     const s = new Sorter<string>({ tmpDir: tmp });
