@@ -60,13 +60,12 @@ export function settingsOf(o: RunOptions, toStream: boolean): Settings {
   const streaming = o.streaming ?? 'auto';
   if (streaming !== 'auto' && streaming !== true && streaming !== false) throw new RangeError(`streaming must be auto, true or false, got ${String(streaming)}`);
   if (streaming === false) {
-    // These plan or retry the streaming path's map tasks (threshold: which files are split); the in-memory path
-    // runs none, so a value given would be ignored (maxAttempts 1, no retry, is what it does). The CLI reports
+    // These plan the streaming path's map tasks (threshold: which files are split); the in-memory path runs
+    // none, so a value given would be ignored. (maxAttempts is not among them: its default applies to every
+    // run, and the in-memory path, which has no tasks, runs the job once, as docs/RUNTIME.md says.) The CLI reports
     // this one check in its flags (flag-words.ts).
-    const retries = o.maxAttempts === 1 ? undefined : o.maxAttempts;
-    const given = Object.entries({ mapTasks: o.mapTasks, splitSize: o.splitSize, threshold: o.threshold, maxAttempts: retries })
-      .find(([, v]) => v !== undefined);
-    if (given) throw new RangeError(`${given[0]} plans or retries map tasks; the in-memory path (streaming: false) runs none`);
+    const given = Object.entries({ mapTasks: o.mapTasks, splitSize: o.splitSize, threshold: o.threshold }).find(([, v]) => v !== undefined);
+    if (given) throw new RangeError(`${given[0]} plans map tasks; the in-memory path (streaming: false) runs none`);
   }
   return {
     memory,

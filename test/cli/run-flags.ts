@@ -1,6 +1,6 @@
 // `mrpipe run` flags that the path a run takes cannot honour are usage errors (2) naming the flag, never
 // ignored: the map-task plan (--map-tasks, --split-size, --threshold) under --streaming off, which runs no
-// map tasks (and --max-attempts, which retries them), and --counters with -q. (reliability/budget-paths.test.ts
+// map tasks, and --counters with -q. (reliability/budget-paths.test.ts
 // has the -o and inline-job ones.)
 import test from 'ava';
 import fs from 'node:fs';
@@ -8,10 +8,9 @@ import path from 'node:path';
 import { mrpipe, tempDir } from './helpers.ts';
 
 const CASES: Array<[string[], RegExp]> = [
-  [['--streaming', 'off', '--map-tasks', '3'], /--map-tasks plans or retries map tasks; the in-memory path \(--streaming off\) runs none/],
-  [['--streaming', 'off', '--split-size', '1MB'], /--split-size plans or retries map tasks; the in-memory path \(--streaming off\) runs none/],
-  [['--streaming', 'false', '--threshold', '1MB'], /--threshold plans or retries map tasks; the in-memory path \(--streaming off\) runs none/],
-  [['--streaming', 'off', '--max-attempts', '2'], /--max-attempts plans or retries map tasks; the in-memory path \(--streaming off\) runs none/],
+  [['--streaming', 'off', '--map-tasks', '3'], /--map-tasks plans map tasks; the in-memory path \(--streaming off\) runs none/],
+  [['--streaming', 'off', '--split-size', '1MB'], /--split-size plans map tasks; the in-memory path \(--streaming off\) runs none/],
+  [['--streaming', 'false', '--threshold', '1MB'], /--threshold plans map tasks; the in-memory path \(--streaming off\) runs none/],
   [['--counters', '-q'], /--counters and -q contradict each other/],
 ];
 

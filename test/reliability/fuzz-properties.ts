@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJob, type BuiltinName, type Job } from '../../lib/index.ts';
 import { Sorter } from '../../operators/shuffle/sort/sorter.ts';
+import { mapPlan } from '../runtime/helpers.ts';
 
 /** Bytes that matter at boundaries (newline, CR, blanks, NUL, high bytes) plus any byte at all. */
 export const bytesArb = (maxLength: number): fc.Arbitrary<Uint8Array> => fc.array(
@@ -137,8 +138,8 @@ export async function jobTrial(bytes: Uint8Array, d: JobOptionsDraw): Promise<st
     mkdirSync(tmp);
     await runJob(fuzzJob(d), {
       inputs: [file], output: out, tmpDir: tmp, workers: 1, handleSignals: false,
-      mapTasks: d.mapTasks, reducers: d.reducers, chunkSize: d.chunkSize, streaming: d.streaming,
-      threshold: d.split ? 1 : '100MB', splitSize: d.splitSize, memory: `${d.memoryMB}MB`,
+      ...mapPlan(d.streaming, { mapTasks: d.mapTasks, threshold: d.split ? 1 : '100MB', splitSize: d.splitSize }),
+      reducers: d.reducers, chunkSize: d.chunkSize, streaming: d.streaming, memory: `${d.memoryMB}MB`,
     });
     const { byKey, problem } = readOutput(out);
     if (problem) return problem;

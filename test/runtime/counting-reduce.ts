@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJob } from '../../lib/runtime/run-job.ts';
 import type { Job, RunOptions } from '../../lib/job/types.ts';
-import { readParts, tempDir } from './helpers.ts';
+import { mapPlan, readParts, tempDir } from './helpers.ts';
 
 // Exact in doubles (dyadic fractions, below 2^53): any order of summing gives the same total.
 const VALUES = [1, 1.5, -2, 1e9, '3', 0.25, 7];
@@ -38,7 +38,7 @@ test('sum and count on bytes equal the in-memory path and a reduce function (str
     for (const encoding of ['utf8', 'latin1'] as const) {
       for (const reduce of ['sum', 'count'] as const) {
         const opts = (out: string, streaming: boolean): RunOptions => ({
-          inputs: [input], output: join(dir, `${out}-${encoding}-${reduce}`), streaming, workers: 1, reducers: 3, memory: streaming ? '4MB' : '64MB', mapTasks: 3, chunkSize: 4096,
+          inputs: [input], output: join(dir, `${out}-${encoding}-${reduce}`), streaming, workers: 1, reducers: 3, memory: streaming ? '4MB' : '64MB', ...mapPlan(streaming, { mapTasks: 3 }), chunkSize: 4096,
         });
         const bytes = await runJob(job(reduce, encoding), opts('stream', true));
         t.true(bytes.counters.mrpipe.spills > 3, `many spills (${bytes.counters.mrpipe.spills})`);

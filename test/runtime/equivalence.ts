@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJob } from '../../lib/index.ts';
-import { allLines, checkParts, FIXTURES, readParts, referenceWordCount, tempDir } from './helpers.ts';
+import { allLines, checkParts, FIXTURES, mapPlan, readParts, referenceWordCount, tempDir } from './helpers.ts';
 import { scale } from '../long.ts';
 
 const wordcountObject = {
@@ -31,7 +31,7 @@ test('word count in-process: any plan equals the reference (fast-check)', async 
         const file = join(dir, `in-${n}.txt`);
         const out = join(dir, `out-${n++}`);
         writeFileSync(file, input);
-        await runJob(wordcountObject, { inputs: [file], output: out, mapTasks, reducers, streaming, chunkSize, workers: 1 });
+        await runJob(wordcountObject, { inputs: [file], output: out, ...mapPlan(streaming, { mapTasks }), reducers, streaming, chunkSize, workers: 1 });
         t.is(checkParts(out), '');
         t.deepEqual(allLines(out), referenceWordCount(input));
       },
@@ -57,7 +57,7 @@ test('worker threads: mapTasks 1..8 x reducers 1..4 x workers 1..2 x streaming g
     ];
     for (const [mapTasks, reducers, workers, streaming, chunkSize] of plans) {
       const out = join(dir, `out-${mapTasks}-${reducers}-${workers}-${String(streaming)}-${chunkSize}`);
-      const r = await runJob(join(FIXTURES, 'wordcount.ts'), { inputs: [file], output: out, mapTasks, reducers, workers, streaming, chunkSize });
+      const r = await runJob(join(FIXTURES, 'wordcount.ts'), { inputs: [file], output: out, ...mapPlan(streaming, { mapTasks }), reducers, workers, streaming, chunkSize });
       // Under auto, a given mapTasks chooses the streaming path (only it runs map tasks).
       t.is(r.streaming, streaming !== false, `streaming ${String(streaming)}`);
       t.is(checkParts(out), '');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { runJob, type Job } from '../../lib/index.ts';
-import { allLines, byteOrder, FIXTURES, readParts, referenceWordCount, tempDir } from './helpers.ts';
+import { allLines, byteOrder, FIXTURES, mapPlan, readParts, referenceWordCount, tempDir } from './helpers.ts';
 
 test('jsonl input through workers, user counters in _COUNTERS.json, same as in-memory', async (t) => {
   const { dir, cleanup } = tempDir();
@@ -19,7 +19,7 @@ test('jsonl input through workers, user counters in _COUNTERS.json, same as in-m
     const want = [...expected].map(([k, v]) => `${k}\t${v}`).sort(byteOrder);
     for (const streaming of [true, false]) {
       const out = join(dir, `out-${streaming}`);
-      await runJob(join(FIXTURES, 'events.ts'), { inputs: [file], output: out, mapTasks: 3, reducers: 2, workers: 2, streaming });
+      await runJob(join(FIXTURES, 'events.ts'), { inputs: [file], output: out, ...mapPlan(streaming, { mapTasks: 3 }), reducers: 2, workers: 2, streaming });
       t.deepEqual(allLines(out), want);
       const counters = JSON.parse(readFileSync(join(out, '_COUNTERS.json'), 'utf8'));
       t.deepEqual(counters.events, { buy: 1666, click: 1667, view: 1667 });
@@ -94,7 +94,7 @@ test('built-in reducers min/max/first/collect and a map-only job are plan-indepe
       let first: string[] | undefined;
       for (const [mapTasks, streaming, chunkSize] of [[1, false, 1 << 20], [5, true, 333], [8, true, 64], [2, true, 1 << 20]] as const) {
         const out = join(dir, `${name}-${mapTasks}-${streaming}`);
-        await runJob({ ...job, split: name !== 'mapOnly' }, { inputs: [file], output: out, mapTasks, streaming, reducers: 2, chunkSize });
+        await runJob({ ...job, split: name !== 'mapOnly' }, { inputs: [file], output: out, ...mapPlan(streaming, { mapTasks }), streaming, reducers: 2, chunkSize });
         const parts = readParts(out);
         if (first) t.deepEqual(parts, first, `${name} mapTasks=${mapTasks}`);
         else first = parts;
@@ -120,7 +120,7 @@ test('secondary sort: group(key) partitions and groups, values arrive in full-ke
     writeFileSync(file, recs.join('\n'));
     for (const [streaming, reducers] of [[true, 3], [false, 2]] as const) {
       const out = join(dir, `out-${streaming}`);
-      await runJob(join(FIXTURES, 'sessions.ts'), { inputs: [file], output: out, mapTasks: 4, reducers, streaming, workers: 2 });
+      await runJob(join(FIXTURES, 'sessions.ts'), { inputs: [file], output: out, ...mapPlan(streaming, { mapTasks: 4 }), reducers, streaming, workers: 2 });
       const lines = allLines(out);
       t.is(lines.length, 50);
       for (const l of lines) {

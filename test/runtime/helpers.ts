@@ -7,6 +7,14 @@ import { partitionOf } from '../../lib/runtime/keys.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
+/**
+ * The map-task options of a run on a given path: streaming: false (the in-memory path) plans no map tasks,
+ * and runJob refuses mapTasks, splitSize and threshold with it, so they are given only to the other paths.
+ */
+export function mapPlan<T extends object>(streaming: 'auto' | boolean, plan: T): Partial<T> {
+  return streaming === false ? {} : plan;
+}
+
 export function tempDir(prefix = 'mrpipe-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
