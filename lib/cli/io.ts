@@ -135,23 +135,28 @@ export function tempDirError(err: unknown, dir: string | undefined, flag: string
  * Every chunk of every input, in order; errors name the input. Plain files and stdin are read
  * synchronously into one reused buffer (the consumer must copy what it keeps); .gz through zlib.
  */
-export async function* readInputsReusing(specs: readonly InputSpec[], size = 1 << 20): AsyncGenerator<Buffer> {
+export async function* readInputsReusing(specs: readonly InputSpec[], size = 1 << 20, options: { linesApart?: boolean } = {}): AsyncGenerator<Buffer> {
   let last = Date.now();
+  let lastByte = LF;
   for (const spec of specs) {
-    if (spec.path !== null && isGzip(spec.path)) {
-      yield* readInputs([spec], size);
-      continue;
-    }
-    if (spec.path === null) {
-      yield* readStdinReusing(size);
-      continue;
-    }
-    for (const chunk of readChunksSync(spec.path, spec.name, size)) {
+    // linesApart: an input whose last line has no LF gets one before the next input, so that line and the
+    // next input's first do not join (each file is a whole number of lines, as for sort, mawk and runJob).
+    if (options.linesApart && lastByte !== LF) yield Buffer.from([LF]);
+    for await (const chunk of inputChunks(spec, size)) {
+      if (chunk.length > 0) lastByte = chunk[chunk.length - 1];
       yield chunk;
       // Let timers (the progress bar) run now and then.
       if (Date.now() - last > 200) { await new Promise((r) => setImmediate(r)); last = Date.now(); }
     }
   }
+}
+
+const LF = 0x0a;
+
+function inputChunks(spec: InputSpec, size: number): AsyncIterable<Buffer> | Iterable<Buffer> {
+  if (spec.path !== null && isGzip(spec.path)) return readInputs([spec], size);
+  if (spec.path === null) return readStdinReusing(size);
+  return readChunksSync(spec.path, spec.name, size);
 }
 
 /**

@@ -31,6 +31,30 @@ test.after.always(() => cleanup());
 const ORACLE = (f: string): string =>
   `tr -s ' \\t\\n\\v\\f\\r' '\\n' < '${f}' | sed '/^$/d' | sort | uniq -c | sed 's/^ *\\([0-9]*\\) \\(.*\\)$/\\2\\t\\1/'`;
 
+test('several files are counted apart: a last word with no newline does not join the next file\'s first (as mawk and run wordcount)', async (t) => {
+  const a = path.join(dir, 'a.txt');
+  const b = path.join(dir, 'b.txt');
+  const c = path.join(dir, 'c.txt');
+  fs.writeFileSync(a, 'one word');
+  fs.writeFileSync(b, Buffer.from('word\0x q\r'));
+  fs.writeFileSync(c, 'word\n');
+  // Each file as its own lines: the oracle reads them with a newline after each.
+  const joined = path.join(dir, 'abc.txt');
+  fs.writeFileSync(joined, Buffer.concat([fs.readFileSync(a), Buffer.from('\n'), fs.readFileSync(b), Buffer.from('\n'), fs.readFileSync(c)]));
+  const expected = sh(ORACLE(joined));
+  t.regex(expected.toString('latin1'), /^word\t2$/m);
+  for (const args of [[a, b, c], ['--top', '10', a, b, c], ['--memory', '16KB', '-T', dir, a, b, c]]) {
+    const r = await mrpipe(['wordcount', ...args]);
+    t.is(r.status, 0, r.stderr);
+    // --top: the same counts, most frequent first, ties in byte order.
+    const byCount = (x: string, y: string): number => Number(y.split('\t')[1]) - Number(x.split('\t')[1]) || Buffer.compare(Buffer.from(x, 'latin1'), Buffer.from(y, 'latin1'));
+    const want = args[0] === '--top' ? `${expected.toString('latin1').trimEnd().split('\n').sort(byCount).join('\n')}\n` : expected.toString('latin1');
+    t.is(r.stdout.toString('latin1'), want, args.join(' '));
+  }
+  const viaRun = await mrpipe(['run', 'wordcount', a, b, c]);
+  t.deepEqual(viaRun.stdout, expected, 'run wordcount agrees');
+});
+
 test('wordcount equals tr | sort | uniq -c (file and stdin)', async (t) => {
   const expected = sh(ORACLE(file));
   const r = await mrpipe(['wordcount', file]);

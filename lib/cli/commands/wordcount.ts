@@ -56,7 +56,7 @@ Examples:
       const bar = progress('wordcount', 'count', 'bytes', await totalInputBytes(specs));
       try {
         await withOutput(flags.output, 'latin1', async (out) => {
-          const chunks = readInputsReusing(specs);
+          const chunks = readInputsReusing(specs, undefined, { linesApart: true });
           const opts = { memory, tmpDir: flags.tmpDir, workers, onProgress: (b: number) => bar.update(b), onMerge: () => bar.phase('merge') };
           if (top === undefined) {
             // Lines built from the cursor's bytes: no string per word.
