@@ -25,9 +25,12 @@ export function freeNow(buf: Buffer): void {
   ab.transfer?.(0);
 }
 
+/** The size from which a carry grows as a resizable buffer (in place, freed at once). */
+const GROWABLE_FROM = 1 << 20;
+
 /**
  * A Buffer of `size` bytes holding buf[0, used). In place when buf is a growable buffer made here (its
- * views stay valid); else a new growable buffer (a plain one where resizable buffers cannot be made), and
+ * views stay valid); else a new one, growable from GROWABLE_FROM (plain where that cannot be made), and
  * buf is freed at once unless `borrowed` (the caller's own buffer, still in use elsewhere).
  */
 export function growBuffer(buf: Buffer, used: number, size: number, borrowed = false): Buffer {
@@ -37,11 +40,19 @@ export function growBuffer(buf: Buffer, used: number, size: number, borrowed = f
     return Buffer.from(ab, 0, size);
   }
   let bigger: Buffer;
-  try {
-    const rab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: Math.max(size, GROWABLE_MAX) });
-    bigger = Buffer.from(rab, 0, size);
-  } catch {
-    bigger = Buffer.allocUnsafeSlow(size); // no address space to reserve (ulimit -v): copy on growth
+  // Below GROWABLE_FROM a plain buffer: V8 reads a resizable buffer's typed arrays through another map, and
+  // one such carry reaching the word table or the line scanner made their hot loops polymorphic for the
+  // rest of the run (wordcount on 1 GB of real text: ~10% more CPU). Only a huge line or word, which
+  // growing in place keeps from being held twice, gets one.
+  if (size < GROWABLE_FROM) {
+    bigger = Buffer.allocUnsafeSlow(size);
+  } else {
+    try {
+      const rab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: Math.max(size, GROWABLE_MAX) });
+      bigger = Buffer.from(rab, 0, size);
+    } catch {
+      bigger = Buffer.allocUnsafeSlow(size); // no address space to reserve (ulimit -v): copy on growth
+    }
   }
   buf.copy(bigger, 0, 0, used);
   if (!borrowed) freeNow(buf);
