@@ -12,7 +12,7 @@
 // commander and bytes stay imports (piscina finds its worker file beside itself; cli-progress, asciichart
 // and stream-json load only when used).
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,13 +23,40 @@ export const OUT = path.join(DIST, 'cli');
 /** The packages put into the bundles (commander once, as commander.js beside them); every other dependency stays an import. */
 const BUNDLED = ['commander', 'bytes'];
 
-/** Replaces import.meta.url in each dist/ module with the URL of that module's own file. */
-const ownUrls: Plugin = {
-  name: 'own-import-meta-url',
+/**
+ * A static import of a Node built-in as a read of the names it imports from `process.getBuiltinModule(name)`.
+ * Importing a built-in builds its ESM facade, which reads every export: node:fs's getters load its streams,
+ * fs/promises (with readline), Dir and the watchers; node:util's its parseArgs, diff and worker machinery —
+ * ~5 ms of every command's start-up for modules a one-line run never uses. (esbuild's own CommonJS interop
+ * copies every property too, which has the same effect.) The names are read once, when the module runs, as
+ * their live bindings would have been: a built-in's exports do not change.
+ */
+const BUILTIN_IMPORT = /^import\s+([^'";]+?)\s+from\s+(['"])(node:[\w/]+)\2;?/gm;
+function builtinsByGetter(text: string): string {
+  return text.replace(BUILTIN_IMPORT, (whole, clause: string, _q: string, name: string) => {
+    const get = `globalThis.process.getBuiltinModule(${JSON.stringify(name)})`;
+    const m = /^(?:([\w$]+)\s*(?:,\s*|$))?(?:\*\s*as\s+([\w$]+)|\{([^}]*)\})?$/.exec(clause.trim());
+    if (m === null) throw new Error(`bundle-cli: cannot read the import \`${whole}\``);
+    const [, dflt, star, named] = m;
+    const decls = [dflt, star].filter((n) => n !== undefined).map((n) => `${n} = ${get}`);
+    const names = (named ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '')
+      .map((n) => n.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '$1: $2'));
+    if (names.length > 0) decls.push(`{ ${names.join(', ')} } = ${get}`);
+    // One line per import, so the line numbers of the code below it stay the same.
+    return `const ${decls.join(', ')};` + '\n'.repeat(whole.split('\n').length - 1);
+  });
+}
+
+/**
+ * Each dist/ module: its built-in imports by getter (above), and import.meta.url replaced with the URL of
+ * the module's own file.
+ */
+const distModules: Plugin = {
+  name: 'dist-modules',
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(DIST + path.sep)) return undefined;
-      const text = readFileSync(args.path, 'utf8');
+      const text = builtinsByGetter(readFileSync(args.path, 'utf8'));
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
       const rel = path.relative(OUT, args.path).split(path.sep).join('/');
       return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
@@ -38,35 +65,27 @@ const ownUrls: Plugin = {
 };
 
 /**
- * Commander's imports of node:child_process (only for executable subcommands, which mrpipe has none of),
- * node:process (the global) and node:util (one function, for --help): importing a built-in module reads
- * all of its exports, which loads net, dgram, readline, the process report and the worker machinery —
- * ~5 ms of every command's start-up. Each line must be found as written: a commander that changed them
- * stops the build here rather than silently starting slower.
+ * Commander's import of node:child_process, only for executable subcommands (mrpipe has none): made a call
+ * when used, since loading it loads net, dgram and the worker machinery. Its other built-in imports are read
+ * by getter (builtinsByGetter). The line must be found as written: a commander that changed it stops the
+ * build here rather than silently starting slower.
  */
 const COMMANDER_IMPORTS: Record<string, Array<[string, string]>> = {
   'command.js': [
     ["import childProcess from 'node:child_process';",
       "const childProcess = { spawn: (...a) => process.getBuiltinModule('node:child_process').spawn(...a) };"],
-    ["import process from 'node:process';", ''],
-    ["import { stripVTControlCharacters } from 'node:util';",
-      "const stripVTControlCharacters = (s) => process.getBuiltinModule('node:util').stripVTControlCharacters(s);"],
-  ],
-  'help.js': [
-    ["import { stripVTControlCharacters } from 'node:util';",
-      "const stripVTControlCharacters = (s) => process.getBuiltinModule('node:util').stripVTControlCharacters(s);"],
   ],
 };
 const lazyCommanderImports: Plugin = {
   name: 'lazy-commander-imports',
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/](command|help)\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/][\w-]+\.js$/ }, (args) => {
       let text = readFileSync(args.path, 'utf8');
-      for (const [from, to] of COMMANDER_IMPORTS[path.basename(args.path)]) {
+      for (const [from, to] of COMMANDER_IMPORTS[path.basename(args.path)] ?? []) {
         if (!text.includes(from)) throw new Error(`bundle-cli: ${args.path} no longer has \`${from}\`: update COMMANDER_IMPORTS`);
         text = text.replace(from, to);
       }
-      return { contents: text, loader: 'js' };
+      return { contents: builtinsByGetter(text), loader: 'js' };
     });
   },
 };
@@ -111,7 +130,7 @@ function bundle(name: string, keep: string | undefined): Promise<unknown> {
     platform: 'node',
     target: 'node22.18',
     external,
-    plugins: [ownUrls, sharedCommander, ...(keep === undefined ? [] : [onlyCommand(keep)])],
+    plugins: [distModules, sharedCommander, ...(keep === undefined ? [] : [onlyCommand(keep)])],
     logLevel: 'warning',
   });
 }
@@ -127,6 +146,10 @@ await Promise.all([
   }),
   ...modules.map((m) => bundle(m, m)), bundle('base', ''), bundle('all', undefined),
 ]);
+for (const file of readdirSync(OUT)) {
+  const left = /^import\s[^;]*?from\s*"node:[^"]+"/m.exec(readFileSync(path.join(OUT, file), 'utf8'));
+  if (left !== null) throw new Error(`bundle-cli: ${file} still imports a built-in (\`${left[0]}\`): builtinsByGetter did not read it`);
+}
 const routes = [
   ...COMMANDS.flatMap((c) => c.names.map((n) => [n, c.module] as const)),
   ['-V', 'base'] as const, ['--version', 'base'] as const,

@@ -8,7 +8,7 @@ export async function totalInputBytes(specs: readonly InputSpec[]): Promise<numb
   let total = 0;
   for (const s of specs) {
     if (s.path === null || isGzip(s.path)) return 0;
-    total += (await fs.promises.stat(s.path)).size;
+    total += fs.statSync(s.path).size;
   }
   return total;
 }

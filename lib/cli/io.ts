@@ -63,10 +63,11 @@ export async function checkInputs(specs: readonly InputSpec[]): Promise<void> {
       if (closedAtStart(0)) throw usageError('stdin is closed (Bad file descriptor): name the input files, or redirect stdin (< FILE)');
       continue;
     }
+    // Sync: two syscalls a file, and no fs.promises to load (~2 ms of start-up) for a run that reads by descriptor.
     try {
-      const st = await fs.promises.stat(spec.path);
+      const st = fs.statSync(spec.path);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      await fs.promises.access(spec.path, fs.constants.R_OK);
+      fs.accessSync(spec.path, fs.constants.R_OK);
     } catch (err) {
       throw failure(`cannot read input ${describeFsError(err, spec.path)}`);
     }
