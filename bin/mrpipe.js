@@ -11,12 +11,26 @@ if (!(major === 22 ? minor >= 18 : major > 24 || (major === 24 && minor >= 3))) 
   process.exit(1);
 }
 
-// V8's compiled code is cached on disk (os.tmpdir()/node-compile-cache, keyed by Node version and file
-// hash): a second run skips compiling the bundle.
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-(await import('node:module')).enableCompileCache?.();
-const { main } = await import('../dist/cli/main.js');
-main(process.argv.slice(2)).then(
+// V8's compiled code is cached on disk (Node's compile cache: os.tmpdir()/node-compile-cache, or
+// NODE_COMPILE_CACHE; one entry per file, checked against its contents, Node's version and V8's flags), so a
+// second run skips compiling the bundle. NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node makes an entry when
+// it compiles a file, before running it, and V8 then compiles only the top level: each run would compile
+// again every function it calls (a third of a one-line sort's start-up). With the cache on, the command's
+// bundle is compiled whole (--no-lazy, for its import only), so its entry holds every function; the first
+// run of each build pays for that once.
+const argv = process.argv.slice(2);
+const { enableCompileCache, constants } = process.getBuiltinModule('node:module');
+const cache = enableCompileCache?.().status;
+const eager = cache === constants.compileCacheStatus?.ENABLED || cache === constants.compileCacheStatus?.ALREADY_ENABLED;
+const v8 = process.getBuiltinModule('node:v8');
+if (eager) v8.setFlagsFromString('--no-lazy');
+let bundle;
+try {
+  bundle = await (await import('../dist/cli/main.js')).load(argv);
+} finally {
+  if (eager) v8.setFlagsFromString('--lazy');
+}
+bundle.main(argv).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(`mrpipe: ${err?.stack ?? err}`); process.exitCode = 1; },
 );

@@ -34,7 +34,8 @@ const BUNDLED = ['commander', 'bytes'];
 const BUILTIN_IMPORT = /^import\s+([^'";]+?)\s+from\s+(['"])(node:[\w/]+)\2;?/gm;
 function builtinsByGetter(text: string): string {
   return text.replace(BUILTIN_IMPORT, (whole, clause: string, _q: string, name: string) => {
-    const get = `globalThis.process.getBuiltinModule(${JSON.stringify(name)})`;
+    // node:process is the global itself (loading its module is one more compile).
+    const get = name === 'node:process' ? 'globalThis.process' : `globalThis.process.getBuiltinModule(${JSON.stringify(name)})`;
     const m = /^(?:([\w$]+)\s*(?:,\s*|$))?(?:\*\s*as\s+([\w$]+)|\{([^}]*)\})?$/.exec(clause.trim());
     if (m === null) throw new Error(`bundle-cli: cannot read the import \`${whole}\``);
     const [, dflt, star, named] = m;
@@ -154,15 +155,18 @@ const routes = [
   ...COMMANDS.flatMap((c) => c.names.map((n) => [n, c.module] as const)),
   ['-V', 'base'] as const, ['--version', 'base'] as const,
 ];
-writeFileSync(path.join(OUT, 'main.js'), `// Written by scripts/bundle-cli.ts: runs the bundle of the command named first (main, commander and that
-// command in one file); -V / --version the one with no command; anything else (--help, no arguments, a typo)
-// the whole CLI.
+writeFileSync(path.join(OUT, 'main.js'), `// Written by scripts/bundle-cli.ts: load(argv) imports the bundle of the command named first (main,
+// commander and that command in one file); -V / --version the one with no command; anything else (--help,
+// no arguments, a typo) the whole CLI. bin/mrpipe.js compiles the bundle whole while it is imported.
 const BUNDLES = new Map([
 ${routes.map(([n, m]) => `  [${JSON.stringify(n)}, () => import(${JSON.stringify(`./${m}.js`)})],`).join('\n')}
 ]);
 
+export function load(argv) {
+  return (BUNDLES.get(argv[0]) ?? (() => import('./all.js')))();
+}
+
 export async function main(argv) {
-  const { main: run } = await (BUNDLES.get(argv[0]) ?? (() => import('./all.js')))();
-  return run(argv);
+  return (await load(argv)).main(argv);
 }
 `);
