@@ -2,6 +2,7 @@
 // terminal (and MRPIPE_NO_PROGRESS is unset). A command names its phases (read, sort, merge, map, reduce,
 // count, generate); each shows only what is known: bytes (or records) done and their rate; with a known
 // total also a bar, the percentage and, once there is a rate to go by, the ETA. Never NaN or Infinity.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import bytes from 'bytes';
@@ -72,9 +73,24 @@ export function formatProgress(p: ProgressState): string {
 
 const SILENT: Progress = { phase() {}, update() {}, stop() {} };
 
-/** True when progress is drawn: stderr is a terminal and MRPIPE_NO_PROGRESS is unset. */
-export function progressWanted(stream: NodeJS.WriteStream = process.stderr): boolean {
-  return Boolean(stream.isTTY) && !process.env.MRPIPE_NO_PROGRESS;
+/** True when progress is drawn: stderr (or `stream`) is a terminal and MRPIPE_NO_PROGRESS is unset. */
+export function progressWanted(stream?: NodeJS.WriteStream): boolean {
+  if (process.env.MRPIPE_NO_PROGRESS) return false;
+  if (stream === undefined && !mayBeTerminal(2)) return false;
+  return Boolean((stream ?? process.stderr).isTTY);
+}
+
+/**
+ * False when `fd` is surely no terminal (a file, a pipe, closed): asked of the descriptor, because making
+ * process.stderr to ask it builds a stream (for a pipe a socket, with node:net): ~1-3 ms of start-up for a
+ * command whose stderr is not a terminal. A character device may be one (or /dev/null).
+ */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -83,8 +99,8 @@ export function progressWanted(stream: NodeJS.WriteStream = process.stderr): boo
  */
 export function progress(label: string, phase: string, unit: ProgressUnit = 'bytes', total = 0,
   opts: { enabled?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  if (opts.enabled === false || !progressWanted(opts.stream)) return SILENT;
   const stream = opts.stream ?? process.stderr;
-  if (opts.enabled === false || !progressWanted(stream)) return SILENT;
   const state: ProgressState = { label, phase, unit, done: 0, total, seconds: 0 };
   let started = performance.now();
   // Loaded only when a bar is drawn (a terminal on stderr): a command in a pipeline never pays for it.
