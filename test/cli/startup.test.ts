@@ -1,12 +1,14 @@
 // Start-up on a small input (issue 13, "Start-up"): shell users run the commands in loops over small files, so
 // a one-line input must start no worker thread. A probe loaded with --import reports every Worker made
 // (Node's `worker_threads` diagnostics channel); a 3 MiB sort on two threads shows that the probe sees one.
+// And wordcount's table is sized to a small input, not to the budget.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, sh, tempDir } from './helpers.ts';
+import { counterMemory } from '../../lib/cli/wordcount/count.ts';
 
 const PROBE = `import dc from 'node:diagnostics_channel';
 dc.subscribe('worker_threads', () => process.stderr.write('probe: a worker thread started\\n'));
@@ -57,6 +59,29 @@ test('the probe sees a worker: a 3 MiB sort under -S 64M on two threads starts o
     t.is(r.status, 0, r.stderr);
     t.true(r.worker);
     t.true(r.stdout.equals(sh(`sort '${input}'`)));
+  } finally {
+    cleanup();
+  }
+});
+
+test('wordcount sizes its table to small regular files (32 bytes a byte, 16 MiB at least), else takes the budget', (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const MiB = 2 ** 20, budget = 256 * MiB;
+    const one = path.join(dir, 'one.txt');
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(one, 'hello world\n');
+    fs.writeFileSync(big, Buffer.alloc(2 * MiB, 'a b\n'));
+    fs.writeFileSync(path.join(dir, 'one.txt.gz'), '');
+    const spec = (p: string | null) => ({ name: p ?? '-', path: p });
+    t.is(counterMemory([spec(one)], budget), 16 * MiB);
+    t.is(counterMemory([spec(one), spec(big)], budget), 32 * (2 * MiB + 12));
+    t.is(counterMemory([spec(big)], 8 * MiB), 8 * MiB, 'never above the budget');
+    t.is(counterMemory([spec(one), spec(null)], budget), budget, 'stdin: unknown size');
+    t.is(counterMemory([spec(path.join(dir, 'one.txt.gz'))], budget), budget, '.gz: unknown size');
+    const fifo = path.join(dir, 'fifo');
+    sh(`mkfifo '${fifo}'`);
+    t.is(counterMemory([spec(fifo)], budget), budget, 'a FIFO: not a regular file');
   } finally {
     cleanup();
   }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { checkInputs, checkStdout, checkTmpDir, inputSpecs, readInputsReusing, withOutput } from '../io.ts';
 import { parseCount, parseSize } from '../sizes.ts';
 import { usageError } from '../errors.ts';
-import { countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
+import { counterMemory, countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
 import { collectYoungGarbage } from '../../../operators/shuffle/gc.ts';
 import { copyBytes } from '../../../operators/shuffle/runs/codec.ts';
 import { progress } from '../progress.ts';
@@ -57,7 +57,10 @@ Examples:
       try {
         await withOutput(flags.output, 'latin1', async (out) => {
           const chunks = readInputsReusing(specs, undefined, { linesApart: true });
-          const opts = { memory, tmpDir: flags.tmpDir, workers, onProgress: (b: number) => bar.update(b), onMerge: () => bar.phase('merge') };
+          const opts = {
+            memory: counterMemory(specs, memory), tmpDir: flags.tmpDir, workers,
+            onProgress: (b: number) => bar.update(b), onMerge: () => bar.phase('merge'),
+          };
           if (top === undefined) {
             // Lines built from the cursor's bytes: no string per word.
             await countWordsCursor(chunks, opts, async (cursor) => {
