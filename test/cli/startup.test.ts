@@ -86,3 +86,36 @@ test('wordcount sizes its table to small regular files (32 bytes a byte, 16 MiB 
     cleanup();
   }
 });
+
+/** The built-in modules a run loaded, as Node lists them (`NativeModule fs/promises`), from a probe at exit. */
+function modulesLoaded(dir: string, args: string[]): { status: number | null; stderr: string; modules: Set<string> } {
+  const probe = path.join(dir, 'modules.cjs');
+  const list = path.join(dir, 'modules.txt');
+  fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`);
+  const out = fs.openSync(path.join(dir, 'out.txt'), 'w');
+  const err = fs.openSync(path.join(dir, 'err.txt'), 'w');
+  const r = spawnSync(process.execPath, ['-r', probe, BIN, ...args], { stdio: ['ignore', out, err], env: { ...process.env, LC_ALL: 'C' } });
+  fs.closeSync(out);
+  fs.closeSync(err);
+  const modules = new Set(fs.readFileSync(list, 'utf8').split('\n').map((m) => m.replace(/^NativeModule /, '')));
+  return { status: r.status, stderr: fs.readFileSync(path.join(dir, 'err.txt'), 'utf8'), modules };
+}
+
+test('a one-line sort or wordcount, output and stderr to files, loads none of the built-ins it does not use', (t) => {
+  // The bundles read Node's built-ins by process.getBuiltinModule, not ESM imports (whose facade reads every
+  // export: node:fs's loaded fs/promises with readline), and paths not taken load theirs when taken.
+  const { dir, cleanup } = tempDir();
+  try {
+    const one = path.join(dir, 'one.txt');
+    fs.writeFileSync(one, 'hello world\n');
+    const unused = ['internal/fs/promises', 'internal/readline/interface', 'internal/fs/dir', 'internal/fs/watchers',
+      'net', 'tty', 'worker_threads', 'zlib', 'crypto', 'child_process', 'internal/util/parse_args/parse_args'];
+    for (const args of [['sort', one], ['sort', '-k2,2', one], ['wordcount', one]]) {
+      const r = modulesLoaded(dir, args);
+      t.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      t.deepEqual(unused.filter((m) => r.modules.has(m)), [], `mrpipe ${args.join(' ')}`);
+    }
+  } finally {
+    cleanup();
+  }
+});
