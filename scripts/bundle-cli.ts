@@ -4,7 +4,7 @@
 // no arguments, a typo); commander.js, which they all import; and main.js, which imports the one argv names.
 // One file instead of ~80 modules each resolved, read and linked on its own: `mrpipe sort` on a one-line
 // file starts in less than half the CPU time (docs/ARCHITECTURE.md, "Start-up"). The library under dist/
-// and the package's exports are untouched; bin/mrpipe.js runs dist/cli/main.js.
+// and the package's exports are untouched; bin/mrpipe.js imports the bundle main.js picks (load(argv)).
 //
 // Every module keeps the import.meta.url of its own dist/ file: the worker entries (sort-worker, the
 // word-count helpers, the runtime's pool worker, the streaming task thread), the recipes and the demo's

@@ -19,7 +19,7 @@ const startup: BenchCase = {
   ],
   notes: 'Times include bash and GNU time around each command (the same for every row). The target is `node -e 0` + 20 ms. '
     + 'bin/mrpipe.js runs the CLI\'s esbuild bundle (dist/cli/: one file per command, commander shared; '
-    + 'docs/ARCHITECTURE.md, "Start-up"), with V8\'s compile cache; a one-line input starts no worker thread.',
+    + 'docs/ARCHITECTURE.md, "Start-up"), with Node\'s compile cache holding the whole bundle compiled; a one-line input starts no worker thread.',
 };
 
 export default startup;
