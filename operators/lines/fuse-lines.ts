@@ -32,6 +32,9 @@ export function lineFeed(split: SplitLinesStage, ops: readonly RecordOp[]): Reco
       splitter.end(makeEach({ push: sink } as unknown as unknown[]));
       split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
     },
+    keepsNothing() {
+      splitter.preferSlices();
+    },
   };
 }
 

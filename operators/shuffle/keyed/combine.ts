@@ -39,7 +39,7 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
   let tag: object = {};
   let at = 0;
   let resume: (() => void) | null = null;
-  const table = new HashCombiner<V, A>(combiner, {
+  const table: HashCombiner<V, A> = new HashCombiner<V, A>(combiner, {
     memory: memoryOption(options.memory, 'combine'),
     onSpill(spill) {
       spilled = spill;
@@ -112,6 +112,9 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
       cb(err as Error);
     }
   };
+
+  // A counting table copies each key's bytes and keeps no string: the fused lines may be slices.
+  if (feed && table.keepsNoStrings) feed.keepsNothing();
 
   const stage: Duplex = new Duplex({
     objectMode: true,
