@@ -24,6 +24,10 @@ import { checkKey } from './checks.ts';
  */
 export const COMBINER_ENTRY_OVERHEAD = 80;
 
+/** FNV-1a 32 (hash.ts, the partition hash) over bytes. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** ES2024's String methods (Node has them; the project's lib setting predates them). */
 interface WellFormed {
   isWellFormed(): boolean;
@@ -40,8 +44,10 @@ const COUNT_BYTES_PER_ID = 8 + SCRATCH_PER_RANGE;
  */
 export interface SortedSpill<A> {
   readonly length: number;
-  /** Pairs [from, to) of the spill, as a new array. */
-  slice(from: number, to: number): Pair<A>[];
+  /** Whether slice() can give the keys' partition hashes too. */
+  readonly hashed: boolean;
+  /** Pairs [from, to) of the spill, as a new array; when `hashed`, hashes[i - from] is fnv1a of pair i's key. */
+  slice(from: number, to: number, hashes?: Uint32Array): Pair<A>[];
 }
 
 export interface CombinerOptions<A> {
@@ -181,13 +187,24 @@ export class HashCombiner<V = unknown, A = V> {
     if (!this.counting) for (let id = 0; id < n; id++) if (totals[id] - totals[id] !== 0) checkSum(totals[id], t.keyAt(id));
     this.scratch = sortScratch(n, this.scratch);
     const order = sortRanges(t.arena, t.starts, t.lens, n, this.scratch);
+    const { hashes: charHashes, arena, starts, lens } = t;
     return {
       length: n,
-      slice(from, to) {
+      hashed: true,
+      slice(from, to, hashes) {
         const out = new Array<Pair<A>>(to - from);
         for (let i = from; i < to; i++) {
           const id = order[i];
-          out[i - from] = [t.keyAt(id), totals[id] as A];
+          const key = t.keyAt(id);
+          out[i - from] = [key, totals[id] as A];
+          if (hashes === undefined) continue;
+          // The table hashed the key's chars (FNV-1a 32): its UTF-8 bytes' hash when they are all ASCII.
+          if (key.length === lens[id]) hashes[i - from] = charHashes[id] >>> 0;
+          else {
+            let h = FNV_OFFSET;
+            for (let b = starts[id], e = b + lens[id]; b < e; b++) h = Math.imul(h ^ arena[b], FNV_PRIME);
+            hashes[i - from] = h >>> 0;
+          }
         }
         return out;
       },
@@ -200,6 +217,7 @@ export class HashCombiner<V = unknown, A = V> {
     const accs = this.accs;
     return {
       length: keys.length,
+      hashed: false,
       slice(from, to) {
         const out = new Array<Pair<A>>(to - from);
         for (let i = from; i < to; i++) {
