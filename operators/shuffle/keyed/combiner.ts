@@ -15,6 +15,7 @@ import { STRING_OVERHEAD, valueBytes } from '../sort/size.ts';
 import { SCRATCH_PER_RANGE, sortRanges, sortScratch, type SortScratch } from '../linesort/bytesort.ts';
 import { KeyTable } from './key-table.ts';
 import { checkKey } from './checks.ts';
+import { fnv1aBytes } from './hash.ts';
 
 /**
  * Per distinct key of a string-keyed table (combiners other than sum/count): the KeyTable's 16-byte slots at
@@ -23,10 +24,6 @@ import { checkKey } from './checks.ts';
  * (SortedSpill), so they are not held per key.
  */
 export const COMBINER_ENTRY_OVERHEAD = 80;
-
-/** FNV-1a 32 (hash.ts, the partition hash) over bytes. */
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /** ES2024's String methods (Node has them; the project's lib setting predates them). */
 interface WellFormed {
@@ -200,11 +197,7 @@ export class HashCombiner<V = unknown, A = V> {
           if (hashes === undefined) continue;
           // The table hashed the key's chars (FNV-1a 32): its UTF-8 bytes' hash when they are all ASCII.
           if (key.length === lens[id]) hashes[i - from] = charHashes[id] >>> 0;
-          else {
-            let h = FNV_OFFSET;
-            for (let b = starts[id], e = b + lens[id]; b < e; b++) h = Math.imul(h ^ arena[b], FNV_PRIME);
-            hashes[i - from] = h >>> 0;
-          }
+          else hashes[i - from] = fnv1aBytes(arena, starts[id], starts[id] + lens[id]);
         }
         return out;
       },
