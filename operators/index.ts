@@ -43,4 +43,4 @@ export { LineTooLongError } from './lines/line-too-long-error.ts';
 export { DiskFullError, CorruptRunError } from './shuffle/runs/errors.ts';
 
 // Opt-in, process-wide: keep V8's young generation small in a program that composes the stages.
-export { capYoungGeneration } from './young-generation.ts';
+export { capYoungGeneration, type CapYoungGenerationOptions } from './young-generation.ts';

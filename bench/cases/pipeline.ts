@@ -16,7 +16,7 @@ function pipelineCase(kind: 'real' | 'text', size: number): BenchCase {
     contenders: [
       { name: 'mrpipe run --map (inline) --reduce sum --workers 1 --reducers 2', command: `${run} && cat {tmp}/out/part-*`, peer: false },
       {
-        name: 'composed: capYoungGeneration(); readChunks → pipe(splitLines, flatMap, combine) → partitionStreams(2) → externalSort → reduce → joinLines',
+        name: 'composed: capYoungGeneration({ memory }); readChunks → pipe(splitLines, flatMap, combine) → partitionStreams(2) → externalSort → reduce → joinLines',
         command: '{node} bench/scripts/readme-pipeline.ts {input} {tmp}/out {tmp} 2 64 && cat {tmp}/out/part-*',
         peer: true,
       },
@@ -31,7 +31,7 @@ function pipelineCase(kind: 'real' | 'text', size: number): BenchCase {
       + 'routes. Target: `mrpipe run` within 1.2× of the composed pipeline\'s time (the composed pipeline is the "peer" '
       + 'column only so the ratio reads against it). Memory 64 MB each, split the same way (half map-side table, half sort). '
       + 'Peak RSS of the composed program, no Node flags: its baseline (the same program on a one-line input) + 64 MB + '
-      + 'up to 40 MiB, the overhead docs/SHUFFLE.md (Memory) states, with capYoungGeneration() called first; without it '
+      + 'up to 40 MiB, the overhead docs/SHUFFLE.md (Memory) states, with capYoungGeneration({ memory }) called first; without it '
       + 'V8\'s young generation grows to 2 × 64 MiB of semi-space here and the bound does not hold.',
   };
 }

@@ -6,8 +6,8 @@
 // With MRPIPE_BENCH_VERBOSE=1 it prints its peak RSS on stderr as JSON {"maxRSS": bytes} (the memory test
 // in test/shuffle/composed-pipeline.test.ts runs this program).
 // The memory is split as `mrpipe run` splits one budget: half to the map-side table, half to the sorts.
-// It calls capYoungGeneration() first, as docs/SHUFFLE.md (Memory) tells a composed program to; `grow` leaves
-// V8's young generation to grow as it will.
+// It calls capYoungGeneration({ memory }) first with the budget it gives the stages, as docs/SHUFFLE.md (Memory)
+// tells a composed program to; `grow` leaves V8's young generation to grow as it will.
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,9 +17,9 @@ import {
 } from '../../dist/operators/index.js';
 
 const [input, outDir, tmpDir, partsArg = '2', memoryMb = '64', young] = process.argv.slice(2);
-if (young !== 'grow') capYoungGeneration();
 const parts = Number(partsArg);
 const memory = Number(memoryMb) * 2 ** 20;
+if (young !== 'grow') capYoungGeneration({ memory });
 const BLANKS = /[ \t\r\v\f]+/;
 
 // The inline job's map, as the bench passes it to `mrpipe run --map`.

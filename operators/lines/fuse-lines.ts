@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import { releaseChunk } from './chunk-pool.ts';
 import type { Progress } from '../types.ts';
 import { BATCH_HIGH_WATER_MARK } from './batch-transform.ts';
-import { compileEach, type RecordOp } from './compile-ops.ts';
+import { compileEach, type EachFactory, type RecordOp } from './compile-ops.ts';
 import type { SplitLinesStage } from './split-lines.ts';
 import type { RecordFeed } from './record-stages.ts';
 
@@ -17,11 +17,21 @@ export function lineFeed(split: SplitLinesStage, ops: readonly RecordOp[]): Reco
   const { splitter } = split;
   const makeEach = compileEach(ops);
   let bytesRead = 0;
+  // The loop for the last sink, kept while the sink is the same (combine passes one): one closure per stage.
+  let lastSink: ((record: unknown) => void) | undefined;
+  let lastEach: ReturnType<EachFactory> | undefined;
+  const eachFor = (sink: (record: unknown) => void): ReturnType<EachFactory> => {
+    if (sink !== lastSink || lastEach === undefined) {
+      lastSink = sink;
+      lastEach = makeEach({ push: sink } as unknown as unknown[]);
+    }
+    return lastEach;
+  };
   return {
     write(chunk, sink) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
       try {
-        splitter.write(buf, makeEach({ push: sink } as unknown as unknown[]));
+        splitter.write(buf, eachFor(sink));
       } finally {
         releaseChunk(buf); // every line was copied out: readChunks may reuse the buffer
       }
@@ -29,8 +39,11 @@ export function lineFeed(split: SplitLinesStage, ops: readonly RecordOp[]): Reco
       split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
     },
     end(sink) {
-      splitter.end(makeEach({ push: sink } as unknown as unknown[]));
+      splitter.end(eachFor(sink));
       split.emit('progress', { bytesRead, records: splitter.lines } satisfies Progress);
+    },
+    keepsNothing() {
+      splitter.preferSlices();
     },
   };
 }

@@ -72,7 +72,9 @@ export class LineSplitter {
   offset: number;
   private readonly startOffset: number;
   private readonly skip: boolean;
-  private readonly slice: boolean;
+  private slice: boolean;
+  /** The `strings` option as given (undefined: the caller left the choice to the stage that drives it). */
+  readonly strings: 'copy' | 'slice' | undefined;
   private readonly onSkip: ((line: SkippedLine) => void) | undefined;
   /** The partial line carried over from earlier chunks (one growing buffer: a huge line is held once). */
   private readonly carry = new ByteCarry();
@@ -90,10 +92,21 @@ export class LineSplitter {
       throw new TypeError(`encoding must be 'utf8' or 'latin1', got ${String(options.encoding)}`);
     }
     this.skip = options.onOverlong === 'skip';
+    this.strings = options.strings;
     this.slice = options.strings === 'slice';
     this.onSkip = options.onSkip;
     this.startOffset = options.startOffset ?? 0;
     this.offset = this.startOffset;
+  }
+
+  /**
+   * Make lines as slices from now on, when no `strings` was chosen: for a driver whose lines are all
+   * consumed and dropped (fused into a counting combine, as the runtime's counting map task). Returns
+   * whether lines are slices.
+   */
+  preferSlices(): boolean {
+    if (this.strings === undefined) this.slice = true;
+    return this.slice;
   }
 
   /** 1-based line number of the line with this index, or null when the input started mid-file. */

@@ -16,7 +16,10 @@ export interface SplitLinesOptions {
   onOverlong?: 'error' | 'skip';
   /** Names the input in error messages. */
   source?: string;
-  /** 'copy' (default) or 'slice' (faster; lines pin their chunk's string while kept: see LineSplitter). */
+  /**
+   * 'copy' or 'slice' (faster; lines pin their chunk's string while kept: see LineSplitter). Default 'copy',
+   * or 'slice' where pipe() fuses the lines into a combine('sum' | 'count'), whose table keeps no string.
+   */
   strings?: 'copy' | 'slice';
   /**
    * Keep the CR of CRLF lines (default false: dropped, Hadoop's rule). With encoding 'latin1' this is the

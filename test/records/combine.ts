@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { combine, flatMap, pipe, readChunks, splitLines, type Pair } from '../../operators/index.ts';
+import { HashCombiner } from '../../operators/shuffle/keyed/combiner.ts';
 
 test('combine(sum) under any budget and batch size: the partials of each key add up to a Map fold; each spill is sorted', async (t) => {
   await fc.assert(fc.asyncProperty(
@@ -77,6 +78,49 @@ test('combine(sum) adds numbers: decimal strings are numbers, anything else or a
   await t.throwsAsync(combined<unknown>('sum', [[['k', NaN]]]), { message: /for key "k" is not a finite number/ });
   // The overflow is caught when the table spills, before any pair of that spill goes out.
   await t.throwsAsync(combined('sum', [[['a', 1], ['big', 1e308]], [['big', 1e308]]]), { message: /sum for key "big" is Infinity: the values overflow/ });
+});
+
+test('combine(sum) holds keys as UTF-8, as a run file does: a lone surrogate is U+FFFD, so each key has one spelling and comes out once', async (t) => {
+  t.deepEqual(
+    await combined('sum', [[['\uD800', 1], ['\uFFFD', 2], ['a\uDC00b', 3]], [['a\uFFFDb', 4], ['\uD800', 5]]]),
+    [['a\uFFFDb', 7], ['\uFFFD', 8]],
+  );
+});
+
+test('combine(sum|count) table keeps to its byte budget: held bytes never pass it (once past the empty table\'s), and every key\'s spilled totals add up (property)', (t) => {
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.string({ maxLength: 20, unit: 'binary' }), fc.integer({ min: -3, max: 3 })), { maxLength: 3000 }),
+    fc.integer({ min: 512, max: 64 * 1024 }), fc.boolean(),
+    (pairs, memory, count) => {
+      const got = new Map<string, number>();
+      let last: string | undefined;
+      const table = new HashCombiner<number, number>(count ? 'count' : 'sum', {
+        memory,
+        onSpill(spill) {
+          // Each spill: sorted by UTF-8 bytes, every key once.
+          const out = spill.slice(0, spill.length);
+          for (const [k, v] of out) {
+            if (last !== undefined) t.true(Buffer.compare(Buffer.from(last), Buffer.from(k)) < 0);
+            last = k;
+            got.set(k, (got.get(k) ?? 0) + v);
+          }
+          last = undefined;
+        },
+      });
+      const floor = table.bytesHeld;
+      for (const [k, v] of pairs) {
+        table.add(k, v);
+        t.true(table.bytesHeld <= Math.max(memory, floor), `${table.bytesHeld} bytes held under ${memory}`);
+      }
+      table.flush();
+      const want = new Map<string, number>();
+      for (const [k, v] of pairs) {
+        const key = Buffer.from(k).toString();
+        want.set(key, (want.get(key) ?? 0) + (count ? 1 : v));
+      }
+      t.deepEqual([...got].sort(), [...want].sort());
+    },
+  ), { numRuns: 100 });
 });
 
 test('pipe(splitLines(), flatMap(…), combine(…)) takes each pair into the table as it is made: the same totals as the stages apart, under any budget and chunking (property)', async (t) => {

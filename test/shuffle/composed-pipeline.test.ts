@@ -128,3 +128,30 @@ const COMPOSED_OVERHEAD = 40 * 2 ** 20;
     cleanup();
   }
 });
+
+test('capYoungGeneration({ memory }) grows the young generation to a quarter of the budget (at most 16 MiB), then holds it; without memory it keeps its size', async (t) => {
+  // Process-wide V8 flags: each case in a process of its own, importing the operators as a user does.
+  const newSpace = async (call: string): Promise<{ before: number; after: number; later: number }> => {
+    const program = `import v8 from 'node:v8';
+import { capYoungGeneration } from ${JSON.stringify(path.join(import.meta.dirname, '..', '..', 'operators', 'index.ts'))};
+const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+const before = size();
+${call};
+const after = size();
+const kept = [];
+for (let i = 0; i < 3e6; i++) { const a = [String(i), i]; if (i % 4 === 0) kept.push(a); }
+console.log(JSON.stringify({ before, after, later: size() }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', program]);
+    return JSON.parse(stdout) as { before: number; after: number; later: number };
+  };
+  const MiB = 2 ** 20;
+  const big = await newSpace('capYoungGeneration({ memory: 64 * 2 ** 20 })');
+  t.is(big.after, 16 * MiB);
+  t.is(big.later, 16 * MiB); // survivors do not grow it further
+  const huge = await newSpace('capYoungGeneration({ memory: 2 ** 30 })');
+  t.is(huge.after, 16 * MiB);
+  const plain = await newSpace('capYoungGeneration()');
+  t.is(plain.after, plain.before);
+  t.is(plain.later, plain.before);
+  await t.throwsAsync(newSpace("capYoungGeneration({ memory: '64MB' })"), { message: /capYoungGeneration: memory must be a positive number of bytes/ });
+});

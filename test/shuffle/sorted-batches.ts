@@ -7,10 +7,11 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { combine, externalSort, partition, partitionStreams, type Pair } from '../../operators/index.ts';
+import { combine, externalSort, partition, partitionStreams, type Pair, type PartitionedBatch } from '../../operators/index.ts';
+import { fnv1a, partitionOf } from '../../operators/shuffle/keyed/hash.ts';
 import { compareUtf8 } from '../../operators/shuffle/sort/compare.ts';
 import { Sorter } from '../../operators/shuffle/sort/sorter.ts';
-import { sortedRunOf, tagSorted } from '../../operators/shuffle/sort/sorted-batches.ts';
+import { keyHashesOf, sortedRunOf, tagSorted } from '../../operators/shuffle/sort/sorted-batches.ts';
 import { tempDir } from './helpers.ts';
 
 type P = Pair<number>;
@@ -169,4 +170,26 @@ test('combine → externalSort under tiny budgets: every key once with its total
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('combine(sum|count) tags its batches with each key\'s partition hash; partition routes by it exactly as by partitionOf (property)', async (t) => {
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.tuple(fc.string({ maxLength: 14, unit: 'binary' }), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 300 }),
+    fc.integer({ min: 1, max: 5 }), fc.constantFrom('sum', 'count'),
+    async (pairs, n, spec) => {
+      const batches: Pair<number>[][] = [];
+      await pipeline(Readable.from([pairs], { objectMode: true }), combine(spec as 'sum', { memory: 4096, batchSize: 7 }),
+        new Writable({ objectMode: true, write(b: Pair<number>[], _e, cb) { batches.push(b); cb(); } }));
+      for (const b of batches) {
+        const hashes = keyHashesOf(b);
+        t.truthy(hashes);
+        b.forEach(([k], i) => t.is(hashes![i], fnv1a(k), `key ${JSON.stringify(k)}`));
+      }
+      const routed: PartitionedBatch<number>[] = [];
+      await pipeline(Readable.from(batches, { objectMode: true }), partition<number>(n),
+        new Writable({ objectMode: true, write(b: PartitionedBatch<number>, _e, cb) { routed.push(b); cb(); } }));
+      for (const { partition: p, pairs: ps } of routed) for (const [k] of ps) t.is(p, partitionOf(k, n));
+      t.is(routed.reduce((s, r) => s + r.pairs.length, 0), batches.reduce((s, b) => s + b.length, 0));
+    },
+  ), { numRuns: 60 });
 });

@@ -10,7 +10,7 @@ import type { Pair, Stage } from '../../types.ts';
 import type { CombinerSpec } from './builtins.ts';
 import { HashCombiner, type SortedSpill } from './combiner.ts';
 import { memoryOption } from '../../check-options.ts';
-import { tagSorted } from '../sort/sorted-batches.ts';
+import { tagKeyHashes, tagSorted } from '../sort/sorted-batches.ts';
 import { RECORD_SINK, type RecordFeed } from '../../lines/record-stages.ts';
 
 /** Options of combine: the table's byte budget (default 256 MiB) and pairs per output batch. */
@@ -39,7 +39,7 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
   let tag: object = {};
   let at = 0;
   let resume: (() => void) | null = null;
-  const table = new HashCombiner<V, A>(combiner, {
+  const table: HashCombiner<V, A> = new HashCombiner<V, A>(combiner, {
     memory: memoryOption(options.memory, 'combine'),
     onSpill(spill) {
       spilled = spill;
@@ -54,7 +54,10 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
     if (out === null) return true;
     while (at < out.length) {
       const end = Math.min(at + batchSize, out.length);
-      const more = stage.push(tagSorted(out.slice(at, end), tag));
+      const hashes = out.hashed ? new Uint32Array(end - at) : undefined;
+      const pairs = tagSorted(out.slice(at, end, hashes), tag);
+      if (hashes) tagKeyHashes(pairs, hashes);
+      const more = stage.push(pairs);
       at = end;
       if (!more && at < out.length) return false;
     }
@@ -85,19 +88,24 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
     }
   };
 
+  /** The pairs of the feed's chunk being run that were made after a spill (they wait for it to go out). */
+  let late: Pair<V>[] | null = null;
+  /** One sink for every chunk, so the fused loop's call of it stays one target. */
+  const sink = (p: Pair<V>): void => {
+    if (spilled === null) table.add(p[0], p[1]);
+    else (late ??= []).push(p);
+  };
   /** Runs feed.write / feed.end: pairs into the table; those made after a spill wait for it to go out. */
   const fed = (run: (sink: (p: Pair<V>) => void) => void, cb: (err?: Error | null) => void): void => {
-    let late: Pair<V>[] | null = null;
+    late = null;
     try {
-      run((p) => {
-        if (spilled === null) table.add(p[0], p[1]);
-        else (late ??= []).push(p);
-      });
+      run(sink);
     } catch (err) {
       cb(err as Error);
       return;
     }
     const rest = late as Pair<V>[] | null;
+    late = null;
     afterDrain(() => (rest === null ? cb() : add(rest, 0, cb)));
   };
 
@@ -112,6 +120,9 @@ function combineStage<V, A>(combiner: CombinerSpec<V>, options: CombineOptions, 
       cb(err as Error);
     }
   };
+
+  // A counting table copies each key's bytes and keeps no string: the fused lines may be slices.
+  if (feed && table.keepsNoStrings) feed.keepsNothing();
 
   const stage: Duplex = new Duplex({
     objectMode: true,

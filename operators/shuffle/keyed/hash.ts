@@ -46,6 +46,13 @@ export function fnv1a(key: string, encoding: StringEncoding = 'utf8'): number {
   return h >>> 0;
 }
 
+/** fnv1a of a key held as its UTF-8 bytes, bytes[start, end) (a table's arena). */
+export function fnv1aBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], PRIME);
+  return h >>> 0;
+}
+
 /** The partition (0..n-1) of a key: fnv1a(key) mod n. */
 export function partitionOf(key: string, n: number, encoding: StringEncoding = 'utf8'): number {
   return fnv1a(key, encoding) % n;

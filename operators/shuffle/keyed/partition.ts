@@ -7,7 +7,7 @@ import type { Pair, Stage } from '../../types.ts';
 import type { StringEncoding } from '../runs/codec.ts';
 import { partitionOf } from './hash.ts';
 import { checkKey } from './checks.ts';
-import { sortedRunOf, tagSorted } from '../sort/sorted-batches.ts';
+import { keyHashesOf, sortedRunOf, tagSorted } from '../sort/sorted-batches.ts';
 
 /** Options of partition: a custom hash, or the encoding of keys for the default one. */
 export interface PartitionOptions {
@@ -23,22 +23,32 @@ export interface PartitionedBatch<V> {
   pairs: Pair<V>[];
 }
 
-function router(n: number, o: PartitionOptions): (key: string) => number {
+/** Routes keys to partitions; `hashed`: the default hash over UTF-8, which a batch's key hashes (sorted-batches.ts) may stand for. */
+type Router = ((key: string) => number) & { hashed: boolean };
+
+function router(n: number, o: PartitionOptions): Router {
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`mrpipe: partition count must be a positive integer, got ${n}`);
   const enc = o.encoding ?? 'utf8';
   const h = o.hash;
-  return (k) => {
+  const route = (k: string): number => {
     if (typeof k !== 'string') checkKey(k, 'partition');
     return h ? h(k, n) : partitionOf(k, n, enc);
   };
+  return Object.assign(route, { hashed: !h && enc === 'utf8' });
 }
 
-function split<V>(batch: Pair<V>[], n: number, route: (key: string) => number): Pair<V>[][] {
+function split<V>(batch: Pair<V>[], n: number, route: Router): Pair<V>[][] {
   const parts: Pair<V>[][] = Array.from({ length: n }, () => []);
-  for (const p of batch) {
-    const i = route(p[0]);
-    if (!(i >= 0 && i < n)) throw new RangeError(`mrpipe: hash of key ${JSON.stringify(p[0])} gave partition ${i}, not in [0, ${n})`);
-    parts[i].push(p);
+  // combine's spills come with their keys' hashes (partitionOf's, before the modulo): no key is hashed again.
+  const hashes = route.hashed ? keyHashesOf(batch) : undefined;
+  if (hashes !== undefined) {
+    for (let j = 0; j < batch.length; j++) parts[hashes[j] % n].push(batch[j]);
+  } else {
+    for (const p of batch) {
+      const i = route(p[0]);
+      if (!(i >= 0 && i < n)) throw new RangeError(`mrpipe: hash of key ${JSON.stringify(p[0])} gave partition ${i}, not in [0, ${n})`);
+      parts[i].push(p);
+    }
   }
   // Each piece of a sorted batch is sorted, and goes on the same sorted sequence (sorted-batches.ts).
   const run = sortedRunOf(batch);
