@@ -47,6 +47,11 @@ export function valueCost(v: unknown): number {
   }
 }
 
+/** Whether a collector for this aggregator counts: its keys kept as bytes in typed arrays, off the V8 heap. */
+export function countsOffHeap(agg: Aggregator | undefined): boolean {
+  return agg === builtins.sum || agg === builtins.count;
+}
+
 export interface CollectorOptions {
   partitions: number;
   budget: number;
@@ -85,7 +90,7 @@ export class Collector {
   constructor(o: CollectorOptions) {
     this.o = o;
     this.runs = Array.from({ length: o.partitions }, () => []);
-    this.sumsCounts = o.agg === builtins.sum || o.agg === builtins.count;
+    this.sumsCounts = countsOffHeap(o.agg);
     // A counting table starts within its budget (~64 bytes a key with its arrays), however small that is.
     this.table = this.sumsCounts
       ? new KeyTable(Math.max(16, Math.min(1 << 10, o.budget >> 6)), { bytes: true, slotValues: true })

@@ -74,10 +74,11 @@ export class WorkerExecutor implements Executor {
 
   private readonly limits: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
 
-  /** budget: the bytes one task may hold; the worker's V8 heap is capped inside it (see budget.ts). */
-  constructor(workers: number, budget: number) {
+  /** budget: the bytes one task may hold; the worker's V8 heap is capped inside it (see budget.ts, where
+   * `offHeapKeys` is too). */
+  constructor(workers: number, budget: number, offHeapKeys = false) {
     this.concurrency = workers;
-    const b = taskBudget(budget, FAN_IN);
+    const b = taskBudget(budget, FAN_IN, offHeapKeys);
     this.limits = { maxOldGenerationSizeMb: b.heapMb, maxYoungGenerationSizeMb: b.youngMb };
     raiseMinSemiSpace(b.youngMb / 2);
     this.pool = this.makePool(workers);

@@ -279,8 +279,10 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       }
     }
     if (streaming && !onWordEngine) {
-      const [{ InProcessExecutor, WorkerExecutor }, { mapPhase, reducePhase }] = await Promise.all([import('./pool.ts'), import('./phases.ts')]);
-      executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget);
+      const [{ InProcessExecutor, WorkerExecutor }, { mapPhase, reducePhase }, { countsOffHeap }] = await Promise.all([
+        import('./pool.ts'), import('./phases.ts'), import('./collector.ts'),
+      ]);
+      executor = ref.kind === 'object' ? new InProcessExecutor(job) : new WorkerExecutor(s.workers, env.budget, countsOffHeap(job.agg ?? job.combineAgg));
       if (signal.aborted) throw signal.reason;
       const ctx: PhaseContext = { executor, env, maxAttempts: s.maxAttempts, signal, onTask, tracker };
       const mapped = await mapPhase(ctx, wd, splits);

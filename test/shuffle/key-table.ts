@@ -100,3 +100,27 @@ test('bytes mode: ids equal a Map of first-seen order, keys kept as their UTF-8,
     }
   }), { numRuns: 200 });
 });
+
+test('bytes mode: long keys (compared through the scratch copy, and past its cap) equal a Map, same-length ASCII and wider keys mixed', (t) => {
+  const char = fc.constantFrom('a', 'b', '\x7f', '\x80', '\xff', '\u4e00');
+  const key = fc.tuple(fc.constantFrom(12, 13, 63, 64, 65, 200, 4095, 4096, 4097), fc.array(fc.tuple(fc.nat(4100), char), { maxLength: 2 }))
+    .map(([n, edits]) => {
+      const cs = Array.from({ length: n }, () => 'a');
+      for (const [at, c] of edits) if (at < n) cs[at] = c;
+      return cs.join('');
+    });
+  fc.assert(fc.property(fc.array(key, { minLength: 1, maxLength: 60 }), (keys) => {
+    const table = new KeyTable(4, { bytes: true, slotValues: true });
+    const ref = new Map<string, number>();
+    for (const k of [...keys, ...keys.reverse()]) {
+      const found = table.find(k);
+      const expected = ref.get(k);
+      if (expected !== undefined) t.is(found, expected);
+      else {
+        t.is(found, -1, `absent key of ${k.length} chars`);
+        ref.set(k, table.insert(k));
+      }
+    }
+    t.deepEqual([...ref.keys()].map((_, id) => table.keyAt(id)), [...ref.keys()]);
+  }), { numRuns: 150 });
+});

@@ -23,6 +23,8 @@ const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;
 /** Keys up to this many chars (each < 256) are packed: 4 + 4 + 3 chars and the length in 3 int32s. */
 const PACKED_CHARS = 11;
+/** Longest key whose chars find() copies to its scratch (a longer one is read from the string again). */
+const MAX_SCRATCH = 1 << 12;
 
 export interface KeyTableOptions {
   /** Keep keys as UTF-8 bytes in `arena` (starts/lens per id) instead of strings in `keys`. */
@@ -67,6 +69,10 @@ export class KeyTable {
   private probeW0 = 0;
   private probeW1 = 0;
   private probeW2 = 0;
+  /** The chars of the key find() saw last, as bytes (bytes mode: an ASCII key's are its UTF-8). */
+  private scratch = new Uint8Array(64);
+  /** That key when it is ASCII and all its chars are in scratch; else undefined. */
+  private copied: string | undefined = undefined;
 
   constructor(capacity = 1 << 10, o: KeyTableOptions = {}) {
     let cap = 16;
@@ -122,24 +128,39 @@ export class KeyTable {
     let h = OFFSET | 0; // int32 like the stored hashes (an empty key never goes through Math.imul)
     const n = key.length;
     let w0: number, w1 = 0, w2: number;
+    // Bytes mode reads the key's chars once: they are hashed and copied to `scratch`, and an ASCII key is
+    // then compared with the arena and kept from there (reading a JS string's chars costs ~5 ns each).
+    const sc = n <= this.scratch.length ? this.scratch : this.scratchFor(n);
+    let wide = 0;
     if (n <= PACKED_CHARS) {
-      let wide = 0;
       w0 = 0;
       w2 = n << 24;
       for (let i = 0; i < n; i++) {
         const c = key.charCodeAt(i);
         h = Math.imul(h ^ c, PRIME);
         wide |= c;
+        sc[i] = c;
         if (i < 4) w0 |= c << (i << 3);
         else if (i < 8) w1 |= c << ((i - 4) << 3);
         else w2 |= c << ((i - 8) << 3);
       }
       if (wide > 255) { w0 = h; w1 = 0; w2 = ~n; }
+    } else if (sc.length >= n) {
+      for (let i = 0; i < n; i++) {
+        const c = key.charCodeAt(i);
+        h = Math.imul(h ^ c, PRIME);
+        wide |= c;
+        sc[i] = c;
+      }
+      w0 = h;
+      w2 = ~n;
     } else {
+      wide = 0x80; // not copied: compared and kept from the string
       for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), PRIME);
       w0 = h;
       w2 = ~n;
     }
+    this.copied = wide < 0x80 ? key : undefined;
     const slots = this.slots;
     const mask = this.mask;
     const stride = this.stride;
@@ -149,7 +170,7 @@ export class KeyTable {
       const e = slots[b + 3];
       if (e === 0) break;
       if (slots[b] === w0 && slots[b + 2] === w2
-        && (w2 >= 0 ? slots[b + 1] === w1 : this.bytes ? this.sameBytes(e - 1, slots[b + 1], key) : this.keys[e - 1] === key)) {
+        && (w2 >= 0 ? slots[b + 1] === w1 : this.bytes ? this.sameBytes(e - 1, slots[b + 1], key, wide < 0x80) : this.keys[e - 1] === key)) {
         this.at = (b >> 1) + 2;
         return e - 1;
       }
@@ -163,14 +184,26 @@ export class KeyTable {
     return -1;
   }
 
+  /** The scratch for a key of n chars: grown up to MAX_SCRATCH (a longer key is not copied). */
+  private scratchFor(n: number): Uint8Array {
+    if (n <= MAX_SCRATCH && this.bytes) this.scratch = new Uint8Array(Math.min(MAX_SCRATCH, Math.max(n, 2 * this.scratch.length)));
+    return this.scratch;
+  }
+
   /**
    * Bytes mode: whether id's bytes (from `at` in the arena, which its slot holds) are key's UTF-8; id's key
    * has as many chars as key (its slot says so). Then an ASCII key whose bytes match is id's key, with no
-   * look at id's length: id's first key.length bytes being ASCII chars, they are all of its chars.
+   * look at id's length: id's first key.length bytes being ASCII chars, they are all of its chars. `ascii`:
+   * key is ASCII and its chars are in `scratch` (find copied them).
    */
-  private sameBytes(id: number, at: number, key: string): boolean {
+  private sameBytes(id: number, at: number, key: string, ascii: boolean): boolean {
     const arena = this.arena;
     const n = key.length;
+    if (ascii) {
+      const sc = this.scratch;
+      for (let i = 0; i < n; i++) if (arena[at + i] !== sc[i]) return false;
+      return true;
+    }
     let i = 0;
     for (; i < n; i++) {
       const c = key.charCodeAt(i);
@@ -200,14 +233,22 @@ export class KeyTable {
     this.reserve(3 * n);
     const arena = this.arena;
     const at = this.arenaUsed;
-    let i = 0;
-    // ASCII inline (most keys); the rest through Node's encoder.
-    for (; i < n; i++) {
-      const c = key.charCodeAt(i);
-      if (c >= 0x80) break;
-      arena[at + i] = c;
+    let len: number;
+    if (this.copied === key) {
+      // ASCII, its chars in scratch since the find() before this insert.
+      const sc = this.scratch;
+      for (let i = 0; i < n; i++) arena[at + i] = sc[i];
+      len = n;
+    } else {
+      let i = 0;
+      // ASCII inline (most keys); the rest through Node's encoder.
+      for (; i < n; i++) {
+        const c = key.charCodeAt(i);
+        if (c >= 0x80) break;
+        arena[at + i] = c;
+      }
+      len = i === n ? n : arena.utf8Write(key, at);
     }
-    const len = i === n ? n : arena.utf8Write(key, at);
     this.starts[id] = at;
     this.lens[id] = len;
     this.arenaUsed = at + len;
