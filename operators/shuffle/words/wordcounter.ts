@@ -9,7 +9,7 @@ import { openAll } from '../runs/fdlimit.ts';
 import { mergeRuns } from '../runs/merge-plan.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
-import { WordScanner, wordKey } from './wordscan.ts';
+import { WordScanner, hashBytes, wordKey } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
 
@@ -161,14 +161,33 @@ export class WordCounter {
     this.#runs.push(...files);
   }
 
+  /**
+   * Adds the counts of a run another counter wrote (spillOwned) to the table, and removes the run: a small
+   * run this way costs no merge at the end (every word of the output would pass through it).
+   */
+  countRun(file: string): void {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.countRun() after finish()');
+    const reader = new WordRunReader(file, Buffer.allocUnsafeSlow(64 * 1024));
+    try {
+      while (reader.advance()) {
+        const { buf, start, end } = reader;
+        this.#scanner.addCount(buf, start, end, hashBytes(buf, start, end), reader.count);
+      }
+    } finally {
+      reader.close();
+    }
+    removeRun(file);
+  }
+
   /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
   addKeyWeights(weights: Float64Array, perWord: number): void {
     this.#table.addKeyWeights(weights, perWord);
   }
 
   /**
-   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's run
-   * stays this counter's, the others are returned (undefined when empty) for their owners' addRuns().
+   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's
+   * words are counted again in the emptied table, the others' runs are returned (undefined when empty) for
+   * their owners' countRun().
    */
   spillOwned(owner: Uint8Array, parts: number): (string | undefined)[] {
     const writers: (WordRunWriter | undefined)[] = [];
@@ -189,7 +208,7 @@ export class WordCounter {
     const out = Array.from({ length: parts }, (_, t) => writers[t]?.path);
     this.stats.spills += writers.filter(Boolean).length;
     const mine = out.shift();
-    if (mine !== undefined) this.#runs.push(mine);
+    if (mine !== undefined) this.countRun(mine);
     return out;
   }
 
