@@ -114,6 +114,8 @@ export class ParallelWordCounter {
    */
   #weightTo: Float64Array = new Float64Array(0);
   #bound = 0;
+  /** The share of the sampled weight this thread aims at (#balance moves it, #bound follows). */
+  #target = 0;
   /** The lowest key each thread (0: this one) has owned: none of its words sorts before it. */
   #lowest: Int32Array = new Int32Array(0);
   #published = 0;
@@ -252,23 +254,23 @@ export class ParallelWordCounter {
     this.#moveShare(Math.max(-BALANCE_MAX, Math.min(BALANCE_MAX, BALANCE_GAIN * (theirs - mine) / (theirs + mine))));
   }
 
-  /** Moves keys worth `step` of the sampled words to this thread (from it when negative). */
+  /**
+   * Moves this thread's target share of the sampled weight by `step`, and its bound to the key whose middle
+   * is nearest the target: a heavy key on the bound moves once the target has passed its middle.
+   */
   #moveShare(step: number): void {
     const to = this.#weightTo;
     const owner = this.#owner;
-    let b = this.#bound;
     const total = to[WORD_KEYS];
-    const target = to[b] + total * step;
-    // A key moves when the middle of its weight is on the other side of the target.
-    if (target > to[b]) {
-      while (b < WORD_KEYS && to[b] + to[b + 1] <= 2 * target) owner[b++] = 0;
-    } else {
-      while (b > 0 && to[b - 1] + to[b] >= 2 * target) {
-        b--;
-        const t = this.#helperOf[b];
-        owner[b] = t;
-        if (b < this.#lowest[t]) this.#lowest[t] = b;
-      }
+    this.#target = Math.max(0, Math.min(1, this.#target + step));
+    const target = total * this.#target;
+    let b = this.#bound;
+    while (b < WORD_KEYS && to[b] + to[b + 1] <= 2 * target) owner[b++] = 0;
+    while (b > 0 && to[b - 1] + to[b] > 2 * target) {
+      b--;
+      const t = this.#helperOf[b];
+      owner[b] = t;
+      if (b < this.#lowest[t]) this.#lowest[t] = b;
     }
     this.#bound = b;
   }
@@ -360,7 +362,8 @@ export class ParallelWordCounter {
     // Unsampled keys weigh a little: the balance moves them too, and moves something when nothing was sampled.
     for (let k = 0; k < WORD_KEYS; k++) to[k + 1] = to[k] + weights[k] + 1e-3;
     const owner = this.#helperOf.slice();
-    const first = to[WORD_KEYS] * MAIN_WEIGHT / (MAIN_WEIGHT + this.#helperCount);
+    this.#target = MAIN_WEIGHT / (MAIN_WEIGHT + this.#helperCount);
+    const first = to[WORD_KEYS] * this.#target;
     while (this.#bound < WORD_KEYS && to[this.#bound] + to[this.#bound + 1] <= 2 * first) owner[this.#bound++] = 0;
     this.#lowest = new Int32Array(this.#helperCount + 1).fill(WORD_KEYS);
     this.#lowest[0] = 0;
