@@ -141,27 +141,6 @@ export class WordCounter {
   }
 
   /**
-   * The input has ended: spills what the table holds and returns every run (sorted by word, counts summed
-   * within a run) instead of merging them — for a counter whose runs another counter merges (addRuns).
-   */
-  spillAll(): string[] {
-    if (this.#finished) throw new Error('mrpipe: WordCounter.spillAll() after finish()');
-    this.#finished = true;
-    this.#scanner.end();
-    this.stats.words = this.#scanner.words;
-    if (this.#table.size > 0) this.#spill();
-    const runs = this.#runs;
-    this.#runs = [];
-    return runs;
-  }
-
-  /** Adopts runs another counter wrote (spillAll): they are merged with this counter's, then removed. */
-  addRuns(files: readonly string[]): void {
-    if (this.#finished) throw new Error('mrpipe: WordCounter.addRuns() after finish()');
-    this.#runs.push(...files);
-  }
-
-  /**
    * Adds the counts of a run another counter wrote (spillOwned) to the table, and removes the run: a small
    * run this way costs no merge at the end (every word of the output would pass through it).
    */
