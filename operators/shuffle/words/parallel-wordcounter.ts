@@ -18,7 +18,7 @@ import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
   BALANCE_SLOTS, CONTROL_SPILLING, CPU_RING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED,
-  RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, type WordCountWorkerData, type WordCountWorkerResult,
+  RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, threadCpu, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordRunReader, compareRanges, type WordCountCursor } from './wordrun.ts';
 import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
@@ -250,7 +250,7 @@ export class ParallelWordCounter {
     for (const h of this.#helpers) {
       theirs = Math.max(theirs, h.stats[STATS_CPU + (done % CPU_RING)] - h.stats[STATS_CPU + ((done - 1) % CPU_RING)]);
     }
-    if (mine + theirs <= 0) return;
+    if (!(mine + theirs > 0)) return; // NaN: no CPU times
     this.#moveShare(Math.max(-BALANCE_MAX, Math.min(BALANCE_MAX, BALANCE_GAIN * (theirs - mine) / (theirs + mine))));
   }
 
@@ -647,12 +647,6 @@ function mix(k: number): number {
   let x = Math.imul(k ^ 0x9e3779b9, 0x85ebca6b);
   x ^= x >>> 13;
   return (Math.imul(x, 0xc2b2ae35) ^ (x >>> 16)) >>> 0;
-}
-
-/** CPU time of the calling thread (µs). */
-function threadCpu(): number {
-  const { user, system } = process.threadCpuUsage();
-  return user + system;
 }
 
 function sharedError(bytes: Uint8Array): Error {

@@ -70,6 +70,12 @@ export const CPU_RING = 8;
 export const STATS_BATCHES = 3;
 export const STATS_CPU = 4;
 
+/** CPU time of the calling thread (µs), by which the threads balance; NaN on a Node without process.threadCpuUsage (no balance). */
+export function threadCpu(): number {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
+  return usage === undefined ? NaN : usage.user + usage.system;
+}
+
 /** Index in a helper's control block: 1 while it spills its table. */
 export const CONTROL_SPILLING = 2;
 

@@ -14,7 +14,7 @@ import { ByteCarry } from '../../lines/byte-carry.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
   BALANCE_SLOTS, CONTROL_SPILLING, CPU_RING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS,
-  RING_ENDED, RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, type WordCountWorkerData, type WordCountWorkerResult,
+  RING_ENDED, RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, threadCpu, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
@@ -123,8 +123,7 @@ function run(): void {
       if (++consumed % BALANCE_SLOTS === 0) {
         // This batch's CPU time, then its number: the main thread reads them in the other order.
         const batch = consumed / BALANCE_SLOTS;
-        const { user, system } = process.threadCpuUsage();
-        stats[STATS_CPU + (batch % CPU_RING)] = user + system;
+        stats[STATS_CPU + (batch % CPU_RING)] = threadCpu();
         stats[STATS_BATCHES] = batch;
       }
       continue;
