@@ -136,6 +136,29 @@ test('words longer than a slot, and words across chunks while the local thread h
   }
 });
 
+test('property: keys moving between threads at every batch (words of one key on two threads, summed at the end) give the in-memory Map count', async (t) => {
+  const dir = tempDir();
+  try {
+    // Tiny slots make batches of a few hundred bytes; each batch moves a share of the words to the calling
+    // thread or back, so most keys are counted on both threads in turn and the output merges their words.
+    const word = fc.array(fc.constantFrom('a', 'b', 'c', 'y', 'z', '\x00', '\x7f', '\xff', '0'), { minLength: 1, maxLength: 5 }).map((cs) => cs.join(''));
+    // A small vocabulary: each word comes back batch after batch.
+    const text = fc.tuple(fc.array(word, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\n', '\t')), { minLength: 200, maxLength: 1500, size: 'max' }))
+      .map(([vocab, ws]) => Buffer.from(ws.map(([i, sep]) => vocab[i % vocab.length] + sep).join(''), 'latin1'));
+    await fc.assert(fc.asyncProperty(
+      text, fc.array(fc.nat(30_000), { maxLength: 4 }), fc.constantFrom(16, 40), fc.constantFrom(1, 2),
+      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+      async (bytes, cuts, slotBytes, helpers, steps) => {
+        const shareStep = (batch: number): number => steps[batch % steps.length];
+        const { out, threads } = await count(cutAt(bytes, cuts), { memory: 80 << 20, helpers, startAfter: 0, slotBytes, tmpDir: dir, shareStep });
+        return (bytes.length === 0 || threads === helpers) && out.toString('latin1') === naive(bytes);
+      }), { numRuns: scale(20, 150) });
+    t.deepEqual(fs.readdirSync(dir), [], 'every spill dir removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('countWords({helpers: 1}) as a stage equals one thread; a failing helper fails the count and leaves nothing', async (t) => {
   const dir = tempDir();
   try {

@@ -1,14 +1,15 @@
 // ParallelWordCounter: a WordCounter on more than one core. Threads split the vocabulary, not the text:
-// each thread counts only the words whose key (first two bytes, wordscan.ts wordKey) it owns. Keys are
-// dealt out one by one — the heaviest of a sample first, each to the least loaded thread, the unseen ones by
-// a hash — so every thread gets a fair mix whatever the text's order. The calling thread copies the text
-// into a shared ring and scans it once (wordsplit.ts): it counts its own keys' words and hands the helper
-// threads (wordcount-worker.ts) theirs as descriptors in the ring, which they count in input order without
-// scanning the text again. Each thread counts in its own table under its share of the budget and spills
-// sorted runs into one shared private directory. At the end each helper
-// merges its runs into one sorted run file that this thread reads while it is written, and this thread
-// merges its own: as no word is in two threads, the output just takes the next word from the thread that
-// owns the smallest key — no byte compare across threads, no count summed twice.
+// each thread counts the words whose key (first two bytes, wordscan.ts wordKey) it owns. The calling thread
+// copies the text into a shared ring and scans it once (wordsplit.ts): it counts its own keys' words and
+// hands the helper threads (wordcount-worker.ts) theirs as descriptors in the ring, which they count in
+// input order without scanning the text again. This thread owns the lowest keys, up to a bound that
+// follows the threads' CPU times (#balance): keys move to it while a helper works more, and back while it
+// works more itself, so neither waits for the other whatever the text. Each thread counts in its own table
+// under its share of the budget and spills sorted runs into one shared private directory. At the end each
+// helper merges its runs into one sorted run file that this thread reads while it is written, and this
+// thread merges its own: the output takes the next word from the thread whose head has the smallest key,
+// comparing bytes (and summing counts) only among threads at the same key — a key that moved has words in
+// two threads. This thread's words, the lowest, go out while the helpers still sort theirs.
 // Output is the same as WordCounter's, byte for byte.
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -16,10 +17,10 @@ import { DiskFullError } from '../runs/errors.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  CONTROL_SPILLING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED, RING_PUBLISHED, RING_SPILLING,
-  type WordCountWorkerData, type WordCountWorkerResult,
+  BALANCE_SLOTS, CONTROL_SPILLING, CPU_RING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_COUNTS, RING_ENDED,
+  RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, threadCpu, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
-import { WordRunReader, type WordCountCursor } from './wordrun.ts';
+import { WordRunReader, compareRanges, type WordCountCursor } from './wordrun.ts';
 import { SPACE, WORD_KEYS, addCarried, carryScratch, wordKey } from './wordscan.ts';
 import { DESC_INTS, SLOT_BITS, SlotSplitter } from './wordsplit.ts';
 import { ByteCarry } from '../../lines/byte-carry.ts';
@@ -31,6 +32,11 @@ export interface ParallelWordCounterOptions extends WordCounterOptions {
   startAfter?: number;
   /** Bytes of a ring slot (default and most 256 KiB; tests make it small to cut words at slot edges). */
   slotBytes?: number;
+  /**
+   * Tests: the share of the words moved to this thread (from it when negative) at the end of batch n of
+   * slots, instead of what the threads' CPU times say (so that keys move between threads at will).
+   */
+  shareStep?: (batch: number) => number;
 }
 
 /**
@@ -52,10 +58,17 @@ const START_AFTER = 4 * 2 ** 20;
 /** What a distinct word costs (insert, sort, write, merge) in occurrences of a word already counted. */
 const NEW_WORD_COST = 4;
 /**
- * This thread's share of the words against a helper's 1: it also reads, fills the ring, scans all of the
- * text and writes the output.
+ * This thread's first share of the words against a helper's 1 (it also reads, fills the ring and scans all
+ * of the text); the ring moves it on from there.
  */
 const MAIN_WEIGHT = 0.5;
+/**
+ * Share of the words moved per unit of (helper's CPU - this thread's) / (their sum) over a batch: under the
+ * 1/2 that would even them out (this thread's CPU also scans all of the text), so that it does not overshoot.
+ */
+const BALANCE_GAIN = 0.25;
+/** The most of the words moved at one batch: a spill's burst of CPU moves few keys. */
+const BALANCE_MAX = 0.03;
 /** Bytes of the first chunk after the switch sampled with the table to choose the ranges. */
 const SAMPLE_BYTES = 1 << 20;
 const ERROR_BYTES = 4096;
@@ -91,8 +104,25 @@ export class ParallelWordCounter {
   #slot = -1;
   #fill = 0;
   #nextSlot = 0;
-  /** Which thread owns each word key (set when the helpers start). */
+  /** Which thread owns each word key (set when the helpers start, changed by #balance). */
   #owner: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  /** The helper (1..) that owns each key when this thread does not. */
+  #helperOf: Uint8Array = new Uint8Array(0);
+  /**
+   * This thread owns the keys [0, #bound): its words come first in the output, which it writes while the
+   * helpers still sort theirs. #weightTo[k]: the sampled weight of the keys [0, k).
+   */
+  #weightTo: Float64Array = new Float64Array(0);
+  #bound = 0;
+  /** The share of the sampled weight this thread aims at (#balance moves it, #bound follows). */
+  #target = 0;
+  /** The lowest key each thread (0: this one) has owned: none of its words sorts before it. */
+  #lowest: Int32Array = new Int32Array(0);
+  #published = 0;
+  /** This thread's CPU time (µs) at the end of batch n of BALANCE_SLOTS slots, at [n % CPU_RING]. */
+  readonly #cpu = new Float64Array(CPU_RING);
+  /** The last batch #balance compared. */
+  #balancedBatch = 0;
   /** The thread of a long word being handed out in pieces (-1: none; 0: this one, into #carry). */
   #long = -1;
   readonly #carry = new ByteCarry();
@@ -201,6 +231,51 @@ export class ParallelWordCounter {
   }
 
   /**
+   * At the end of each batch of BALANCE_SLOTS slots: compares the CPU time this thread and the busiest
+   * helper spent on the last batch they have both done, and moves keys to this thread when the helper spent
+   * more, to the helpers when this thread did — in proportion, at most BALANCE_MAX of the words a batch.
+   * CPU time, not waiting time: a thread that waits because the machine is busy with other work says
+   * nothing of the shares.
+   */
+  #balance(): void {
+    const batch = this.#published / BALANCE_SLOTS;
+    if (this.#opts.shareStep) return this.#moveShare(this.#opts.shareStep(batch));
+    this.#cpu[batch % CPU_RING] = threadCpu();
+    let done = Infinity;
+    for (const h of this.#helpers) done = Math.min(done, h.stats[STATS_BATCHES]);
+    if (done <= this.#balancedBatch || done < 2 || batch - done >= CPU_RING - 1) return;
+    this.#balancedBatch = done;
+    const mine = this.#cpu[done % CPU_RING] - this.#cpu[(done - 1) % CPU_RING];
+    let theirs = 0;
+    for (const h of this.#helpers) {
+      theirs = Math.max(theirs, h.stats[STATS_CPU + (done % CPU_RING)] - h.stats[STATS_CPU + ((done - 1) % CPU_RING)]);
+    }
+    if (!(mine + theirs > 0)) return; // NaN: no CPU times
+    this.#moveShare(Math.max(-BALANCE_MAX, Math.min(BALANCE_MAX, BALANCE_GAIN * (theirs - mine) / (theirs + mine))));
+  }
+
+  /**
+   * Moves this thread's target share of the sampled weight by `step`, and its bound to the key whose middle
+   * is nearest the target: a heavy key on the bound moves once the target has passed its middle.
+   */
+  #moveShare(step: number): void {
+    const to = this.#weightTo;
+    const owner = this.#owner;
+    const total = to[WORD_KEYS];
+    this.#target = Math.max(0, Math.min(1, this.#target + step));
+    const target = total * this.#target;
+    let b = this.#bound;
+    while (b < WORD_KEYS && to[b] + to[b + 1] <= 2 * target) owner[b++] = 0;
+    while (b > 0 && to[b - 1] + to[b] > 2 * target) {
+      b--;
+      const t = this.#helperOf[b];
+      owner[b] = t;
+      if (b < this.#lowest[t]) this.#lowest[t] = b;
+    }
+    this.#bound = b;
+  }
+
+  /**
    * Counts or hands out the words of the slot being filled and publishes it. A word it ends inside goes to
    * the next slot (unless `last`: the input has ended); a long one is handed out in pieces instead.
    */
@@ -268,6 +343,7 @@ export class ParallelWordCounter {
     const helpers = this.#helperCount;
     for (let t = 0; t < helpers; t++) ring[RING_COUNTS + slot * helpers + t] = splitter.counts[t];
     Atomics.store(this.#states, slot, helpers);
+    if (++this.#published % BALANCE_SLOTS === 0) this.#balance();
     Atomics.add(ring, RING_PUBLISHED, 1);
     Atomics.notify(ring, RING_PUBLISHED);
     this.#slot = -1;
@@ -281,7 +357,17 @@ export class ParallelWordCounter {
     const weights = new Float64Array(WORD_KEYS);
     this.#local.addKeyWeights(weights, NEW_WORD_COST);
     addSampleWeights(sample.subarray(0, SAMPLE_BYTES), weights);
-    const owner = dealKeys(weights, this.#helperCount);
+    this.#helperOf = dealKeys(weights, this.#helperCount);
+    const to = (this.#weightTo = new Float64Array(WORD_KEYS + 1));
+    // Unsampled keys weigh a little: the balance moves them too, and moves something when nothing was sampled.
+    for (let k = 0; k < WORD_KEYS; k++) to[k + 1] = to[k] + weights[k] + 1e-3;
+    const owner = this.#helperOf.slice();
+    this.#target = MAIN_WEIGHT / (MAIN_WEIGHT + this.#helperCount);
+    const first = to[WORD_KEYS] * this.#target;
+    while (this.#bound < WORD_KEYS && to[this.#bound] + to[this.#bound + 1] <= 2 * first) owner[this.#bound++] = 0;
+    this.#lowest = new Int32Array(this.#helperCount + 1).fill(WORD_KEYS);
+    this.#lowest[0] = 0;
+    for (let k = WORD_KEYS - 1; k >= this.#bound; k--) this.#lowest[owner[k]] = k;
     const early = this.#local.spillOwned(owner, this.#helperCount + 1);
     this.#owner = owner;
     const helpers = this.#helperCount;
@@ -296,13 +382,14 @@ export class ParallelWordCounter {
     this.#ringCtl = new Int32Array(ringCtl);
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
     const dir = this.#runDir();
+    this.#cpu[0] = threadCpu();
     for (let i = 0; i < this.#helperCount; i++) {
       const run = early[i];
       const data: WordCountWorkerData = {
         memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, owner, me: i + 1,
         runs: run === undefined ? [] : [run], out: path.join(dir, `h${i}-out.wc`), slots, slotCount: SLOTS,
         slotBytes: this.#slotBytes, helpers, descs, descCap, ring: ringCtl, states, control: new SharedArrayBuffer(12),
-        stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
+        stats: new SharedArrayBuffer((STATS_CPU + CPU_RING) * 8), error: new SharedArrayBuffer(ERROR_BYTES),
       };
       // node:worker_threads is loaded when helpers start, not with the module (~2 ms of start-up).
       const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(new URL(file, import.meta.url), { workerData: data });
@@ -347,7 +434,7 @@ export class ParallelWordCounter {
     let cursor = mine;
     if (this.#helpers.length > 0) {
       const sources = [mine, ...this.#helpers.map((h) => this.#helperRun(h))];
-      cursor = new OwnersCursor(sources);
+      cursor = new OwnersCursor(sources, this.#lowest);
     }
     return new DisposingCursor(cursor, () => {
       this.stats.mergePasses = Math.max(this.stats.mergePasses, this.#local.stats.mergePasses);
@@ -425,8 +512,10 @@ export class ParallelWordCounter {
 }
 
 /**
- * The threads' cursors, each over the words of the keys it owns, as one: the next word is the head of the
- * cursor whose head has the smallest key (keys are disjoint, so no bytes are compared).
+ * The threads' cursors, each over the words of the keys it owned, as one: the next word is the head of the
+ * cursor whose head has the smallest key. Bytes are compared only among heads of one key (a key that moved
+ * between threads has words in both), and the counts of equal words summed. A cursor is first advanced
+ * when its lowest key is reached: this thread's words go out while the helpers still sort theirs.
  */
 class OwnersCursor implements WordCountCursor {
   buf: Buffer = Buffer.alloc(0);
@@ -436,36 +525,82 @@ class OwnersCursor implements WordCountCursor {
   readonly #src: WordCountCursor[];
   /** Key of each source's head (WORD_KEYS: ended). */
   readonly #keys: Int32Array;
-  #cur = -1;
+  /** 1 for the sources whose head was taken: they move on at the next advance(). */
+  readonly #taken: Uint8Array;
+  /** 1 for the sources not advanced yet: #keys holds the lowest key they may have. */
+  readonly #waiting: Uint8Array;
 
-  constructor(sources: WordCountCursor[]) {
+  constructor(sources: WordCountCursor[], lowest: Int32Array) {
     this.#src = sources;
-    this.#keys = new Int32Array(sources.length);
-  }
-
-  #pull(i: number): void {
-    const s = this.#src[i];
-    this.#keys[i] = s.advance() ? wordKey(s.buf, s.start, s.end) : WORD_KEYS;
+    this.#keys = Int32Array.from(lowest);
+    this.#taken = new Uint8Array(sources.length);
+    this.#waiting = new Uint8Array(sources.length).fill(1);
   }
 
   advance(): boolean {
     const keys = this.#keys;
-    if (this.#cur < 0) for (let i = 0; i < keys.length; i++) this.#pull(i);
-    else this.#pull(this.#cur);
-    let best = 0;
-    for (let i = 1; i < keys.length; i++) if (keys[i] < keys[best]) best = i;
-    if (keys[best] === WORD_KEYS) {
-      this.#cur = best;
-      keys.fill(WORD_KEYS);
-      return false;
+    const taken = this.#taken;
+    const src = this.#src;
+    const n = keys.length;
+    for (let i = 0; i < n; i++) {
+      if (taken[i] === 0) continue;
+      taken[i] = 0;
+      const s = src[i];
+      keys[i] = s.advance() ? wordKey(s.buf, s.start, s.end) : WORD_KEYS;
     }
-    this.#cur = best;
-    const s = this.#src[best];
+    let best: number;
+    let ties: number;
+    do {
+      best = 0;
+      ties = 0;
+      for (let i = 1; i < n; i++) {
+        if (keys[i] < keys[best]) {
+          best = i;
+          ties = 0;
+        } else if (keys[i] === keys[best]) ties++;
+      }
+    } while (this.#advanceWaiting(keys[best]));
+    const key = keys[best];
+    if (key === WORD_KEYS) return false;
+    let s = src[best];
+    let count = s.count;
+    taken[best] = 1;
+    if (ties > 0) {
+      // The smallest word among the heads of this key; equal ones are one word, their counts summed.
+      for (let i = best + 1; i < n; i++) {
+        if (keys[i] !== key) continue;
+        const o = src[i];
+        const c = compareRanges(o.buf, o.start, o.end, s.buf, s.start, s.end);
+        if (c < 0) {
+          for (let j = 0; j < i; j++) taken[j] = 0;
+          s = o;
+          count = o.count;
+          taken[i] = 1;
+        } else if (c === 0) {
+          count += o.count;
+          taken[i] = 1;
+        }
+      }
+    }
     this.buf = s.buf;
     this.start = s.start;
     this.end = s.end;
-    this.count = s.count;
+    this.count = count;
     return true;
+  }
+
+  /** Advances the sources not advanced yet that may hold a word of `key` (true if there were some). */
+  #advanceWaiting(key: number): boolean {
+    const keys = this.#keys;
+    let any = false;
+    for (let i = 0; i < keys.length; i++) {
+      if (this.#waiting[i] === 0 || keys[i] !== key) continue;
+      this.#waiting[i] = 0;
+      const s = this.#src[i];
+      keys[i] = s.advance() ? wordKey(s.buf, s.start, s.end) : WORD_KEYS;
+      any = true;
+    }
+    return any;
   }
 
   close(): void {
@@ -487,32 +622,31 @@ function addSampleWeights(buf: Buffer, weights: Float64Array): void {
 }
 
 /**
- * Which of helpers + 1 threads owns each word key: the keys of the sample, heaviest first, each to the
- * thread with the least weight for its share (this thread's share is MAIN_WEIGHT of a helper's); the
- * others by a hash, in proportion to the shares.
+ * Which helper (1..helpers) counts each word key when this thread does not: the keys of the sample,
+ * heaviest first, each to the helper with the least weight; the others by a hash.
  */
 function dealKeys(weights: Float64Array, helpers: number): Uint8Array {
-  const threads = helpers + 1;
-  const share = (t: number): number => (t === 0 ? MAIN_WEIGHT : 1);
-  const total = MAIN_WEIGHT + helpers;
   const owner = new Uint8Array(WORD_KEYS);
-  for (let k = 0; k < WORD_KEYS; k++) {
-    let x = Math.imul(k ^ 0x9e3779b9, 0x85ebca6b);
-    x ^= x >>> 13;
-    const u = ((Math.imul(x, 0xc2b2ae35) ^ (x >>> 16)) >>> 0) / 2 ** 32 * total;
-    owner[k] = u < MAIN_WEIGHT ? 0 : Math.min(helpers, 1 + Math.floor(u - MAIN_WEIGHT));
-  }
+  for (let k = 0; k < WORD_KEYS; k++) owner[k] = 1 + (mix(k) % helpers);
+  if (helpers === 1) return owner;
   const seen: number[] = [];
   for (let k = 0; k < WORD_KEYS; k++) if (weights[k] > 0) seen.push(k);
   seen.sort((a, b) => weights[b] - weights[a]);
-  const load = new Float64Array(threads);
+  const load = new Float64Array(helpers);
   for (const k of seen) {
     let best = 0;
-    for (let t = 1; t < threads; t++) if (load[t] / share(t) < load[best] / share(best)) best = t;
-    owner[k] = best;
+    for (let t = 1; t < helpers; t++) if (load[t] < load[best]) best = t;
+    owner[k] = best + 1;
     load[best] += weights[k];
   }
   return owner;
+}
+
+/** A 32-bit hash of a key (unsigned). */
+function mix(k: number): number {
+  let x = Math.imul(k ^ 0x9e3779b9, 0x85ebca6b);
+  x ^= x >>> 13;
+  return (Math.imul(x, 0xc2b2ae35) ^ (x >>> 16)) >>> 0;
 }
 
 function sharedError(bytes: Uint8Array): Error {

@@ -9,7 +9,7 @@ export interface WordCountWorkerData {
   /** The thread that owns each word key (wordscan.ts wordKey); this helper counts those of `me`. */
   owner: Uint8Array;
   me: number;
-  /** Runs of its range spilled before it started (the main thread's first table). */
+  /** Runs of its keys' words counted before it started (the main thread's first table), for countRun. */
   runs: string[];
   /** Where its merged output goes. */
   out: string;
@@ -38,7 +38,11 @@ export interface WordCountWorkerData {
    * spilling is 1 while the helper spills its table.
    */
   control: SharedArrayBuffer;
-  /** Float64 [words, spills, mergePasses], written before state 1. */
+  /**
+   * Float64 [words, spills, mergePasses, batches, CPU ring]: the first three written before state 1;
+   * `batches` of BALANCE_SLOTS slots counted so far, and the helper's CPU time (µs) at the end of batch n at
+   * STATS_CPU + n % CPU_RING, kept up to date (the main thread balances the shares by them).
+   */
   stats: SharedArrayBuffer;
   /** UTF-8 JSON of the error (WordCountWorkerResult['error']), NUL-padded. */
   error: SharedArrayBuffer;
@@ -57,6 +61,20 @@ export const RING_COUNTS = 3;
  * ~20 ms of text, a spill takes ~100 ms).
  */
 export const EARLY_SPILL = 0.5;
+
+/** Slots in a batch: the shares are balanced at the end of each (8 MiB of text, a few tens of ms). */
+export const BALANCE_SLOTS = 32;
+/** Batches whose CPU times are kept. */
+export const CPU_RING = 8;
+/** Indexes in a helper's stats: batches counted, and its CPU time at the end of each (a ring). */
+export const STATS_BATCHES = 3;
+export const STATS_CPU = 4;
+
+/** CPU time of the calling thread (µs), by which the threads balance; NaN on a Node without process.threadCpuUsage (no balance). */
+export function threadCpu(): number {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
+  return usage === undefined ? NaN : usage.user + usage.system;
+}
 
 /** Index in a helper's control block: 1 while it spills its table. */
 export const CONTROL_SPILLING = 2;

@@ -13,13 +13,14 @@ import { DESC_INTS, readDescriptors } from './wordsplit.ts';
 import { ByteCarry } from '../../lines/byte-carry.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
-  CONTROL_SPILLING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS, RING_ENDED, RING_PUBLISHED,
-  RING_SPILLING, type WordCountWorkerData, type WordCountWorkerResult,
+  BALANCE_SLOTS, CONTROL_SPILLING, CPU_RING, EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_COUNTS,
+  RING_ENDED, RING_PUBLISHED, RING_SPILLING, STATS_BATCHES, STATS_CPU, threadCpu, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
 const states = new Int32Array(data.states);
 const control = new Int32Array(data.control);
+const stats = new Float64Array(data.stats);
 let failed = false;
 
 function fail(err: unknown): void {
@@ -68,7 +69,7 @@ process.on('exit', () => {
 let counter: WordCounter | undefined;
 try {
   counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix, onSpill: spilling });
-  counter.addRuns(data.runs);
+  for (const run of data.runs) counter.countRun(run);
 } catch (err) {
   fail(err);
 }
@@ -119,7 +120,12 @@ function run(): void {
       // Scanned (or skipped after a failure): the main thread may refill the slot.
       Atomics.sub(states, slot, 1);
       Atomics.notify(states, slot);
-      consumed++;
+      if (++consumed % BALANCE_SLOTS === 0) {
+        // This batch's CPU time, then its number: the main thread reads them in the other order.
+        const batch = consumed / BALANCE_SLOTS;
+        stats[STATS_CPU + (batch % CPU_RING)] = threadCpu();
+        stats[STATS_BATCHES] = batch;
+      }
       continue;
     }
     if (Atomics.load(ring, RING_ENDED) === 1) {
@@ -143,7 +149,7 @@ function run(): void {
       throw err;
     }
     const { words, spills, mergePasses } = counter.stats;
-    new Float64Array(data.stats).set([words, spills, mergePasses]);
+    stats.set([words, spills, mergePasses]);
     setState(HELPER_DONE);
   } catch (err) {
     fail(err);

@@ -9,7 +9,7 @@ import { openAll } from '../runs/fdlimit.ts';
 import { mergeRuns } from '../runs/merge-plan.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
-import { WordScanner, wordKey } from './wordscan.ts';
+import { WordScanner, hashBytes, wordKey } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
 
@@ -141,24 +141,21 @@ export class WordCounter {
   }
 
   /**
-   * The input has ended: spills what the table holds and returns every run (sorted by word, counts summed
-   * within a run) instead of merging them — for a counter whose runs another counter merges (addRuns).
+   * Adds the counts of a run another counter wrote (spillOwned) to the table, and removes the run: a small
+   * run this way costs no merge at the end (every word of the output would pass through it).
    */
-  spillAll(): string[] {
-    if (this.#finished) throw new Error('mrpipe: WordCounter.spillAll() after finish()');
-    this.#finished = true;
-    this.#scanner.end();
-    this.stats.words = this.#scanner.words;
-    if (this.#table.size > 0) this.#spill();
-    const runs = this.#runs;
-    this.#runs = [];
-    return runs;
-  }
-
-  /** Adopts runs another counter wrote (spillAll): they are merged with this counter's, then removed. */
-  addRuns(files: readonly string[]): void {
-    if (this.#finished) throw new Error('mrpipe: WordCounter.addRuns() after finish()');
-    this.#runs.push(...files);
+  countRun(file: string): void {
+    if (this.#finished) throw new Error('mrpipe: WordCounter.countRun() after finish()');
+    const reader = new WordRunReader(file, Buffer.allocUnsafeSlow(64 * 1024));
+    try {
+      while (reader.advance()) {
+        const { buf, start, end } = reader;
+        this.#scanner.addCount(buf, start, end, hashBytes(buf, start, end), reader.count);
+      }
+    } finally {
+      reader.close();
+    }
+    removeRun(file);
   }
 
   /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
@@ -167,8 +164,9 @@ export class WordCounter {
   }
 
   /**
-   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's run
-   * stays this counter's, the others are returned (undefined when empty) for their owners' addRuns().
+   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's
+   * words are counted again in the emptied table, the others' runs are returned (undefined when empty) for
+   * their owners' countRun().
    */
   spillOwned(owner: Uint8Array, parts: number): (string | undefined)[] {
     const writers: (WordRunWriter | undefined)[] = [];
@@ -189,7 +187,7 @@ export class WordCounter {
     const out = Array.from({ length: parts }, (_, t) => writers[t]?.path);
     this.stats.spills += writers.filter(Boolean).length;
     const mine = out.shift();
-    if (mine !== undefined) this.#runs.push(mine);
+    if (mine !== undefined) this.countRun(mine);
     return out;
   }
 

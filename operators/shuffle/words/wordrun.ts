@@ -216,7 +216,7 @@ function prefixOf(b: Buffer, s: number, e: number): number {
 }
 
 /** Byte order of two ranges: a short JS loop (no native call) for the common case. */
-function compareRanges(ab: Buffer, as: number, ae: number, bb: Buffer, bs: number, be: number): number {
+export function compareRanges(ab: Buffer, as: number, ae: number, bb: Buffer, bs: number, be: number): number {
   const la = ae - as;
   const lb = be - bs;
   const n = la < lb ? la : lb;

@@ -76,6 +76,13 @@ export class WordScanner {
     this.table.add(buf, start, end, hash, 1);
   }
 
+  /** Adds `n` to the count of a word already counted elsewhere (not counted again in `words`). */
+  addCount(buf: Uint8Array, start: number, end: number, hash: number, n: number): void {
+    if (this.table.add(buf, start, end, hash, n)) return;
+    this.#onFull();
+    this.table.add(buf, start, end, hash, n);
+  }
+
   write(chunk: Buffer): void {
     const table = this.table;
     const n = chunk.length;
