@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
-import { ParallelWordCounter } from '../../operators/shuffle/words/parallel-wordcounter.ts';
+import { ParallelWordCounter, counterMemoryFor } from '../../operators/shuffle/words/parallel-wordcounter.ts';
 import type { WordCountCursor } from '../../operators/shuffle/words/wordrun.ts';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters } from '../job/types.ts';
@@ -252,22 +252,11 @@ function writeParts(cursor: WordCountCursor, stage: string, partitions: number, 
   return n;
 }
 
-/** Table bytes per input byte that hold every word of a known input: a word of one byte and its blank cost
- * at most ~25 bytes of slots and record. */
-const TABLE_BYTES_PER_INPUT_BYTE = 32;
-/** The least table sized to the input. */
-const MIN_SIZED_TABLE = 16 * 2 ** 20;
-
-/**
- * The counter's memory: the budget, or less when the input is plain files that are known and small. A
- * budget-sized table for a one-line file costs V8 an old-space GC at start-up (its external memory), and
- * shell users run the command in loops over small files. Stdin, .gz and size-0 inputs (a FIFO, <(…)) get
- * the budget.
- */
+/** The counter's memory: its rule (counterMemoryFor) over the job's inputs; stdin, .gz and size-0 inputs (a FIFO,
+ * <(…)) are of unknown size. */
 function counterMemory(files: readonly InputFile[], budget: number): number {
-  if (files.some((f) => f.gz || f.name === '-' || f.size === 0)) return budget;
-  const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  return Math.min(budget, Math.max(MIN_SIZED_TABLE, TABLE_BYTES_PER_INPUT_BYTE * bytes));
+  const unknown = files.some((f) => f.gz || f.name === '-' || f.size === 0);
+  return counterMemoryFor(unknown ? undefined : files.reduce((sum, f) => sum + f.size, 0), budget);
 }
 
 /**

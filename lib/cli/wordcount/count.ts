@@ -4,33 +4,25 @@
 import fs from 'node:fs';
 import { DiskFullError } from '../../../operators/shuffle/runs/errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';
-import { ParallelWordCounter } from '../../../operators/shuffle/words/parallel-wordcounter.ts';
+import { ParallelWordCounter, counterMemoryFor } from '../../../operators/shuffle/words/parallel-wordcounter.ts';
 import type { WordCountCursor } from '../../../operators/shuffle/words/wordrun.ts';
 import { CliError, EXIT_FAILED } from '../errors.ts';
 import type { InputSpec } from '../io.ts';
 
-/** Table bytes per input byte that hold every word of a known input (lib/runtime/word-job.ts's figure). */
-const TABLE_BYTES_PER_INPUT_BYTE = 32;
-/** The least table sized to the input. */
-const MIN_SIZED_TABLE = 16 * 2 ** 20;
-
 /**
- * The counter's memory: the budget, or less when every input is a regular file, known and small. A
- * budget-sized table for a one-line file is 256 MB of external memory to V8, which then runs an old-space
- * GC (~10 ms of CPU, mostly on its helper threads) in a run that needs none. The rule `run wordcount`
- * applies (lib/runtime/word-job.ts, counterMemory), on the CLI's inputs: stdin, .gz and anything but a
- * regular file (a FIFO, <(…)) get the budget.
+ * The counter's memory: its rule (counterMemoryFor) over the CLI's inputs; stdin, .gz and anything but a
+ * regular file (a FIFO, <(…)) are of unknown size.
  */
 export function counterMemory(specs: readonly InputSpec[], budget: number): number {
   let bytes = 0;
   for (const s of specs) {
-    if (s.path === null || isGzip(s.path)) return budget;
+    if (s.path === null || isGzip(s.path)) return counterMemoryFor(undefined, budget);
     let st: fs.Stats;
-    try { st = fs.statSync(s.path); } catch { return budget; }
-    if (!st.isFile()) return budget;
+    try { st = fs.statSync(s.path); } catch { return counterMemoryFor(undefined, budget); }
+    if (!st.isFile()) return counterMemoryFor(undefined, budget);
     bytes += st.size;
   }
-  return Math.min(budget, Math.max(MIN_SIZED_TABLE, TABLE_BYTES_PER_INPUT_BYTE * bytes));
+  return counterMemoryFor(bytes, budget);
 }
 
 export interface CountOptions {
