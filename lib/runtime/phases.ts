@@ -110,8 +110,8 @@ export async function reducePhase(
       continue;
     }
     const upper = `${final}.upper`;
-    tasks.push(task(id, `${what} (the keys before the middle key)`, r, runs, final, { to: middle.key }));
-    tasks.push(task(`${id}-upper`, `${what} (the keys from the middle key on)`, r, runs, upper, { from: middle.key, starts: middle.starts }));
+    tasks.push(task(id, `${what} (the keys before the middle key)`, r, runs, final, { to: middle }));
+    tasks.push(task(`${id}-upper`, `${what} (the keys from the middle key on)`, r, runs, upper, { from: middle }));
     parts.push([final, upper]);
   }
   await schedule(tasks, { ...ctx, onProgress: (p) => tracker.task(p) });

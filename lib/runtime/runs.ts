@@ -107,11 +107,6 @@ let passSeq = 0;
 export interface KeyRange {
   from?: Uint8Array;
   to?: Uint8Array;
-  /**
-   * With `from`: where to start reading each run (by path), the offset of a record whose key is below
-   * `from` (middleKey finds them), so a merge of the upper keys does not read the lower ones first.
-   */
-  starts?: Record<string, number>;
 }
 
 /**
@@ -136,12 +131,10 @@ function openMergedWith<T>(
   paths: string[], opts: MergePlanOptions, codec: () => Codec<T>, cmp: (a: T, b: T) => number,
   range: KeyRange | undefined, below: (bound: Uint8Array) => (r: T) => boolean,
 ): Cursor<T> {
-  const starts = range?.from ? range.starts : undefined;
-  const open = <R>(ps: string[], c: () => Codec<R>, skip: boolean) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize, undefined, skip ? starts?.[p] ?? 0 : 0));
+  const open = <R>(ps: string[], c: () => Codec<R>) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize));
   const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
-    // An intermediate pass copies whole runs (the range applies to the final merge: its skips are safe there).
-    merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawCodec, false)),
-    open: (ps) => open(ps, codec, true),
+    merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawCodec)),
+    open: (ps) => open(ps, codec),
   });
   if (!range || (!range.from && !range.to)) return mergeCursors(merged, cmp);
   const from = range.from && below(range.from);
@@ -202,40 +195,25 @@ class RangeCursor<T> implements Cursor<T> {
   }
 }
 
-/** Records between two samples middleKey keeps of the lower half of a run (a seek lands within one gap). */
-const SAMPLES_PER_HALF = 32;
-
 /**
  * A key that splits the merge of these runs into two halves of about equal bytes (undefined for no
  * records): each run's key at its middle byte, and the middle one of those. Any key splits correctly;
- * the runs, each a sample of the same job's keys, only make the halves even. Reads half of every run, and
- * says where in each run the keys from the middle key on can start being read (`starts`, KeyRange's):
- * the last record it saw below that key, among one every 1/32 of the half.
+ * the runs, each a sample of the same job's keys, only make the halves even. Reads half of every run.
  */
-export function middleKey(paths: readonly string[], bufferSize: number): { key: Buffer; starts: Record<string, number> } | undefined {
+export function middleKey(paths: readonly string[], bufferSize: number): Buffer | undefined {
   const middles: Buffer[] = [];
-  const samples: { offset: number; key: Buffer }[][] = [];
   const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
   for (const path of paths) {
     const half = statSync(path).size / 2;
-    const step = Math.max(1, half / SAMPLES_PER_HALF);
-    const mine: { offset: number; key: Buffer }[] = [];
-    samples.push(mine);
     const reader = new RunReader(path, rawCodec(), bufferSize);
     try {
       let at = 0;
-      let next = step;
       while (reader.advance()) {
         const r = reader.current;
-        const offset = at;
         at += r.end - r.start + varintSize(r.end - r.start);
-        if (at < half && at < next) continue;
-        const { keyStart, keyEnd } = pairLayout(r.buf, r.start, layout);
-        const key = Buffer.from(r.buf.subarray(keyStart, keyEnd));
-        mine.push({ offset, key });
-        next = at + step;
         if (at < half) continue;
-        middles.push(key);
+        const { keyStart, keyEnd } = pairLayout(r.buf, r.start, layout);
+        middles.push(Buffer.from(r.buf.subarray(keyStart, keyEnd)));
         break;
       }
     } finally {
@@ -244,14 +222,7 @@ export function middleKey(paths: readonly string[], bufferSize: number): { key: 
   }
   if (middles.length === 0) return undefined;
   middles.sort(Buffer.compare);
-  const key = middles[middles.length >> 1];
-  const starts: Record<string, number> = {};
-  paths.forEach((path, i) => {
-    let offset = 0;
-    for (const s of samples[i]) if (Buffer.compare(s.key, key) < 0) offset = s.offset;
-    if (offset > 0) starts[path] = offset;
-  });
-  return { key, starts };
+  return middles[middles.length >> 1];
 }
 
 /** Merges a group of runs into one intermediate run, payloads copied; undefined when the fd limit stopped it (nothing left open). */

@@ -61,24 +61,14 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
   private fileOffset = 0; // file offset of buf[0]
   private eof = false;
   private readonly codec: Codec<T>;
-  /** Where the next read starts (positioned reads), or null: the fd's own position (a pipe from `compress -d`). */
-  private readAt: number | null = null;
 
-  /**
-   * `compress`: the run was written through this program; `compress -d` reads it. `startAt`: the byte offset
-   * of a record (a frame's first byte) to start reading at, skipping what comes before unread (a plain run).
-   */
-  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string, startAt = 0) {
+  /** `compress`: the run was written through this program; `compress -d` reads it. */
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
     this.path = file;
     this.codec = codec;
-    if (startAt > 0 && compress) throw new Error('mrpipe: a run read through a compress program cannot start past its first record');
     this.run = RunFile.open(file, compress);
     this.fd = this.run.fd;
     this.buf = allocRunBuffer(Math.max(bufferSize, 64));
-    if (startAt > 0) {
-      this.readAt = startAt;
-      this.fileOffset = startAt;
-    }
   }
 
   advance(): boolean {
@@ -125,10 +115,9 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
     this.start = 0;
     this.end = left;
     while (this.end < k && !this.eof) {
-      const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.readAt);
+      const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
       if (got === 0) this.eof = true;
       this.end += got;
-      if (this.readAt !== null) this.readAt += got;
     }
   }
 
