@@ -18,4 +18,3 @@ import './sorter.ts';
 import './splitter.ts';
 import './streams.ts';
 import './wordcount.ts';
-import './wordsplit.ts';

@@ -9,7 +9,7 @@ import { openAll } from '../runs/fdlimit.ts';
 import { mergeRuns } from '../runs/merge-plan.ts';
 import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
-import { WordScanner, hashBytes, wordKey } from './wordscan.ts';
+import { WordScanner } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
 import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
 
@@ -138,57 +138,6 @@ export class WordCounter {
     this.#fanIn = fanIn;
     this.stats.mergePasses += passes;
     return new WordMerge([...merged, last]);
-  }
-
-  /**
-   * Adds the counts of a run another counter wrote (spillOwned) to the table, and removes the run: a small
-   * run this way costs no merge at the end (every word of the output would pass through it).
-   */
-  countRun(file: string): void {
-    if (this.#finished) throw new Error('mrpipe: WordCounter.countRun() after finish()');
-    const reader = new WordRunReader(file, Buffer.allocUnsafeSlow(64 * 1024));
-    try {
-      while (reader.advance()) {
-        const { buf, start, end } = reader;
-        this.#scanner.addCount(buf, start, end, hashBytes(buf, start, end), reader.count);
-      }
-    } finally {
-      reader.close();
-    }
-    removeRun(file);
-  }
-
-  /** Adds the table's word counts (+ perWord each) to weights[word key]: a sample for choosing ranges. */
-  addKeyWeights(weights: Float64Array, perWord: number): void {
-    this.#table.addKeyWeights(weights, perWord);
-  }
-
-  /**
-   * Spills what was counted as one sorted run per owner of the keys (owner[k] in 0..parts-1): part 0's
-   * words are counted again in the emptied table, the others' runs are returned (undefined when empty) for
-   * their owners' countRun().
-   */
-  spillOwned(owner: Uint8Array, parts: number): (string | undefined)[] {
-    const writers: (WordRunWriter | undefined)[] = [];
-    const bufs = [this.#writeBuf, ...Array.from({ length: parts - 1 }, () => Buffer.allocUnsafeSlow(64 * 1024))];
-    const writer = (t: number): WordRunWriter => (writers[t] ??= new WordRunWriter(this.#newRun(), bufs[t]));
-    const cursor = this.#merged();
-    try {
-      while (cursor.advance()) writer(owner[wordKey(cursor.buf, cursor.start, cursor.end)]).write(cursor.buf, cursor.start, cursor.end, cursor.count);
-      for (const w of writers) w?.close();
-    } catch (err) {
-      cursor.close();
-      for (const w of writers) w?.abort();
-      throw err;
-    } finally {
-      this.#openReaders = undefined;
-    }
-    this.#table.clear();
-    const out = Array.from({ length: parts }, (_, t) => writers[t]?.path);
-    this.stats.spills += writers.filter(Boolean).length;
-    const mine = out.shift();
-    if (mine !== undefined) this.countRun(mine);
-    return out;
   }
 
   /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */

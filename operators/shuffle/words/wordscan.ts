@@ -1,7 +1,7 @@
 // The word-count hot loop: one pass over each chunk's bytes, hashing each word as it is scanned. Words are
 // maximal runs of bytes other than space, \t, \n, \v, \f, \r (what `tr` cuts on). A word cut by a chunk
-// boundary is carried into the next chunk. Threads that count together (ParallelWordCounter) each own the
-// words of a share of the keys (their first two bytes, see wordKey): no two hold the same word.
+// boundary is carried into the next chunk. Threads that count together (ParallelWordCounter) each scan
+// their own pieces of the text.
 import { ByteCarry, freeNow } from '../../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
 
@@ -11,17 +11,6 @@ for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 16777619;
-
-/** Keys of words: 0x10000 of them, ordered as the words are (see wordKey). */
-export const WORD_KEYS = 0x10000;
-
-/**
- * A word's first byte and its second (0 for a one-byte word), as b0 * 256 + b1. Byte order of words is
- * order of keys: a word whose key is less than another's sorts before it.
- */
-export function wordKey(buf: Uint8Array, start: number, end: number): number {
-  return (buf[start] << 8) | (end - start > 1 ? buf[start + 1] : 0);
-}
 
 /** FNV-1a over buf[start, end). */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {

@@ -6,7 +6,7 @@
 // grows past `limit`: add() answers false instead, and the caller spills the table as a sorted run.
 import { freeNow } from '../../lines/byte-carry.ts';
 import { sortRecords } from './wordsort.ts';
-import { LONG, recordBytes, recordLength, recordStart, writeRecordHeader } from './wordrecord.ts';
+import { LONG, recordBytes, recordLength, writeRecordHeader } from './wordrecord.ts';
 
 /** Hash slots per word at most: 8 bytes a slot, so 8 / MAX_LOAD bytes a word (the sort's keys fit in them). */
 const MAX_LOAD = 0.75;
@@ -141,17 +141,7 @@ export class WordTable {
     return sortRecords(this.arena, this.used, this.size, this.#keys);
   }
 
-  /**
-   * Adds each word's count plus `perWord` to weights[key] (key: its first two bytes, wordscan.ts wordKey):
-   * how the work of a sample of text spreads over word keys.
-   */
-  addKeyWeights(weights: Float64Array, perWord: number): void {
-    const arena = this.arena;
-    for (let r = 0; r < this.used >> 2; r += recordBytes(recordLength(arena, r)) >> 2) {
-      const s = recordStart(arena, r);
-      weights[(arena[s] << 8) | (recordLength(arena, r) > 1 ? arena[s + 1] : 0)] += this.counts[r] + perWord;
-    }
-  }
+
 
   /** Empties the table, keeping its memory, and re-splits it for the word length seen. */
   clear(): void {
