@@ -300,11 +300,11 @@ export class ParallelWordCounter {
       Atomics.store(h.ringCtl, RING_ENDED, 1);
       Atomics.notify(h.ringCtl, RING_PUBLISHED);
     }
-    const mine = this.#local.finish();
+    // One merge of this thread's runs and table with the helpers' runs: each word passes one heap, not two.
+    const sources = [...this.#local.finishSources(), ...this.#helpers.map((h) => this.#helperRun(h))];
     this.stats.words += this.#local.stats.words;
     this.stats.spills += this.#local.stats.spills;
-    let cursor = mine;
-    if (this.#helpers.length > 0) cursor = new WordMerge([mine, ...this.#helpers.map((h) => this.#helperRun(h))]);
+    const cursor = sources.length === 1 ? sources[0] : new WordMerge(sources);
     return new DisposingCursor(cursor, () => {
       this.stats.mergePasses = Math.max(this.stats.mergePasses, this.#local.stats.mergePasses);
       this.dispose();

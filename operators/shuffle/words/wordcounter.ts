@@ -117,19 +117,23 @@ export class WordCounter {
    * word. Reaching its end (or closing it) removes the temp dir.
    */
   finish(): WordCountCursor {
+    const sources = this.finishSources();
+    this.#cursor = new DisposingCursor(sources.length === 1 ? sources[0] : new WordMerge(sources), () => this.dispose());
+    return this.#cursor;
+  }
+
+  /**
+   * The input has ended: the sorted sources of the counts — the runs left after any merge passes the fan-in
+   * needs, and the table, sorted in memory (it joins the last merge without being written) — for a caller
+   * that merges them with others in one WordMerge (ParallelWordCounter). The caller disposes this counter.
+   */
+  finishSources(): WordCountCursor[] {
     if (this.#finished) throw new Error('mrpipe: WordCounter.finish() called twice');
     this.#finished = true;
     this.#scanner.end();
     this.stats.words = this.#scanner.words;
-    const merged = this.#merged();
-    this.#cursor = new DisposingCursor(merged, () => this.dispose());
-    return this.#cursor;
-  }
-
-  /** The runs and the table (sorted in memory: it joins the last merge without being written), merged. */
-  #merged(): WordCountCursor {
     const last = new TableCursor(this.#table, this.#table.sortedOrder());
-    if (this.#runs.length === 0) return last;
+    if (this.#runs.length === 0) return [last];
     const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn, held: true }, {
       merge: (group) => this.#mergeGroup(group),
       open: (runs) => this.#open(runs),
@@ -137,7 +141,7 @@ export class WordCounter {
     this.#runs = [];
     this.#fanIn = fanIn;
     this.stats.mergePasses += passes;
-    return new WordMerge([...merged, last]);
+    return [...merged, last];
   }
 
   /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */
