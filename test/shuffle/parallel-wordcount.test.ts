@@ -82,39 +82,46 @@ test('property: any bytes and chunking with a helper thread give the in-memory M
   }
 });
 
-test('spills on both threads, merge passes: equals tr | sort | uniq -c; the shared dir is private and goes', async (t) => {
+test('spills on both threads, merge passes, one range or a range per thread (split runs, spilled before the split): equals tr | sort | uniq -c; the shared dir is private and goes', async (t) => {
   const dir = tempDir();
   try {
-    // 16 MiB with fan-in 2 (32 MiB, fan-in 3 under test:long): each thread holds only its own keys' words,
-    // and still spills: 4+ runs and 2+ merge passes.
+    // 16 MiB with fan-in 2 (32 MiB, fan-in 3 under test:long): each thread spills: 4+ runs and 2+ merge
+    // passes. Helpers started at once see an empty table: one range, merged here. Started after 4 MiB, the
+    // calling thread has spilled already (its runs are split again) and each thread merges its own range.
     const input = manyWords(scale(16, 32) << 20, 7);
     const file = path.join(dir, 'in.txt');
     fs.writeFileSync(file, input);
     const want = gnuCount(file);
     const spills = path.join(dir, 'spills');
     fs.mkdirSync(spills);
-    let seen: string | undefined;
-    const chunks = cutAt(input, Array.from({ length: input.length >> 17 }, (_, i) => i * 131_071 + (i % 7)));
-    const counter = new ParallelWordCounter({ memory: 40 << 20, helpers: 1, startAfter: 0, fanIn: scale(2, 3), tmpDir: spills });
-    for (const c of chunks) {
-      counter.write(c);
-      seen ??= counter.tempDir;
+    for (const startAfter of [0, 4 << 20]) {
+      let seen: string | undefined;
+      const names = new Set<string>();
+      const chunks = cutAt(input, Array.from({ length: input.length >> 17 }, (_, i) => i * 131_071 + (i % 7)));
+      const counter = new ParallelWordCounter({ memory: 40 << 20, helpers: 1, startAfter, fanIn: scale(2, 3), tmpDir: spills });
+      for (const c of chunks) {
+        counter.write(c);
+        seen ??= counter.tempDir;
+        if (seen !== undefined) for (const f of fs.readdirSync(seen)) names.add(f);
+      }
+      t.is(counter.threads, 1);
+      t.is(fs.statSync(seen as string).mode & 0o777, 0o700);
+      for (const f of fs.readdirSync(seen as string)) t.is(fs.statSync(path.join(seen as string, f)).mode & 0o777, 0o600);
+      const cur = await counter.finish();
+      const parts: Buffer[] = [];
+      while (cur.advance()) parts.push(Buffer.from(cur.buf.subarray(cur.start, cur.end)), Buffer.from(`\t${cur.count}\n`));
+      t.true(Buffer.concat(parts).equals(want), `startAfter ${startAfter}`);
+      const ranges = new Set([...names].map((f) => /-r(\d+)-run-/.exec(f)?.[1]).filter((r) => r !== undefined));
+      t.deepEqual([...ranges].sort(), startAfter === 0 ? ['0'] : ['0', '1'], 'runs of each range');
+      if (startAfter > 0) t.true([...names].some((f) => f.startsWith('m-run-')), 'a run spilled before the split, split again');
+      t.true(counter.stats.spills >= 4, `${counter.stats.spills} runs spilled`);
+      t.true(counter.stats.mergePasses >= 2, `${counter.stats.mergePasses} merge passes`);
+      t.log(`startAfter ${startAfter}: ${counter.stats.spills} runs, ${counter.stats.mergePasses} merge passes`);
+      const words = input.toString('latin1').split(/[ \t\n\v\f\r]+/).filter(Boolean).length;
+      t.is(counter.stats.words, words);
+      t.is(counter.stats.bytes, input.length);
+      t.deepEqual(fs.readdirSync(spills), [], 'completion removes the shared dir');
     }
-    t.is(counter.threads, 1);
-    t.is(fs.statSync(seen as string).mode & 0o777, 0o700);
-    const names = fs.readdirSync(seen as string);
-    for (const f of names) t.is(fs.statSync(path.join(seen as string, f)).mode & 0o777, 0o600);
-    const cur = await counter.finish();
-    const parts: Buffer[] = [];
-    while (cur.advance()) parts.push(Buffer.from(cur.buf.subarray(cur.start, cur.end)), Buffer.from(`\t${cur.count}\n`));
-    t.true(Buffer.concat(parts).equals(want));
-    t.true(counter.stats.spills >= 4, `${counter.stats.spills} runs spilled`);
-    t.true(counter.stats.mergePasses >= 2, `${counter.stats.mergePasses} merge passes`);
-    t.log(`${counter.stats.spills} runs, ${counter.stats.mergePasses} merge passes`);
-    const words = input.toString('latin1').split(/[ \t\n\v\f\r]+/).filter(Boolean).length;
-    t.is(counter.stats.words, words);
-    t.is(counter.stats.bytes, input.length);
-    t.deepEqual(fs.readdirSync(spills), [], 'completion removes the shared dir');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -4,17 +4,20 @@
 // has a free slot — so it never waits for a helper, and a busy machine degrades to one thread's speed.
 // Every byte is scanned once, by the thread that counts it: handing words over (descriptors) or scanning
 // all of the text in every thread cost more CPU than it saved (docs/ENGINES.md). Each thread counts in its
-// own table under its share of the budget and spills sorted runs into one shared private directory. At the
-// end each helper merges its runs and its table into one sorted run file that this thread reads while it is
-// written, and this thread merges its own runs with its table; the output merges the threads' words, summing
-// the counts of a word that more than one thread saw. Output is the same as WordCounter's, byte for byte.
+// own table under its share of the budget and spills sorted runs into one shared private directory, one run
+// per range of words: the ranges, one per thread, are cut at words sampled when the helpers start. At the
+// end each thread writes its table's words of the other ranges as runs too, then merges its own range from
+// every thread's runs (a word seen by several threads gets its counts summed): this thread's range, the
+// lowest words, goes out while the helpers merge theirs into run files that it reads as they grow. The
+// final merge runs on every core, not on this thread alone. Output is the same as WordCounter's, byte for byte.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { DiskFullError } from '../runs/errors.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING, awaitBarrier, isRangeRun,
   type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordMerge, WordRunReader, type WordCountCursor } from './wordrun.ts';
@@ -58,6 +61,11 @@ const MIN_SHARE = 8 * 2 ** 20;
 /** Input counted here before helpers start: a small input is not worth a thread's start-up. */
 const START_AFTER = 4 * 2 ** 20;
 const ERROR_BYTES = 4096;
+/**
+ * This thread's share of the words of the final merge against a helper's 1: it also writes every word out
+ * and reads the helpers' merged ranges back.
+ */
+const MAIN_RANGE_WEIGHT = 0.7;
 /** How long one wait for a helper blocks before its state is looked at again (ms). */
 const WAIT_MS = 200;
 const READ_WAIT_MS = 5;
@@ -100,6 +108,8 @@ export class ParallelWordCounter {
   #fill: Fill | undefined;
   /** The helper whose slot is tried first next (round robin). */
   #next = 0;
+  /** Each thread adds 1 when it has written its runs of the other threads' ranges (wordcount-protocol.ts). */
+  #barrier: Int32Array<ArrayBufferLike> = new Int32Array(0);
   #error: Error | undefined;
   #finished = false;
 
@@ -252,13 +262,21 @@ export class ParallelWordCounter {
     }
   }
 
+  /** Cuts the words into ranges, one per thread, at words the table holds so far, and starts the helpers. */
   #startHelpers(): void {
     const file = import.meta.url.endsWith('.ts') ? './wordcount-worker.ts' : './wordcount-worker.js';
     const dir = this.#runDir();
-    for (let i = 0; i < this.#helperCount; i++) {
+    const helpers = this.#helperCount;
+    const fractions = Array.from({ length: helpers }, (_, i) => (MAIN_RANGE_WEIGHT + i) / (MAIN_RANGE_WEIGHT + helpers));
+    const splits = this.#local.sampleBounds(fractions);
+    this.#local.splitRanges(splits);
+    const barrier = new SharedArrayBuffer(4);
+    this.#barrier = new Int32Array(barrier);
+    for (let i = 0; i < helpers; i++) {
       const slots = new SharedArrayBuffer(SLOTS * this.#slotBytes);
       const data: WordCountWorkerData = {
         memory: this.#share, fanIn: this.#opts.fanIn, runDir: dir, runPrefix: `h${i}-`, out: path.join(dir, `h${i}-out.wc`),
+        splits, range: i + 1, barrier, threads: helpers + 1,
         slots, slotCount: SLOTS, slotBytes: this.#slotBytes, states: new SharedArrayBuffer(SLOTS * 4),
         ring: new SharedArrayBuffer((RING_FILLS + SLOTS) * 4), control: new SharedArrayBuffer(12),
         stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
@@ -286,9 +304,9 @@ export class ParallelWordCounter {
   }
 
   /**
-   * The input has ended: returns a cursor over (word, count) in byte order of the word — this thread's words
-   * and each helper's merged run (read while the helper writes it), merged. Reaching its end (or closing it)
-   * removes the temp dir.
+   * The input has ended: returns a cursor over (word, count) in byte order of the word — this thread's
+   * range, merged here, then each helper's, read while the helper writes it. Reaching its end (or closing
+   * it) removes the temp dir.
    */
   async finish(): Promise<WordCountCursor> {
     if (this.#finished) throw new Error('mrpipe: ParallelWordCounter.finish() called twice');
@@ -300,11 +318,20 @@ export class ParallelWordCounter {
       Atomics.store(h.ringCtl, RING_ENDED, 1);
       Atomics.notify(h.ringCtl, RING_PUBLISHED);
     }
-    // One merge of this thread's runs and table with the helpers' runs: each word passes one heap, not two.
-    const sources = [...this.#local.finishSources(), ...this.#helpers.map((h) => this.#helperRun(h))];
+    let cursor: WordCountCursor;
+    if (this.#helpers.length === 0) {
+      cursor = this.#local.finish();
+    } else {
+      this.#local.finishRange(0);
+      awaitBarrier(this.#barrier, this.#helpers.length + 1, () => this.#check());
+      const dir = this.#dir as string;
+      const others = readdirSync(dir).filter((f) => isRangeRun(f, 0, 'm-')).map((f) => path.join(dir, f));
+      const sources = this.#local.rangeSources(0, others);
+      const mine = sources.length === 1 ? sources[0] : new WordMerge(sources);
+      cursor = new ConcatCursor([mine, ...this.#helpers.map((h) => this.#helperRun(h))]);
+    }
     this.stats.words += this.#local.stats.words;
     this.stats.spills += this.#local.stats.spills;
-    const cursor = sources.length === 1 ? sources[0] : new WordMerge(sources);
     return new DisposingCursor(cursor, () => {
       this.stats.mergePasses = Math.max(this.stats.mergePasses, this.#local.stats.mergePasses);
       this.dispose();
@@ -377,6 +404,39 @@ export class ParallelWordCounter {
     this.#local.dispose();
     if (this.#dir !== undefined) removeTempDir(this.#dir);
     this.#dir = undefined;
+  }
+}
+
+/** Cursors over ranges of words, one after the other (each range's words sort after the previous one's). */
+class ConcatCursor implements WordCountCursor {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  count = 0;
+  readonly #src: WordCountCursor[];
+  #i = 0;
+
+  constructor(sources: WordCountCursor[]) {
+    this.#src = sources;
+  }
+
+  advance(): boolean {
+    while (this.#i < this.#src.length) {
+      const s = this.#src[this.#i];
+      if (s.advance()) {
+        this.buf = s.buf;
+        this.start = s.start;
+        this.end = s.end;
+        this.count = s.count;
+        return true;
+      }
+      this.#i++;
+    }
+    return false;
+  }
+
+  close(): void {
+    for (const s of this.#src) s.close();
   }
 }
 

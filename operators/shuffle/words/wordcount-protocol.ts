@@ -6,8 +6,17 @@ export interface WordCountWorkerData {
   fanIn: number | undefined;
   runDir: string;
   runPrefix: string;
-  /** Where its merged output goes. */
+  /** Where its merged output goes: the words of its range. */
   out: string;
+  /** Bounds of the ranges of words (WordCounter.splitRanges): thread t merges range t, this helper `range`. */
+  splits: Uint8Array[];
+  range: number;
+  /**
+   * Int32 [threads done]: each thread adds 1 once it has written its table's words of the other ranges;
+   * when it reaches `threads`, every run of every range is written and each thread merges its own.
+   */
+  barrier: SharedArrayBuffer;
+  threads: number;
   /** Its ring: slotCount slots of slotBytes each, counted in order. */
   slots: SharedArrayBuffer;
   slotCount: number;
@@ -43,6 +52,22 @@ export const RING_FILLS = 3;
  * full: the two spills overlap, where one after the other the later one would stall the main thread.
  */
 export const EARLY_SPILL = 0.5;
+
+/** Names another thread's run of range `range` (WordCounter's `<prefix>r<range>-run-*.wc`), not one of `prefix`'s. */
+export function isRangeRun(name: string, range: number, prefix: string): boolean {
+  const m = /^(m|h\d+)-r(\d+)-run-\d+\.wc$/.exec(name);
+  return m !== null && Number(m[2]) === range && `${m[1]}-` !== prefix;
+}
+
+/** Waits until every thread has passed the barrier (`check` throws a failure seen meanwhile). */
+export function awaitBarrier(barrier: Int32Array, threads: number, check: () => void): void {
+  Atomics.add(barrier, 0, 1);
+  Atomics.notify(barrier, 0);
+  for (let seen = Atomics.load(barrier, 0); seen < threads; seen = Atomics.load(barrier, 0)) {
+    check();
+    Atomics.wait(barrier, 0, seen, 200);
+  }
+}
 
 export interface WordCountWorkerResult {
   error?: { message: string; code?: string; file?: string; written?: number; pending?: number };

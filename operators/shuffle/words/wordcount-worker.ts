@@ -3,13 +3,14 @@
 // into the shared directory. At the end it merges its runs and its table into one sorted run, `out`, which
 // the main thread reads as it grows. Progress and failure go through shared memory too: the main thread
 // may be blocked in Atomics.wait, where no message arrives.
+import { readdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
-import { WordRunWriter } from './wordrun.ts';
+import { WordMerge, WordRunWriter } from './wordrun.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
   EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_FILLS, RING_PUBLISHED,
-  RING_SPILLING, type WordCountWorkerData, type WordCountWorkerResult,
+  RING_SPILLING, awaitBarrier, isRangeRun, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
@@ -58,6 +59,7 @@ process.on('exit', () => {
 let counter: WordCounter | undefined;
 try {
   counter = new WordCounter({ memory: data.memory, fanIn: data.fanIn, runDir: data.runDir, runPrefix: data.runPrefix });
+  counter.splitRanges(data.splits.map((b) => Buffer.from(b.buffer, b.byteOffset, b.length)));
 } catch (err) {
   fail(err);
 }
@@ -107,12 +109,19 @@ function run(): void {
   }
   if (failed || !counter) return;
   try {
-    const cursor = counter.finish();
+    // Its table's words of the other ranges go to their threads as runs; once every thread has written
+    // its own, this one merges its range: its runs and table part, and the others' runs of it.
+    counter.finishRange(data.range);
+    awaitBarrier(new Int32Array(data.barrier), data.threads, () => {});
+    const others = readdirSync(data.runDir).filter((f) => isRangeRun(f, data.range, data.runPrefix)).map((f) => `${data.runDir}/${f}`);
+    const sources = counter.rangeSources(data.range, others);
+    const cursor = sources.length === 1 ? sources[0] : new WordMerge(sources);
     const w = new SharedRunWriter(data.out, Buffer.allocUnsafeSlow(256 * 1024));
     setState(HELPER_WRITING);
     try {
       while (cursor.advance()) w.write(cursor.buf, cursor.start, cursor.end, cursor.count);
       w.close();
+      counter.dispose();
     } catch (err) {
       cursor.close();
       w.abort();

@@ -11,7 +11,8 @@ import { DEFAULT_MEMORY } from '../../../plumbing/sizes.ts';
 import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { WordScanner } from './wordscan.ts';
 import { WordTable } from './wordtable.ts';
-import { TableCursor, WordMerge, WordRunReader, WordRunWriter, type WordCountCursor } from './wordrun.ts';
+import { TableCursor, WordMerge, WordRunReader, WordRunWriter, compareRanges, type WordCountCursor } from './wordrun.ts';
+import { recordBytes, recordLength, recordStart } from './wordrecord.ts';
 
 export interface WordCounterOptions {
   /** Byte budget for the table and the run I/O buffers (default DEFAULT_MEMORY, 256 MiB; Node itself adds ~45 MB). */
@@ -61,6 +62,14 @@ export class WordCounter {
   /** Gives the owner's shared run directory at the first spill (options.runDir as a function). */
   readonly #sharedDir: (() => string) | undefined;
   #runs: string[] = [];
+  /**
+   * Once ranges are set (splitRanges): range r holds the words from splits[r - 1] (included) to splits[r]
+   * (excluded), and every spill writes one run per range, into #rangeRuns[r].
+   */
+  #splits: Buffer[] | undefined;
+  #rangeRuns: string[][] = [];
+  /** After finishRange(): the table's words of this counter's own range, sorted. */
+  #held: WordCountCursor | undefined;
   #names = 0;
   #cursor: WordCountCursor | undefined;
   /** The run readers of the merge in progress (closed by dispose()). */
@@ -105,29 +114,20 @@ export class WordCounter {
   }
 
   /**
-   * Counts one word, buf[start, end) whose FNV-1a hash (wordscan.ts) is `hash`: for a caller that finds the
-   * words itself (ParallelWordCounter's threads). Not with write() while it holds the start of a word.
-   */
-  addWord(buf: Uint8Array, start: number, end: number, hash: number): void {
-    this.#scanner.addWord(buf, start, end, hash);
-  }
-
-  /**
    * The input has ended: returns a cursor over (word, count) in byte order of the word, one per distinct
    * word. Reaching its end (or closing it) removes the temp dir.
    */
   finish(): WordCountCursor {
-    const sources = this.finishSources();
+    const sources = this.#finishSources();
     this.#cursor = new DisposingCursor(sources.length === 1 ? sources[0] : new WordMerge(sources), () => this.dispose());
     return this.#cursor;
   }
 
   /**
    * The input has ended: the sorted sources of the counts — the runs left after any merge passes the fan-in
-   * needs, and the table, sorted in memory (it joins the last merge without being written) — for a caller
-   * that merges them with others in one WordMerge (ParallelWordCounter). The caller disposes this counter.
+   * needs, and the table, sorted in memory (it joins the last merge without being written).
    */
-  finishSources(): WordCountCursor[] {
+  #finishSources(): WordCountCursor[] {
     if (this.#finished) throw new Error('mrpipe: WordCounter.finish() called twice');
     this.#finished = true;
     this.#scanner.end();
@@ -144,6 +144,134 @@ export class WordCounter {
     return [...merged, last];
   }
 
+  /**
+   * A sample of the table's words at `fractions` (0-1, ascending) of their byte order: the bounds of ranges
+   * of about those shares of the words (ParallelWordCounter's ranges; a table of one part of a text
+   * samples all of it well enough). Fewer bounds when the table holds too few distinct words.
+   */
+  sampleBounds(fractions: number[]): Buffer[] {
+    const t = this.#table;
+    const arena = t.arena;
+    const step = Math.max(1, Math.floor(t.size / 4096));
+    const words: Buffer[] = [];
+    let i = 0;
+    for (let r = 0; r < t.used >> 2; r += recordBytes(recordLength(arena, r)) >> 2) {
+      if (i++ % step !== 0) continue;
+      const s = recordStart(arena, r);
+      words.push(Buffer.from(arena.subarray(s, s + recordLength(arena, r))));
+    }
+    words.sort(Buffer.compare);
+    const bounds: Buffer[] = [];
+    for (const f of fractions) {
+      const w = words[Math.min(words.length - 1, Math.floor(f * words.length))];
+      if (w !== undefined && w.length > 0 && (bounds.length === 0 || Buffer.compare(w, bounds[bounds.length - 1]) > 0)) bounds.push(w);
+    }
+    return bounds;
+  }
+
+  /**
+   * From now on each spill writes one run per range of words (see #splits; `splits` ascending): the runs of
+   * range r are `<prefix>r<r>-run-*.wc`, for the thread that merges range r (finishRange, rangeSources).
+   * Runs already written are split the same way.
+   */
+  splitRanges(splits: Buffer[]): void {
+    if (this.#finished || this.#splits !== undefined) throw new Error('mrpipe: WordCounter.splitRanges() called twice or after finish()');
+    this.#splits = splits;
+    this.#rangeRuns = splits.map(() => []);
+    this.#rangeRuns.push([]);
+    if (this.#runs.length === 0) return;
+    // Spilled before the ranges were known (a small budget): one pass writes them out again by range.
+    const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn }, {
+      merge: (group) => this.#mergeGroup(group),
+      open: (runs) => this.#open(runs),
+    });
+    this.#fanIn = fanIn;
+    this.stats.mergePasses += passes;
+    const cursor = merged.length === 1 ? merged[0] : new WordMerge(merged);
+    let w: WordRunWriter | undefined;
+    let r = 0;
+    try {
+      while (cursor.advance()) {
+        while (r < splits.length && compareRanges(cursor.buf, cursor.start, cursor.end, splits[r], 0, splits[r].length) >= 0) {
+          if (w) this.#rangeRuns[r].push(closeRun(w));
+          w = undefined;
+          r++;
+        }
+        w ??= new WordRunWriter(this.#newRun(r), this.#writeBuf);
+        w.write(cursor.buf, cursor.start, cursor.end, cursor.count);
+      }
+      if (w) this.#rangeRuns[r].push(closeRun(w));
+    } catch (err) {
+      cursor.close();
+      w?.abort();
+      throw err;
+    } finally {
+      this.#openReaders = undefined;
+    }
+    for (const f of this.#runs) removeRun(f);
+    this.#runs = [];
+  }
+
+  /**
+   * The input has ended (after splitRanges): writes the table's words of every range but `mine` as runs of
+   * those ranges, and keeps its words of range `mine`, sorted, for rangeSources().
+   */
+  finishRange(mine: number): void {
+    if (this.#finished || this.#splits === undefined) throw new Error('mrpipe: WordCounter.finishRange() without splitRanges(), or twice');
+    this.#finished = true;
+    this.#scanner.end();
+    this.stats.words = this.#scanner.words;
+    const order = this.#table.sortedOrder();
+    const cuts = this.#cuts(order);
+    for (let r = 0; r < cuts.length - 1; r++) {
+      const part = order.subarray(cuts[r], cuts[r + 1]);
+      if (r === mine) this.#held = new TableCursor(this.#table, part);
+      else if (part.length > 0) this.#rangeRuns[r].push(this.#writeRun(part, r));
+    }
+    // Fewer bounds than threads (too few words sampled): this thread's range is empty.
+    this.#held ??= new TableCursor(this.#table, order.subarray(0, 0));
+  }
+
+  /**
+   * The sorted sources of range `mine` (after finishRange): its runs, those of the other counters
+   * (`others`: their run files of this range, all written), merged down to the fan-in, and the table's part.
+   * The caller merges them in one WordMerge, then disposes this counter.
+   */
+  rangeSources(mine: number, others: string[]): WordCountCursor[] {
+    const held = this.#held;
+    if (held === undefined) throw new Error('mrpipe: WordCounter.rangeSources() before finishRange()');
+    const runs = [...(this.#rangeRuns[mine] ?? []), ...others];
+    if (runs.length === 0) return [held];
+    const { merged, fanIn, passes } = mergeRuns(runs, { fanIn: this.#fanIn, held: true }, {
+      merge: (group) => this.#mergeGroup(group),
+      open: (files) => this.#open(files),
+    });
+    this.#fanIn = fanIn;
+    this.stats.mergePasses += passes;
+    return [...merged, held];
+  }
+
+  /** Where each range starts in `order` (sorted records of the table), and its end: splits.length + 2 cuts. */
+  #cuts(order: Uint32Array): number[] {
+    const splits = this.#splits as Buffer[];
+    const arena = this.#table.arena;
+    const cuts = [0];
+    for (const split of splits) {
+      // The first record not below the split (binary search; records are sorted).
+      let lo = cuts[cuts.length - 1];
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = recordStart(arena, order[mid]);
+        if (compareRanges(arena, s, s + recordLength(arena, order[mid]), split, 0, split.length) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      cuts.push(lo);
+    }
+    cuts.push(order.length);
+    return cuts;
+  }
+
   /** Closes the runs and removes the temp dir (safe to call more than once, and mid-input). */
   dispose(): void {
     if (this.#disposed) return;
@@ -153,9 +281,11 @@ export class WordCounter {
     if (this.#dir !== undefined && this.#ownsDir) removeTempDir(this.#dir);
   }
 
-  #newRun(): string {
+  /** A new run's path: of range `range` (`<prefix>r<range>-run-*.wc`, found by the thread merging it), or this counter's own. */
+  #newRun(range?: number): string {
     this.#dir ??= this.#sharedDir ? this.#sharedDir() : makeTempDir(this.#parent, 'mrpipe-wc-');
-    return path.join(this.#dir, `${this.#prefix}run-${String(this.#names++).padStart(5, '0')}.wc`);
+    const r = range === undefined ? '' : `r${range}-`;
+    return path.join(this.#dir, `${this.#prefix}${r}run-${String(this.#names++).padStart(5, '0')}.wc`);
   }
 
   /**
@@ -172,18 +302,25 @@ export class WordCounter {
     const table = this.#table;
     this.#onSpill?.(true);
     try {
-      this.#runs.push(this.#writeRun(table.sortedOrder()));
+      const order = table.sortedOrder();
+      if (this.#splits === undefined) this.#runs.push(this.#writeRun(order));
+      else {
+        const cuts = this.#cuts(order);
+        for (let r = 0; r < cuts.length - 1; r++) {
+          if (cuts[r + 1] > cuts[r]) this.#rangeRuns[r].push(this.#writeRun(order.subarray(cuts[r], cuts[r + 1]), r));
+        }
+      }
     } finally {
       this.#onSpill?.(false);
     }
     table.clear();
   }
 
-  /** Writes the table's entries in `order` as a new run. */
-  #writeRun(order: Uint32Array): string {
+  /** Writes the table's entries in `order` as a new run (of range `range`, if given). */
+  #writeRun(order: Uint32Array, range?: number): string {
     if (this.#disposed) throw new Error('mrpipe: WordCounter used after dispose()');
     const table = this.#table;
-    const w = new WordRunWriter(this.#newRun(), this.#writeBuf);
+    const w = new WordRunWriter(this.#newRun(range), this.#writeBuf);
     try {
       w.writeTable(table.arena, table.counts, order);
       w.close();
@@ -236,6 +373,12 @@ export class WordCounter {
     for (const f of group) removeRun(f);
     return w.path;
   }
+}
+
+/** Closes a run writer and returns its path. */
+function closeRun(w: WordRunWriter): string {
+  w.close();
+  return w.path;
 }
 
 function removeRun(file: string): void {

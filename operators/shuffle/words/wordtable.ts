@@ -141,8 +141,6 @@ export class WordTable {
     return sortRecords(this.arena, this.used, this.size, this.#keys);
   }
 
-
-
   /** Empties the table, keeping its memory, and re-splits it for the word length seen. */
   clear(): void {
     if (this.arena.buffer !== this.#one) freeNow(this.arena); // one huge word's own arena: freed now, not at a GC
