@@ -31,9 +31,10 @@ function statInput(name: string, path: string): InputFile {
 }
 
 /** Expands inputs in order; stdin ('-', at most once) is copied to spoolDir first. The copy stops when
- * signal aborts (SIGINT/SIGTERM while stdin is still open would otherwise wait for an EOF that never comes). */
+ * signal aborts (SIGINT/SIGTERM while stdin is still open would otherwise wait for an EOF that never comes).
+ * `stdin` gives the stream only when '-' is named: process.stdin is made on first use (~2 ms of start-up). */
 export async function expandInputs(
-  inputs: string[], spoolDir: () => Promise<string>, stdin: NodeJS.ReadableStream = process.stdin, signal?: AbortSignal,
+  inputs: string[], spoolDir: () => Promise<string>, stdin: () => NodeJS.ReadableStream = () => process.stdin, signal?: AbortSignal,
 ): Promise<InputFile[]> {
   if (inputs.length === 0) throw new Error('no input: give input files (or - for stdin)');
   if (inputs.filter((i) => i === '-').length > 1) throw new Error("stdin ('-') is named more than once: it can be read only once");
@@ -43,7 +44,7 @@ export async function expandInputs(
       const path = join(await spoolDir(), 'stdin');
       signal?.throwIfAborted();
       try {
-        await pipeline(stdin, createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
+        await pipeline(stdin(), createWriteStream(path, { flags: 'wx', mode: 0o600 }), signal ? { signal } : {});
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EFBIG') throw err;

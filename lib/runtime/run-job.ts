@@ -1,6 +1,6 @@
 // runJob: plan, map, shuffle, reduce, commit. See docs/RUNTIME.md for the protocol and the decisions.
 import { EventEmitter } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -181,7 +181,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     const files: InputFile[] = await expandInputs(options.inputs, async () => {
       spool ??= fresh();
       return spool;
-    }, process.stdin, signal);
+    }, () => process.stdin, signal);
     // --overwrite must not delete an input (or a dir holding one): checked once the globs are expanded.
     if (outDir && s.overwrite) outDir.checkTarget(s.overwrite, files.map((f) => f.path));
     const splittable = job.split && job.input !== 'json';
@@ -311,7 +311,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     } else {
       const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
       const files = pieces ?? [join(stage as string, parts[0])];
-      await pipeline(async function* () { for (const f of files) yield* createReadStream(f); }, sink, { end: sink !== process.stdout });
+      await pipeline(readFilesSync(files), sink, { end: sink !== process.stdout });
     }
     run.emit('counters', final);
     tracker.setPhase('done');
@@ -363,4 +363,24 @@ async function removeDirs(dirs: readonly (string | undefined)[]): Promise<unknow
     }
   }
   return first;
+}
+
+/**
+ * The bytes of `files` in order, read synchronously: the staged output copied to a stream. No libuv thread
+ * pool (which createReadStream starts) for a copy from the page cache; the sink's backpressure paces it.
+ */
+function* readFilesSync(files: string[]): Generator<Buffer> {
+  for (const f of files) {
+    const fd = openSync(f, 'r');
+    try {
+      for (;;) {
+        const buf = Buffer.allocUnsafe(256 * 1024);
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        yield n === buf.length ? buf : buf.subarray(0, n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
