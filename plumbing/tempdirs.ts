@@ -38,7 +38,8 @@ export function removeTempDir(dir: string): void {
   live.delete(dir);
   listenWhileNeeded();
   try {
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Retried: a thread still ending may add a file while the tree is removed (ENOTEMPTY).
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 10 });
   } catch {
     // best effort: a directory we cannot remove must not hide the error that led here
   }

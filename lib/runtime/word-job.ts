@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineTooLongError } from '../../operators/lines/line-too-long-error.ts';
 import { ParallelWordCounter, counterMemoryFor } from '../../operators/shuffle/words/parallel-wordcounter.ts';
+import { fnv1aBytes } from '../../operators/shuffle/keyed/hash.ts';
 import type { WordCountCursor } from '../../operators/shuffle/words/wordrun.ts';
 import type { ResolvedJob } from '../job/load.ts';
 import type { Counters } from '../job/types.ts';
@@ -223,8 +224,6 @@ class LineFeeder {
   }
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 
 /** Writes the part files from the engine's cursor: word<TAB>count lines, each word to partitionOf's part
  * (FNV-1a of its bytes mod P), so every part is in byte order of the word. Returns the lines written. */
@@ -236,12 +235,7 @@ function writeParts(cursor: WordCountCursor, stage: string, partitions: number, 
       const src = cursor.buf;
       const s = cursor.start;
       const e = cursor.end;
-      let p = 0;
-      if (partitions > 1) {
-        let h = FNV_OFFSET;
-        for (let i = s; i < e; i++) h = Math.imul(h ^ src[i], FNV_PRIME);
-        p = (h >>> 0) % partitions;
-      }
+      const p = partitions > 1 ? fnv1aBytes(src, s, e) % partitions : 0;
       parts[p].line(src, s, e, cursor.count);
       if ((++n & 0xffff) === 0) onRecords(n);
     }
@@ -252,10 +246,10 @@ function writeParts(cursor: WordCountCursor, stage: string, partitions: number, 
   return n;
 }
 
-/** The counter's memory: its rule (counterMemoryFor) over the job's inputs; stdin, .gz and size-0 inputs (a FIFO,
- * <(…)) are of unknown size. */
+/** The counter's memory: its rule (counterMemoryFor) over the job's inputs, as the CLI's wordcount reads it: every
+ * input here is a regular file (stdin is spooled to one, a FIFO is refused), so only .gz is of unknown size. */
 function counterMemory(files: readonly InputFile[], budget: number): number {
-  const unknown = files.some((f) => f.gz || f.name === '-' || f.size === 0);
+  const unknown = files.some((f) => f.gz);
   return counterMemoryFor(unknown ? undefined : files.reduce((sum, f) => sum + f.size, 0), budget);
 }
 

@@ -14,7 +14,7 @@ import {
 import { readChunks } from '../../operators/lines/index.ts';
 import { WordTable } from '../../operators/shuffle/words/wordtable.ts';
 import { recordLength, recordStart } from '../../operators/shuffle/words/wordrecord.ts';
-import { hashBytes } from '../../operators/shuffle/words/wordscan.ts';
+import { fnv1aBytes as hashBytes } from '../../operators/shuffle/keyed/hash.ts';
 import { rng, tempDir } from './helpers.ts';
 
 /** GNU's word count as `word<TAB>count` lines. */
@@ -291,7 +291,7 @@ test('property: chunks over 256 KiB, many words of 500-8193 bytes between short 
   const dir = tempDir();
   try {
     const r = rng(11);
-    // Long words (around a ring descriptor's 8192-byte limit, too) between short ones, chunks across 2^18.
+    // Long words (some of 8 KiB) between short ones, chunks across 2^18.
     const word = (): string => {
       const k = r();
       if (k < 0.02) return 'L'.repeat(8190 + Math.floor(r() * 4)) + String.fromCharCode(97 + Math.floor(r() * 2));

@@ -1,6 +1,6 @@
 // Word count in bounded memory for the CLI: the shuffle operators' ParallelWordCounter (WordCounters on
-// `workers` threads, each owning a share of the word keys: byte arenas, radix-sorted binary runs, a byte
-// merge per thread), with its errors turned into CLI messages and progress reported per chunk.
+// `workers` threads, each counting its pieces of the text: byte arenas, radix-sorted binary runs, each
+// thread merging a range of the words), with its errors turned into CLI messages and progress per chunk.
 import fs from 'node:fs';
 import { DiskFullError } from '../../../operators/shuffle/runs/errors.ts';
 import { isGzip } from '../../../plumbing/open-input.ts';

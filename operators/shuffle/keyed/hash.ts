@@ -5,8 +5,11 @@
 // UTF-8 encoded on the fly (ASCII takes the one-byte path, no Buffer is allocated).
 import type { StringEncoding } from '../runs/codec.ts';
 
-const OFFSET = 0x811c9dc5;
-const PRIME = 0x01000193;
+/** FNV-1a's 32-bit offset basis and prime: the project's one FNV (partitions, the word tables). */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+const OFFSET = FNV_OFFSET;
+const PRIME = FNV_PRIME;
 
 /** FNV-1a 32-bit of the key's bytes (UTF-8, or the chars themselves for latin1 byte strings). */
 export function fnv1a(key: string, encoding: StringEncoding = 'utf8'): number {

@@ -14,10 +14,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { DiskFullError } from '../runs/errors.ts';
-import { makeTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
+import { makeTempDir, registerTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING, awaitBarrier, isRangeRun,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING, awaitBarrier, isRangeRun, passBarrier,
   type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 import { WordMerge, WordRunReader, type WordCountCursor } from './wordrun.ts';
@@ -53,7 +53,7 @@ export function counterMemoryFor(inputBytes: number | undefined, budget: number)
  * What a helper thread costs besides its table: its V8 isolate (~20 MB of RSS running the built .js; ~41 MB
  * running .ts sources, which instantiate their own type stripper) and its ring (2 MiB of text).
  */
-export const HELPER_COST = 22 * 2 ** 20;
+const HELPER_COST = 22 * 2 ** 20;
 const SLOTS = 8;
 const SLOT_BYTES = 256 * 1024;
 /** A counter's table below this is not worth a thread: fewer helpers are started. */
@@ -287,7 +287,9 @@ export class ParallelWordCounter {
       worker.on('message', (m: WordCountWorkerResult) => {
         if (m.error) this.#fail(helperError(m.error));
       });
-      worker.on('error', (err) => this.#fail(err));
+      // An error thrown before the helper could catch it (its module failed to load) arrives as a copy that
+      // is not a native Error: made one here, the copy as its cause.
+      worker.on('error', (err: unknown) => this.#fail(new Error(String((err as Error | undefined)?.message ?? err), { cause: err })));
       worker.on('exit', (code) => {
         if (Atomics.load(control, 0) !== HELPER_DONE) this.#fail(new Error(`mrpipe: a word-count helper thread exited (code ${code}) before it finished`));
       });
@@ -323,7 +325,8 @@ export class ParallelWordCounter {
       cursor = this.#local.finish();
     } else {
       this.#local.finishRange(0);
-      awaitBarrier(this.#barrier, this.#helpers.length + 1, () => this.#check());
+      passBarrier(this.#barrier);
+      await awaitBarrier(this.#barrier, this.#helpers.length + 1, () => this.#check());
       const dir = this.#dir as string;
       const others = readdirSync(dir).filter((f) => isRangeRun(f, 0, 'm-')).map((f) => path.join(dir, f));
       const sources = this.#local.rangeSources(0, others);
@@ -389,21 +392,31 @@ export class ParallelWordCounter {
     this.stats.mergePasses = Math.max(this.stats.mergePasses, passes);
   }
 
-  #stopHelpers(): void {
-    for (const h of this.#helpers) {
+  /** Terminates the helpers; resolves once their threads have ended. */
+  #stopHelpers(): Promise<unknown> {
+    const stopped = this.#helpers.map((h) => {
       h.worker.removeAllListeners('exit');
-      void h.worker.terminate();
-    }
+      return h.worker.terminate();
+    });
     this.#helpers = [];
+    return Promise.allSettled(stopped);
   }
 
   /** Stops the helpers, closes the runs and removes the temp dir (safe to call more than once). */
   dispose(): void {
     this.#finished = true;
-    this.#stopHelpers();
+    const running = this.#helpers.length > 0;
+    const stopped = this.#stopHelpers();
     this.#local.dispose();
-    if (this.#dir !== undefined) removeTempDir(this.#dir);
+    const dir = this.#dir;
     this.#dir = undefined;
+    if (dir === undefined) return;
+    removeTempDir(dir);
+    if (!running) return;
+    // A helper stopped mid-spill may write a file until its thread has ended: the dir stays registered
+    // (removed at exit if the process ends first) and goes again then.
+    registerTempDir(dir);
+    void stopped.then(() => removeTempDir(dir));
   }
 }
 

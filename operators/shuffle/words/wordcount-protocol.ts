@@ -59,14 +59,34 @@ export function isRangeRun(name: string, range: number, prefix: string): boolean
   return m !== null && Number(m[2]) === range && `${m[1]}-` !== prefix;
 }
 
-/** Waits until every thread has passed the barrier (`check` throws a failure seen meanwhile). */
-export function awaitBarrier(barrier: Int32Array, threads: number, check: () => void): void {
+/** Says this thread has passed the barrier: its runs of the other ranges are written. */
+export function passBarrier(barrier: Int32Array): void {
   Atomics.add(barrier, 0, 1);
   Atomics.notify(barrier, 0);
+}
+
+/**
+ * A helper's wait until every thread has passed the barrier. Blocking is fine on a helper: it has nothing
+ * else to do, and the calling thread terminates it if the count fails.
+ */
+export function awaitBarrierSync(barrier: Int32Array, threads: number): void {
+  for (let seen = Atomics.load(barrier, 0); seen < threads; seen = Atomics.load(barrier, 0)) Atomics.wait(barrier, 0, seen, 200);
+}
+
+/**
+ * The calling thread's wait until every thread has passed the barrier, `check` throwing any failure seen
+ * meanwhile. It lets the event loop turn between short waits: a helper that died before it could say so in
+ * shared memory (its module failed to load, its thread could not start) is known only by its 'error' and
+ * 'exit' events, which a thread blocked in Atomics.wait never receives. (Atomics.waitAsync would not keep
+ * the event loop alive.)
+ */
+export async function awaitBarrier(barrier: Int32Array, threads: number, check: () => void): Promise<void> {
   for (let seen = Atomics.load(barrier, 0); seen < threads; seen = Atomics.load(barrier, 0)) {
     check();
-    Atomics.wait(barrier, 0, seen, 200);
+    Atomics.wait(barrier, 0, seen, 5);
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  check();
 }
 
 export interface WordCountWorkerResult {

@@ -1,7 +1,8 @@
 // A ParallelWordCounter's helper thread: counts the slots of text the main thread publishes in its ring (in
-// order; no message per slot, it waits on the ring's counter) in its own WordCounter, spilling sorted runs
-// into the shared directory. At the end it merges its runs and its table into one sorted run, `out`, which
-// the main thread reads as it grows. Progress and failure go through shared memory too: the main thread
+// order; no message per slot, it waits on the ring's counter) in its own WordCounter, spilling a sorted run
+// per range of words into the shared directory. At the end it writes its table's words of the other ranges
+// as runs, meets the other threads at a barrier, and merges its own range from every thread's runs into one
+// sorted run, `out`, which the main thread reads as it grows. Progress and failure go through shared memory too: the main thread
 // may be blocked in Atomics.wait, where no message arrives.
 import { readdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,10 +11,13 @@ import { WordMerge, WordRunWriter } from './wordrun.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
   EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_FILLS, RING_PUBLISHED,
-  RING_SPILLING, awaitBarrier, isRangeRun, type WordCountWorkerData, type WordCountWorkerResult,
+  RING_SPILLING, awaitBarrierSync, isRangeRun, passBarrier, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
+/** Tests only: make this helper fail at a point ('start': before it can say so in shared memory; 'barrier'). */
+const FAULT = process.env.MRPIPE_TEST_WC_HELPER_FAULT;
+if (FAULT === 'start') throw new Error('mrpipe: injected helper fault (start)');
 const states = new Int32Array(data.states);
 const control = new Int32Array(data.control);
 const stats = new Float64Array(data.stats);
@@ -26,8 +30,10 @@ function fail(err: unknown): void {
   const error: WordCountWorkerResult['error'] = e instanceof DiskFullError
     ? { message: e.message, code: e.code, file: e.file, written: e.bytesWritten, pending: e.bytesPending }
     : { message: String(e?.message ?? e), code: e?.code };
-  const json = Buffer.from(JSON.stringify(error));
   const into = Buffer.from(data.error);
+  let json = Buffer.from(JSON.stringify(error));
+  // Too long for the shared buffer: the message is cut, never dropped.
+  if (json.length > into.length) json = Buffer.from(JSON.stringify({ ...error, message: `${error.message.slice(0, 800)}…` }));
   if (json.length <= into.length) json.copy(into);
   setState(HELPER_FAILED);
   parentPort?.postMessage({ error } satisfies WordCountWorkerResult);
@@ -112,7 +118,10 @@ function run(): void {
     // Its table's words of the other ranges go to their threads as runs; once every thread has written
     // its own, this one merges its range: its runs and table part, and the others' runs of it.
     counter.finishRange(data.range);
-    awaitBarrier(new Int32Array(data.barrier), data.threads, () => {});
+    if (FAULT === 'barrier') throw new Error('mrpipe: injected helper fault (barrier)');
+    const barrier = new Int32Array(data.barrier);
+    passBarrier(barrier);
+    awaitBarrierSync(barrier, data.threads);
     const others = readdirSync(data.runDir).filter((f) => isRangeRun(f, data.range, data.runPrefix)).map((f) => `${data.runDir}/${f}`);
     const sources = counter.rangeSources(data.range, others);
     const cursor = sources.length === 1 ? sources[0] : new WordMerge(sources);

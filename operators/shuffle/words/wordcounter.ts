@@ -208,7 +208,8 @@ export class WordCounter {
     } finally {
       this.#openReaders = undefined;
     }
-    for (const f of this.#runs) removeRun(f);
+    // The runs read: those spilled, or what merge passes left of them.
+    for (const f of [...this.#runs, ...merged.map((m) => m.path)]) removeRun(f);
     this.#runs = [];
   }
 

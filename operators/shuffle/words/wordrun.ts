@@ -104,6 +104,11 @@ export class WordRunReader implements WordCountCursor {
   #grown = false;
   readonly #more: (() => boolean) | undefined;
 
+  /** The run file read. */
+  get path(): string {
+    return this.#file;
+  }
+
   /**
    * `more`, for a run another thread is still writing: called at the end of what is written so far, it
    * returns once there may be more (true), or false when the writer has finished.

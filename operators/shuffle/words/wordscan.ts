@@ -4,20 +4,14 @@
 // their own pieces of the text.
 import { ByteCarry, freeNow } from '../../lines/byte-carry.ts';
 import type { WordTable } from './wordtable.ts';
+import { FNV_OFFSET as OFFSET, FNV_PRIME, fnv1aBytes } from '../keyed/hash.ts';
 
 /** 1 for the bytes that separate words: space, \t, \n, \v, \f, \r. */
 export const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]) SPACE[c] = 1;
 
-export const FNV_OFFSET = 0x811c9dc5 | 0;
-export const FNV_PRIME = 16777619;
-
-/** FNV-1a over buf[start, end). */
-export function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
-  return h;
-}
+/** FNV-1a's offset basis (keyed/hash.ts) as an int32: the hot loop stays in int32 arithmetic. */
+const FNV_START = OFFSET | 0;
 
 /** Carried words up to this size are copied into a scratch buffer kept for the purpose. */
 const SCRATCH_BYTES = 64 * 1024;
@@ -33,7 +27,7 @@ export function addCarried(carry: ByteCarry, scratch: Buffer, add: (buf: Buffer,
   const w = len <= scratch.length ? scratch : Buffer.allocUnsafeSlow(len);
   carry.buf.copy(w, 0, 0, len);
   carry.clear();
-  add(w, 0, len, hashBytes(w, 0, len));
+  add(w, 0, len, fnv1aBytes(w, 0, len));
   if (w !== scratch) freeNow(w);
 }
 
@@ -65,13 +59,6 @@ export class WordScanner {
     this.table.add(buf, start, end, hash, 1);
   }
 
-  /** Adds `n` to the count of a word already counted elsewhere (not counted again in `words`). */
-  addCount(buf: Uint8Array, start: number, end: number, hash: number, n: number): void {
-    if (this.table.add(buf, start, end, hash, n)) return;
-    this.#onFull();
-    this.table.add(buf, start, end, hash, n);
-  }
-
   write(chunk: Buffer): void {
     const table = this.table;
     const n = chunk.length;
@@ -89,7 +76,7 @@ export class WordScanner {
       while (i < n && SPACE[chunk[i]] === 1) i++;
       if (i === n) break;
       const start = i;
-      let h = FNV_OFFSET;
+      let h = FNV_START;
       let c = chunk[i];
       do {
         h = Math.imul(h ^ c, FNV_PRIME);
