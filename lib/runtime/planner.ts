@@ -27,6 +27,11 @@ export interface PlanOptions {
   workers: number;
   /** The job allows splitting files (job.split !== false; json input never splits). */
   splittable: boolean;
+  /**
+   * The reduce's merge fan-in: a plan of at most this many tasks is merged in one pass (and, to a stream,
+   * split in two halves), so the tail's extra pieces never take a plan past it. Default: no limit.
+   */
+  fanIn?: number;
 }
 
 /** The operators' even cut (planRanges); the last range reads to EOF, whatever the file has become. */
@@ -54,7 +59,10 @@ export function planSplits(files: InputFile[], o: PlanOptions): PlannedSplit[] {
     return files.flatMap((f) => ranges(f, canSplit(f) && total > 0 ? Math.max(1, Math.round((share * f.size) / total)) : 1));
   }
   const plan = files.flatMap((f) => ranges(f, canSplit(f) ? splitCount(f.size, o) : 1));
-  return o.workers > 1 ? withTail(plan, o.workers, (s) => canSplit(s.file)) : plan;
+  if (o.workers < 2) return plan;
+  // A plan already past the fan-in takes merge passes anyway; one within it stays within it.
+  const room = o.fanIn === undefined || plan.length > o.fanIn ? Infinity : o.fanIn - plan.length;
+  return withTail(plan, o.workers, room, (s) => canSplit(s.file));
 }
 
 /** Bytes a planned range reads (its file's size for the range to EOF); a .gz file's compressed size. */
@@ -73,21 +81,23 @@ export function scheduleOrder(plan: readonly PlannedSplit[]): number[] {
 
 /**
  * The job's last wave cut finer: the `workers` splittable ranges that start last (scheduleOrder) are each cut into
- * pieces of 1/2, 1/4, … 1/2^k and 1/2^k of it, the smallest of at least MIN_SPLIT_BYTES. Equal ranges are
- * not equal work (real text has denser stretches: one quarter of a 300 MB source-code file took 1.4× the
+ * pieces of 1/2, 1/4, … 1/2^k and 1/2^k of it, the smallest of at least MIN_SPLIT_BYTES; each cut adds k
+ * tasks, and all of them together at most `room`. Equal ranges are not equal work (real text has denser stretches: one quarter of a 300 MB source-code file took 1.4× the
  * CPU of another), and the workers pull tasks as they free up, so small last tasks even out when they
  * finish: with 4 even tasks on 2 workers, one worker waited ~1 s for the other. Each piece costs its task a
  * final spill of a partly filled table and the reduce one more run. Pieces stay in file order in the plan
  * (the reduce merges runs in plan order).
  */
-function withTail(plan: PlannedSplit[], workers: number, canCut: (s: PlannedSplit) => boolean): PlannedSplit[] {
+function withTail(plan: PlannedSplit[], workers: number, room: number, canCut: (s: PlannedSplit) => boolean): PlannedSplit[] {
   const tail = new Set(scheduleOrder(plan).filter((i) => canCut(plan[i])).slice(-workers).filter((i) => splitBytes(plan[i]) >= 4 * MIN_SPLIT_BYTES));
-  if (tail.size === 0) return plan;
+  // `room` more tasks at most: each cut range gets as many halvings as its share of it allows.
+  const most = Math.floor(room / Math.max(1, tail.size));
+  if (tail.size === 0 || most < 1) return plan;
   return plan.flatMap((s, i) => {
     if (!tail.has(i)) return [s];
     const n = splitBytes(s);
     let halvings = 1;
-    while (n / 2 ** (halvings + 1) >= MIN_SPLIT_BYTES) halvings++;
+    while (halvings < most && n / 2 ** (halvings + 1) >= MIN_SPLIT_BYTES) halvings++;
     const pieces: PlannedSplit[] = [];
     let start = s.start;
     for (let k = 1; k <= halvings; k++) {

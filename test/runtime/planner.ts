@@ -97,6 +97,14 @@ test('the last wave is cut finer and runs last: tasks start largest first, endin
     t.is(planSplits(files, { ...defaults, workers: 1 }).length, 8 + 2 + 1, 'one worker: even ranges only');
     const mid = planSplits(await stat([sized(dir, 'mid.txt', 40 * MB)]), defaults);
     t.is(mid.length, 2, 'ranges under 4 x 8 MiB are not cut');
+    // The reduce merges up to fanIn runs in one pass (and splits it, to a stream): the tail stays within it.
+    const huge = await stat([sized(dir, 'huge.txt', 1400 * MB)]);
+    t.is(planSplits(huge, defaults).length, 12 + 2 * 3, 'no fan-in given: 12 even ranges of 117 MB, the last 2 cut in 4');
+    const capped = planSplits(huge, { ...defaults, fanIn: 16 });
+    t.is(capped.length, 16, 'fan-in 16: the 2 cut ranges add 2 tasks each, not 3');
+    t.is(tiles(capped), '');
+    t.is(planSplits(huge, { ...defaults, fanIn: 13 }).length, 12, 'no room for a cut: none');
+    t.is(planSplits(huge, { ...defaults, fanIn: 9 }).length, 12 + 2 * 3, 'already past the fan-in: cut as usual');
   } finally {
     cleanup();
   }
