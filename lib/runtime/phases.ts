@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Counters, TaskEvent } from '../job/types.ts';
 import { BUILTIN_GROUP, mergeCounters } from './counters.ts';
 import { partName } from './parts.ts';
-import type { PlannedSplit } from './planner.ts';
+import { scheduleOrder, type PlannedSplit } from './planner.ts';
 import type { Executor } from './pool.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkDir } from './resume.ts';
@@ -30,14 +30,16 @@ export async function mapPhase(ctx: PhaseContext, w: WorkDir, splits: PlannedSpl
   const results: (MapTaskResult | undefined)[] = splits.map((_, i) => w.committed(`map-${i}`));
   const tasks: Schedulable[] = [];
   let reused = 0;
-  splits.forEach((sp, i) => {
+  // Largest first (scheduleOrder): the plan's small tail tasks run last.
+  for (const i of scheduleOrder(splits)) {
+    const sp = splits[i];
     const id = `map-${i}`;
     const prior = results[i];
     if (prior) {
       reused++;
       onTask({ id, kind: 'map', state: 'reused', attempt: 0 });
       tracker.task({ id, bytesRead: prior.bytesRead, recordsIn: 0, recordsOut: 0, spills: 0 });
-      return;
+      continue;
     }
     onTask({ id, kind: 'map', state: 'pending', attempt: 0 });
     tasks.push({
@@ -56,7 +58,7 @@ export async function mapPhase(ctx: PhaseContext, w: WorkDir, splits: PlannedSpl
         tracker.task({ id, bytesRead: m.bytesRead, recordsIn: c.mapInputRecords ?? 0, recordsOut: c.mapOutputRecords ?? 0, spills: c.spills ?? 0 });
       },
     });
-  });
+  }
   tracker.setPhase('map');
   await schedule(tasks, { ...ctx, onProgress: (p) => tracker.task(p) });
   return { results: results as MapTaskResult[], reused };

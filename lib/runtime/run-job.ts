@@ -192,7 +192,7 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
         || !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
       : s.streaming;
     const splits: PlannedSplit[] = planSplits(files, {
-      mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable,
+      mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable, fanIn: FAN_IN,
     });
     // The plan's fingerprint serves --resume and the finished-earlier check, both of which find the work dir
     // through OUT's lock: output to a stream has neither, and skips the hash (node:crypto's start-up).

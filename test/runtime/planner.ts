@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileChunks } from '../../operators/lines/index.ts';
 import { expandInputs, type InputFile } from '../../lib/runtime/inputs.ts';
-import { MIN_SPLIT_BYTES, planSplits, type PlannedSplit, type PlanOptions } from '../../lib/runtime/planner.ts';
+import { MIN_SPLIT_BYTES, planSplits, scheduleOrder, splitBytes, type PlannedSplit, type PlanOptions } from '../../lib/runtime/planner.ts';
 import { DEFAULT_SPLIT_SIZE, DEFAULT_THRESHOLD } from '../../lib/runtime/options.ts';
 import { runJob } from '../../lib/index.ts';
 import { FIXTURES, readParts, tempDir } from './helpers.ts';
@@ -54,8 +54,11 @@ test('task counts by size: big file many, small one, .gz one, mid-size at least 
     const files = await stat([big, mid, small, gz]);
     const plan = planSplits(files, defaults);
     t.is(Math.ceil((300 * MB) / DEFAULT_SPLIT_SIZE), 3, '300 MB in 128 MiB splits');
-    t.is(count(plan, big), 4, 'rounded up to whole waves of 2 workers: none idle while the last task runs');
-    t.is(count(planSplits(files, { ...defaults, workers: 3 }), big), 3);
+    const alone = planSplits(await stat([big]), defaults);
+    t.deepEqual(alone.map((s) => splitBytes(s) / MB), [75, 75, 37.5, 18.75, 9.375, 9.375, 37.5, 18.75, 9.375, 9.375],
+      'rounded up to whole waves of 2 workers (4 x 75 MB, not 3), the last wave cut in halves down to 8 MiB');
+    t.is(count(planSplits(await stat([big]), { ...defaults, workers: 3 }), big), 12, '3 x 100 MB, all in the last wave');
+    t.is(count(planSplits(await stat([big]), { ...defaults, workers: 1 }), big), 3, 'one worker: nothing to even out');
     t.is(count(plan, mid), 2, 'a file at or below the threshold still gets one task per worker');
     t.is(count(plan, small), 1, 'no range smaller than MIN_SPLIT_BYTES');
     t.is(count(plan, gz), 1);
@@ -65,6 +68,43 @@ test('task counts by size: big file many, small one, .gz one, mid-size at least 
     const whole = planSplits(files, { ...defaults, splittable: false });
     t.is(whole.length, 4, 'split: false / json input: one task per file');
     t.is(tiles(plan), '');
+  } finally {
+    cleanup();
+  }
+});
+
+test('the last wave is cut finer and runs last: tasks start largest first, ending in pieces of 8-16 MiB', async (t) => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const a = sized(dir, 'a.txt', 1000 * MB);
+    const b = sized(dir, 'b.txt', 150 * MB);
+    const gz = sized(dir, 'c.txt.gz', 20 * MB);
+    const files = await stat([a, b, gz]);
+    const plan = planSplits(files, defaults);
+    t.is(tiles(plan), '');
+    const order = scheduleOrder(plan);
+    t.deepEqual([...order].sort((x, y) => x - y), plan.map((_, i) => i), 'every task once');
+    const sizes = order.map((i) => splitBytes(plan[i]));
+    for (let i = 1; i < sizes.length; i++) t.true(Math.floor(sizes[i] / MB) <= Math.floor(sizes[i - 1] / MB), `task ${i} starts after a smaller one`);
+    // The two ranges started last (b's two 75 MB halves) are the ones cut: a's 8 ranges of 125 MB stay whole.
+    t.is(count(plan, a), 8);
+    t.is(count(plan, b), 8);
+    t.is(count(plan, gz), 1, 'a .gz file is never cut');
+    const last = order.slice(-4).map((i) => plan[i]);
+    t.true(last.every((s) => s.file.path === b && splitBytes(s) >= MIN_SPLIT_BYTES && splitBytes(s) < 2 * MIN_SPLIT_BYTES));
+    const mapTasks = planSplits(files, { ...defaults, mapTasks: 9 });
+    t.is(mapTasks.length, 9, 'an explicit mapTasks is kept as given');
+    t.is(planSplits(files, { ...defaults, workers: 1 }).length, 8 + 2 + 1, 'one worker: even ranges only');
+    const mid = planSplits(await stat([sized(dir, 'mid.txt', 40 * MB)]), defaults);
+    t.is(mid.length, 2, 'ranges under 4 x 8 MiB are not cut');
+    // The reduce merges up to fanIn runs in one pass (and splits it, to a stream): the tail stays within it.
+    const huge = await stat([sized(dir, 'huge.txt', 1400 * MB)]);
+    t.is(planSplits(huge, defaults).length, 12 + 2 * 3, 'no fan-in given: 12 even ranges of 117 MB, the last 2 cut in 4');
+    const capped = planSplits(huge, { ...defaults, fanIn: 16 });
+    t.is(capped.length, 16, 'fan-in 16: the 2 cut ranges add 2 tasks each, not 3');
+    t.is(tiles(capped), '');
+    t.is(planSplits(huge, { ...defaults, fanIn: 13 }).length, 12, 'no room for a cut: none');
+    t.is(planSplits(huge, { ...defaults, fanIn: 9 }).length, 12 + 2 * 3, 'already past the fan-in: cut as usual');
   } finally {
     cleanup();
   }
@@ -99,6 +139,8 @@ test('any size, workers, threshold and split size: ranges tile the file (fast-ch
     ([size, splitSize], workers, threshold, mapTasks) => {
       const plan = planSplits([file(size)], { workers, threshold, splitSize, mapTasks, splittable: true });
       t.is(tiles(plan), '');
+      const order = scheduleOrder(plan);
+      t.is(new Set(order).size, plan.length);
       if (mapTasks === undefined && size > 1) {
         t.true(plan.length >= Math.min(workers, Math.ceil(size / MIN_SPLIT_BYTES)));
         if (size > threshold) t.true(plan.length >= Math.min(workers, size));

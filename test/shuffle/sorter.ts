@@ -105,6 +105,15 @@ test('mergeSorted is stable: equal records come from the earlier source first', 
   t.deepEqual(out, ['A1', 'B1', 'A2', 'B2', 'B3']);
 });
 
+test('mergeSorted of 0-40 sources, some empty: every record once, in key order, ties in source order (fast-check)', (t) => {
+  fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 60 }), { maxLength: 40 }), (lists) => {
+    const sources = lists.map((keys, s) => keys.sort((a, b) => a - b).map((k, i) => ({ k, s, i })));
+    const out = [...mergeSorted(sources, (x, y) => x.k - y.k)];
+    // Array.prototype.sort is stable: records of equal keys stay in source order, then in their own order.
+    t.deepEqual(out, sources.flat().sort((x, y) => x.k - y.k));
+  }), { numRuns: 300 });
+});
+
 test('stopping early and dispose() remove the temp dir', (t) => {
   const tmp = tempDir();
   try {

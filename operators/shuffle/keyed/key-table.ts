@@ -71,8 +71,9 @@ export class KeyTable {
   private probeW2 = 0;
   /** The chars of the key find() saw last, as bytes (bytes mode: an ASCII key's are its UTF-8). */
   private scratch = new Uint8Array(64);
-  /** That key when it is ASCII and all its chars are in scratch; else undefined. */
-  private copied: string | undefined = undefined;
+  /** That key's length when it is ASCII and all its chars are in scratch; else -1. A number, not the key:
+   * storing each fresh key string in this long-lived table would cost a write barrier per lookup. */
+  private copied = -1;
 
   constructor(capacity = 1 << 10, o: KeyTableOptions = {}) {
     let cap = 16;
@@ -160,7 +161,7 @@ export class KeyTable {
       w0 = h;
       w2 = ~n;
     }
-    this.copied = wide < 0x80 ? key : undefined;
+    this.copied = wide < 0x80 ? n : -1;
     const slots = this.slots;
     const mask = this.mask;
     const stride = this.stride;
@@ -234,8 +235,8 @@ export class KeyTable {
     const arena = this.arena;
     const at = this.arenaUsed;
     let len: number;
-    if (this.copied === key) {
-      // ASCII, its chars in scratch since the find() before this insert.
+    if (this.copied === n) {
+      // ASCII, its chars in scratch since the find() of this key before this insert.
       const sc = this.scratch;
       for (let i = 0; i < n; i++) arena[at + i] = sc[i];
       len = n;
