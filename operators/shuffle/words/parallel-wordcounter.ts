@@ -10,17 +10,16 @@
 // every thread's runs (a word seen by several threads gets its counts summed): this thread's range, the
 // lowest words, goes out while the helpers merge theirs into run files that it reads as they grow. The
 // final merge runs on every core, not on this thread alone. Output is the same as WordCounter's, byte for byte.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { DiskFullError } from '../runs/errors.ts';
 import { makeTempDir, registerTempDir, removeTempDir } from '../../../plumbing/tempdirs.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, DisposingCursor, WordCounter, type WordCounterOptions, type WordCounterStats } from './wordcounter.ts';
 import {
-  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING, awaitBarrier, isRangeRun, passBarrier,
+  HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, RING_ENDED, RING_FILLS, RING_PUBLISHED, RING_SPILLING, awaitBarrier, passBarrier,
   type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
-import { WordMerge, WordRunReader, type WordCountCursor } from './wordrun.ts';
+import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { SPACE } from './wordscan.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
@@ -327,11 +326,7 @@ export class ParallelWordCounter {
       this.#local.finishRange(0);
       passBarrier(this.#barrier);
       await awaitBarrier(this.#barrier, this.#helpers.length + 1, () => this.#check());
-      const dir = this.#dir as string;
-      const others = readdirSync(dir).filter((f) => isRangeRun(f, 0, 'm-')).map((f) => path.join(dir, f));
-      const sources = this.#local.rangeSources(0, others);
-      const mine = sources.length === 1 ? sources[0] : new WordMerge(sources);
-      cursor = new ConcatCursor([mine, ...this.#helpers.map((h) => this.#helperRun(h))]);
+      cursor = new ConcatCursor([this.#local.rangeCursor(0), ...this.#helpers.map((h) => this.#helperRun(h))]);
     }
     this.stats.words += this.#local.stats.words;
     this.stats.spills += this.#local.stats.spills;

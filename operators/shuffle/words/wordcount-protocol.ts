@@ -53,12 +53,6 @@ export const RING_FILLS = 3;
  */
 export const EARLY_SPILL = 0.5;
 
-/** Names another thread's run of range `range` (WordCounter's `<prefix>r<range>-run-*.wc`), not one of `prefix`'s. */
-export function isRangeRun(name: string, range: number, prefix: string): boolean {
-  const m = /^(m|h\d+)-r(\d+)-run-\d+\.wc$/.exec(name);
-  return m !== null && Number(m[2]) === range && `${m[1]}-` !== prefix;
-}
-
 /** Says this thread has passed the barrier: its runs of the other ranges are written. */
 export function passBarrier(barrier: Int32Array): void {
   Atomics.add(barrier, 0, 1);

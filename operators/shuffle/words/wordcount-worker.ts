@@ -4,14 +4,13 @@
 // as runs, meets the other threads at a barrier, and merges its own range from every thread's runs into one
 // sorted run, `out`, which the main thread reads as it grows. Progress and failure go through shared memory too: the main thread
 // may be blocked in Atomics.wait, where no message arrives.
-import { readdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordCounter } from './wordcounter.ts';
-import { WordMerge, WordRunWriter } from './wordrun.ts';
+import { WordRunWriter } from './wordrun.ts';
 import { DiskFullError } from '../runs/errors.ts';
 import {
   EARLY_SPILL, HELPER_COUNTING, HELPER_DONE, HELPER_FAILED, HELPER_WRITING, RING_ENDED, RING_FILLS, RING_PUBLISHED,
-  RING_SPILLING, awaitBarrierSync, isRangeRun, passBarrier, type WordCountWorkerData, type WordCountWorkerResult,
+  RING_SPILLING, awaitBarrierSync, passBarrier, type WordCountWorkerData, type WordCountWorkerResult,
 } from './wordcount-protocol.ts';
 
 const data = workerData as WordCountWorkerData;
@@ -122,9 +121,7 @@ function run(): void {
     const barrier = new Int32Array(data.barrier);
     passBarrier(barrier);
     awaitBarrierSync(barrier, data.threads);
-    const others = readdirSync(data.runDir).filter((f) => isRangeRun(f, data.range, data.runPrefix)).map((f) => `${data.runDir}/${f}`);
-    const sources = counter.rangeSources(data.range, others);
-    const cursor = sources.length === 1 ? sources[0] : new WordMerge(sources);
+    const cursor = counter.rangeCursor(data.range);
     const w = new SharedRunWriter(data.out, Buffer.allocUnsafeSlow(256 * 1024));
     setState(HELPER_WRITING);
     try {

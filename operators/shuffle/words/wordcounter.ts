@@ -64,10 +64,9 @@ export class WordCounter {
   #runs: string[] = [];
   /**
    * Once ranges are set (splitRanges): range r holds the words from splits[r - 1] (included) to splits[r]
-   * (excluded), and every spill writes one run per range, into #rangeRuns[r].
+   * (excluded), and every spill writes one run per range, named for it (#newRun).
    */
   #splits: Buffer[] | undefined;
-  #rangeRuns: string[][] = [];
   /** After finishRange(): the table's words of this counter's own range, sorted. */
   #held: WordCountCursor | undefined;
   #names = 0;
@@ -118,8 +117,7 @@ export class WordCounter {
    * word. Reaching its end (or closing it) removes the temp dir.
    */
   finish(): WordCountCursor {
-    const sources = this.#finishSources();
-    this.#cursor = new DisposingCursor(sources.length === 1 ? sources[0] : new WordMerge(sources), () => this.dispose());
+    this.#cursor = new DisposingCursor(mergeOf(this.#finishSources()), () => this.dispose());
     return this.#cursor;
   }
 
@@ -133,15 +131,24 @@ export class WordCounter {
     this.#scanner.end();
     this.stats.words = this.#scanner.words;
     const last = new TableCursor(this.#table, this.#table.sortedOrder());
-    if (this.#runs.length === 0) return [last];
-    const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn, held: true }, {
-      merge: (group) => this.#mergeGroup(group),
-      open: (runs) => this.#open(runs),
-    });
+    const merged = this.#mergeDown(this.#runs, true);
     this.#runs = [];
+    return [...merged, last];
+  }
+
+  /**
+   * Readers on `runs`, merged in passes down to the fan-in (one place kept for a held table when `held`),
+   * with the fd-limit fallback of the one planner (mergeRuns).
+   */
+  #mergeDown(runs: string[], held: boolean): WordRunReader[] {
+    if (runs.length === 0) return [];
+    const { merged, fanIn, passes } = mergeRuns(runs, { fanIn: this.#fanIn, held }, {
+      merge: (group) => this.#mergeGroup(group),
+      open: (files) => this.#open(files),
+    });
     this.#fanIn = fanIn;
     this.stats.mergePasses += passes;
-    return [...merged, last];
+    return merged;
   }
 
   /**
@@ -171,36 +178,29 @@ export class WordCounter {
 
   /**
    * From now on each spill writes one run per range of words (see #splits; `splits` ascending): the runs of
-   * range r are `<prefix>r<r>-run-*.wc`, for the thread that merges range r (finishRange, rangeSources).
+   * range r are `<prefix>r<r>-run-*.wc`, for the thread that merges range r (finishRange, rangeCursor).
    * Runs already written are split the same way.
    */
   splitRanges(splits: Buffer[]): void {
     if (this.#finished || this.#splits !== undefined) throw new Error('mrpipe: WordCounter.splitRanges() called twice or after finish()');
     this.#splits = splits;
-    this.#rangeRuns = splits.map(() => []);
-    this.#rangeRuns.push([]);
     if (this.#runs.length === 0) return;
     // Spilled before the ranges were known (a small budget): one pass writes them out again by range.
-    const { merged, fanIn, passes } = mergeRuns(this.#runs, { fanIn: this.#fanIn }, {
-      merge: (group) => this.#mergeGroup(group),
-      open: (runs) => this.#open(runs),
-    });
-    this.#fanIn = fanIn;
-    this.stats.mergePasses += passes;
-    const cursor = merged.length === 1 ? merged[0] : new WordMerge(merged);
+    const merged = this.#mergeDown(this.#runs, false);
+    const cursor = mergeOf(merged);
     let w: WordRunWriter | undefined;
     let r = 0;
     try {
       while (cursor.advance()) {
         while (r < splits.length && compareRanges(cursor.buf, cursor.start, cursor.end, splits[r], 0, splits[r].length) >= 0) {
-          if (w) this.#rangeRuns[r].push(closeRun(w));
+          w?.close();
           w = undefined;
           r++;
         }
         w ??= new WordRunWriter(this.#newRun(r), this.#writeBuf);
         w.write(cursor.buf, cursor.start, cursor.end, cursor.count);
       }
-      if (w) this.#rangeRuns[r].push(closeRun(w));
+      w?.close();
     } catch (err) {
       cursor.close();
       w?.abort();
@@ -215,7 +215,7 @@ export class WordCounter {
 
   /**
    * The input has ended (after splitRanges): writes the table's words of every range but `mine` as runs of
-   * those ranges, and keeps its words of range `mine`, sorted, for rangeSources().
+   * those ranges, and keeps its words of range `mine`, sorted, for rangeCursor().
    */
   finishRange(mine: number): void {
     if (this.#finished || this.#splits === undefined) throw new Error('mrpipe: WordCounter.finishRange() without splitRanges(), or twice');
@@ -223,33 +223,31 @@ export class WordCounter {
     this.#scanner.end();
     this.stats.words = this.#scanner.words;
     const order = this.#table.sortedOrder();
-    const cuts = this.#cuts(order);
-    for (let r = 0; r < cuts.length - 1; r++) {
-      const part = order.subarray(cuts[r], cuts[r + 1]);
-      if (r === mine) this.#held = new TableCursor(this.#table, part);
-      else if (part.length > 0) this.#rangeRuns[r].push(this.#writeRun(part, r));
-    }
+    const cuts = this.#writeRanges(order, mine);
     // Fewer bounds than threads (too few words sampled): this thread's range is empty.
-    this.#held ??= new TableCursor(this.#table, order.subarray(0, 0));
+    this.#held = new TableCursor(this.#table, mine < cuts.length - 1 ? order.subarray(cuts[mine], cuts[mine + 1]) : order.subarray(0, 0));
   }
 
   /**
-   * The sorted sources of range `mine` (after finishRange): its runs, those of the other counters
-   * (`others`: their run files of this range, all written), merged down to the fan-in, and the table's part.
-   * The caller merges them in one WordMerge, then disposes this counter.
+   * Range `mine` merged (after finishRange, once every counter sharing the directory has written its runs
+   * of it): the runs of the range in the directory, this counter's and the others', merged down to the
+   * fan-in, and the table's part. The caller disposes this counter.
    */
-  rangeSources(mine: number, others: string[]): WordCountCursor[] {
+  rangeCursor(mine: number): WordCountCursor {
     const held = this.#held;
-    if (held === undefined) throw new Error('mrpipe: WordCounter.rangeSources() before finishRange()');
-    const runs = [...(this.#rangeRuns[mine] ?? []), ...others];
-    if (runs.length === 0) return [held];
-    const { merged, fanIn, passes } = mergeRuns(runs, { fanIn: this.#fanIn, held: true }, {
-      merge: (group) => this.#mergeGroup(group),
-      open: (files) => this.#open(files),
-    });
-    this.#fanIn = fanIn;
-    this.stats.mergePasses += passes;
-    return [...merged, held];
+    if (held === undefined) throw new Error('mrpipe: WordCounter.rangeCursor() before finishRange()');
+    const dir = this.#dir ?? this.#sharedDir?.();
+    const runs = dir === undefined ? [] : fs.readdirSync(dir).filter((f) => rangeOfRun(f) === mine).map((f) => path.join(dir, f));
+    return mergeOf([...this.#mergeDown(runs, true), held]);
+  }
+
+  /** Writes the table's words in `order` as a run per range, but range `except`; returns the ranges' cuts. */
+  #writeRanges(order: Uint32Array, except: number): number[] {
+    const cuts = this.#cuts(order);
+    for (let r = 0; r < cuts.length - 1; r++) {
+      if (r !== except && cuts[r + 1] > cuts[r]) this.#writeRun(order.subarray(cuts[r], cuts[r + 1]), r);
+    }
+    return cuts;
   }
 
   /** Where each range starts in `order` (sorted records of the table), and its end: splits.length + 2 cuts. */
@@ -282,7 +280,7 @@ export class WordCounter {
     if (this.#dir !== undefined && this.#ownsDir) removeTempDir(this.#dir);
   }
 
-  /** A new run's path: of range `range` (`<prefix>r<range>-run-*.wc`, found by the thread merging it), or this counter's own. */
+  /** A new run's path: of range `range` (`<prefix>r<range>-run-*.wc`, found by rangeCursor), or this counter's own. */
   #newRun(range?: number): string {
     this.#dir ??= this.#sharedDir ? this.#sharedDir() : makeTempDir(this.#parent, 'mrpipe-wc-');
     const r = range === undefined ? '' : `r${range}-`;
@@ -305,12 +303,7 @@ export class WordCounter {
     try {
       const order = table.sortedOrder();
       if (this.#splits === undefined) this.#runs.push(this.#writeRun(order));
-      else {
-        const cuts = this.#cuts(order);
-        for (let r = 0; r < cuts.length - 1; r++) {
-          if (cuts[r + 1] > cuts[r]) this.#rangeRuns[r].push(this.#writeRun(order.subarray(cuts[r], cuts[r + 1]), r));
-        }
-      }
+      else this.#writeRanges(order, -1);
     } finally {
       this.#onSpill?.(false);
     }
@@ -376,10 +369,15 @@ export class WordCounter {
   }
 }
 
-/** Closes a run writer and returns its path. */
-function closeRun(w: WordRunWriter): string {
-  w.close();
-  return w.path;
+/** The range of a run file named by #newRun(range), or -1 (a counter's own run, a merge pass's). */
+function rangeOfRun(name: string): number {
+  const m = /(?:^|-)r(\d+)-run-\d+\.wc$/.exec(name);
+  return m === null ? -1 : Number(m[1]);
+}
+
+/** One cursor over sorted sources: the source itself when there is one. */
+function mergeOf(sources: WordCountCursor[]): WordCountCursor {
+  return sources.length === 1 ? sources[0] : new WordMerge(sources);
 }
 
 function removeRun(file: string): void {
