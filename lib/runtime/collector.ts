@@ -11,7 +11,7 @@ import { callCombine, valueJson } from '../job/checks.ts';
 import type { CombineFn } from '../job/types.ts';
 import { partitionOf } from './keys.ts';
 import { KeyTable } from '../../operators/shuffle/keyed/key-table.ts';
-import { runWriter, type RunRecord, type RunValue } from './runs.ts';
+import { RunIndexer, runWriter, type RunIndex, type RunRecord, type RunValue } from './runs.ts';
 
 /** Rough heap cost of a held entry beyond its key and value (Map slot or array slots, string headers). */
 const ENTRY_OVERHEAD = 104;
@@ -68,6 +68,8 @@ export interface CollectorOptions {
 export class Collector {
   /** runs[p] = run file names (relative to dir) of partition p, in spill order. */
   readonly runs: string[][];
+  /** indexes[p][i]: the sparse index of runs[p][i] (runs.ts RunIndexer). */
+  readonly indexes: RunIndex[][];
   spills = 0;
   recordsWritten = 0;
   private bytes = 0;
@@ -90,6 +92,7 @@ export class Collector {
   constructor(o: CollectorOptions) {
     this.o = o;
     this.runs = Array.from({ length: o.partitions }, () => []);
+    this.indexes = Array.from({ length: o.partitions }, () => []);
     this.sumsCounts = countsOffHeap(o.agg);
     // A counting table starts within its budget (~64 bytes a key with its arrays), however small that is.
     this.table = this.sumsCounts
@@ -283,6 +286,7 @@ export class Collector {
       const order = sortRanges(arena, pStarts, pLens, m, this.scratch);
       const name = `s${seq}-p${p}.run`;
       const w = new RunWriter(join(o.dir, name), codec, o.writeBuffer);
+      const index = (w.sampler = new RunIndexer());
       try {
         for (let j = 0; j < m; j++) w.write(ids[order[j]]);
         w.close();
@@ -292,6 +296,7 @@ export class Collector {
       }
       this.recordsWritten += w.records;
       this.runs[p].push(name);
+      this.indexes[p].push(index.indexOf(w));
     }
     t.clear();
   }
@@ -299,6 +304,7 @@ export class Collector {
   private write(seq: number, p: number, fill: (w: { add(key: string, value: RunValue): void }) => void): void {
     const name = `s${seq}-p${p}.run`;
     const w: RunWriter<RunRecord> = runWriter(join(this.o.dir, name), this.o.writeBuffer);
+    const index = (w.sampler = new RunIndexer());
     // One record object, refilled: the writer encodes it synchronously.
     const rec: RunRecord = { key: '', value: undefined };
     try {
@@ -310,5 +316,6 @@ export class Collector {
     }
     this.recordsWritten += w.records;
     this.runs[p].push(name);
+    this.indexes[p].push(index.indexOf(w));
   }
 }

@@ -11,7 +11,7 @@ import { BadRecordPolicy, MapRecords, overlongLine, recordMessage, RecordFailure
 import { BuiltinError } from '../../operators/shuffle/keyed/builtins.ts';
 import { recordCap, taskBudget } from './budget.ts';
 import { Collector } from './collector.ts';
-import { mergeInto } from './runs.ts';
+import { mergeInto, RunIndexer } from './runs.ts';
 import { addCounter, BUILTIN_GROUP } from './counters.ts';
 import { fileChunks } from '../../operators/lines/file-chunks.ts';
 import { LineSplitter } from '../../operators/lines/line-splitter.ts';
@@ -150,7 +150,7 @@ export async function runMapTask(
   addCounter(counters, BUILTIN_GROUP, 'spilledRuns', spilledRuns);
   addCounter(counters, BUILTIN_GROUP, 'spills', collector.spills);
   addCounter(counters, BUILTIN_GROUP, 'bytesRead', progress.bytesRead);
-  return { id: spec.id, runs: collector.runs, counters, bytesRead: progress.bytesRead };
+  return { id: spec.id, runs: collector.runs, index: collector.indexes, counters, bytesRead: progress.bytesRead };
 }
 
 /**
@@ -166,8 +166,10 @@ function mergeSpills(collector: Collector, dir: string, fanIn: number, bufferSiz
     mkdirSync(scratch, { recursive: true, mode: 0o700 });
     const name = `m-p${p}.run`;
     let passes = 1;
+    const index = new RunIndexer();
     try {
-      mergeInto(names.map((n) => join(dir, n)), join(dir, name), { fanIn, bufferSize, scratchDir: scratch, onPass: () => { passes++; } }, collector.sumsCounts);
+      const merged = mergeInto(names.map((n) => join(dir, n)), join(dir, name), { fanIn, bufferSize, scratchDir: scratch, onPass: () => { passes++; } }, collector.sumsCounts, index);
+      collector.indexes[p] = [index.indexOf(merged)];
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

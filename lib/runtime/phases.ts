@@ -1,6 +1,6 @@
 // The two phases of the streaming path as task lists for the scheduler: map tasks (skipping those a
-// killed run committed), then one reduce task per partition over every map task's runs of it (two, each
-// merging half of its keys, when one partition goes to a stream).
+// killed run committed), then one reduce task per partition over every map task's runs of it (one per
+// worker, each merging a range of its keys, when one partition goes to a stream).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Counters, TaskEvent } from '../job/types.ts';
@@ -10,8 +10,7 @@ import { scheduleOrder, type PlannedSplit } from './planner.ts';
 import type { Executor } from './pool.ts';
 import type { ProgressTracker } from './progress.ts';
 import type { WorkDir } from './resume.ts';
-import { middleKey, type KeyRange } from './runs.ts';
-import { taskBudget } from './budget.ts';
+import { rangesByIndex, type KeyRange } from './runs.ts';
 import { schedule, type Schedulable } from './scheduler.ts';
 import type { MapTaskResult, MapTaskSpec, ReduceTaskSpec, TaskEnv } from './task-types.ts';
 
@@ -66,9 +65,10 @@ export async function mapPhase(ctx: PhaseContext, w: WorkDir, splits: PlannedSpl
 
 /**
  * One reduce task per partition, each merging its runs in map-task order (the merge is stable). `split`
- * (one partition read by one stream, keys grouped as they are): the partition's keys are cut at a middle
- * key (middleKey) and two tasks merge the halves at once, into the part file and `<part>.upper`; the part
- * is those files in that order. Returns the counters and the files of each part, in order.
+ * (one partition read by one stream, keys grouped as they are): the partition's keys are cut into a range
+ * per worker at keys from the map tasks' run indexes (rangesByIndex), and as many tasks merge the pieces at
+ * once, each run read from a frame just before its piece, into the part file and `<part>.1`, `<part>.2`…;
+ * the part is those files in that order. Returns the counters and the files of each part, in order.
  */
 export async function reducePhase(
   ctx: PhaseContext, w: WorkDir, maps: MapTaskResult[], reducers: number, stage: string, split = false,
@@ -102,19 +102,18 @@ export async function reducePhase(
     const runs = maps.flatMap((res, i) => res.runs[r].map((name) => join(w.taskDir(`map-${i}`), name)));
     const final = join(stage, partName(r));
     const what = `task ${id} merges partition ${r} of ${maps.length} map tasks into ${partName(r)}`;
-    // Split only where both halves merge in one pass: with passes ahead, each would run them all.
-    const middle = split && reducers === 1 && ctx.executor.concurrency > 1 && runs.length <= env.fanIn
-      ? middleKey(runs, taskBudget(env.budget, env.fanIn).readBuffer)
+    // Split only where every piece merges in one pass: with passes ahead, each would run them all.
+    const ranges = split && reducers === 1 && ctx.executor.concurrency > 1 && runs.length <= env.fanIn
+      ? rangesByIndex(maps.flatMap((res) => res.runs[r].map((_, j) => res.index?.[r]?.[j])), ctx.executor.concurrency)
       : undefined;
-    if (!middle) {
+    if (!ranges) {
       tasks.push(task(id, what, r, runs, final));
       parts.push([final]);
       continue;
     }
-    const upper = `${final}.upper`;
-    tasks.push(task(id, `${what} (the keys before the middle key)`, r, runs, final, { to: middle }));
-    tasks.push(task(`${id}-upper`, `${what} (the keys from the middle key on)`, r, runs, upper, { from: middle }));
-    parts.push([final, upper]);
+    const files = ranges.map((_, k) => (k === 0 ? final : `${final}.${k}`));
+    ranges.forEach((range, k) => tasks.push(task(k === 0 ? id : `${id}-${k}`, `${what} (key range ${k + 1} of ${ranges.length})`, r, runs, files[k], range)));
+    parts.push(files);
   }
   await schedule(tasks, { ...ctx, onProgress: (p) => tracker.task(p) });
   return { counters, parts };

@@ -24,6 +24,7 @@ import type { PhaseContext } from './phases.ts';
 import { runsOnWordEngine, runWordJob, wordEngineHonours } from './word-job.ts';
 import type { TaskEnv, TaskProgress } from './task-types.ts';
 import { dieOfSignal, onStopSignals } from '../../plumbing/signals.ts';
+import { copyFilesSync } from '../../plumbing/fd-write.ts';
 
 /** A running job: 'progress' (JobProgress), 'task' (TaskEvent) and 'counters' (Counters) events; result. */
 export class JobRun extends EventEmitter<{ progress: [JobProgress]; task: [TaskEvent]; counters: [Counters] }> {
@@ -309,9 +310,14 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       outDir.commit(stage as string, final, s.overwrite);
       committed = true;
     } else {
-      const sink = options.output === '-' ? process.stdout : (options.output as NodeJS.WritableStream);
       const files = pieces ?? [join(stage as string, parts[0])];
-      await pipeline(stagedBytes(files), sink, { end: sink !== process.stdout });
+      // stdout ('-') is written with blocking writes to fd 1: process.stdout writes synchronously on Linux
+      // anyway, so nothing of ours is queued ahead of them, and copying 30 MB takes ~25 ms instead of ~90.
+      if (options.output === '-') copyFilesSync(files, 1);
+      else {
+        const sink = options.output as NodeJS.WritableStream;
+        await pipeline(stagedBytes(files), sink, { end: sink !== process.stdout });
+      }
     }
     run.emit('counters', final);
     tracker.setPhase('done');

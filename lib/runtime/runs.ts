@@ -3,14 +3,13 @@
 // fan-in, fd-limit fallback) and its stable heap merge (mergeCursors). What is the runtime's own: a value
 // arrives here already checked (a finite number, JSON text, or none), JSON text is parsed only when a
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSum } from '../../operators/shuffle/keyed/builtins.ts';
-import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedValue, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload } from '../../operators/shuffle/runs/codec.ts';
+import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedValue, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
 import type { Cursor } from '../../operators/shuffle/runs/cursor.ts';
 import { openAll } from '../../operators/shuffle/runs/fdlimit.ts';
 import { mergeCursors } from '../../operators/shuffle/runs/merge.ts';
-import { RunReader, RunWriter } from '../../operators/shuffle/runs/runfile.ts';
+import { RunReader, RunWriter, type FrameSampler } from '../../operators/shuffle/runs/runfile.ts';
 import { mergeRuns } from '../../operators/shuffle/runs/merge-plan.ts';
 import { compareKeys } from './keys.ts';
 import { sumEqualKeys } from './sum-keys.ts';
@@ -101,12 +100,111 @@ let passSeq = 0;
 
 /**
  * A range of keys in merge order, as UTF-8 bytes: from `from` (inclusive) up to `to` (exclusive); an end
- * left out is open. Two reduce tasks split at one key merge the two halves of a partition at once, and
- * their outputs, one after the other, are the whole partition's (equal keys fall on the same side).
+ * left out is open. Reduce tasks given the ranges cut at some keys merge the pieces of a partition at once,
+ * and their outputs, one after the other, are the whole partition's (equal keys fall on the same side).
+ * `starts[i]`: where run i (of the paths merged) may be read from, a frame before every key of the range.
  */
 export interface KeyRange {
   from?: Uint8Array;
   to?: Uint8Array;
+  starts?: readonly number[];
+}
+
+/**
+ * A run's sparse index: the keys (latin1 strings: a char per byte, so they compare in byte order and go
+ * through JSON and across threads as they are) of frames about every `every` bytes, their frame offsets,
+ * and the run's size.
+ */
+export interface RunIndex {
+  keys: string[];
+  offsets: number[];
+  bytes: number;
+}
+
+/** Index entries a run keeps at most: past it every other one goes and the spacing doubles. */
+const INDEX_ENTRIES = 512;
+/** Keys longer than this are not sampled (the next frame is): an index holds only short keys whole. */
+const INDEX_KEY_BYTES = 256;
+
+/** Builds a RunIndex while a RunWriter writes pair payloads (set it as the writer's sampler). */
+export class RunIndexer implements FrameSampler {
+  next = 0;
+  private every: number;
+  private readonly keys: string[] = [];
+  private readonly offsets: number[] = [];
+  private readonly layout: PairLayout = { keyStart: 0, keyEnd: 0 };
+
+  constructor(every = 1 << 16) {
+    this.every = every;
+  }
+
+  take(buf: RunBuffer, start: number, _end: number, at: number): void {
+    const { keyStart, keyEnd } = pairLayout(buf, start, this.layout);
+    if (keyEnd - keyStart > INDEX_KEY_BYTES) return;
+    this.keys.push(buf.latin1Slice(keyStart, keyEnd));
+    this.offsets.push(at);
+    if (this.keys.length >= INDEX_ENTRIES) {
+      for (let i = 0; 2 * i < this.keys.length; i++) {
+        this.keys[i] = this.keys[2 * i];
+        this.offsets[i] = this.offsets[2 * i];
+      }
+      this.keys.length = this.offsets.length = INDEX_ENTRIES / 2;
+      this.every *= 2;
+    }
+    this.next = this.offsets[this.offsets.length - 1] + this.every;
+  }
+
+  /** The index of the run its writer wrote, once that is closed. */
+  indexOf(w: { bytes: number }): RunIndex {
+    return { keys: this.keys, offsets: this.offsets, bytes: w.bytes };
+  }
+}
+
+/**
+ * Up to `parts` key ranges that cut the merge of these runs into pieces of about equal bytes, from their
+ * indexes (a run without one is read whole by every piece); undefined when the indexes hold no key to cut
+ * at. Any cut is correct; the indexes make the pieces even and give each run's start for each piece: the
+ * last indexed frame whose key is below the piece's first key (every record before it is below that too).
+ */
+export function rangesByIndex(indexes: readonly (RunIndex | undefined)[], parts: number): KeyRange[] | undefined {
+  const samples: { key: string; bytes: number }[] = [];
+  let total = 0;
+  for (const ix of indexes) {
+    if (!ix) continue;
+    for (let j = 0; j < ix.keys.length; j++) {
+      const bytes = (j + 1 < ix.offsets.length ? ix.offsets[j + 1] : ix.bytes) - ix.offsets[j];
+      samples.push({ key: ix.keys[j], bytes });
+      total += bytes;
+    }
+  }
+  samples.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const cuts: string[] = [];
+  let seen = 0;
+  for (const s of samples) {
+    // A cut goes before the first sample whose middle is past the next share (that sample's key opens the
+    // next piece); never between equal keys, nor before the first. So two keys indexed make at least one cut.
+    if (cuts.length < parts - 1 && seen + s.bytes / 2 >= (total * (cuts.length + 1)) / parts
+      && s.key !== samples[0].key && s.key !== cuts[cuts.length - 1]) cuts.push(s.key);
+    seen += s.bytes;
+  }
+  if (cuts.length === 0) return undefined;
+  const startOf = (ix: RunIndex | undefined, cut: string): number => {
+    if (!ix) return 0;
+    let lo = 0;
+    let hi = ix.keys.length; // the first key not below the cut
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ix.keys[mid] < cut) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : ix.offsets[lo - 1];
+  };
+  const bound = (cut: string) => Buffer.from(cut, 'latin1');
+  return [undefined, ...cuts].map((cut, k) => ({
+    from: cut === undefined ? undefined : bound(cut),
+    to: k < cuts.length ? bound(cuts[k]) : undefined,
+    starts: indexes.map((ix) => (cut === undefined ? 0 : startOf(ix, cut))),
+  }));
 }
 
 /**
@@ -131,7 +229,9 @@ function openMergedWith<T>(
   paths: string[], opts: MergePlanOptions, codec: () => Codec<T>, cmp: (a: T, b: T) => number,
   range: KeyRange | undefined, below: (bound: Uint8Array) => (r: T) => boolean,
 ): Cursor<T> {
-  const open = <R>(ps: string[], c: () => Codec<R>) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize));
+  // A run given a start in the range is read from there (an intermediate run of a merge pass from 0).
+  const starts = new Map(range?.starts ? paths.map((p, i) => [p, range.starts?.[i] ?? 0]) : []);
+  const open = <R>(ps: string[], c: () => Codec<R>) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize, undefined, starts.get(p)));
   const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
     merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawCodec)),
     open: (ps) => open(ps, codec),
@@ -195,36 +295,6 @@ class RangeCursor<T> implements Cursor<T> {
   }
 }
 
-/**
- * A key that splits the merge of these runs into two halves of about equal bytes (undefined for no
- * records): each run's key at its middle byte, and the middle one of those. Any key splits correctly;
- * the runs, each a sample of the same job's keys, only make the halves even. Reads half of every run.
- */
-export function middleKey(paths: readonly string[], bufferSize: number): Buffer | undefined {
-  const middles: Buffer[] = [];
-  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
-  for (const path of paths) {
-    const half = statSync(path).size / 2;
-    const reader = new RunReader(path, rawCodec(), bufferSize);
-    try {
-      let at = 0;
-      while (reader.advance()) {
-        const r = reader.current;
-        at += r.end - r.start + varintSize(r.end - r.start);
-        if (at < half) continue;
-        const { keyStart, keyEnd } = pairLayout(r.buf, r.start, layout);
-        middles.push(Buffer.from(r.buf.subarray(keyStart, keyEnd)));
-        break;
-      }
-    } finally {
-      reader.close();
-    }
-  }
-  if (middles.length === 0) return undefined;
-  middles.sort(Buffer.compare);
-  return middles[middles.length >> 1];
-}
-
 /** Merges a group of runs into one intermediate run, payloads copied; undefined when the fd limit stopped it (nothing left open). */
 function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RawPayload>[] | undefined): string | undefined {
   const readers = openRuns(group);
@@ -255,13 +325,15 @@ function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: stri
  * Merges runs (one map task's spills of a partition, in spill order) into one run at `out`, stably, payloads
  * copied; with `sumCounts` (a sum/count job: every value a tagged number) equal keys become one record with
  * their total, checked like the reduce's. Done in the map task, in parallel with the other tasks, it leaves
- * the reduce one run per map task to merge. Returns the records written.
+ * the reduce one run per map task to merge. `index`: builds the run's sparse index as it is written.
+ * Returns the records and bytes written.
  */
-export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, sumCounts: boolean): number {
+export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, sumCounts: boolean, index?: RunIndexer): { records: number; bytes: number } {
   const cur = openMergedRaw(paths, opts);
   let w: RunWriter<RawPayload> | undefined;
   try {
     w = new RunWriter(out, rawCodec(), opts.bufferSize);
+    w.sampler = index;
     if (!sumCounts) {
       while (cur.advance()) w.write(cur.current);
     } else {
@@ -279,7 +351,7 @@ export function mergeInto(paths: string[], out: string, opts: MergePlanOptions, 
       });
     }
     w.close();
-    return w.records;
+    return { records: w.records, bytes: w.bytes };
   } catch (err) {
     w?.abort();
     throw err;

@@ -1,7 +1,7 @@
 // What the scheduler sends to a task (in a worker thread or in-process) and what comes back.
 import type { BadRecordsPolicy, Counters } from '../job/types.ts';
 import type { JobRef } from '../job/load.ts';
-import type { KeyRange } from './runs.ts';
+import type { KeyRange, RunIndex } from './runs.ts';
 
 export interface MapTaskSpec {
   kind: 'map';
@@ -61,6 +61,8 @@ export interface MapTaskResult {
   id: string;
   /** runs[p]: run file names in the task dir, spill order. */
   runs: string[][];
+  /** index[p][i]: the sparse index of runs[p][i], which a split reduce cuts at (absent: from an older run). */
+  index?: RunIndex[][];
   counters: Counters;
   bytesRead: number;
 }

@@ -125,7 +125,7 @@ test('a map task merges its spills into one run per partition: sum/count add up 
       t.true(paths.length > 16, 'more spills than one merge takes');
       const out = join(dir, 'merged.run');
       const before = [...mergeCursors(paths.map((p) => new RunReader(p, pairCodec('utf8'))), (a, b) => compareUtf8(a[0], b[0]))];
-      const written = mergeInto(paths, out, { fanIn: 4, bufferSize: 1 << 14, scratchDir: dir }, sum);
+      const { records: written } = mergeInto(paths, out, { fanIn: 4, bufferSize: 1 << 14, scratchDir: dir }, sum);
       const merged = [...readRun(out, pairCodec('utf8'))] as Emitted;
       t.is(written, merged.length);
       if (sum) {

@@ -5,11 +5,8 @@ import fs from 'node:fs';
 import { LineSplitter, type LineEncoding, type SkippedLine } from '../../../operators/lines/line-splitter.ts';
 import { LineTooLongError } from '../../../operators/lines/line-too-long-error.ts';
 import { BrokenPipe, describeFsError, failure } from '../errors.ts';
+import { sleepSync, writeAllSync } from '../../../plumbing/fd-write.ts';
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms: number): void {
-  Atomics.wait(pause, 0, 0, ms);
-}
 
 function readSomeSync(fd: number, buf: Buffer, name: string): number {
   while (true) {
@@ -17,7 +14,7 @@ function readSomeSync(fd: number, buf: Buffer, name: string): number {
       return fs.readSync(fd, buf, 0, buf.length, null);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') { sleep(1); continue; }
+      if (code === 'EAGAIN') { sleepSync(1); continue; }
       if (code === 'EOF') return 0;
       throw failure(`reading ${describeFsError(err, name)}`);
     }
@@ -117,16 +114,11 @@ export class SyncOutput {
     const buf = Buffer.from(this.#parts.join(''), this.#encoding);
     this.#parts = [];
     this.#length = 0;
-    let off = 0;
-    while (off < buf.length) {
-      try {
-        off += fs.writeSync(this.#fd, buf, off, buf.length - off);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { sleep(1); continue; }
-        if (code === 'EPIPE') throw new BrokenPipe();
-        throw failure(`writing ${describeFsError(err, this.#name)}`);
-      }
+    try {
+      writeAllSync(this.#fd, buf);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new BrokenPipe();
+      throw failure(`writing ${describeFsError(err, this.#name)}`);
     }
   }
 }

@@ -12,8 +12,20 @@ import { RunFile } from '../../../plumbing/run-file.ts';
 
 export const DEFAULT_IO_BUFFER = 1 << 20;
 
+/**
+ * Told of some of a run's frames as they are written, to build a sparse index of it (a reduce split by key
+ * range then starts each run near its range instead of reading from the beginning): the first frame that
+ * starts at or after file offset `next` is handed to take(), which moves `next` on.
+ */
+export interface FrameSampler {
+  next: number;
+  take(buf: RunBuffer, payloadStart: number, payloadEnd: number, frameOffset: number): void;
+}
+
 export class RunWriter<T> extends FrameFileWriter<RunBuffer> {
   private readonly codec: Codec<T>;
+  /** Samples frames as they are written (see FrameSampler). */
+  sampler: FrameSampler | undefined;
 
   /** `compress`: a program the run is written through (sort --compress-program). */
   constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
@@ -31,6 +43,8 @@ export class RunWriter<T> extends FrameFileWriter<RunBuffer> {
     const start = this.pos + width;
     const end = this.codec.write(r, this.buf, start);
     writeVarint(this.buf, this.pos, end - start, width);
+    const sampler = this.sampler;
+    if (sampler !== undefined && this.bytes + this.pos >= sampler.next) sampler.take(this.buf, start, end, this.bytes + this.pos);
     this.pos = end;
     this.records++;
   }
@@ -60,15 +74,23 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
   private end = 0;
   private fileOffset = 0; // file offset of buf[0]
   private eof = false;
+  /** Reads name their file offset (a reader that started past 0); else they go on from the fd's position. */
+  private readonly positioned: boolean;
   private readonly codec: Codec<T>;
 
-  /** `compress`: the run was written through this program; `compress -d` reads it. */
-  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
+  /**
+   * `compress`: the run was written through this program; `compress -d` reads it. `start`: the file offset
+   * of a frame to start reading at (a FrameSampler's), for a run read from a file.
+   */
+  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string, start = 0) {
+    if (start > 0 && compress !== undefined) throw new Error('mrpipe: a compressed run is read from its start');
     this.path = file;
     this.codec = codec;
     this.run = RunFile.open(file, compress);
     this.fd = this.run.fd;
     this.buf = allocRunBuffer(Math.max(bufferSize, 64));
+    this.fileOffset = start;
+    this.positioned = start > 0;
   }
 
   advance(): boolean {
@@ -115,7 +137,7 @@ export class RunReader<T> implements Cursor<T>, Iterable<T> {
     this.start = 0;
     this.end = left;
     while (this.end < k && !this.eof) {
-      const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+      const got = fs.readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.positioned ? this.fileOffset + this.end : null);
       if (got === 0) this.eof = true;
       this.end += got;
     }
