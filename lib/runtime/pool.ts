@@ -13,6 +13,7 @@ import { runReduceTask } from './reduce-task.ts';
 import { markDeterministic } from '../job/checks.ts';
 import { isTaskFailure, type TaskEnv, type TaskFailure, type TaskProgress, type TaskResult, type TaskSpec } from './task-types.ts';
 import type { WorkerTask } from './worker.ts';
+import { bundledEntry } from '../../plumbing/worker-entry.ts';
 
 /**
  * piscina (and with it worker_threads, perf_hooks and assert) is loaded when the first pool is made: the CLI's
@@ -32,7 +33,7 @@ export interface Executor {
 }
 
 /** worker.ts in the source tree, worker.js in dist: whichever this module was loaded as. */
-export const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+export const WORKER_URL = bundledEntry(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 let minSemiSpaceMb = 0;
 

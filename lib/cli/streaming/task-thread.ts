@@ -10,6 +10,7 @@ import { loadJobSpec } from '../job-spec.ts';
 import { runMapTask } from './map-task.ts';
 import { runCombineTask, runReduceTask } from './reduce-task.ts';
 import { SyncOutput } from './sync-io.ts';
+import { bundledEntry } from '../../../plumbing/worker-entry.ts';
 
 export type TaskKind = 'map' | 'combine' | 'reduce';
 
@@ -39,7 +40,7 @@ export async function runStreamingTask(t: ThreadTask): Promise<void> {
   counters.flush();
 }
 
-const THREAD_URL = new URL(`./task-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const THREAD_URL = bundledEntry(new URL(`./task-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 /** Runs the task on a worker thread; resolves when it is done, rejects with its error. */
 export function runTaskInThread(t: ThreadTask): Promise<void> {

@@ -4,6 +4,7 @@
 // so it cannot receive messages.
 import type { Worker } from 'node:worker_threads';
 import { DONE, FAILED, RUNNING, STATUS_BYTES, type GroupsJob, type MergeJob, type RangeJob, type WorkerJob } from './runsort.ts';
+import { bundledEntry } from '../../../plumbing/worker-entry.ts';
 
 /** What the worker reports when a job failed (its status block's error text). */
 export interface WorkerFailure {
@@ -30,7 +31,7 @@ export class SortThread {
     try {
       const status = new SharedArrayBuffer(STATUS_BYTES);
       // node:worker_threads is loaded when a worker starts, not with the module (~2 ms of a sort's start-up).
-      const w = new (process.getBuiltinModule('node:worker_threads').Worker)(new URL(file, import.meta.url));
+      const w = new (process.getBuiltinModule('node:worker_threads').Worker)(bundledEntry(new URL(file, import.meta.url)));
       w.unref();
       w.on('error', () => {}); // a failure is seen through the status block (or the start timeout)
       w.postMessage({ hello: status });

@@ -21,6 +21,7 @@ import {
 } from './wordcount-protocol.ts';
 import { WordRunReader, type WordCountCursor } from './wordrun.ts';
 import { SPACE } from './wordscan.ts';
+import { bundledEntry } from '../../../plumbing/worker-entry.ts';
 
 export interface ParallelWordCounterOptions extends WordCounterOptions {
   /** Helper threads counting beside the calling thread (default 1; 0 = count in this thread only). */
@@ -281,7 +282,7 @@ export class ParallelWordCounter {
         stats: new SharedArrayBuffer(3 * 8), error: new SharedArrayBuffer(ERROR_BYTES),
       };
       // node:worker_threads is loaded when helpers start, not with the module (~2 ms of start-up).
-      const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(new URL(file, import.meta.url), { workerData: data });
+      const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(bundledEntry(new URL(file, import.meta.url)), { workerData: data });
       const control = new Int32Array(data.control);
       worker.on('message', (m: WordCountWorkerResult) => {
         if (m.error) this.#fail(helperError(m.error));
