@@ -136,6 +136,7 @@ export async function runMapTask(
       collector.spill();
       spilledRuns = collector.runs.reduce((a, r) => a + r.length, 0);
       mergeSpills(collector, spec.dir, env.fanIn, budget.readBuffer, counter);
+      collector.release();
     }
   } catch (err) {
     if (!(err instanceof RecordFailure)) throw err;

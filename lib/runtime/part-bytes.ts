@@ -1,7 +1,7 @@
 // A part file written as bytes through one buffer: the engines that never make a string per key (the
 // word-count engine, the counting reduce) write `key<TAB>count` lines with it.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { copyBytes } from '../../operators/shuffle/runs/codec.ts';
+import { copyBytes, writeDecimal } from '../../operators/shuffle/runs/codec.ts';
 
 /** Each part file's write buffer. */
 export const PART_BUFFER_BYTES = 256 * 1024;
@@ -30,8 +30,7 @@ export class PartBytes {
     let p = this.pos;
     p += copyBytes(src, s, e, b, p);
     b[p++] = 9;
-    if (count >= 0 && count <= 9 && Number.isInteger(count)) b[p++] = 48 + count;
-    else p += b.write(String(count), p, 'latin1');
+    p += writeDecimal(b, p, count);
     b[p++] = LF;
     this.pos = p;
   }

@@ -81,3 +81,17 @@ test('pairs carry "no value" (undefined) as itself in every value format, not as
   roundTrip(t, pairCodec('latin1', 'json'), pairs);
   roundTrip(t, pairCodec('utf8', 'v8'), pairs);
 });
+
+test('writeDecimal writes what String() does: safe integers digit by digit, anything else through String()', async (t) => {
+  const { writeDecimal } = await import('../../operators/shuffle/runs/codec.ts');
+  const fc = (await import('fast-check')).default;
+  const buf = Buffer.alloc(64);
+  const same = (n: number) => {
+    const len = writeDecimal(buf, 3, n);
+    return buf.toString('latin1', 3, 3 + len) === String(n);
+  };
+  for (const n of [0, 1, 9, 10, 99, 100, 12345, 2 ** 31, 2 ** 53 - 1, 2 ** 53, -0, -1, -10, 0.5, 1e21, 1e300, -1e-7, Infinity, -Infinity, NaN]) {
+    t.true(same(n), String(n));
+  }
+  fc.assert(fc.property(fc.oneof(fc.nat(), fc.maxSafeNat(), fc.integer(), fc.double()), same));
+});

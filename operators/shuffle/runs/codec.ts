@@ -42,6 +42,27 @@ export function copyBytes(src: Uint8Array, start: number, end: number, dst: Buff
   return n;
 }
 
+/**
+ * Writes n as String(n) would, in ASCII, at `at`; returns the bytes written. A safe integer's digits go in
+ * place (a count column: String() and Buffer#write cost a string and a native call per line); anything
+ * else through String().
+ */
+export function writeDecimal(dst: Buffer, at: number, n: number): number {
+  if (n >= 0 && n <= 9 && Number.isInteger(n)) {
+    dst[at] = 48 + n;
+    return 1;
+  }
+  if (!Number.isSafeInteger(n) || n < 0 || Object.is(n, -0)) return dst.write(String(n), at, 'latin1');
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let i = at + digits - 1, x = n; i >= at; i--) {
+    const q = Math.floor(x / 10);
+    dst[i] = 48 + (x - 10 * q);
+    x = q;
+  }
+  return digits;
+}
+
 /** Bytes of the LEB128 encoding of n. */
 export function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;

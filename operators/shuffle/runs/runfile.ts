@@ -27,9 +27,10 @@ export class RunWriter<T> extends FrameFileWriter<RunBuffer> {
   /** Samples frames as they are written (see FrameSampler). */
   sampler: FrameSampler | undefined;
 
-  /** `compress`: a program the run is written through (sort --compress-program). */
-  constructor(file: string, codec: Codec<T>, bufferSize = DEFAULT_IO_BUFFER, compress?: string) {
-    super(file, allocRunBuffer(bufferSize), compress);
+  /** `buffer`: its size, or a buffer to write through (a caller's, reused run after run); `compress`: a
+   * program the run is written through (sort --compress-program). */
+  constructor(file: string, codec: Codec<T>, buffer: number | RunBuffer = DEFAULT_IO_BUFFER, compress?: string) {
+    super(file, typeof buffer === 'number' ? allocRunBuffer(buffer) : buffer, compress);
     this.codec = codec;
   }
 

@@ -4,6 +4,7 @@
 import { Transform } from 'node:stream';
 import type { Pair, Stage } from '../../types.ts';
 import { releaseChunk } from '../../lines/chunk-pool.ts';
+import { writeDecimal } from '../runs/codec.ts';
 import { scavengeEvery } from '../gc.ts';
 import { sortingStage } from '../sort/sorting-stage.ts';
 import { DEFAULT_WORDCOUNT_MEMORY, type WordCounterOptions } from './wordcounter.ts';
@@ -185,14 +186,14 @@ export function formatWordCounts(batch: WordCountBatch, options: WordCountLinesO
     const e = batch.ends[i];
     const c = batch.counts[i];
     if (options.countFirst) {
-      p += c < 10 ? ((out[p] = 48 + c), 1) : out.write(String(c), p, 'latin1');
+      p += writeDecimal(out, p, c);
       out[p++] = 32;
     }
     if (e - s <= 16) for (let j = s; j < e; j++) out[p++] = src[j];
     else p += src.copy(out, p, s, e);
     if (!options.countFirst) {
       out[p++] = 9;
-      p += c < 10 ? ((out[p] = 48 + c), 1) : out.write(String(c), p, 'latin1');
+      p += writeDecimal(out, p, c);
     }
     out[p++] = 10;
     s = e;
