@@ -18,6 +18,22 @@ export interface TaskBudget {
   readBuffer: number;
 }
 
+/** The most runs one merge reads at once. */
+export const MAX_FAN_IN = 128;
+/** The least buffer a merge gives each run it reads. */
+const MIN_READ_BUFFER = 32 * 1024;
+
+/**
+ * The runtime's merge fan-in for a task's share b: as many runs as its merge share (0.15 b) gives at least
+ * 32 KiB of buffer each, 2 to 128 (at 64MB over 2 workers, 128). A reduce merges up to that many runs in
+ * one pass, and map tasks leave at most fan-in / map tasks runs each (TaskEnv.runsPerTask): merging each
+ * task's spills down to one run read and wrote every spilled record once more (300 MB of real text: ~3%
+ * of the job).
+ */
+export function mergeFanIn(b: number): number {
+  return Math.max(2, Math.min(MAX_FAN_IN, Math.floor((0.15 * b) / MIN_READ_BUFFER) - 1));
+}
+
 /**
  * `offHeapKeys`: the task's map side holds its keys outside the V8 heap (a sum/count job's counting table,
  * collector.ts): the heap then holds only garbage, so the young generation takes B/2 (1-16 MiB) instead of

@@ -135,7 +135,7 @@ export async function runMapTask(
     if (!sink) {
       collector.spill();
       spilledRuns = collector.runs.reduce((a, r) => a + r.length, 0);
-      mergeSpills(collector, spec.dir, env.fanIn, budget.readBuffer, counter);
+      mergeSpills(collector, spec.dir, env.fanIn, env.runsPerTask, budget.readBuffer, counter);
       collector.release();
     }
   } catch (err) {
@@ -155,27 +155,39 @@ export async function runMapTask(
 }
 
 /**
- * A task's spills of each partition merged into one run (sum/count jobs add up equal keys on the way), so
- * the reduce merges one run per map task instead of every spill, and the merging runs in parallel across
- * the map tasks. Counted in mergePasses (with any intermediate pass the planner needed).
+ * A task's spills of each partition merged down to `maxRuns` runs (sum/count jobs add up equal keys on the
+ * way): the consecutive spills of least bytes, as many as it takes, become one run in their place (spill
+ * order is kept: the merge is stable, and equal keys reach a reducer in emit order). The reduce then merges
+ * every task's runs in one pass, and the merging done here runs in parallel across the map tasks. Counted
+ * in mergePasses (with any intermediate pass the planner needed).
  */
-function mergeSpills(collector: Collector, dir: string, fanIn: number, bufferSize: number, counter: (g: string, n: string, k?: number) => void): void {
+function mergeSpills(collector: Collector, dir: string, fanIn: number, maxRuns: number, bufferSize: number, counter: (g: string, n: string, k?: number) => void): void {
   const scratch = join(dir, 'merge');
   for (let p = 0; p < collector.runs.length; p++) {
     const names = collector.runs[p];
-    if (names.length < 2) continue;
+    const indexes = collector.indexes[p];
+    if (names.length <= maxRuns) continue;
+    const k = names.length - maxRuns + 1;
+    let from = 0;
+    let least = Infinity;
+    for (let i = 0; i + k <= names.length; i++) {
+      let bytes = 0;
+      for (let j = i; j < i + k; j++) bytes += indexes[j].bytes;
+      if (bytes < least) { least = bytes; from = i; }
+    }
     mkdirSync(scratch, { recursive: true, mode: 0o700 });
     const name = `m-p${p}.run`;
+    const group = names.slice(from, from + k);
     let passes = 1;
     const index = new RunIndexer();
     try {
-      const merged = mergeInto(names.map((n) => join(dir, n)), join(dir, name), { fanIn, bufferSize, scratchDir: scratch, onPass: () => { passes++; } }, collector.sumsCounts, index);
-      collector.indexes[p] = [index.indexOf(merged)];
+      const merged = mergeInto(group.map((n) => join(dir, n)), join(dir, name), { fanIn, bufferSize, scratchDir: scratch, onPass: () => { passes++; } }, collector.sumsCounts, index);
+      indexes.splice(from, k, index.indexOf(merged));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-    for (const n of names) rmSync(join(dir, n), { force: true });
-    collector.runs[p] = [name];
+    for (const n of group) rmSync(join(dir, n), { force: true });
+    names.splice(from, k, name);
     counter(BUILTIN_GROUP, 'mergePasses', passes);
   }
 }

@@ -17,7 +17,7 @@ export { DEFAULT_CHUNK_SIZE };
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** The least each concurrent task can work with: read chunk, write buffers, merge buffers, a useful sort buffer. */
 export const MIN_MEMORY_PER_WORKER = 4 * 1024 * 1024;
-export const FAN_IN = 16;
+
 
 export interface Settings {
   memory: number;

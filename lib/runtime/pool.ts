@@ -5,10 +5,9 @@ import v8 from 'node:v8';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import type { ResolvedJob } from '../job/load.ts';
-import { taskBudget } from './budget.ts';
+import { mergeFanIn, taskBudget } from './budget.ts';
 import { explainLineLimit } from './line-limit.ts';
 import { runMapTask } from './map-task.ts';
-import { FAN_IN } from './options.ts';
 import { runReduceTask } from './reduce-task.ts';
 import { markDeterministic } from '../job/checks.ts';
 import { isTaskFailure, type TaskEnv, type TaskFailure, type TaskProgress, type TaskResult, type TaskSpec } from './task-types.ts';
@@ -79,7 +78,7 @@ export class WorkerExecutor implements Executor {
    * `offHeapKeys` is too). */
   constructor(workers: number, budget: number, offHeapKeys = false) {
     this.concurrency = workers;
-    const b = taskBudget(budget, FAN_IN, offHeapKeys);
+    const b = taskBudget(budget, mergeFanIn(budget), offHeapKeys);
     this.limits = { maxOldGenerationSizeMb: b.heapMb, maxYoungGenerationSizeMb: b.youngMb };
     raiseMinSemiSpace(b.youngMb / 2);
     this.pool = this.makePool(workers);

@@ -12,9 +12,9 @@ import { dirsOf, OutputDir, type LockInfo } from './commit.ts';
 import { addCounter, BUILTIN_GROUP, mergeCounters, sortedCounters } from './counters.ts';
 import { partName } from './parts.ts';
 import { expandInputs, type InputFile } from './inputs.ts';
-import { FAN_IN, settingsOf, type Settings } from './options.ts';
+import { settingsOf, type Settings } from './options.ts';
 import { inMemoryFits, planSplits, type PlannedSplit } from './planner.ts';
-import { inMemoryHold, recordCap } from './budget.ts';
+import { inMemoryHold, mergeFanIn, recordCap } from './budget.ts';
 import { explainLineLimit } from './line-limit.ts';
 import { fdLimitFailure } from './fd-limit.ts';
 import type { Executor } from './pool.ts';
@@ -192,8 +192,9 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
       ? options.mapTasks !== undefined || options.maxAttempts !== undefined
         || !inMemoryFits(files, { threshold: s.threshold, memory: s.memory, json: job.input === 'json' })
       : s.streaming;
+    const fanIn = mergeFanIn(Math.floor(s.memory / s.workers));
     const splits: PlannedSplit[] = planSplits(files, {
-      mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable, fanIn: FAN_IN,
+      mapTasks: s.mapTasks, splitSize: s.splitSize, threshold: s.threshold, workers: s.workers, splittable, fanIn,
     });
     // The plan's fingerprint serves --resume and the finished-earlier check, both of which find the work dir
     // through OUT's lock: output to a stream has neither, and skips the hash (node:crypto's start-up).
@@ -234,7 +235,8 @@ async function execute(run: JobRun, spec: JobSpec, options: RunOptions, controll
     const perTask = Math.floor(s.memory / s.workers);
     const env: TaskEnv = {
       ref, partitions: s.reducers, budget: perTask, chunkSize: s.chunkSize,
-      badRecords: s.badRecords, fanIn: FAN_IN, maxLineBytes: Math.min(s.maxLineBytes, recordCap(perTask)),
+      badRecords: s.badRecords, fanIn, runsPerTask: Math.max(1, Math.floor(fanIn / splits.length)),
+      maxLineBytes: Math.min(s.maxLineBytes, recordCap(perTask)),
     };
     const counters: Counters = {};
     const onTask = (e: TaskEvent) => { tracker.state(e); run.emit('task', e); };

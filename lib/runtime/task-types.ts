@@ -45,6 +45,12 @@ export interface TaskEnv {
   chunkSize: number;
   badRecords: BadRecordsPolicy;
   fanIn: number;
+  /**
+   * The most runs a map task leaves per partition (fanIn / map tasks, at least 1): it merges its spills
+   * down to that many, no further, so the reduce still merges every task's runs in one pass and a spilled
+   * record is written and read once less than if each task merged to one run.
+   */
+  runsPerTask: number;
   /** Longest line accepted (bytes, without its terminator). */
   maxLineBytes: number;
 }

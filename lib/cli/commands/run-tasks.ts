@@ -18,7 +18,8 @@ import { jobRefOf, type JobRef } from '../../job/load.ts';
 import type { JobSpec } from '../../job/types.ts';
 import { runMapTask } from '../../runtime/map-task.ts';
 import { runReduceTask } from '../../runtime/reduce-task.ts';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY, FAN_IN, MIN_MEMORY_PER_WORKER } from '../../runtime/options.ts';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_MEMORY, MIN_MEMORY_PER_WORKER } from '../../runtime/options.ts';
+import { mergeFanIn } from '../../runtime/budget.ts';
 import type { TaskEnv } from '../../runtime/task-types.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../../operators/lines/line-splitter.ts';
 import { CliError, failure, usageError } from '../errors.ts';
@@ -78,7 +79,8 @@ function taskEnv(ref: JobRef, partitions: number, flags: RunTaskFlags): TaskEnv 
   const parsed = parseBadRecords(flags.badRecords ?? 'fail');
   const bad = parsed === 'fail' ? 0 : parsed;
   return {
-    ref, partitions, budget, chunkSize: DEFAULT_CHUNK_SIZE, badRecords: bad, fanIn: FAN_IN,
+    // One run per partition: the engine driving these tasks may run any number of them.
+    ref, partitions, budget, chunkSize: DEFAULT_CHUNK_SIZE, badRecords: bad, fanIn: mergeFanIn(budget), runsPerTask: 1,
     maxLineBytes: flags.maxLineBytes === undefined ? DEFAULT_MAX_LINE_BYTES : parseSize(flags.maxLineBytes, '--max-line-bytes'),
   };
 }
