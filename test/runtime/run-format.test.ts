@@ -138,3 +138,35 @@ test('a map task merges its spills into one run per partition: sum/count add up 
     }
   }
 });
+
+test('map tasks merge their spills only down to fan-in / map tasks runs: first, collect and sum give the in-memory results', async (t) => {
+  const { runJob } = await import('../../lib/runtime/run-job.ts');
+  const { writeFileSync, readFileSync, readdirSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'mrpipe-run-format-'));
+  try {
+    // 300,000 lines, each key twice in a task, far apart: at --memory 8MB over 2 workers (a 4 MiB share, merge fan-in 18) each of
+    // 4 map tasks spills many times and may leave 18 / 4 = 4 runs.
+    const lines = Array.from({ length: 300_000 }, (_, i) => `k${(i * 7919) % 37_500}-${"x".repeat(i % 20)} ${i}`);
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const parse = (l: string) => l.split(' ');
+    const jobs = {
+      first: { map: (l: string, e: (k: string, v: unknown) => void) => { const [k, i] = parse(l); e(k, Number(i)); }, reduce: 'first' as const },
+      collect: { map: (l: string, e: (k: string, v: unknown) => void) => { const [k, i] = parse(l); e(k, Number(i)); }, reduce: 'collect' as const, output: 'jsonl' as const },
+      sum: { map: (l: string, e: (k: string, v: unknown) => void) => { const [k] = parse(l); e(k, 1); }, reduce: 'sum' as const },
+    };
+    const text = (out: string) => readdirSync(out).filter((n) => n.startsWith('part-')).sort().map((n) => readFileSync(join(out, n), 'utf8')).join('');
+    for (const [name, job] of Object.entries(jobs)) {
+      const memory = join(dir, `${name}-memory`);
+      await runJob(job, { inputs: [file], output: memory, streaming: false, reducers: 2 });
+      const out = join(dir, `${name}-streaming`);
+      const r = await runJob(job, { inputs: [file], output: out, streaming: true, mapTasks: 4, workers: 2, reducers: 2, memory: 8 << 20, chunkSize: 4096 });
+      const c = r.counters.mrpipe;
+      t.true(c.spilledRuns > 4 * 4 * 2, `${name}: ${c.spilledRuns} spilled runs, more than 4 a task and partition`);
+      t.true((c.mergePasses ?? 0) >= 1, `${name}: some task merged its spills`);
+      t.is(text(out), text(memory), name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
