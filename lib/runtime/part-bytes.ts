@@ -45,7 +45,7 @@ export class PartBytes {
     const b = this.buf;
     let p = this.pos + b.write(key, this.pos, encoding);
     b[p++] = 9;
-    p += b.write(String(count), p, 'latin1');
+    p += writeDecimal(b, p, count);
     b[p++] = LF;
     this.pos = p;
   }

@@ -9,7 +9,7 @@ import { parseCount, parseSize } from '../sizes.ts';
 import { usageError } from '../errors.ts';
 import { counterMemory, countWords, countWordsCursor, TopWords } from '../wordcount/count.ts';
 import { collectYoungGarbage } from '../../../operators/shuffle/gc.ts';
-import { copyBytes } from '../../../operators/shuffle/runs/codec.ts';
+import { copyBytes, writeDecimal } from '../../../operators/shuffle/runs/codec.ts';
 import { progress } from '../progress.ts';
 import { totalInputBytes } from '../inputs-size.ts';
 
@@ -94,9 +94,7 @@ Examples:
                   pos = src.copy(buf, 0, s, cursor.end);
                 } else pos += copyBytes(src, cursor.start, cursor.end, buf, pos); // no native call per short word
                 buf[pos++] = 9;
-                const c = cursor.count;
-                if (c < 10) buf[pos++] = 48 + c;
-                else pos += buf.write(String(c), pos, 'latin1');
+                pos += writeDecimal(buf, pos, cursor.count);
                 buf[pos++] = 10;
               }
               if (pos > 0) out.writeBytes(buf.subarray(0, pos));
