@@ -5,7 +5,7 @@
 // reducer pulls it, and merge passes copy payloads as they are (rawCodec), never decoding a record.
 import { join } from 'node:path';
 import { checkSum } from '../../operators/shuffle/keyed/builtins.ts';
-import { allocRunBuffer, compareRawPairKeys, copyBytes, pairLayout, rawCodec, readTaggedValue, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPayload, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
+import { allocRunBuffer, compareRawPairs, copyBytes, pairLayout, rawCodec, rawPairCodec, readTaggedValue, TAG_JSON, TAG_NONE, varintSize, writeString, writeTaggedNumber, writeVarint, type Codec, type PairLayout, type RawPair, type RawPayload, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
 import type { Cursor } from '../../operators/shuffle/runs/cursor.ts';
 import { openAll } from '../../operators/shuffle/runs/fdlimit.ts';
 import { mergeCursors } from '../../operators/shuffle/runs/merge.ts';
@@ -79,7 +79,7 @@ function readCodec(): Codec<MergedRecord> {
 }
 
 export type RunCursor = Cursor<MergedRecord>;
-export type RawCursor = Cursor<RawPayload>;
+export type RawCursor = Cursor<RawPair>;
 
 export function runWriter(path: string, bufferSize: number): RunWriter<RunRecord> {
   return new RunWriter(path, writeCodec, bufferSize);
@@ -222,7 +222,7 @@ export function openMerged(paths: string[], opts: MergePlanOptions, range?: KeyR
 
 /** openMerged over the payloads' bytes: keys compared as bytes, nothing decoded. */
 export function openMergedRaw(paths: string[], opts: MergePlanOptions, range?: KeyRange): RawCursor {
-  return openMergedWith(paths, opts, rawCodec, compareRawPairKeys, range, rawKeyBelow);
+  return openMergedWith(paths, opts, rawPairCodec, compareRawPairs, range, rawKeyBelow);
 }
 
 function openMergedWith<T>(
@@ -233,7 +233,7 @@ function openMergedWith<T>(
   const starts = new Map(range?.starts ? paths.map((p, i) => [p, range.starts?.[i] ?? 0]) : []);
   const open = <R>(ps: string[], c: () => Codec<R>) => openAll(ps, (p) => new RunReader(p, c(), opts.bufferSize, undefined, starts.get(p)));
   const { merged } = mergeRuns(paths, { fanIn: opts.fanIn }, {
-    merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawCodec)),
+    merge: (group) => mergeGroup(group, opts, (ps) => open(ps, rawPairCodec)),
     open: (ps) => open(ps, codec),
   });
   if (!range || (!range.from && !range.to)) return mergeCursors(merged, cmp);
@@ -243,11 +243,11 @@ function openMergedWith<T>(
 }
 
 /** Whether a raw pair's key bytes come before `bound`'s. */
-function rawKeyBelow(bound: Uint8Array): (r: RawPayload) => boolean {
-  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
+function rawKeyBelow(bound: Uint8Array): (r: RawPair) => boolean {
   const m = bound.length;
   return (r) => {
-    const { keyStart: k, keyEnd: e } = pairLayout(r.buf, r.start, layout);
+    const k = r.keyStart;
+    const e = r.keyEnd;
     const buf = r.buf;
     const len = e - k;
     const n = len < m ? len : m;
@@ -296,10 +296,10 @@ class RangeCursor<T> implements Cursor<T> {
 }
 
 /** Merges a group of runs into one intermediate run, payloads copied; undefined when the fd limit stopped it (nothing left open). */
-function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RawPayload>[] | undefined): string | undefined {
+function mergeGroup(group: string[], opts: MergePlanOptions, openRuns: (ps: string[]) => RunReader<RawPair>[] | undefined): string | undefined {
   const readers = openRuns(group);
   if (!readers) return undefined;
-  const m = mergeCursors(readers, compareRawPairKeys);
+  const m = mergeCursors(readers, compareRawPairs);
   const out = join(opts.scratchDir, `merge-${process.pid}-${++passSeq}.run`);
   let w: RunWriter<RawPayload>;
   try {

@@ -1,7 +1,7 @@
 // The one sum of equal raw keys: over a key-sorted cursor of raw pairs whose values are partial counts
 // (tagged numbers), the total of each run of equal key bytes. Used by the map task's merge of its spills
 // (runs.ts mergeInto) and by the counting reduce (reduce-task.ts reduceCounts).
-import { allocRunBuffer, copyBytes, pairLayout, readTaggedInt, TAG_FLOAT, TAG_INT, type PairLayout, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
+import { allocRunBuffer, copyBytes, readTaggedInt, TAG_FLOAT, TAG_INT, type RunBuffer } from '../../operators/shuffle/runs/codec.ts';
 import type { RawCursor } from './runs.ts';
 
 /**
@@ -18,11 +18,11 @@ export function sumEqualKeys(
   let heldLength = -1;
   let total = 0;
   let records = 0;
-  const layout: PairLayout = { keyStart: 0, keyEnd: 0 };
   while (cur.advance()) {
     const r = cur.current;
     const buf = r.buf;
-    const { keyStart: k, keyEnd: v } = pairLayout(buf, r.start, layout);
+    const k = r.keyStart;
+    const v = r.keyEnd;
     const n = v - k;
     // The partial count: a tagged number is read in place; anything else by the caller's rule.
     const tag = buf[v];

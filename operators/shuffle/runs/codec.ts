@@ -207,15 +207,35 @@ export function rawCodec(): Codec<RawPayload> {
   };
 }
 
-const layoutA: PairLayout = { keyStart: 0, keyEnd: 0 };
-const layoutB: PairLayout = { keyStart: 0, keyEnd: 0 };
+/** A pair payload (a RawPayload) with its key's place, keyStart up to keyEnd, found once when it was read. */
+export interface RawPair extends RawPayload, PairLayout {}
 
-/** Order of two raw pair payloads by their keys' bytes (UTF-8 byte order is the order of compareUtf8). */
-export function compareRawPairKeys(a: RawPayload, b: RawPayload): number {
-  const ka = pairLayout(a.buf, a.start, layoutA).keyStart;
-  const la = layoutA.keyEnd - ka;
-  const kb = pairLayout(b.buf, b.start, layoutB).keyStart;
-  const lb = layoutB.keyEnd - kb;
+/**
+ * rawCodec for pair payloads: each record read also has its key's place (pairLayout once), which a merge
+ * then compares at every level of its tree without decoding the key's length again.
+ */
+export function rawPairCodec(): Codec<RawPair> {
+  const rec: RawPair = { buf: undefined as unknown as RunBuffer, start: 0, end: 0, keyStart: 0, keyEnd: 0 };
+  return {
+    name: 'raw',
+    maxBytes: (r) => r.end - r.start,
+    write: (r, buf, off) => off + copyBytes(r.buf, r.start, r.end, buf, off),
+    read(buf, start, end) {
+      rec.buf = buf;
+      rec.start = start;
+      rec.end = end;
+      pairLayout(buf, start, rec);
+      return rec;
+    },
+  };
+}
+
+/** Order of two raw pairs by their keys' bytes (UTF-8 byte order is the order of compareUtf8). */
+export function compareRawPairs(a: RawPair, b: RawPair): number {
+  const ka = a.keyStart;
+  const la = a.keyEnd - ka;
+  const kb = b.keyStart;
+  const lb = b.keyEnd - kb;
   const n = la < lb ? la : lb;
   const x = a.buf;
   const y = b.buf;
