@@ -216,10 +216,9 @@ export interface RawPair extends RawPayload, PairLayout {}
  */
 export function rawPairCodec(): Codec<RawPair> {
   const rec: RawPair = { buf: undefined as unknown as RunBuffer, start: 0, end: 0, keyStart: 0, keyEnd: 0 };
+  const { name, maxBytes, write } = rawCodec();
   return {
-    name: 'raw',
-    maxBytes: (r) => r.end - r.start,
-    write: (r, buf, off) => off + copyBytes(r.buf, r.start, r.end, buf, off),
+    name, maxBytes, write,
     read(buf, start, end) {
       rec.buf = buf;
       rec.start = start;
