@@ -31,8 +31,11 @@ export interface Executor {
   destroy(): Promise<void>;
 }
 
+const SOURCE = import.meta.url.endsWith('.ts');
 /** worker.ts in the source tree, worker.js in dist: whichever this module was loaded as. */
-export const WORKER_URL = bundledEntry(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+export const WORKER_URL = bundledEntry(new URL(`./worker${SOURCE ? '.ts' : '.js'}`, import.meta.url));
+/** What piscina is given to load: a CommonJS door that import()s WORKER_URL (why: plumbing/esm-door.cts). */
+const DOOR_URL = new URL(`../../plumbing/esm-door${SOURCE ? '.cts' : '.cjs'}`, import.meta.url);
 
 let minSemiSpaceMb = 0;
 
@@ -87,7 +90,8 @@ export class WorkerExecutor implements Executor {
   private makePool(threads: number): Piscina<WorkerTask, TaskResult | TaskFailure> {
     const PiscinaPool = loadPiscina();
     const pool = new PiscinaPool<WorkerTask, TaskResult | TaskFailure>({
-      filename: WORKER_URL.href,
+      filename: DOOR_URL.href,
+      workerData: { esmEntry: WORKER_URL.href },
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
