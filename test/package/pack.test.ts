@@ -75,10 +75,12 @@ test('the bundled CLI is shipped whole: its chunks, the packages it imports, and
     'dist/lib/runtime/pool.js', 'dist/lib/cli/streaming/task-thread.js', 'dist/lib/job/load.js']) t.true(homes.has(f), f);
   for (const home of homes) {
     t.true(shipped.has(home), home);
-    // './sort-worker.js', `./worker${ext}`, `../../recipes/${name}${ext}`: each file (or folder) it names.
+    // './sort-worker.js', `./worker${ext}`, `../../recipes/${name}${ext}`, the pool's CommonJS door: each file
+    // (or folder) it names.
     for (const m of fs.readFileSync(path.join(ROOT, home), 'utf8').matchAll(/["'`](\.{1,2}\/[\w./-]*?)(?:\.js|\.ts|\$\{)/g)) {
       const target = path.posix.join(path.posix.dirname(home), m[1]);
-      t.true(m[1].endsWith('/') ? packed.some((f) => f.startsWith(target)) : shipped.has(`${target}.js`), `${home} names ${m[1]}`);
+      t.true(m[1].endsWith('/') ? packed.some((f) => f.startsWith(target)) : shipped.has(`${target}.js`) || shipped.has(`${target}.cjs`),
+        `${home} names ${m[1]}`);
     }
   }
 });
