@@ -17,8 +17,8 @@ function sortCase(size: number): BenchCase {
     contenders: [
       { name: 'mrpipe sort -S 64M', command: `${MRPIPE} sort -S 64M -T {tmp} {input}`, peer: false },
       {
-        name: 'operators composed: readChunks → splitLines(latin1, keepCR) → externalSort(64 MiB) → joinLines',
-        command: 'MRPIPE_SORT_STRINGS=1 {node} bench/scripts/shuffle-sort.ts {input} {tmp} 64',
+        name: 'operators composed: readChunks → splitLines(latin1, keepCR) → externalSort(64 MiB, threads) → joinLines',
+        command: 'MRPIPE_SORT_STRINGS=1 MRPIPE_SORT_THREADS=1 {node} bench/scripts/shuffle-sort.ts {input} {tmp} 64',
         peer: false,
       },
       { name: 'LC_ALL=C sort -S 64M', command: 'LC_ALL=C sort -S 64M -T {tmp} {input}', peer: true },

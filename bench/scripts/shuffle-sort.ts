@@ -2,7 +2,7 @@
 //   node bench/scripts/shuffle-sort.ts INPUT [TMPDIR] [MEMORY_MB=64]
 // (MRPIPE_SORT_STRINGS=1: the README's composed pipeline in raw-line mode, readChunks → splitLines (latin1,
 //  keepCR) → externalSort → joinLines, from dist/ like the byte path;
-//  MRPIPE_SORT_THREADS=1: sort runs on a worker thread; MRPIPE_SORT_FAN_IN=N: the merge fan-in.)
+//  MRPIPE_SORT_THREADS=1: sort runs on a worker thread (threads: true, on either path); MRPIPE_SORT_FAN_IN=N: the merge fan-in.)
 import { pipeline } from 'node:stream/promises';
 // The byte path runs the built package (dist/, as users get it; `npm run bench` builds first), module by
 // module: type stripping costs RSS per file seen (~8 MB for the shuffle index) and ~20 MB more in each
@@ -18,7 +18,7 @@ if (process.env.MRPIPE_SORT_STRINGS) {
   await pipeline(
     readChunks(input),
     splitLines({ encoding: 'latin1', keepCR: true }),
-    externalSort<string>({ memory, tmpDir: tmpDir || undefined, encoding: 'latin1' }),
+    externalSort<string>({ memory, tmpDir: tmpDir || undefined, encoding: 'latin1', threads: process.env.MRPIPE_SORT_THREADS === '1' }),
     joinLines({ encoding: 'latin1' }),
     process.stdout,
   );

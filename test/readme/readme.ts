@@ -55,7 +55,7 @@ test('3. one operator: externalSort in a plain pipeline equals LC_ALL=C sort', a
   await pipeline(
     readChunks(join(dir, 'huge.txt')),
     splitLines({ encoding: 'latin1', keepCR: true }),
-    externalSort({ memory: 16 * 1024, tmpDir: dir, encoding: 'latin1' }),
+    externalSort({ memory: 16 * 1024, tmpDir: dir, encoding: 'latin1', threads: true }),
     joinLines({ encoding: 'latin1' }),
     createWriteStream(join(dir, 'sorted.txt')),
   );

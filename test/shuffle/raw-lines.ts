@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { externalSort, joinLines, readChunks, splitLines } from '../../operators/index.ts';
+import { Sorter } from '../../operators/shuffle/sort/sorter.ts';
 import { filesIn, rng, tempDir } from './helpers.ts';
 import { LONG } from '../long.ts';
 
@@ -19,12 +20,13 @@ function gnuSortFile(file: string, args: string[] = []): Buffer {
 }
 
 async function sortPipeline(
-  input: string, output: string, o: { memory: number; chunkSize: number; tmpDir: string; reverse?: boolean; unique?: boolean },
+  input: string, output: string,
+  o: { memory: number; chunkSize: number; tmpDir: string; reverse?: boolean; unique?: boolean; threads?: boolean },
 ): Promise<void> {
   await pipeline(
     readChunks(input, { chunkSize: o.chunkSize }),
     splitLines({ encoding: 'latin1', keepCR: true }),
-    externalSort({ memory: o.memory, tmpDir: o.tmpDir, encoding: 'latin1', reverse: o.reverse, unique: o.unique }),
+    externalSort({ memory: o.memory, tmpDir: o.tmpDir, encoding: 'latin1', reverse: o.reverse, unique: o.unique, threads: o.threads }),
     joinLines({ encoding: 'latin1' }),
     fs.createWriteStream(output),
   );
@@ -48,14 +50,15 @@ test('raw-line mode: the composed externalSort pipeline gives the bytes of LC_AL
         fc.integer({ min: 1, max: 5000 }), // readChunks chunk size
         fc.integer({ min: 64, max: 8192 }), // budget: most cases spill several runs
         fc.constantFrom<string[]>([], ['-r'], ['-u'], ['-r', '-u']),
-        async (lines, lastLF, chunkSize, memory, flags) => {
+        fc.boolean(), // threads: the worker sorts and merges part of the runs
+        async (lines, lastLF, chunkSize, memory, flags, threads) => {
           let bytes = Buffer.from(lines.flatMap((l) => [...l, 0x0a]));
           if (!lastLF && bytes.length > 0) bytes = bytes.subarray(0, -1);
           const input = path.join(dir, 'in');
           const output = path.join(dir, 'out');
           fs.writeFileSync(input, bytes);
           await sortPipeline(input, output, {
-            memory, chunkSize, tmpDir: dir, reverse: flags.includes('-r'), unique: flags.includes('-u'),
+            memory, chunkSize, tmpDir: dir, reverse: flags.includes('-r'), unique: flags.includes('-u'), threads,
           });
           const got = fs.readFileSync(output);
           const want = gnuSortFile(input, flags);
@@ -65,6 +68,25 @@ test('raw-line mode: the composed externalSort pipeline gives the bytes of LC_AL
       ),
       { numRuns: 60 },
     );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('threads: the Sorter\'s latin1 fast path sorts and merges on the worker too, with the bytes of LC_ALL=C sort', (t) => {
+  const dir = tempDir();
+  try {
+    const r = rng(11);
+    const lines = Array.from({ length: 6000 }, (_, i) => `${'    '.repeat(Math.floor(r() * 4))}#include <${(i * 7919) % 997}>\xe9${i % 9 === 0 ? '\r' : ''}`);
+    const input = path.join(dir, 'in');
+    fs.writeFileSync(input, lines.join('\n') + '\n', 'latin1');
+    const sorter = new Sorter<string>({ memory: 40_000, fanIn: 4, tmpDir: dir, encoding: 'latin1', threads: true });
+    sorter.pushAll(lines);
+    const out = [...sorter.finish()].map((l) => `${l}\n`).join('');
+    t.true(sorter.stats.runs > 10, `${sorter.stats.runs} runs`);
+    t.true((sorter.stats.workerMerges ?? 0) > 0, 'merge-pass groups merged on the worker');
+    t.true(Buffer.from(out, 'latin1').equals(gnuSortFile(input)));
+    t.deepEqual(filesIn(dir), ['in']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

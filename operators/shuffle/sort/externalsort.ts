@@ -35,10 +35,11 @@ const BATCH_BYTES = 32 * 1024;
  *
  * @param options `memory` (bytes held, default 256 MiB), `tmpDir` (must exist, checked here; default
  *   os.tmpdir()), `encoding` ('utf8' | 'latin1'), `key`, `compare`, `reverse`, `numeric`, `unique`,
- *   `stable`, `keys` (GNU -k definitions), `separator`, `fanIn` (16), `batchSize` (4096), `signal`.
+ *   `stable`, `keys` (GNU -k definitions), `separator`, `fanIn` (16), `batchSize` (4096), `signal`, `threads`
+ *   (latin1 byte order: a worker thread sorts part of each buffer).
  * @example
  * await pipeline(readChunks('huge.txt'), splitLines({ encoding: 'latin1', keepCR: true }),
- *   externalSort({ memory: 64 * 2 ** 20, encoding: 'latin1' }), joinLines({ encoding: 'latin1' }), process.stdout);
+ *   externalSort({ memory: 64 * 2 ** 20, encoding: 'latin1', threads: true }), joinLines({ encoding: 'latin1' }), process.stdout);
  */
 export function externalSort<T>(options: ExternalSortOptions<T> = {}): Stage<T[], T[]> {
   checkTmpDir(options.tmpDir, 'externalSort');

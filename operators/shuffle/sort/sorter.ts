@@ -40,6 +40,12 @@ export interface SorterOptions<T> extends SortOptions<T> {
   onSpill?: (info: { file: string; records: number; bytes: number }) => void;
   /** A program each run is written through and read back through with `-d` (sort --compress-program). */
   compressProgram?: string;
+  /**
+   * The byte-line fast path only (latin1 lines in plain byte order): a worker thread sorts part of each
+   * buffer, writes its run and merges every other merge-pass group (LineSorter's `threads`; its isolate is
+   * counted in `memory`). Default false: with no idle core it costs CPU and gains nothing. Ignored elsewhere.
+   */
+  threads?: boolean;
 }
 
 export interface SorterStats {
@@ -47,6 +53,8 @@ export interface SorterStats {
   runs: number;
   bytesSpilled: number;
   mergePasses: number;
+  /** `threads`: merge-pass groups merged on the worker thread. */
+  workerMerges?: number;
 }
 
 export class Sorter<T> {
@@ -211,7 +219,10 @@ export class Sorter<T> {
     if (this.byteLines(sample)) {
       const o = this.opts;
       this.lines = new LineSorter(
-        { memory: this.memory, tmpDir: o.tmpDir, fanIn: this.fanIn, reverse: o.reverse, unique: o.unique, onSpill: o.onSpill, compressProgram: o.compressProgram },
+        {
+          memory: this.memory, tmpDir: o.tmpDir, fanIn: this.fanIn, reverse: o.reverse, unique: o.unique, onSpill: o.onSpill,
+          compressProgram: o.compressProgram, threads: o.threads,
+        },
         this.stats,
       );
     }
