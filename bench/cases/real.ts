@@ -25,7 +25,9 @@ function sortCase(size: number): BenchCase {
       { name: 'DuckDB ORDER BY (2 threads, 256 MB)', command: `${DUCKDB} sort {input} {tmp}`, peer: true },
     ],
     notes: 'Outputs compared byte for byte (DuckDB reads lines with read_csv as one VARCHAR column; the corpus holds '
-      + 'no CR or other control byte, so every tool reads the same lines).',
+      + 'no CR or other control byte, so every tool reads the same lines). The composed row runs from a .ts script '
+      + '(bench/scripts/shuffle-sort.ts): its peak RSS holds Node\'s TypeScript stripper, ~17 MiB at start and ~30 '
+      + 'MiB more with threads (docs/SHUFFLE.md, Memory).',
   };
 }
 
