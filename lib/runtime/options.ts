@@ -18,7 +18,6 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 /** The least each concurrent task can work with: read chunk, write buffers, merge buffers, a useful sort buffer. */
 export const MIN_MEMORY_PER_WORKER = 4 * 1024 * 1024;
 
-
 export interface Settings {
   memory: number;
   workers: number;

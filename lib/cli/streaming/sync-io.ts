@@ -7,7 +7,6 @@ import { LineTooLongError } from '../../../operators/lines/line-too-long-error.t
 import { BrokenPipe, describeFsError, failure } from '../errors.ts';
 import { sleepSync, writeAllSync } from '../../../plumbing/fd-write.ts';
 
-
 function readSomeSync(fd: number, buf: Buffer, name: string): number {
   while (true) {
     try {
